@@ -1,0 +1,18 @@
+# The two commands a newcomer types: `make demo` and `make test`.
+# Both make .venv (scripts/setup.sh); both get a Docker engine and the sandbox images when needed.
+.PHONY: demo test setup engine
+
+setup:
+	@bash scripts/setup.sh
+
+engine: setup
+	@bash scripts/engine.sh
+
+demo: engine
+	.venv/bin/tutorcheck extract feeds -o generated
+	.venv/bin/tutorcheck check generated --report generated/report.md --json generated/results.json --junit generated/junit.xml || test $$? -eq 1
+
+test: engine
+	.venv/bin/ruff check extractor tests benchmarks
+	.venv/bin/mypy
+	.venv/bin/python -m pytest -n 2 -p no:cacheprovider

@@ -1,0 +1,80 @@
+"""Command line: parses arguments and calls the modules; no logic lives here.
+
+Exit status: 0 all good, 1 some check failed, 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractor.errors import ExtractorError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tutorcheck",
+        description="Turn technical tutorials into notebooks and sandboxed checks.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ex = sub.add_parser("extract", help="feeds/pages → tutorial model, notebooks, check scripts")
+    ex.add_argument("sources", nargs="+", metavar="SOURCE", help="feed file, page, URL or directory")
+    ex.add_argument("-o", "--output", default="generated", metavar="DIR")
+
+    ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
+    ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
+    ck.add_argument("--jobs", type=int, default=1, metavar="N")
+    ck.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per step")
+    ck.add_argument("--article-timeout", type=float, default=900.0, metavar="SECONDS")
+    ck.add_argument("--allow-network", action="store_true")
+    ck.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a secret or value for the steps; lifts 'secret' skips that name it")
+    ck.add_argument("--json", dest="json_path", metavar="FILE")
+    ck.add_argument("--junit", dest="junit_path", metavar="FILE")
+    ck.add_argument("--report", dest="report_path", metavar="FILE.md")
+    ck.add_argument("--no-cache", action="store_true")
+    ck.add_argument("--shard", metavar="K/N")
+    ck.add_argument("--cache-dir", default=None, metavar="DIR")
+
+    st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)")
+    st.add_argument("path", metavar="DIR/SLUG")
+    st.add_argument("--allow-network", action="store_true")
+
+    sb = sub.add_parser("sandbox", help="images and leftover containers")
+    sb.add_argument("action", choices=["build", "list", "prune"])
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            from extractor.pipeline import extract_command
+
+            return extract_command([str(s) for s in args.sources], Path(args.output))
+        if args.command == "check":
+            from extractor.harness import check_command
+
+            return check_command(args)
+        if args.command == "step":
+            from extractor.learner import step_command
+
+            return step_command(Path(args.path), allow_network=args.allow_network)
+        if args.command == "sandbox":
+            from extractor.sandbox.commands import sandbox_command
+
+            return sandbox_command(args.action)
+    except ExtractorError as e:
+        print(f"tutorcheck: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tutorcheck: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
