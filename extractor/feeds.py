@@ -1,0 +1,266 @@
+"""Sources → raw articles: RSS 2.0 / Atom 1.0 feeds and single HTML pages, from files,
+directories or ``http(s)://`` URLs.
+
+A source that cannot be read at all raises :class:`SourceError`; a bad item inside a
+readable source is returned as an :class:`ItemError` beside the good articles, so one
+broken item never loses the others.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import feedparser
+from bs4 import BeautifulSoup
+
+from extractor.errors import ExtractorError, ItemError, SourceError
+from extractor.model import Origin, RawArticle
+
+FETCH_TIMEOUT_S = 20.0
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+USER_AGENT = "tutorcheck/0.1 (+tutorial checker)"
+
+# What a file or a response is, told by its first bytes (after a BOM and blanks).
+_FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+_HTML_ROOT = re.compile(rb"<(!doctype\s+html|html|head|body|article|main|div|p|h1|pre)[\s>]", re.IGNORECASE)
+_FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
+_PAGE_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+@dataclass
+class Loaded:
+    """What one source gave: its articles, the errors of its bad items, notes worth printing."""
+
+    articles: list[RawArticle] = field(default_factory=list)
+    errors: list[ExtractorError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: Loaded) -> None:
+        self.articles.extend(other.articles)
+        self.errors.extend(other.errors)
+        self.notes.extend(other.notes)
+
+
+def load_sources(specs: list[str]) -> Loaded:
+    """Load every source in order; an unreadable source becomes an error, the rest go on."""
+    out = Loaded()
+    for spec in specs:
+        try:
+            out.extend(load_source(spec))
+        except ExtractorError as e:
+            out.errors.append(e)
+    return out
+
+
+def load_source(spec: str) -> Loaded:
+    if re.match(r"^https?://", spec, re.IGNORECASE):
+        data, ctype = fetch(spec)
+        return parse_document(data, spec, content_type=ctype)
+    path = Path(spec)
+    if path.is_dir():
+        return _load_directory(path)
+    if not path.exists():
+        raise SourceError(spec, "no such file or directory")
+    return parse_document(_read(path), spec)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(str(path), f"file is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
+        return path.read_bytes()
+    except OSError as e:
+        raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
+
+
+def _load_directory(path: Path) -> Loaded:
+    out = Loaded()
+    for child in sorted(p for p in path.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        try:
+            data = _read(child)
+        except SourceError as e:
+            out.errors.append(e)
+            continue
+        if sniff(data) is None:
+            out.notes.append(f"{child}: skipped, not a feed or an HTML page")
+            continue
+        try:
+            out.extend(parse_document(data, str(child)))
+        except ExtractorError as e:
+            out.errors.append(e)
+    return out
+
+
+def fetch(url: str) -> tuple[bytes, str]:
+    """GET a URL (bounded in time and size); unreachable or HTTP errors are SourceErrors."""
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:
+            data = resp.read(MAX_SOURCE_BYTES + 1)
+            ctype = resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as e:
+        raise SourceError(url, f"HTTP {e.code} {e.reason}") from e
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        reason = getattr(e, "reason", e)
+        raise SourceError(url, f"unreachable: {reason}") from e
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(url, f"response larger than {MAX_SOURCE_BYTES} bytes")
+    return data, ctype
+
+
+def sniff(data: bytes) -> str | None:
+    """``"feed"``, ``"html"`` or None, from the document's first element."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = data[:8192].decode("utf-16", errors="replace").encode("utf-8")
+    if _FEED_ROOT.search(head):
+        return "feed"
+    if _HTML_ROOT.search(head):
+        return "html"
+    return None
+
+
+def parse_document(data: bytes, source: str, content_type: str = "") -> Loaded:
+    if not data.strip():
+        raise SourceError(source, "empty file: expected an RSS/Atom feed or an HTML page")
+    kind = sniff(data)
+    if kind is None and "html" in content_type:
+        kind = "html"
+    if kind == "html":
+        out = Loaded(articles=[parse_page(data, source)])
+        if Path(source).suffix.lower() in _FEED_SUFFIXES:
+            out.notes.append(f"{source}: is an HTML page, not a feed; read as a single page")
+        return out
+    if kind == "feed":
+        return parse_feed(data, source)
+    raise SourceError(source, "not an RSS/Atom feed or an HTML page (no <rss>, <feed> or <html> element)")
+
+
+def parse_feed(data: bytes, source: str) -> Loaded:
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    entries = parsed.get("entries", [])
+    out = Loaded()
+    if parsed.get("bozo"):
+        problem = _bozo_text(parsed.get("bozo_exception"))
+        if not entries:
+            raise SourceError(source, f"invalid feed: {problem}")
+        out.notes.append(f"{source}: feed is malformed ({problem}); read what could be recovered")
+    if not entries:
+        if parsed.get("version") or parsed.get("feed"):
+            out.notes.append(f"{source}: feed has no items")
+            return out
+        raise SourceError(source, "not a feed: no channel or items found")
+    fmt = parsed.get("version") or "feed"
+    for position, entry in enumerate(entries):
+        try:
+            out.articles.append(_entry_article(entry, source, fmt, position))
+        except ItemError as e:
+            out.errors.append(e)
+    return out
+
+
+def _bozo_text(exc: Any) -> str:
+    text = str(exc or "parse error").strip()
+    line = getattr(exc, "getLineNumber", None)
+    if callable(line):
+        return f"line {line()}: {getattr(exc, 'getMessage', lambda: text)()}"
+    return text
+
+
+def _entry_article(entry: Any, source: str, fmt: str, position: int) -> RawArticle:
+    title = _clean(entry.get("title", ""))
+    name = title or f"item {position + 1}"
+    html = _entry_html(entry)
+    if not html.strip():
+        raise ItemError(f"{source} › {name!r}", "item has no content (no content:encoded, content or description)")
+    url = entry.get("link") or entry.get("id") or ""
+    return RawArticle(
+        origin=Origin(source=source, article=name),
+        title=title or _title_from_url(url) or name,
+        url=url,
+        html=html,
+        author=_clean(entry.get("author", "")),
+        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+        tags=tuple(_clean(t.get("term", "")) for t in entry.get("tags", []) if t.get("term")),
+        feed_format=fmt,
+    )
+
+
+def _entry_html(entry: Any) -> str:
+    """Full content first (content:encoded / Atom content), the description/summary second."""
+    contents = entry.get("content") or []
+    for preferred in ("text/html", "application/xhtml+xml"):
+        for c in contents:
+            if c.get("type") == preferred and c.get("value", "").strip():
+                return str(c["value"])
+    for c in contents:
+        if c.get("value", "").strip():
+            return str(c["value"])
+    return str(entry.get("summary", "") or "")
+
+
+def parse_page(data: bytes, source: str) -> RawArticle:
+    """A single HTML page: the article element (or main/body) is the content."""
+    soup = BeautifulSoup(data, "lxml")
+    body = soup.find("article") or soup.find("main") or soup.body or soup
+    title = ""
+    for candidate in (
+        soup.find("meta", attrs={"property": "og:title"}),
+        soup.find("h1"),
+        soup.title,
+    ):
+        if candidate is None:
+            continue
+        title = _clean(candidate.get("content", "") if candidate.name == "meta" else candidate.get_text())
+        if title:
+            break
+    canonical = soup.find("link", attrs={"rel": "canonical"})
+    url = str(canonical.get("href")) if canonical and canonical.get("href") else source
+    author_meta = soup.find("meta", attrs={"name": "author"})
+    published_meta = soup.find("meta", attrs={"property": "article:published_time"})
+    tags = tuple(
+        _clean(str(m.get("content", "")))
+        for m in soup.find_all("meta", attrs={"property": "article:tag"})
+        if m.get("content")
+    )
+    if not title:
+        title = _title_from_url(url) or Path(source).stem
+    return RawArticle(
+        origin=Origin(source=source, article=title),
+        title=title,
+        url=url,
+        html=str(body),
+        author=_clean(str(author_meta.get("content", ""))) if author_meta else "",
+        published=_iso_text(str(published_meta.get("content", ""))) if published_meta else "",
+        tags=tags,
+        feed_format="html",
+    )
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _iso(parsed: Any) -> str:
+    if not parsed:
+        return ""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+
+
+def _iso_text(text: str) -> str:
+    parsed = feedparser._parse_date(text)  # type: ignore[attr-defined]
+    return _iso(parsed) if parsed else text
+
+
+def _title_from_url(url: str) -> str:
+    tail = url.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[-_]+", " ", re.sub(r"\.\w+$", "", tail)).strip()

@@ -1,0 +1,197 @@
+"""Article HTML → ordered blocks: prose (Markdown, via markdownify) and code (``<pre>``).
+
+A code block keeps the language its highlighter *claims* (``label``); what it really is
+gets decided later, from its content. Highlighter conventions are a table below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from bs4 import BeautifulSoup, Tag
+from markdownify import MarkdownConverter
+
+from extractor.model import Block, CodeBlock, Origin, ProseBlock
+
+LabelRule = Callable[[Tag], str | None]
+
+# Classes that say "highlighted", never a language.
+_NOT_LANGS = {
+    "highlight", "js-code-highlight", "chroma", "hljs", "prettyprint", "linenums", "code",
+    "sourcecode", "source", "wp-block-code", "wp-block-preformatted", "codehilite", "notranslate",
+    "rouge", "coderay", "line-numbers", "syntaxhighlighter", "nohighlight", "content",
+}
+_PREFIXES = ("language-", "lang-", "highlight-source-", "highlight-", "brush-")
+# Gutters of line-numbered highlighters (Chroma tables, Rouge tables, Pygments linenos).
+_GUTTER = re.compile(r"(^|\s)(lnt|lntd|rouge-gutter|gutter|linenos|gl)(\s|$)")
+# Wrappers a highlighter puts around one <pre>, replaced together with it.
+_WRAPPER_CLASSES = re.compile(
+    r"(^|\s)(highlight|highlight-[\w+#.-]+|listingblock|codehilite|wp-block-code|"
+    r"code-toolbar|syntaxhighlighter|chroma|sourceCode|literal-block-wrapper|content)(\s|$)"
+)
+_MARK = "TUTORCHECKCODEBLOCK{}X"
+_MARK_RE = re.compile(r"TUTORCHECKCODEBLOCK(\d+)X")
+
+
+def _classes(tag: Tag | None) -> list[str]:
+    if tag is None:
+        return []
+    value = tag.get("class") or []
+    return list(value) if isinstance(value, list) else str(value).split()
+
+
+def _from_prefixed(classes: list[str]) -> str | None:
+    for cls in classes:
+        for prefix in _PREFIXES:
+            if cls.startswith(prefix) and len(cls) > len(prefix):
+                return cls[len(prefix):]
+    return None
+
+
+def _code_child(pre: Tag) -> Tag | None:
+    code = pre.find("code")
+    return code if isinstance(code, Tag) else None
+
+
+def _rule_prefixed_code(pre: Tag) -> str | None:
+    """highlight.js ``code.lang-x`` (hashnode), Prism/CommonMark ``language-x`` on code or pre."""
+    return _from_prefixed(_classes(_code_child(pre))) or _from_prefixed(_classes(pre))
+
+
+def _rule_data_lang(pre: Tag) -> str | None:
+    """Chroma/Hugo and AsciiDoc ``data-lang``; WordPress ``lang`` attribute."""
+    for tag in (pre, _code_child(pre)):
+        if tag is not None:
+            for attr in ("data-lang", "data-language", "lang"):
+                value = tag.get(attr)
+                if value:
+                    return str(value)
+    return None
+
+
+def _rule_brush(pre: Tag) -> str | None:
+    """SyntaxHighlighter (WordPress): ``class="brush: bash; gutter: false"``."""
+    match = re.search(r"brush:\s*([\w+#.-]+)", " ".join(_classes(pre)))
+    return match.group(1) if match else None
+
+
+def _rule_rouge(pre: Tag) -> str | None:
+    """Rouge (dev.to, Jekyll): ``pre.highlight.<lang>``."""
+    classes = _classes(pre)
+    if "highlight" not in classes:
+        return None
+    rest = [c for c in classes if c not in _NOT_LANGS and not c.startswith(_PREFIXES)]
+    return rest[0] if rest else None
+
+
+def _rule_ancestor(pre: Tag) -> str | None:
+    """Pygments/Sphinx ``div.highlight-<lang>``, GitHub ``div.highlight-source-<x>``,
+    Rouge-in-Jekyll ``div.language-x``."""
+    for parent in list(pre.parents)[:4]:
+        if isinstance(parent, Tag):
+            found = _from_prefixed(_classes(parent))
+            if found:
+                return found
+    return None
+
+
+LABEL_RULES: tuple[LabelRule, ...] = (
+    _rule_prefixed_code,
+    _rule_data_lang,
+    _rule_brush,
+    _rule_rouge,
+    _rule_ancestor,
+)
+
+
+def claimed_label(pre: Tag) -> str | None:
+    """The language the markup claims for a ``<pre>``, by the first convention that applies."""
+    for rule in LABEL_RULES:
+        label = rule(pre)
+        if label:
+            label = label.strip().lower()
+            if label not in _NOT_LANGS and label not in {"none", "text-plain"}:
+                return label
+            return "plaintext" if label in {"none", "text-plain"} else None
+    return None
+
+
+def pre_text(pre: Tag) -> str:
+    """The text a reader sees: markup removed, entities decoded, ``<br>`` as newlines."""
+    copy = BeautifulSoup(str(pre), "lxml").find("pre")
+    assert isinstance(copy, Tag)
+    for br in copy.find_all("br"):
+        br.replace_with("\n")
+    for gutter in copy.find_all(class_=_GUTTER):
+        gutter.decompose()
+    return copy.get_text().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _outer_pres(root: Tag) -> Iterator[Tag]:
+    """Every ``<pre>`` not inside another ``<pre>`` and not a line-number gutter, in order."""
+    for pre in root.find_all("pre"):
+        if pre.find_parent("pre") is not None:
+            continue
+        if _GUTTER.search(" ".join(_classes(pre))) or any(
+            _GUTTER.search(" ".join(_classes(p))) for p in list(pre.parents)[:2] if isinstance(p, Tag)
+        ):
+            continue
+        yield pre
+
+
+def _replacement_root(pre: Tag) -> Tag:
+    """The highlighter wrapper around ``pre`` if it wraps nothing else, else ``pre`` itself."""
+    node = pre
+    for parent in list(pre.parents)[:4]:
+        if not isinstance(parent, Tag) or parent.name in {"body", "html", "[document]", "article", "main"}:
+            break
+        if not (_WRAPPER_CLASSES.search(" ".join(_classes(parent))) or parent.name == "figure"):
+            break
+        if len(parent.find_all("pre")) != 1:
+            break
+        extra = "".join(parent.get_text()).replace(node.get_text(), "", 1).strip()
+        if len(extra) > 40:  # a wrapper with real prose in it is not just a wrapper
+            break
+        node = parent
+    return node
+
+
+class _Markdown(MarkdownConverter):
+    """markdownify with ATX headings and ``-`` bullets, the way notebooks show them."""
+
+
+def _to_markdown(html: str) -> str:
+    return str(_Markdown(heading_style="ATX", bullets="-", code_language="", escape_misc=False).convert(html))
+
+
+def html_to_blocks(html: str, origin: Origin) -> list[Block]:
+    """Split an article's HTML into prose and code blocks, in article order.
+
+    ``CodeBlock.index`` is the block's position among the article's outermost ``<pre>``s.
+    """
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.body or soup
+    codes: list[CodeBlock] = []
+    for index, pre in enumerate(list(_outer_pres(root))):
+        codes.append(CodeBlock(index=index, text=pre_text(pre), label=claimed_label(pre)))
+        marker = soup.new_tag("p")
+        marker.string = _MARK.format(index)
+        _replacement_root(pre).replace_with(marker)
+    markdown = _to_markdown(str(root))
+    blocks: list[Block] = []
+    position = 0
+    for match in _MARK_RE.finditer(markdown):
+        _append_prose(blocks, markdown[position:match.start()])
+        blocks.append(codes[int(match.group(1))])
+        position = match.end()
+    _append_prose(blocks, markdown[position:])
+    return blocks
+
+
+def _append_prose(blocks: list[Block], markdown: str) -> None:
+    text = re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    if text:
+        blocks.append(ProseBlock(markdown=text))
+
