@@ -23,13 +23,12 @@ _NOT_LANGS = {
     "rouge", "coderay", "line-numbers", "syntaxhighlighter", "nohighlight", "content",
 }
 _PREFIXES = ("language-", "lang-", "highlight-source-", "highlight-", "brush-")
-# Gutters of line-numbered highlighters (Chroma tables, Rouge tables, Pygments linenos).
-_GUTTER = re.compile(r"(^|\s)(lnt|lntd|rouge-gutter|gutter|linenos|gl)(\s|$)")
-# Wrappers a highlighter puts around one <pre>, replaced together with it.
-_WRAPPER_CLASSES = re.compile(
-    r"(^|\s)(highlight|highlight-[\w+#.-]+|listingblock|codehilite|wp-block-code|"
-    r"code-toolbar|syntaxhighlighter|chroma|sourceCode|literal-block-wrapper|content)(\s|$)"
-)
+# Line numbers of line-numbered highlighters: inline spans (Chroma ``ln``/``lnt``) are dropped
+# from the text; gutter columns (Rouge, Pygments ``linenos``, Chroma tables) are not blocks.
+_LINE_NUMBER_SPAN = re.compile(r"^(ln|lnt|linenos|lineno)$")
+_GUTTER_CELL = re.compile(r"(^|\s)(rouge-gutter|gutter|linenos|gl)(\s|$)")
+# Text of a wrapper's own chrome (copy buttons, fullscreen panels), not prose.
+_CHROME = re.compile(r"panel|toolbar|copy|action|fullscreen|clipboard", re.IGNORECASE)
 _MARK = "TUTORCHECKCODEBLOCK{}X"
 _MARK_RE = re.compile(r"TUTORCHECKCODEBLOCK(\d+)X")
 
@@ -123,35 +122,49 @@ def pre_text(pre: Tag) -> str:
     assert isinstance(copy, Tag)
     for br in copy.find_all("br"):
         br.replace_with("\n")
-    for gutter in copy.find_all(class_=_GUTTER):
-        gutter.decompose()
+    for number in copy.find_all("span", class_=_LINE_NUMBER_SPAN):
+        number.decompose()
     return copy.get_text().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_gutter(pre: Tag) -> bool:
+    """A line-number column beside the code: in a gutter cell, or a table cell of digits only."""
+    cell = pre.find_parent("td")
+    if cell is None:
+        return False
+    return bool(_GUTTER_CELL.search(" ".join(_classes(cell)))) or re.sub(r"\s+", "", pre.get_text()).isdigit()
 
 
 def _outer_pres(root: Tag) -> Iterator[Tag]:
     """Every ``<pre>`` not inside another ``<pre>`` and not a line-number gutter, in order."""
     for pre in root.find_all("pre"):
-        if pre.find_parent("pre") is not None:
+        if pre.find_parent("pre") is None and not _is_gutter(pre):
+            yield pre
+
+
+def _own_text(node: Tag, inner: Tag) -> str:
+    """Text of ``node`` outside ``inner`` and outside highlighter chrome (buttons, panels)."""
+    copy = BeautifulSoup(str(node), "lxml")
+    if any(tag.find_parent("pre") is None for tag in copy.find_all(["img", "iframe", "video", "a"])):
+        return "(media or links)"
+    for tag in copy.find_all(True):
+        if tag.decomposed:
             continue
-        if _GUTTER.search(" ".join(_classes(pre))) or any(
-            _GUTTER.search(" ".join(_classes(p))) for p in list(pre.parents)[:2] if isinstance(p, Tag)
-        ):
-            continue
-        yield pre
+        if tag.name in {"pre", "button"} or _CHROME.search(" ".join(_classes(tag))):
+            tag.decompose()
+    return copy.get_text().strip()
+
+
+_CLIMBABLE = {"div", "figure", "section", "table", "tbody", "tr", "td", "span"}
 
 
 def _replacement_root(pre: Tag) -> Tag:
     """The highlighter wrapper around ``pre`` if it wraps nothing else, else ``pre`` itself."""
     node = pre
-    for parent in list(pre.parents)[:4]:
-        if not isinstance(parent, Tag) or parent.name in {"body", "html", "[document]", "article", "main"}:
+    for parent in list(pre.parents)[:6]:
+        if not isinstance(parent, Tag) or parent.name not in _CLIMBABLE:
             break
-        if not (_WRAPPER_CLASSES.search(" ".join(_classes(parent))) or parent.name == "figure"):
-            break
-        if len(parent.find_all("pre")) != 1:
-            break
-        extra = "".join(parent.get_text()).replace(node.get_text(), "", 1).strip()
-        if len(extra) > 40:  # a wrapper with real prose in it is not just a wrapper
+        if len(parent.find_all("pre")) != 1 or _own_text(parent, pre):
             break
         node = parent
     return node
@@ -173,6 +186,8 @@ def html_to_blocks(html: str, origin: Origin) -> list[Block]:
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
     codes: list[CodeBlock] = []
+    for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
+        gutter.decompose()
     for index, pre in enumerate(list(_outer_pres(root))):
         codes.append(CodeBlock(index=index, text=pre_text(pre), label=claimed_label(pre)))
         marker = soup.new_tag("p")
