@@ -220,7 +220,7 @@ def parse_page(data: bytes, source: str) -> RawArticle:
     ):
         if candidate is None:
             continue
-        title = _clean(candidate.get("content", "") if candidate.name == "meta" else candidate.get_text())
+        title = _clean(str(candidate.get("content", "")) if candidate.name == "meta" else candidate.get_text())
         if title:
             break
     canonical = soup.find("link", attrs={"rel": "canonical"})

@@ -36,8 +36,10 @@ _MARK_RE = re.compile(r"TUTORCHECKCODEBLOCK(\d+)X")
 def _classes(tag: Tag | None) -> list[str]:
     if tag is None:
         return []
-    value = tag.get("class") or []
-    return list(value) if isinstance(value, list) else str(value).split()
+    value = tag.get("class")
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else str(value).split()
 
 
 def _from_prefixed(classes: list[str]) -> str | None:

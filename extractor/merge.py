@@ -8,6 +8,7 @@ the others become ``aliases``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -59,14 +60,34 @@ class Group:
         return self.copies[0]
 
 
+SAME_ARTICLE_RATIO = 0.6
+
+
+def _words(article: RawArticle) -> list[str]:
+    return re.findall(r"\w+", re.sub(r"<[^>]+>", " ", article.html).casefold())
+
+
+def same_article(a: RawArticle, b: RawArticle) -> bool:
+    """Cross-posts share a title *and* most of their words; two different posts that happen
+    to share a title ("Introduction") do not."""
+    if title_key(a.title) != title_key(b.title):
+        return False
+    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).quick_ratio() >= SAME_ARTICLE_RATIO
+
+
 def group_copies(articles: list[RawArticle]) -> list[Group]:
-    groups: dict[str, list[RawArticle]] = {}
+    groups: list[list[RawArticle]] = []
+    by_title: dict[str, list[list[RawArticle]]] = {}
     for article in articles:
-        key = title_key(article.title) or article.url
-        copies = groups.setdefault(key, [])
-        if all(c.url != article.url or c.origin.source != article.origin.source for c in copies):
-            copies.append(article)
-    return [Group(tuple(copies)) for copies in groups.values()]
+        candidates = by_title.setdefault(title_key(article.title) or article.url, [])
+        home = next((g for g in candidates if same_article(g[0], article)), None)
+        if home is None:
+            home = []
+            candidates.append(home)
+            groups.append(home)
+        if all((c.url, c.origin.source) != (article.url, article.origin.source) for c in home):
+            home.append(article)
+    return [Group(tuple(copies)) for copies in groups]
 
 
 def assign_slugs(groups: list[Group]) -> list[tuple[str, Group]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from extractor.errors import ExtractorError, ItemError
+from extractor.errors import ExtractorError
 from extractor.feeds import Loaded, load_sources
 from extractor.html import html_to_blocks
 from extractor.merge import assign_slugs, group_copies, to_tutorial
@@ -31,14 +31,14 @@ class Extraction:
     loaded: Loaded
 
 
-def _cap_oversized(blocks: list[Block], where: str, errors: list[ExtractorError]) -> list[Block]:
+def _cap_oversized(blocks: list[Block], where: str, notes: list[str]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, CodeBlock) and len(block.text) > MAX_BLOCK_CHARS:
-            errors.append(ItemError(
-                f"{where} › block {block.index}",
-                f"code block is {len(block.text)} characters (limit {MAX_BLOCK_CHARS}); kept as text, not analysed",
-            ))
+            notes.append(
+                f"{where} › block {block.index}: code block is {len(block.text)} characters "
+                f"(limit {MAX_BLOCK_CHARS}); kept as text, not analysed"
+            )
             block = replace(block, kind="text", lang="text", defects=(
                 f"block too large to analyse ({len(block.text)} characters)",
             ))
@@ -68,7 +68,7 @@ def extract(sources: list[str]) -> Extraction:
             primary = group.primary
             where = str(primary.origin)
             try:
-                blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin), where, loaded.errors)
+                blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin), where, loaded.notes)
                 yield to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
             except ExtractorError as e:
                 loaded.errors.append(e)

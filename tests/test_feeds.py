@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, FEEDS
+
 from extractor.errors import ItemError, SourceError
 from extractor.feeds import load_source, load_sources
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA
+
 from extractor.feeds import load_source
 from extractor.html import html_to_blocks
 from extractor.model import CodeBlock, ProseBlock
