@@ -10,7 +10,7 @@ engine: setup
 
 demo: engine
 	.venv/bin/tutorcheck extract feeds -o generated
-	.venv/bin/tutorcheck check generated --report generated/report.md --json generated/results.json --junit generated/junit.xml || test $$? -eq 1
+	.venv/bin/tutorcheck check generated --report out/report.md --json out/results.json --junit out/junit.xml || test $$? -eq 1
 
 test: engine
 	.venv/bin/ruff check extractor tests benchmarks
