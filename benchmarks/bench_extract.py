@@ -1,0 +1,75 @@
+"""Extraction throughput: `tutorcheck extract` end to end against the floor of feedparser +
+beautifulsoup4 merely parsing the same input; peak memory at growing corpus sizes.
+
+Prints one JSON object. Usage: python benchmarks/bench_extract.py [--sizes 100,1000,5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import ROOT, write_corpus  # noqa: E402
+
+FLOOR = """
+import sys, feedparser
+from bs4 import BeautifulSoup
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob('*.xml')):
+    for entry in feedparser.parse(path.read_bytes(), sanitize_html=False).entries:
+        body = (entry.get('content') or [{}])[0].get('value') or entry.get('summary', '')
+        BeautifulSoup(body, 'lxml')
+"""
+
+
+def measure(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv[:3]} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100,1000,5000")
+    args = parser.parse_args()
+    python = sys.executable
+    tutorcheck = str(Path(python).parent / "tutorcheck")
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp) / "corpus"
+            write_corpus(corpus, size)
+            floor_s, floor_kib = measure([python, "-c", FLOOR, str(corpus)])
+            extract_s, extract_kib = measure([tutorcheck, "extract", str(corpus), "-o", str(Path(tmp) / "out")])
+        results.append({
+            "articles": size,
+            "floor_s": round(floor_s, 3),
+            "extract_s": round(extract_s, 3),
+            "ratio": round(extract_s / floor_s, 2),
+            "floor_peak_mib": round(floor_kib / 1024, 1),
+            "extract_peak_mib": round(extract_kib / 1024, 1),
+            "extract_articles_per_s": round(size / extract_s, 1),
+        })
+    print(json.dumps({
+        "benchmark": "extract",
+        "date": time.strftime("%Y-%m-%d"),
+        "target": {"ratio_max": 1.5, "memory": "flat as the corpus grows"},
+        "root": str(ROOT),
+        "runs": results,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
