@@ -1,0 +1,149 @@
+"""One code block understood: its kind and language, steps, file name and checks.
+
+Needs are added later, article-wide (they depend on what earlier blocks set up); see
+:mod:`extractor.understand.article`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from extractor.model import Check, CodeBlock, Step
+from extractor.understand import checks, defects, files, python, shellsplit, transcript
+from extractor.understand.classify import Verdict, classify
+from extractor.understand.prompts import Prompts, display
+
+
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a block: the article's prompts, the prose before and after it."""
+
+    prompts: Prompts
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A block with kind, lang, prompt, steps and file name filled in, plus what the
+    article pass needs: each step's working directory and whether it was cut off."""
+
+    block: CodeBlock
+    verdict: Verdict
+    workdirs: tuple[str | None, ...] = ()
+    complete: tuple[bool, ...] = ()
+    recogniser: str | None = None
+
+
+def _session(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
+    turns = transcript.split(block.text, ctx.prompts.for_block(block.text))
+    steps = tuple(Step(t.command, t.output, "shell") for t in turns)
+    done = replace(block, lang="shell", kind="session", prompt=display(t.prompt for t in turns), steps=steps)
+    return Understood(done, v, tuple(t.prompt.dir for t in turns), tuple(t.complete for t in turns))
+
+
+def _pycon(block: CodeBlock, v: Verdict) -> Understood:
+    steps = tuple(Step(e.source, e.want, "python") for e in python.examples(block.text))
+    done = replace(block, lang="python", kind="session", prompt=">>> ", steps=steps)
+    return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
+
+
+def _commands(block: CodeBlock, v: Verdict) -> Understood:
+    lines = [line.rstrip() for line in block.text.split("\n")]
+    spans = shellsplit.split_commands(lines)
+    steps = tuple(Step("\n".join(lines[s.start:s.end]).rstrip(), None, "shell") for s in spans)
+    done = replace(block, lang="shell", kind="commands", steps=steps)
+    return Understood(done, v, (None,) * len(steps), tuple(s.complete for s in spans))
+
+
+_DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py"}
+
+
+def _document(block: CodeBlock, v: Verdict, ctx: Context, later: tuple[str, ...]) -> Understood:
+    found = files.recognise(v.lang, v.docs)
+    named = files.from_prose(ctx.before, ctx.after, v.lang)
+    kind = v.kind
+    if found is not None:
+        kind = "file" if found[1] else "fragment"
+    elif named and v.docs and isinstance(v.docs[0], dict) and files.from_prose(ctx.before[-300:], "", v.lang):
+        kind = "file"  # the sentence right before the block names the file it goes in
+    name = None
+    if kind == "file":
+        name = (named or files.from_commands(later, v.lang)
+                or (found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)))
+    done = replace(block, lang=v.lang, kind=kind, filename=name)
+    return Understood(done, v, recogniser=found[0].name if found else None)
+
+
+def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
+    if not python.is_program(block.text):
+        return Understood(replace(block, lang="python", kind="fragment"), v)
+    named = files.from_prose(ctx.before, ctx.after, "python")
+    if named:
+        return Understood(replace(block, lang="python", kind="file", filename=named), v)
+    step = Step(block.text.rstrip() + "\n", None, "python")
+    return Understood(replace(block, lang="python", kind="commands", steps=(step,)), v, (None,), (True,))
+
+
+def understand(block: CodeBlock, ctx: Context, later: tuple[str, ...]) -> Understood:
+    """Kind, lang, prompt, steps and file name of ``block``; ``later`` are the commands of
+    the blocks after it (for ``kubectl apply -f x.yaml``-style file names)."""
+    v = classify(block.text, block.label, ctx.prompts)
+    if v.kind == "session":
+        return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
+    if v.kind == "commands":
+        return _commands(block, v)
+    if v.lang == "python":
+        return _python(block, v, ctx)
+    if v.kind in ("file", "fragment"):
+        return _document(block, v, ctx, later)
+    return Understood(replace(block, lang=v.lang, kind=v.kind), v)
+
+
+def _name(u: Understood) -> str:
+    ext = {"yaml": "yaml", "json": "json", "python": "py", "shell": "sh", "go": "go"}.get(u.block.lang, "txt")
+    return u.block.filename or f"block-{u.block.index}.{ext}"
+
+
+def static_checks(u: Understood) -> tuple[Check, ...]:
+    b, name = u.block, _name(u)
+    found: list[Check] = []
+    shell_steps = [s.command for s in b.steps if s.lang == "shell"]
+    if shell_steps:
+        script = "\n".join(shell_steps) + "\n"
+        found += [checks.bash_syntax(script, name), checks.shellcheck(script, name)]
+        manifests = tuple(d for c in shell_steps if "kubectl" in c for d in _manifests(c))
+        if manifests:
+            found.append(checks.kubernetes_check(manifests, f"{name} (the manifests piped to kubectl)"))
+    if b.kind == "file" and b.lang == "shell":
+        found += [checks.bash_syntax(b.text, name), checks.shellcheck(b.text, name)]
+    if b.lang == "yaml" and b.kind in ("file", "fragment"):
+        found.append(checks.yaml_check(b.text, name))
+    if b.lang == "json" and b.kind in ("file", "fragment"):
+        found.append(checks.json_check(b.text, name))
+    if u.recogniser == "kubernetes":
+        found.append(checks.kubernetes_check(u.verdict.docs, name))
+    elif u.recogniser and b.kind == "file":
+        schema = checks.schema_check(u.recogniser, u.verdict.docs, name)
+        found += [schema] if schema else []
+    if b.lang == "python" and b.kind in ("file", "commands") or (
+        b.lang == "python" and b.kind == "fragment" and python.compile_error(b.text) is None
+    ):
+        found.append(checks.python_check(b.text, name))
+    return tuple(found)
+
+
+def _manifests(command: str) -> list[dict[str, object]]:
+    from extractor.understand.needs import embedded_docs
+
+    return [d for d in embedded_docs(command) if "kind" in d and "apiVersion" in d]
+
+
+def block_defects(u: Understood) -> tuple[str, ...]:
+    b = u.block
+    found = defects.lying_label(b.label, b.lang, b.kind, u.verdict.why)
+    found += defects.autolinks(b.steps)
+    found += defects.cut_commands(b.steps, u.complete)
+    if b.lang == "shell":
+        found += defects.broken_continuations(b.text)
+    return tuple(found)

@@ -1,0 +1,130 @@
+"""What a block is — its real language and kind — from its content first, its label second.
+
+Order of the tests (first that holds wins): empty → text; ``>>>`` → Python session;
+prompts → shell session; tree / commit list / chart → text; JSON; Dockerfile; Go;
+Python; YAML; shell commands; program output; else text (or a fragment of the
+language the label claims).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from extractor.understand import python, shapes, shellsplit, transcript, words
+from extractor.understand.prompts import Prompts
+from extractor.understand.tables import LABEL_LANGS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    lang: str
+    kind: str
+    why: str
+    docs: tuple[Any, ...] = ()
+
+
+def label_lang(label: str | None) -> str | None:
+    return LABEL_LANGS.get((label or "").strip().lower()) if label else None
+
+
+def load_yaml(text: str) -> tuple[Any, ...] | None:
+    try:
+        return tuple(d for d in yaml.safe_load_all(text) if d is not None)
+    except yaml.YAMLError:
+        return None
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+_GO = re.compile(r"^(package \w+|func (\(\w+ \*?\w+\) )?\w+\(|type \w+ (struct|interface)|"
+                 r"import \(|const \(|var \()", re.MULTILINE)
+_DOCKER = re.compile(r"^(FROM|ARG|RUN|COPY|ADD|CMD|ENTRYPOINT|ENV|WORKDIR|EXPOSE|USER|LABEL|VOLUME|"
+                     r"HEALTHCHECK|SHELL|STOPSIGNAL|ONBUILD)\s", re.MULTILINE)
+_YAML_KEY = re.compile(r"^\s*(- )?[\w.\"'-]+:(\s|$)")
+_SHEBANG = re.compile(r"^#!.*\b(ba|z|da|k)?sh\b")
+
+
+def _yaml_like(text: str, docs: tuple[Any, ...] | None, claimed: str | None) -> bool:
+    if not docs or not all(isinstance(d, dict | list) for d in docs):
+        return False
+    if claimed == "yaml":
+        return True
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    keyed = sum(1 for line in lines if _YAML_KEY.match(line))
+    return keyed >= 2 and keyed >= 0.5 * len(lines) and not any(words.looks_like_command(x) for x in lines[:1])
+
+
+def _structured(text: str, claimed: str | None) -> Verdict | None:
+    stripped = text.strip()
+    if stripped[:1] in "{[" or claimed == "json":
+        doc = load_json(stripped)
+        if isinstance(doc, dict | list):
+            return Verdict("json", "fragment", "parses as JSON", (doc,))
+        if claimed == "json":
+            return Verdict("json", "fragment", "labelled JSON but does not parse")
+    docker_lines = [x for x in stripped.splitlines() if x.strip() and not x.startswith(("#", " ", "\t"))]
+    if docker_lines and _DOCKER.match(docker_lines[0]) and (
+        claimed == "dockerfile" or sum(bool(_DOCKER.match(x)) for x in docker_lines) >= 0.8 * len(docker_lines)
+    ) and any(x.startswith("FROM ") for x in docker_lines):
+        return Verdict("dockerfile", "file", "Dockerfile instructions")
+    if claimed == "go" or _GO.search(text):
+        if claimed == "go" or claimed is None or claimed == "text":
+            kind = "file" if re.search(r"^package \w+", text, re.MULTILINE) else "fragment"
+            return Verdict("go", kind, "Go declarations")
+    if claimed == "python" or (python.reads_like_python(text) and python.parse(text) is not None):
+        return Verdict("python", "fragment", "Python code")
+    docs = load_yaml(text)
+    if _yaml_like(text, docs, claimed):
+        return Verdict("yaml", "fragment", "parses as YAML", docs or ())
+    if claimed == "yaml":
+        return Verdict("yaml", "fragment", "labelled YAML but does not parse")
+    return None
+
+
+def _commands(text: str, claimed: str | None) -> bool:
+    lines = text.split("\n")
+    spans = shellsplit.split_commands(lines)
+    if not spans:
+        return False
+    for span in spans:
+        first = lines[span.start]
+        word = words.first_word(first)
+        plausible = claimed == "shell" and re.fullmatch(r"[a-z][\w.-]*", word) is not None
+        if words.looks_like_sentence(first) or not (words.looks_like_command(first) or plausible):
+            return False
+    return True
+
+
+def classify(text: str, label: str | None, prompts: Prompts) -> Verdict:
+    claimed = label_lang(label)
+    if not text.strip():
+        return Verdict("text", "text", "empty block")
+    if python.is_session(text) and python.examples(text):
+        return Verdict("python", "session", "Python >>> prompts")
+    if transcript.split(text, prompts.for_block(text)):
+        return Verdict("shell", "session", "shell prompts")
+    shape = shapes.text_shape(text)
+    if shape:
+        return Verdict("text", "text", shape)
+    if _SHEBANG.match(text):
+        return Verdict("shell", "file", "a shell script (shebang)")
+    found = _structured(text, claimed)
+    if found:
+        return found
+    if not shapes.output_lines(text) and _commands(text, claimed):
+        return Verdict("shell", "commands", "shell commands without prompts")
+    if shapes.output_lines(text) or claimed == "shell":
+        return Verdict("text", "output", "program output")
+    if claimed and claimed != "text":
+        return Verdict(claimed, "fragment", f"{claimed} code (by its label)")
+    return Verdict("text", "text", "plain text")

@@ -1,0 +1,55 @@
+"""Mistakes in a published snippet that a careful reader would flag."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.model import Step
+from extractor.understand import shellsplit
+from extractor.understand.classify import label_lang
+from extractor.understand.tables import NEUTRAL_LABELS
+
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
+_KIND_WORDS = {"session": "a shell session", "commands": "shell commands", "output": "program output",
+               "text": "plain text", "file": "a file", "fragment": "a fragment"}
+
+
+def autolinks(steps: tuple[Step, ...]) -> list[str]:
+    found = []
+    for step in steps:
+        if step.lang != "shell":
+            continue
+        for m in _AUTOLINK.finditer(step.command):
+            fixed = step.command.replace(m.group(0), m.group(1))
+            found.append(
+                f"'{m.group(0)}' is a Markdown autolink left in the command: bash reads '<' as a redirection "
+                f"from a file named '{m.group(1)}>'; the intended command is '{fixed}'"
+            )
+    return found
+
+
+def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str]:
+    claimed = label_lang(label)
+    if not label or claimed is None or label.lower() in NEUTRAL_LABELS or claimed == lang:
+        return []
+    what = shape if kind == "text" and shape else _KIND_WORDS.get(kind, kind)
+    return [f"labelled '{label}' but it is {what} ({lang}), not {claimed}"]
+
+
+def cut_commands(steps: tuple[Step, ...], complete: tuple[bool, ...]) -> list[str]:
+    found = []
+    for n, (step, ok) in enumerate(zip(steps, complete, strict=False)):
+        if step.lang != "shell":
+            continue
+        if not ok:
+            found.append(f"command {n + 1} is cut off (an open quote, heredoc, backslash or pipe is never "
+                         f"closed), so it cannot run as printed: {step.command.splitlines()[0][:80]!r}")
+        elif shellsplit.has_error(step.command) and not _AUTOLINK.search(step.command):
+            found.append(f"command {n + 1} is not valid shell syntax: {step.command.splitlines()[0][:80]!r}")
+    return found
+
+
+def broken_continuations(text: str) -> list[str]:
+    """A backslash followed by blanks does not continue the line (a copy-paste trap)."""
+    return [f"line {n}: a backslash followed by spaces does not continue the command"
+            for n, line in enumerate(text.split("\n"), 1) if re.search(r"\\[ \t]+$", line)]

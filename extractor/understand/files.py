@@ -1,0 +1,139 @@
+"""Files: is a YAML/JSON/Go/Dockerfile block a complete document meant to be saved, or an
+excerpt? And under which name — from the prose, from later commands, or from its content.
+
+Recognisers are a table: each names a kind of document, says when a parsed document is
+complete, and gives the conventional file name for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Doc = Any
+# Server-filled fields: a Kubernetes object with them was dumped from a cluster, not written.
+_DUMPED = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "selfLink")
+
+
+def _is_k8s(doc: Doc) -> bool:
+    return isinstance(doc, dict) and {"apiVersion", "kind", "metadata"} <= doc.keys()
+
+
+def _k8s_written(doc: Doc) -> bool:
+    meta = doc.get("metadata")
+    return isinstance(meta, dict) and not any(k in meta for k in _DUMPED) and doc.get("kind") != "Event"
+
+
+def _slug(value: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "file"
+
+
+def _k8s_name(doc: Doc) -> str:
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    return f"{_slug(doc['kind'])}-{_slug(meta.get('name', 'manifest'))}.yaml"
+
+
+def _workflow(doc: Doc) -> bool:
+    return isinstance(doc, dict) and "jobs" in doc and ("on" in doc or True in doc)
+
+
+def _mapping_with(*keys: str) -> Callable[[Doc], bool]:
+    return lambda doc: isinstance(doc, dict) and all(k in doc for k in keys)
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    name: str
+    langs: tuple[str, ...]
+    matches: Callable[[Doc], bool]
+    complete: Callable[[Doc], bool]
+    filename: Callable[[Doc], str]
+
+
+RECOGNISERS: tuple[Recogniser, ...] = (
+    Recogniser("github-workflow", ("yaml",), _workflow, lambda d: True,
+               lambda d: f".github/workflows/{_slug(d.get('name', 'workflow'))}.yml"),
+    Recogniser("kubernetes", ("yaml", "json"), _is_k8s, _k8s_written, _k8s_name),
+    Recogniser("docker-compose", ("yaml",),
+               lambda d: isinstance(d, dict) and isinstance(d.get("services"), dict)
+               and all(isinstance(s, dict) and ("image" in s or "build" in s) for s in d["services"].values()),
+               lambda d: True, lambda d: "compose.yaml"),
+    Recogniser("helm-chart", ("yaml",), _mapping_with("apiVersion", "name", "version"),
+               lambda d: "kind" not in d, lambda d: "Chart.yaml"),
+    Recogniser("ansible-playbook", ("yaml",),
+               lambda d: isinstance(d, list) and bool(d) and all(isinstance(p, dict) and "hosts" in p for p in d),
+               lambda d: True, lambda d: "playbook.yml"),
+    Recogniser("gitlab-ci", ("yaml",),
+               lambda d: isinstance(d, dict) and any(isinstance(v, dict) and "script" in v for v in d.values()),
+               lambda d: True, lambda d: ".gitlab-ci.yml"),
+    Recogniser("prometheus", ("yaml",), _mapping_with("scrape_configs"), lambda d: True,
+               lambda d: "prometheus.yml"),
+    Recogniser("openapi", ("yaml", "json"), _mapping_with("openapi", "paths"), lambda d: True,
+               lambda d: "openapi.yaml"),
+    Recogniser("package.json", ("json",),
+               lambda d: isinstance(d, dict) and "name" in d
+               and bool({"version", "dependencies", "scripts"} & d.keys()),
+               lambda d: True, lambda d: "package.json"),
+    Recogniser("tsconfig", ("json",), _mapping_with("compilerOptions"), lambda d: True,
+               lambda d: "tsconfig.json"),
+)
+
+
+def recognise(lang: str, docs: Sequence[Doc]) -> tuple[Recogniser, bool] | None:
+    """The recogniser of the block's first document, and whether every document is complete."""
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        return None
+    for rec in RECOGNISERS:
+        if lang in rec.langs and rec.matches(docs[0]):
+            return rec, all(rec.matches(d) and rec.complete(d) for d in docs)
+    return None
+
+
+# Extensions a file name may have for each language.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "yaml": (".yaml", ".yml"), "json": (".json",), "python": (".py",), "go": (".go",),
+    "shell": (".sh", ".bash"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
+    "javascript": (".js", ".mjs", ".cjs", ".jsx"), "typescript": (".ts", ".tsx"),
+    "toml": (".toml",), "ini": (".ini", ".cfg", ".conf"), "hcl": (".tf", ".hcl"),
+}
+_NAME = re.compile(r"(?<![\w/@:.-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|Dockerfile|Containerfile))\b")
+_SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"
+                         r"contents?|following)\b", re.IGNORECASE)
+
+
+def _fits(name: str, lang: str) -> bool:
+    return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+
+
+def from_prose(before: str, after: str, lang: str) -> str | None:
+    """A file name the prose gives the block: the nearest fitting name before it (a sentence
+    with "save"/"create"/"file"... wins), else one in the first sentence after it."""
+    candidates: list[tuple[int, int, str]] = []
+    sentences = _sentences(before)
+    for distance, sentence in enumerate(reversed(sentences[-6:])):
+        for m in _NAME.finditer(sentence.replace("\\_", "_")):
+            if _fits(m.group(1), lang) and "://" not in sentence[max(0, m.start() - 8): m.start()]:
+                candidates.append((0 if _SAVE_WORDS.search(sentence) else 1, distance, m.group(1)))
+    if candidates:
+        return min(candidates, key=lambda c: (c[1] > 1, c[0], c[1]))[2]
+    for sentence in _sentences(after)[:1]:
+        for m in _NAME.finditer(sentence):
+            if _fits(m.group(1), lang):
+                return m.group(1)
+    return None
+
+
+def from_commands(commands: Sequence[str], lang: str) -> str | None:
+    """A file name later commands use (``kubectl apply -f x.yaml``, ``python app.py``)."""
+    for command in commands:
+        for m in _NAME.finditer(command):
+            if _fits(m.group(1), lang) and "://" not in command[max(0, m.start() - 8): m.start()]:
+                return m.group(1)
+    return None

@@ -1,0 +1,125 @@
+"""Python blocks: ``>>>`` sessions (doctest semantics) and plain code, program or fragment.
+
+The rule for *program* (runnable as is) versus *fragment* (an excerpt):
+a program compiles, imports only the standard library, uses no name it does not define
+(or a builtin), and does something when run — it has ``if __name__ == "__main__":`` or
+a top-level call. Anything else that compiles is a fragment; so is code that does not
+compile but is labelled Python or reads like Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import doctest
+import re
+import sys
+from dataclasses import dataclass
+
+_PYCON = re.compile(r"^>>>( |$)", re.MULTILINE)
+_MARKERS = re.compile(
+    r"^\s*(def \w+\(|class \w+[(:]|import \w+|from [\w.]+ import |async def |@\w+|"
+    r"if __name__ == ['\"]__main__['\"]:|print\()", re.MULTILINE
+)
+_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    want: str | None
+
+
+def is_session(text: str) -> bool:
+    return bool(_PYCON.search(text))
+
+
+def examples(text: str) -> list[Example]:
+    """The ``>>>`` examples of a session, with their expected output (None when none)."""
+    try:
+        found = doctest.DocTestParser().get_examples(text)
+    except ValueError:
+        return []
+    return [Example(e.source.rstrip("\n"), e.want or None) for e in found]
+
+
+def reads_like_python(text: str) -> bool:
+    return bool(_MARKERS.search(text))
+
+
+def parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def compile_error(text: str) -> str | None:
+    """``line N: message`` when ``text`` does not compile, else None."""
+    try:
+        compile(text, "<block>", "exec")
+    except SyntaxError as e:
+        return f"line {e.lineno}: {e.msg}"
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def imports(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def third_party(tree: ast.Module) -> set[str]:
+    return {name for name in imports(tree) if name not in sys.stdlib_module_names}
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            names.update(node.names)
+    return names
+
+
+def free_names(tree: ast.Module) -> set[str]:
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return used - _defined(tree) - _BUILTINS
+
+
+def _has_entry(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return True
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await):
+            return True
+        if isinstance(node, ast.Assign | ast.AugAssign) and any(
+            isinstance(n, ast.Call) for n in ast.walk(node.value)
+        ):
+            return True
+    return False
+
+
+def is_program(text: str) -> bool:
+    tree = parse(text)
+    return (
+        tree is not None
+        and not third_party(tree)
+        and not free_names(tree)
+        and _has_entry(tree)
+    )

@@ -1,0 +1,136 @@
+"""Data the understanding rules consult: label aliases, what a base image has, tool needs.
+
+Tables, not if-chains: extending tutorcheck to a new CLI or highlighter label is an edit here.
+"""
+
+from __future__ import annotations
+
+# Highlighter label → real language name (the vocabulary of labels.yaml, plus a few more).
+LABEL_LANGS: dict[str, str] = {
+    **dict.fromkeys(
+        ("bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",
+         "ksh", "fish", "shellscript", "bash-session", "sh-session", "cli", "cmd", "powershell",
+         "ps1", "posh", "pwsh", "bat", "batch"), "shell"),
+    **dict.fromkeys(("python", "py", "python3", "pycon", "ipython", "py3"), "python"),
+    **dict.fromkeys(("yaml", "yml"), "yaml"),
+    **dict.fromkeys(("json", "jsonc", "json5"), "json"),
+    **dict.fromkeys(("go", "golang"), "go"),
+    **dict.fromkeys(("dockerfile", "docker", "containerfile"), "dockerfile"),
+    **dict.fromkeys(("text", "plaintext", "plain", "txt", "none", "output", "log", "nohighlight"), "text"),
+    **dict.fromkeys(("javascript", "js", "jsx", "node", "mjs", "cjs"), "javascript"),
+    **dict.fromkeys(("typescript", "ts", "tsx"), "typescript"),
+    **dict.fromkeys(("rust", "rs"), "rust"),
+    **dict.fromkeys(("toml",), "toml"),
+    **dict.fromkeys(("ini", "cfg", "conf", "properties"), "ini"),
+    **dict.fromkeys(("hcl", "terraform", "tf"), "hcl"),
+    **dict.fromkeys(("html", "xml", "svg"), "html"),
+    **dict.fromkeys(("java",), "java"),
+    **dict.fromkeys(("c", "h"), "c"),
+    **dict.fromkeys(("cpp", "c++", "cc", "hpp"), "cpp"),
+    **dict.fromkeys(("sql",), "sql"),
+    **dict.fromkeys(("markdown", "md"), "markdown"),
+    **dict.fromkeys(("diff", "patch"), "diff"),
+}
+
+# Labels that say "no particular language": never a lie, whatever the block holds.
+NEUTRAL_LABELS = frozenset({"text", "plaintext", "plain", "txt", "none", "output", "log", "nohighlight",
+                            "console", "terminal", "shell-session", "shellsession"})
+
+# Programs in the sandbox's plain image (Debian bookworm minimal + toolbox). Anything else a
+# command runs is reported as ``tool:NAME``.
+BASE_PROGRAMS = frozenset("""
+bash sh dash env
+ls cat echo printf mkdir rmdir cp mv rm touch chmod chown chgrp ln head tail wc sort uniq cut tr tee
+date sleep true false basename dirname pwd whoami id uname sha1sum sha224sum sha256sum sha384sum
+sha512sum md5sum b2sum base32 base64 seq yes stat du df mktemp readlink realpath nproc tac paste
+join split fold od expr timeout install nl comm csplit shuf sync truncate hostname test [ numfmt
+printenv nohup nice stdbuf tty dd cksum sum unlink
+find xargs grep egrep fgrep sed awk mawk diff cmp diff3 sdiff patch
+tar gzip gunzip zcat bzip2 bunzip2 xz unxz zstd unzip zip
+curl wget git python3 python pip3 pip jq less more file which ps top kill pkill pgrep free uptime
+make openssl ssh-keygen ca-certificates procps netstat ss ip ping nc dig nslookup host
+perl vi vim nano gpg apt apt-get dpkg update-ca-certificates useradd groupadd su login
+""".split())
+
+# Shell builtins and keywords: never a tool, never a need.
+SHELL_BUILTINS = frozenset("""
+cd export source . set unset alias unalias read eval exec exit return shift : [[ let local declare
+typeset readonly pushd popd dirs builtin command type hash trap ulimit umask wait jobs bg fg
+history time getopts shopt complete if then else elif fi for while until do done case esac
+function select break continue enable logout mapfile readarray disown suspend caller compgen
+""".split())
+
+# Common CLIs: a first word in here (or in the sets above) makes a line look like a command.
+KNOWN_CLIS = frozenset("""
+kubectl helm kind minikube k3d k3s kubeadm kustomize istioctl linkerd argocd flux skaffold tilt
+docker podman buildah nerdctl crictl ctr docker-compose compose
+npm npx yarn pnpm node deno bun tsc
+pip pipx poetry uv virtualenv conda python3 python pytest ruff mypy black flake8 jupyter
+go gofmt cargo rustc rustup java javac mvn gradle dotnet ruby gem bundle rails php composer
+brew apt apt-get apk yum dnf pacman snap zypper port choco winget scoop
+terraform tofu packer vagrant ansible ansible-playbook pulumi
+aws gcloud gsutil az doctl civo linode-cli hcloud flyctl fly heroku vercel netlify gh glab
+ssh scp rsync sftp systemctl journalctl service
+shasum sha256sum openssl gpg vault consul nomad etcdctl redis-cli psql mysql mongosh sqlite3
+hugo jekyll mkdocs sphinx-build make cmake ninja gcc g++ clang
+wrk ab hey k6 httpie http telnet tmux screen watch htop strace nmap
+""".split())
+
+# Cloud and hosted-service CLIs: they talk to an API with the reader's credentials.
+CREDENTIALED_CLIS = frozenset("""
+aws gcloud gsutil az doctl civo linode-cli hcloud flyctl fly heroku vercel netlify gh glab
+pulumi vault
+""".split())
+
+# Program → subcommands that reach the network (None: every use does).
+NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
+    "curl": None, "wget": None, "ssh": None, "scp": None, "sftp": None, "ping": None,
+    "git": frozenset({"clone", "fetch", "pull", "push", "ls-remote", "submodule"}),
+    "npm": frozenset({"install", "i", "ci", "publish", "update", "add", "view", "info", "login",
+                      "adduser", "init", "create", "exec", "outdated", "audit"}),
+    "npx": None, "yarn": frozenset({"install", "add", "upgrade", "dlx", "create", "publish"}),
+    "pnpm": frozenset({"install", "i", "add", "update", "dlx", "create", "publish"}),
+    "pip": frozenset({"install", "download"}), "pip3": frozenset({"install", "download"}),
+    "pipx": frozenset({"install", "run"}), "uv": frozenset({"pip", "add", "sync", "run", "tool"}),
+    "poetry": frozenset({"install", "add", "update", "publish"}),
+    "apt": frozenset({"install", "update", "upgrade"}), "apt-get": frozenset({"install", "update", "upgrade"}),
+    "apk": frozenset({"add", "update"}), "yum": frozenset({"install", "update"}),
+    "dnf": frozenset({"install", "update"}), "brew": frozenset({"install", "update", "upgrade", "tap"}),
+    "go": frozenset({"get", "install", "mod"}), "cargo": frozenset({"install", "build", "run", "add", "fetch"}),
+    "gem": frozenset({"install"}), "docker": frozenset({"pull", "push", "login", "run", "build"}),
+    "helm": frozenset({"repo", "install", "upgrade", "pull", "search", "dependency", "push"}),
+    "terraform": frozenset({"init", "apply", "plan", "destroy"}),
+    **dict.fromkeys(CREDENTIALED_CLIS, None),
+}
+
+# Program → subcommands that do NOT need a Kubernetes cluster (every other use does).
+CLUSTER_FREE_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "kubectl": frozenset({"config", "completion", "plugin", "kustomize", "help"}),
+    "helm": frozenset({"repo", "search", "template", "lint", "create", "package", "pull", "show",
+                       "dependency", "env", "plugin", "completion", "version", "help", "push", "registry"}),
+}
+
+# Standard variables a shell always has: using them needs nothing.
+STANDARD_VARS = frozenset("""
+HOME PATH USER PWD OLDPWD SHELL TERM LANG LC_ALL HOSTNAME UID EUID PPID RANDOM SECONDS LINENO
+IFS PS1 PS2 TMPDIR EDITOR PAGER BASH_VERSION BASH_SOURCE OSTYPE MACHTYPE HOSTTYPE SHLVL
+""".split())
+
+# Words that make a variable or placeholder a credential.
+CREDENTIAL_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY",
+                    "PRIVATE_KEY", "CREDENTIAL", "AUTH")
+
+# Kubernetes API groups that come with every cluster (anything else needs its CRDs installed).
+BUILTIN_K8S_GROUPS = frozenset("""
+apps batch autoscaling policy networking.k8s.io rbac.authorization.k8s.io storage.k8s.io
+apiextensions.k8s.io admissionregistration.k8s.io certificates.k8s.io coordination.k8s.io
+discovery.k8s.io events.k8s.io node.k8s.io scheduling.k8s.io flowcontrol.apiserver.k8s.io
+apiregistration.k8s.io resource.k8s.io
+""".split())
+
+# Namespaces and resource types every cluster has: reading them needs no earlier step.
+ALWAYS_THERE_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+ALWAYS_THERE_RESOURCES = frozenset("""
+node nodes no namespace namespaces ns crd crds customresourcedefinitions storageclass
+storageclasses sc apiservices clusterroles clusterrole componentstatuses cs priorityclasses
+""".split())
