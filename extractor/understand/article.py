@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import needs, python
+from extractor.understand import files, needs, python
 from extractor.understand.block import Context, Understood, block_defects, static_checks, understand
 from extractor.understand.prompts import learn
 
@@ -72,12 +72,13 @@ def understand_article(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     contexts = _contexts(blocks, codes)
     done: dict[int, CodeBlock] = {}
     firsts: list[Understood | None] = []
-    for n, (block, ctx) in enumerate(zip(codes, contexts, strict=True)):
+    for block, ctx in zip(codes, contexts, strict=True):
         try:
-            firsts.append(understand(block, ctx, _later_commands(codes, n)))
+            firsts.append(understand(block, ctx))
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[id(block)] = _fallback(block, e)
+    firsts = _name_files(firsts)
     known_vars: set[str] = set()
     for block, first in zip(codes, firsts, strict=True):
         if first is None:
@@ -91,11 +92,29 @@ def understand_article(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     return tuple(done.get(id(b), b) if isinstance(b, CodeBlock) else b for b in blocks)
 
 
-# Words of a command line that reads a file the article had the reader save.
-_FILE_USERS = re.compile(r"(\s-f\s|--filename|\bapply\b|\bpython3?\s|\bbash\s|\bsh\s|\bnode\s|\bgo run\b|"
-                         r"\bsource\s|\bdocker build\b|\bchmod\s|^\s*\./)")
+def _tokens(name: str) -> set[str]:
+    return {t for t in re.split(r"[^a-z0-9]+", name.lower()) if t and t not in {"yaml", "yml", "json", "github"}}
 
 
-def _later_commands(codes: list[CodeBlock], n: int) -> tuple[str, ...]:
-    """Lines of the blocks after block ``n`` that use a file by name (to name block ``n``)."""
-    return tuple(line for b in codes[n + 1:] for line in b.text.splitlines() if _FILE_USERS.search(line))
+def _name_files(firsts: list[Understood | None]) -> list[Understood | None]:
+    """Name the files the prose left unnamed: by the later commands that use them
+    (``kubectl apply -f svc.yaml`` names the nearest unnamed file before it, preferring one
+    whose content matches the name), else by their content's conventional name."""
+    out = list(firsts)
+    taken = {u.block.filename for u in out if u and u.block.filename}
+    for m, user in enumerate(out):
+        for step in user.block.steps if user else ():
+            for name in files.names_in(step.command):
+                unnamed = [k for k in range(m - 1, -1, -1) if (u := out[k]) and u.block.kind == "file"
+                           and u.block.filename is None and files.fits(name, u.block.lang)]
+                if name in taken or not unnamed:
+                    continue
+                best = max(unnamed, key=lambda k: len(_tokens(name) & _tokens(out[k].default_name or "")))  # type: ignore[union-attr]
+                taken.add(name)
+                u = out[best]
+                assert u is not None
+                out[best] = replace(u, block=replace(u.block, filename=name))
+    for k, u in enumerate(out):
+        if u and u.block.kind == "file" and u.block.filename is None:
+            out[k] = replace(u, block=replace(u.block, filename=u.default_name))
+    return out

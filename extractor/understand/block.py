@@ -33,6 +33,7 @@ class Understood:
     workdirs: tuple[str | None, ...] = ()
     complete: tuple[bool, ...] = ()
     recogniser: str | None = None
+    default_name: str | None = None  # the conventional name, if nothing names the file
 
 
 def _session(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
@@ -59,7 +60,7 @@ def _commands(block: CodeBlock, v: Verdict) -> Understood:
 _DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py"}
 
 
-def _document(block: CodeBlock, v: Verdict, ctx: Context, later: tuple[str, ...]) -> Understood:
+def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     found = files.recognise(v.lang, v.docs)
     named = files.from_prose(ctx.before, ctx.after, v.lang)
     kind = v.kind
@@ -67,12 +68,9 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context, later: tuple[str, ...]
         kind = "file" if found[1] else "fragment"
     elif named and v.docs and isinstance(v.docs[0], dict) and files.from_prose(ctx.before[-300:], "", v.lang):
         kind = "file"  # the sentence right before the block names the file it goes in
-    name = None
-    if kind == "file":
-        name = (named or files.from_commands(later, v.lang)
-                or (found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)))
-    done = replace(block, lang=v.lang, kind=kind, filename=name)
-    return Understood(done, v, recogniser=found[0].name if found else None)
+    default = found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)
+    done = replace(block, lang=v.lang, kind=kind, filename=named if kind == "file" else None)
+    return Understood(done, v, recogniser=found[0].name if found else None, default_name=default)
 
 
 def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
@@ -85,9 +83,9 @@ def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     return Understood(replace(block, lang="python", kind="commands", steps=(step,)), v, (None,), (True,))
 
 
-def understand(block: CodeBlock, ctx: Context, later: tuple[str, ...]) -> Understood:
-    """Kind, lang, prompt, steps and file name of ``block``; ``later`` are the commands of
-    the blocks after it (for ``kubectl apply -f x.yaml``-style file names)."""
+def understand(block: CodeBlock, ctx: Context) -> Understood:
+    """Kind, lang, prompt, steps of ``block``, and its file name when the prose gives one
+    (names from later commands and content are given article-wide, see article.py)."""
     v = classify(block.text, block.label, ctx.prompts)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
@@ -96,7 +94,7 @@ def understand(block: CodeBlock, ctx: Context, later: tuple[str, ...]) -> Unders
     if v.lang == "python":
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
-        return _document(block, v, ctx, later)
+        return _document(block, v, ctx)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
 
 

@@ -81,7 +81,7 @@ def _structured(text: str, claimed: str | None) -> Verdict | None:
         if claimed == "go" or claimed is None or claimed == "text":
             kind = "file" if re.search(r"^package \w+", text, re.MULTILINE) else "fragment"
             return Verdict("go", kind, "Go declarations")
-    if claimed == "python" or (python.reads_like_python(text) and python.parse(text) is not None):
+    if claimed == "python" or python.reads_like_python(text):
         return Verdict("python", "fragment", "Python code")
     docs = load_yaml(text)
     if _yaml_like(text, docs, claimed):
@@ -89,6 +89,23 @@ def _structured(text: str, claimed: str | None) -> Verdict | None:
     if claimed == "yaml":
         return Verdict("yaml", "fragment", "labelled YAML but does not parse")
     return None
+
+
+def _mostly_output(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return shapes.output_lines(text) >= max(1.0, 0.3 * len(lines))
+
+
+def _parses(text: str, claimed: str | None) -> bool:
+    """Does ``text`` parse in the language its label claims?"""
+    if claimed == "python":
+        return python.compile_error(text) is None
+    if claimed == "json":
+        return load_json(text) is not None
+    if claimed == "yaml":
+        docs = load_yaml(text)
+        return docs is not None and bool(docs) and all(isinstance(d, dict | list) for d in docs)
+    return False
 
 
 def _commands(text: str, claimed: str | None) -> bool:
@@ -118,6 +135,8 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Verdict:
         return Verdict("text", "text", shape)
     if _SHEBANG.match(text):
         return Verdict("shell", "file", "a shell script (shebang)")
+    if _mostly_output(text) and not _parses(text, claimed):
+        return Verdict("text", "output", "program output")
     found = _structured(text, claimed)
     if found:
         return found

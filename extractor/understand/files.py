@@ -32,7 +32,7 @@ def _slug(value: object) -> str:
 
 def _k8s_name(doc: Doc) -> str:
     meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
-    return f"{_slug(doc['kind'])}-{_slug(meta.get('name', 'manifest'))}.yaml"
+    return f"{_slug(meta.get('name', 'manifest'))}-{_slug(doc['kind'])}.yaml"
 
 
 def _workflow(doc: Doc) -> bool:
@@ -104,7 +104,7 @@ _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|w
                          r"contents?|following)\b", re.IGNORECASE)
 
 
-def _fits(name: str, lang: str) -> bool:
+def fits(name: str, lang: str) -> bool:
     return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
 
 
@@ -119,21 +119,19 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
     sentences = _sentences(before)
     for distance, sentence in enumerate(reversed(sentences[-6:])):
         for m in _NAME.finditer(sentence.replace("\\_", "_")):
-            if _fits(m.group(1), lang) and "://" not in sentence[max(0, m.start() - 8): m.start()]:
+            if fits(m.group(1), lang) and "://" not in sentence[max(0, m.start() - 8): m.start()]:
                 candidates.append((0 if _SAVE_WORDS.search(sentence) else 1, distance, m.group(1)))
     if candidates:
         return min(candidates, key=lambda c: (c[1] > 1, c[0], c[1]))[2]
     for sentence in _sentences(after)[:1]:
+        if sentence.rstrip().endswith(":"):  # it introduces the next block, not this one
+            break
         for m in _NAME.finditer(sentence):
-            if _fits(m.group(1), lang):
+            if fits(m.group(1), lang):
                 return m.group(1)
     return None
 
 
-def from_commands(commands: Sequence[str], lang: str) -> str | None:
-    """A file name later commands use (``kubectl apply -f x.yaml``, ``python app.py``)."""
-    for command in commands:
-        for m in _NAME.finditer(command):
-            if _fits(m.group(1), lang) and "://" not in command[max(0, m.start() - 8): m.start()]:
-                return m.group(1)
-    return None
+def names_in(command: str) -> list[str]:
+    """File names a command uses (not parts of URLs)."""
+    return [m.group(1) for m in _NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]

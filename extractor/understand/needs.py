@@ -34,8 +34,14 @@ _VALUE_FLAGS = frozenset("""
 --description --post-renderer -o --output --sort-by --field-selector -c --container --image
 """.split())
 _KUBECTL_MAKERS = frozenset({"create", "apply", "run", "expose", "replace"})
-_FILE_READERS = frozenset({"cat", "source", ".", "bash", "sh", "python", "python3", "node", "less", "head",
-                           "tail", "ls", "cd", "chmod"})
+# Program → which of its positional words are files it reads ("all", "first", "rest").
+FILE_READERS: dict[str, str] = {
+    **dict.fromkeys(("cat", "less", "more", "head", "tail", "wc", "nl", "sort", "uniq", "diff", "cmp", "ls",
+                     "chmod", "stat", "md5sum", "sha256sum", "jq"), "all"),
+    **dict.fromkeys(("source", ".", "bash", "sh", "zsh", "python", "python3", "node", "ruby", "perl"), "first"),
+    **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk"), "rest"),
+}
+_HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
 _OPAQUE_MAKERS = frozenset({"tar", "unzip", "git", "npm", "npx", "cargo", "go", "helm", "make", "pip"})
 
 
@@ -205,12 +211,16 @@ def _files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
     elif name in _OPAQUE_MAKERS and name not in ("git", "helm"):
         made.opaque = made.opaque or any(a in ("x", "init", "install", "build", "create", "new") or
                                          (name == "tar" and "x" in a.lstrip("-")) for a in args[:2])
-    if name in _FILE_READERS and not made.opaque:
-        for arg in pos[:1] if name in ("cd", "bash", "sh", "python", "python3", "node", "source", ".") else pos:
-            if _is_local_path(arg) and _norm(arg) not in made.paths and not _under_made(_norm(arg), made):
-                needs.add("state")
+    which = FILE_READERS.get(name)
+    if which and not made.opaque:
+        chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]
+        if any(_is_local_path(a) and not _made(a, made) for a in chosen):
+            needs.add("state")
     if name == "cd" and pos:
-        made.paths.add(_norm(pos[0]))
+        target = pos[0]
+        if target not in _HOME_OR_UP and not target.startswith("/") and not _made(target, made) and not made.opaque:
+            needs.add("state")
+        made.paths.add(_norm(target.removeprefix("~/")))
     if name.startswith(("./", "../")) and _norm(name) not in made.paths and not made.opaque:
         needs.add("state")
 
@@ -221,8 +231,10 @@ def _is_local_path(arg: str) -> bool:
     ) and arg not in (".", "..")
 
 
-def _under_made(path: str, made: Made) -> bool:
-    return any(path.startswith(p + "/") for p in made.paths)
+def _made(path: str, made: Made) -> bool:
+    """Did an earlier step of the block make ``path`` (or a directory holding it)?"""
+    norm = _norm(path.removeprefix("~/"))
+    return norm in made.paths or any(norm.startswith(p + "/") for p in made.paths)
 
 
 def _redirects(command: str, made: Made) -> None:
@@ -244,7 +256,7 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
     pos = _positionals(inv.args)
     if subs is None or (subs and pos and pos[0] in subs and name not in ("helm", "docker")):
         needs.add("network")
-    if name == "docker" and pos and pos[0] in ("pull", "push", "login"):
+    if name == "docker" and pos and pos[0] in ("pull", "push", "login", "run", "build"):
         needs.add("network")
 
 

@@ -16,6 +16,7 @@ import tree_sitter_bash
 
 _OPENERS = ("'", '"', "$'", '$"', "`", "<<", "$(", "(", "{", "[[")
 _COMMENT = re.compile(r"^\s*#")
+_COMPOUND = re.compile(r"^(for|if|while|until|case|select|function)\b|\b(do|then|else)\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +52,7 @@ def wants_more(text: str) -> bool:
         if node.is_missing:
             return True
         snippet = (node.text or b"").decode(errors="replace").strip()
-        if snippet.startswith(_OPENERS) or "<<" in snippet:
+        if snippet.startswith(_OPENERS) or "<<" in snippet or _COMPOUND.search(snippet):
             return True
     return False
 

@@ -40,8 +40,7 @@ def _command_lines(first: str, rest: list[str]) -> tuple[list[str], bool]:
     """The lines of the command starting with ``first``, PS2 ``> `` prompts removed, and
     whether it is complete."""
     lines = [first, *rest]
-    span = shellsplit.extend(lines, 0, len(lines))
-    if not span.complete and rest and rest[0].startswith(">"):
+    if rest and rest[0].startswith(">") and shellsplit.wants_more(first):
         ps2 = [first]
         for line in rest:
             if not line.startswith(">"):
@@ -51,6 +50,7 @@ def _command_lines(first: str, rest: list[str]) -> tuple[list[str], bool]:
         span2 = shellsplit.extend(stripped, 0, len(stripped))
         if span2.complete:
             return stripped[: span2.end], True
+    span = shellsplit.extend(lines, 0, len(lines))
     return lines[: span.end], span.complete
 
 
