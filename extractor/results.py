@@ -27,6 +27,7 @@ class StepResult:
     expected_output: str | None = None
     match: str = "none"  # exact | normalized | mismatch | none
     diff: str = ""
+    match_rule: str = ""  # extractor.matching.Comparison.rule: which normalisation(s) matched
     cwd: str = ""
     truncated: bool = False
 
@@ -47,6 +48,7 @@ class StepResult:
             "expected_output": self.expected_output,
             "match": self.match,
             "diff": self.diff,
+            "match_rule": self.match_rule,
             "cwd": self.cwd,
             "truncated": self.truncated,
         }

@@ -1,0 +1,218 @@
+"""Compare a step's expected output (what the article shows) with what the sandbox printed.
+
+Strict where it matters, calm where it doesn't. Both texts go through the same normalisation
+stages, in order, and are then compared line by line:
+
+1. ``whitespace`` – CRLF, trailing blanks, leading/trailing blank lines; runs of blanks and tabs
+   inside a line become one space (tables whose column widths moved, tabs vs spaces).
+2. ``table`` – a block under an ALL-CAPS header (``kubectl get``, ``docker ps``, ``helm list``)
+   is cut into cells by the header's column positions; columns whose value is a moment
+   (``AGE``, ``LAST SEEN``…) become a placeholder whatever they hold.
+3. volatile tokens, matched by shape (``TOKEN_RULES``: name, pattern → placeholder): ages,
+   timestamps, durations, Kubernetes generated names, hex ids, UUIDs, IPs, ports, temp paths.
+4. ``ellipsis`` – a line of the expected text that is only ``...`` (or ``…``) matches any
+   number of lines (zero or more).
+
+A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
+missing or extra line) still fails. ``Comparison.rule`` names the stages the match needed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+EXACT = "exact"
+NORMALIZED = "normalized"
+MISMATCH = "mismatch"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Verdict of ``compare``. ``rule``: ``exact``, the ``+``-joined stages a normalised match
+    needed (e.g. ``table+age+k8s-name``), or empty on mismatch. ``diff``: a unified diff of the
+    normalised texts on mismatch, else empty."""
+
+    match: str
+    rule: str = ""
+    diff: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.match != MISMATCH
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """A volatile token: every match of ``pattern`` becomes ``placeholder`` (a ``re.sub``
+    replacement, so it may keep groups such as the stable prefix of a generated name)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    placeholder: str
+
+
+def _rule(name: str, pattern: str, placeholder: str, flags: int = 0) -> TokenRule:
+    return TokenRule(name, re.compile(pattern, flags), placeholder)
+
+
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_HMS = r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
+_ZONE = r"(?:Z|[+-]\d{2}:?\d{2}|\s?(?:UTC|GMT|[A-Z]{3,4}))"
+# Characters kubernetes uses for generated suffixes (pod-template-hash, generateName): no
+# vowels, no 0/1/3, so English words almost never look like one.
+_K8S = "[bcdfghjklmnpqrstvwxz2456789]"
+_NAME_END = r"(?![\w-])"
+_H6 = r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)"  # colon-separated IPv6 groups
+
+# Order matters: the longer, more specific shapes go first (a UUID before a hex id, a
+# timestamp before a bare time, a replica-set hash before a hex id, an IP before a port).
+TOKEN_RULES: tuple[TokenRule, ...] = (
+    _rule("ansi", r"\x1b\[[0-9;?]*[A-Za-z]", ""),
+    _rule("temp-path", r"(?:/private)?(?:/tmp|/var/tmp|/var/folders/[\w/]+?/T)/[^\s'\"`:,;)\]]+", "<tmp>"),
+    _rule("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", "<uuid>"),
+    _rule("timestamp", rf"\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_HMS}{_ZONE}?", "<timestamp>"),
+    _rule("timestamp", rf"\b{_DAY},? (?:{_MON} +\d{{1,2}}|\d{{1,2}} {_MON}) (?:\d{{4}} )?{_HMS}"
+          rf"(?:{_ZONE})?(?: \d{{4}})?", "<timestamp>"),
+    _rule("timestamp", rf"\b\d{{4}}/\d{{2}}/\d{{2}} {_HMS}", "<timestamp>"),
+    _rule("timestamp", rf"\b{_MON} +\d{{1,2}} {_HMS}", "<timestamp>"),
+    _rule("date", r"\b\d{4}-\d{2}-\d{2}\b", "<date>"),
+    _rule("time", rf"\b{_HMS}\b", "<time>"),
+    _rule("k8s-name", rf"(?<=[a-z0-9])-(?={_K8S}*\d){_K8S}{{6,10}}-{_K8S}{{5}}{_NAME_END}", "-<hash>-<id>"),
+    _rule("k8s-name", rf"(?<=[a-z0-9])-(?={_K8S}*\d){_K8S}{{6,10}}{_NAME_END}", "-<hash>"),
+    _rule("k8s-name", rf"(?<=[a-z0-9])(?:-{_K8S}{{5}})+{_NAME_END}", "-<id>"),
+    _rule("k8s-event-count", r"\(x\d+ over ", "(x<n> over "),
+    _rule("k8s-resource-version", r"(resourceVersion: )\"?\d+\"?", r"\1<n>"),
+    _rule("digest", r"\b(sha(?:1|256|384|512)):[0-9a-f]{16,128}\b", r"\1:<digest>"),
+    _rule("hex", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,128}\b", "<hex>"),
+    _rule("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", "<ip>"),
+    _rule("ip", r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])", "<ip>"),
+    _rule("ip", rf"(?<![\w:]){_H6}?::{_H6}?(?![\w:])", "<ip>"),
+    _rule("port", r"(<ip>|\blocalhost):\d{1,5}\b", r"\1:<port>"),
+    _rule("port", r"(?<=\d:)3[0-2]\d{3}(?=/(?:TCP|UDP|SCTP)\b)", "<port>"),
+    _rule("duration", r"\b(?:\d+h)?(?:\d+m)?\d+\.\d+s\b", "<duration>"),
+    _rule("duration", r"\b\d+(?:\.\d+)?(?:ns|µs|us|ms)\b", "<duration>"),
+    _rule("duration", r"\b\d+(?:\.\d+)? ?(?:nanoseconds?|microseconds?|milliseconds?|seconds?|secs?|minutes?|mins?"
+          r"|hours?|days?|weeks?|months?|years?)\b", "<duration>"),
+    _rule("duration", r"\b(?:about|less than) an? (?:second|minute|hour)\b", "<duration>", re.IGNORECASE),
+    _rule("age", r"(?<![\w.:/-])\d+(?:[ywdhm]\d+)*[ywdhms](?![\w.:/-])", "<age>"),
+)
+
+# Table columns whose value is a moment or an elapsed time, whatever its shape.
+VOLATILE_COLUMNS: dict[str, str] = {
+    **dict.fromkeys(("AGE", "LAST SEEN", "FIRST SEEN", "CREATED", "UPDATED", "SINCE", "DURATION",
+                     "LAST DEPLOYED", "LAST SCHEDULE"), "<age>"),
+    **dict.fromkeys(("CONTAINER ID", "IMAGE ID", "UID"), "<id>"),
+}
+
+STAGES: tuple[str, ...] = ("whitespace", "table", *dict.fromkeys(r.name for r in TOKEN_RULES), "ellipsis")
+
+_ELLIPSIS = frozenset({"...", "…", "[...]", "(...)"})
+_HEADER_WORD = r"[A-Z][A-Z0-9()/_.:%-]*"
+_HEADER_NAME = rf"{_HEADER_WORD}(?: {_HEADER_WORD})*"
+_HEADER = re.compile(rf"^\s*{_HEADER_NAME}(?:(?: {{2,}}|\t+){_HEADER_NAME})+\s*$")
+_CELL = re.compile(r"\S+(?: \S+)*")
+
+
+def compare(expected: str, actual: str) -> Comparison:
+    """Compare what the article shows with what the sandbox printed (see the module doc)."""
+    if expected == actual:
+        return Comparison(EXACT, EXACT)
+    exp, act = normalize(expected), normalize(actual)
+    if not _lines_match(exp, act, ellipsis=True):
+        return Comparison(MISMATCH, "", _diff(exp, act))
+    return Comparison(NORMALIZED, "+".join(_needed_stages(expected, actual)))
+
+
+def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
+    """The lines of ``text`` after every stage not in ``disabled`` (``ellipsis`` aside)."""
+    lines = _structural(text) if "whitespace" not in disabled else text.split("\n")
+    table_rows = _tables(lines) if "table" not in disabled else {}
+    out = []
+    for i, line in enumerate(lines):
+        if i in table_rows:
+            line = table_rows[i]
+        elif "whitespace" not in disabled:
+            line = re.sub(r"[ \t]+", " ", line).strip() if line.strip() not in _ELLIPSIS else line.strip()
+        out.append(_tokens(line, disabled))
+    return out
+
+
+def _structural(text: str) -> list[str]:
+    """CRLF and trailing blanks: never meaningful in a terminal transcript."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return lines
+
+
+def _tokens(line: str, disabled: frozenset[str]) -> str:
+    for rule in TOKEN_RULES:
+        if rule.name not in disabled:
+            line = rule.pattern.sub(rule.placeholder, line)
+    return line
+
+
+def _tables(lines: Sequence[str]) -> dict[int, str]:
+    """Rows (by line number) of every column table, rendered ``cell | cell | …``."""
+    rows: dict[int, str] = {}
+    i = 0
+    while i < len(lines):
+        if not _HEADER.match(lines[i]):
+            i += 1
+            continue
+        starts, names = _columns(lines[i])
+        rows[i] = " | ".join(names)
+        i += 1
+        while i < len(lines) and lines[i].strip() and lines[i].strip() not in _ELLIPSIS:
+            rows[i] = " | ".join(_cells(lines[i], starts, names))
+            i += 1
+    return rows
+
+
+def _columns(header: str) -> tuple[list[int], list[str]]:
+    found = [(m.start(), m.group()) for m in re.finditer(_HEADER_NAME, header.expandtabs(8))]
+    return [s for s, _ in found], [n for _, n in found]
+
+
+def _cells(row: str, starts: list[int], names: list[str]) -> list[str]:
+    """Tab-separated rows split at tabs; aligned rows give each text run (words separated by
+    single spaces) to the column it starts in, so column widths may differ between texts."""
+    if "\t" in row.strip():
+        cells = [c.strip() for c in re.split(r"\t+", row.strip())]
+        cells = (cells + [""] * len(names))[: len(names)]
+    else:
+        cells = [""] * len(starts)
+        for m in _CELL.finditer(row.expandtabs(8)):
+            col = max((k for k, s in enumerate(starts) if s <= m.start() + 1), default=0)
+            cells[col] = f"{cells[col]} {m.group()}".strip()
+    return [VOLATILE_COLUMNS.get(name, cell) if cell else cell for name, cell in zip(names, cells, strict=True)]
+
+
+def _lines_match(expected: Sequence[str], actual: Sequence[str], *, ellipsis: bool) -> bool:
+    if not ellipsis or not any(line.strip() in _ELLIPSIS for line in expected):
+        return list(expected) == list(actual)
+    parts = [r"(?:[^\n]*\n)*?" if line.strip() in _ELLIPSIS else re.escape(line + "\n") for line in expected]
+    return re.fullmatch("".join(parts), "".join(line + "\n" for line in actual)) is not None
+
+
+def _needed_stages(expected: str, actual: str) -> list[str]:
+    """A minimal set of stages that still makes the texts match: drop each stage in turn unless
+    the match needs it, the most generic first (``STAGES`` runs from specific to generic), so
+    where two overlap (an ``AGE`` column and the ``age`` token) the specific one is named."""
+    off: frozenset[str] = frozenset()
+    for stage in reversed(STAGES):
+        trial = off | {stage}
+        if _lines_match(normalize(expected, trial), normalize(actual, trial), ellipsis="ellipsis" not in trial):
+            off = trial
+    return [s for s in STAGES if s not in off]
+
+
+def _diff(expected: Sequence[str], actual: Sequence[str]) -> str:
+    return "\n".join(difflib.unified_diff(
+        list(expected), list(actual), "expected (normalized)", "actual (normalized)", lineterm="")) + "\n"
