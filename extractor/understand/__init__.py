@@ -18,7 +18,7 @@ def understand_blocks(blocks: tuple[Block, ...], origin_source: str, article_tit
     name the article in notes; prose blocks are context (file names) and come back unchanged."""
     from extractor.understand.article import understand_article
 
-    return understand_article(tuple(blocks))
+    return understand_article(tuple(blocks), f"{origin_source} › {article_title!r}")
 
 
 __all__ = ["Summary", "summarize", "understand_blocks"]

@@ -13,21 +13,25 @@ from extractor.understand.block import Context, Understood, block_defects, stati
 from extractor.understand.prompts import learn
 
 
-def _contexts(blocks: tuple[Block, ...], codes: list[CodeBlock]) -> list[Context]:
+def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
+    """One context per code block, in order: the prose since the previous code block, and
+    the prose up to the next one."""
+    codes = [b for b in blocks if isinstance(b, CodeBlock)]
     prompts = learn(b.text for b in codes)
-    before: dict[int, str] = {}
-    after: dict[int, str] = {}
+    befores: list[str] = []
+    afters: list[str] = []
     prose: list[str] = []
-    last: CodeBlock | None = None
     for block in blocks:
         if isinstance(block, ProseBlock):
             prose.append(block.markdown)
-            if last is not None:
-                after[id(last)] = after.get(id(last), "") + "\n\n" + block.markdown
         elif isinstance(block, CodeBlock):
-            before[id(block)] = "\n\n".join(prose)
-            prose, last = [], block
-    return [Context(prompts, before.get(id(b), ""), after.get(id(b), "").strip()) for b in codes]
+            if befores:
+                afters.append("\n\n".join(prose))
+            befores.append("\n\n".join(prose))
+            prose = []
+    if befores:
+        afters.append("\n\n".join(prose))
+    return [Context(prompts, before, after) for before, after in zip(befores, afters, strict=True)]
 
 
 def _python_needs(step: Step) -> tuple[str, ...]:
@@ -61,35 +65,43 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
     return replace(b, steps=tuple(steps), needs=tuple(sorted(union)))
 
 
-def _fallback(block: CodeBlock, error: Exception) -> CodeBlock:
-    note = f"not understood (internal error {type(error).__name__}: {error}); kept as text"
+def _fallback(block: CodeBlock, error: Exception, where: str) -> CodeBlock:
+    note = (f"{where} › block {block.index}: not understood (internal error {type(error).__name__}: "
+            f"{error}); kept as text")
     check = Check("understand", "tutorcheck extract", False, note)
-    return replace(block, lang="text", kind="text", steps=(), checks=(check,))
+    return replace(block, lang="text", kind="text", prompt=None, steps=(), filename=None, needs=(),
+                   defects=(), checks=(check,))
 
 
-def understand_article(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Block, ...]:
+    """Every code block of an article understood; ``where`` names the article in notes.
+
+    An internal error on one block never escapes: that block becomes text with a failed
+    ``understand`` check saying why, and the other blocks go on.
+    """
     codes = [b for b in blocks if isinstance(b, CodeBlock)]
-    contexts = _contexts(blocks, codes)
-    done: dict[int, CodeBlock] = {}
+    contexts = _contexts(blocks)
+    done: list[CodeBlock] = list(codes)
     firsts: list[Understood | None] = []
-    for block, ctx in zip(codes, contexts, strict=True):
+    for n, (block, ctx) in enumerate(zip(codes, contexts, strict=True)):
         try:
             firsts.append(understand(block, ctx))
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
-            done[id(block)] = _fallback(block, e)
+            done[n] = _fallback(block, e, where)
     firsts = _name_files(firsts)
     known_vars: set[str] = set()
-    for block, first in zip(codes, firsts, strict=True):
+    for n, first in enumerate(firsts):
         if first is None:
             continue
         try:
             filled = _with_needs(first, known_vars)
-            final = Understood(filled, first.verdict, first.workdirs, first.complete, first.recogniser)
-            done[id(block)] = replace(filled, checks=static_checks(final), defects=block_defects(final))
+            final = replace(first, block=filled)
+            done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
         except Exception as e:  # noqa: BLE001
-            done[id(block)] = _fallback(block, e)
-    return tuple(done.get(id(b), b) if isinstance(b, CodeBlock) else b for b in blocks)
+            done[n] = _fallback(codes[n], e, where)
+    understood = iter(done)
+    return tuple(next(understood) if isinstance(b, CodeBlock) else b for b in blocks)
 
 
 def _tokens(name: str) -> set[str]:

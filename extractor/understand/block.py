@@ -66,7 +66,7 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     kind = v.kind
     if found is not None:
         kind = "file" if found[1] else "fragment"
-    elif named and v.docs and isinstance(v.docs[0], dict) and files.from_prose(ctx.before[-300:], "", v.lang):
+    elif named and v.docs and isinstance(v.docs[0], dict) and files.told_to_save(ctx.before, v.lang):
         kind = "file"  # the sentence right before the block names the file it goes in
     default = found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)
     done = replace(block, lang=v.lang, kind=kind, filename=named if kind == "file" else None)
@@ -74,11 +74,12 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
 
 
 def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
-    if not python.is_program(block.text):
-        return Understood(replace(block, lang="python", kind="fragment"), v)
-    named = files.from_prose(ctx.before, ctx.after, "python")
-    if named:
+    program = python.is_program(block.text)
+    named = files.told_to_save(ctx.before, "python") or (program and files.from_prose(ctx.before, ctx.after, "python"))
+    if named and python.parse(block.text) is not None:
         return Understood(replace(block, lang="python", kind="file", filename=named), v)
+    if not program:
+        return Understood(replace(block, lang="python", kind="fragment"), v)
     step = Step(block.text.rstrip() + "\n", None, "python")
     return Understood(replace(block, lang="python", kind="commands", steps=(step,)), v, (None,), (True,))
 

@@ -42,7 +42,7 @@ def _yaml11_keys(doc: Any) -> Any:
 def yaml_check(text: str, name: str) -> Check:
     command = f"python3 -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' {name}"
     try:
-        list(yaml.safe_load_all(text))
+        list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

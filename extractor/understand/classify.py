@@ -34,7 +34,7 @@ def label_lang(label: str | None) -> str | None:
 
 def load_yaml(text: str) -> tuple[Any, ...] | None:
     try:
-        return tuple(d for d in yaml.safe_load_all(text) if d is not None)
+        return tuple(d for d in yaml.load_all(text, Loader=_LOADER) if d is not None)
     except yaml.YAMLError:
         return None
 
@@ -46,6 +46,7 @@ def load_json(text: str) -> Any:
         return None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _GO = re.compile(r"^(package \w+|func (\(\w+ \*?\w+\) )?\w+\(|type \w+ (struct|interface)|"
                  r"import \(|const \(|var \()", re.MULTILINE)
 _DOCKER = re.compile(r"^(FROM|ARG|RUN|COPY|ADD|CMD|ENTRYPOINT|ENV|WORKDIR|EXPOSE|USER|LABEL|VOLUME|"

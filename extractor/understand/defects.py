@@ -32,6 +32,8 @@ def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str
     claimed = label_lang(label)
     if not label or claimed is None or label.lower() in NEUTRAL_LABELS or claimed == lang:
         return []
+    if kind == "output" and claimed == "shell":
+        return []  # output shown in a shell-labelled block is a convention, not a lie
     what = shape if kind == "text" and shape else _KIND_WORDS.get(kind, kind)
     return [f"labelled '{label}' but it is {what} ({lang}), not {claimed}"]
 

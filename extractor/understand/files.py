@@ -101,7 +101,17 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 }
 _NAME = re.compile(r"(?<![\w/@:.-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|Dockerfile|Containerfile))\b")
 _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"
-                         r"contents?|following)\b", re.IGNORECASE)
+                         r"contents?|following|goes in|go in)\b", re.IGNORECASE)
+
+
+# A sentence telling the reader to save something: an imperative verb first, or "save as",
+# "a file named", "goes in" (not "I had to add compaction.py", which is narrative).
+_IMPERATIVE_SAVE = re.compile(
+    r"^\W*(?:(?:now|then|next|first|finally|so|and|also)\W+)*(?:save|create|put|write|add|paste|copy|edit|"
+    r"open|make|place|store)\b|\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
+    r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b",
+    re.IGNORECASE,
+)
 
 
 def fits(name: str, lang: str) -> bool:
@@ -110,6 +120,17 @@ def fits(name: str, lang: str) -> bool:
 
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+
+
+def told_to_save(before: str, lang: str) -> str | None:
+    """The file name the sentence right before the block tells the reader to save it as
+    ("Now put this in `app.py`:", "Create a file named settings.yaml")."""
+    for sentence in _sentences(before)[-2:]:
+        if _IMPERATIVE_SAVE.search(sentence):
+            for m in _NAME.finditer(sentence.replace("\\_", "_")):
+                if fits(m.group(1), lang):
+                    return m.group(1)
+    return None
 
 
 def from_prose(before: str, after: str, lang: str) -> str | None:

@@ -26,13 +26,20 @@ from extractor.understand.tables import (
 )
 
 _URL = re.compile(r"https?://")
+_LOCAL = re.compile(r"^(https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])([:/]|$)")
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "xargs", "watch", "timeout", "nice"})
-# Flags of kubectl/helm that take a value in the next word.
-_VALUE_FLAGS = frozenset("""
+# Options that take a value in the next word, per program.
+_KUBE_FLAGS = frozenset("""
 -n --namespace --context --kubeconfig --cluster --user -s --server --kube-context -l --selector
 --set --set-string --set-file --set-json -f --values --filename --version --repo --timeout
 --description --post-renderer -o --output --sort-by --field-selector -c --container --image
 """.split())
+VALUE_FLAGS: dict[str, frozenset[str]] = {
+    "kubectl": _KUBE_FLAGS, "helm": _KUBE_FLAGS,
+    "curl": frozenset("-o --output -H --header -d --data --data-raw --data-binary -X --request -u --user -A "
+                      "--user-agent -e -w -T -F --form -m --max-time --connect-timeout -b -c --cacert".split()),
+    "wget": frozenset("-O -o -P --header -U".split()),
+}
 _KUBECTL_MAKERS = frozenset({"create", "apply", "run", "expose", "replace"})
 # Program → which of its positional words are files it reads ("all", "first", "rest").
 FILE_READERS: dict[str, str] = {
@@ -42,6 +49,15 @@ FILE_READERS: dict[str, str] = {
     **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk"), "rest"),
 }
 _HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
+# Working directories a fresh shell has: home and the root, POSIX or Windows.
+_HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
+# Commands that make a file or directory named by their last word: (program, leading words).
+MAKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("python3", ("-m", "venv")), ("python", ("-m", "venv")), ("virtualenv", ()), ("uv", ("venv",)),
+    ("git", ("init",)), ("cargo", ("new",)), ("cargo", ("init",)), ("npm", ("init",)),
+)
+# Commands that make a known file in the working directory.
+MAKES_FILE: dict[tuple[str, str], str] = {("go", "mod"): "go.mod", ("npm", "init"): "package.json"}
 _OPAQUE_MAKERS = frozenset({"tar", "unzip", "git", "npm", "npx", "cargo", "go", "helm", "make", "pip"})
 
 
@@ -58,14 +74,16 @@ class Made:
     variables: set[str] = field(default_factory=set)
 
 
-def _positionals(args: tuple[str, ...]) -> list[str]:
+def _positionals(args: tuple[str, ...], program: str = "kubectl") -> list[str]:
+    """The words of a command that are not options (nor option values)."""
+    value_flags = VALUE_FLAGS.get(program, frozenset())
     out: list[str] = []
     skip = False
     for arg in args:
         if skip:
             skip = False
         elif arg.startswith("-"):
-            skip = arg in _VALUE_FLAGS
+            skip = arg in value_flags
         else:
             out.append(arg)
     return out
@@ -101,6 +119,8 @@ def embedded_docs(command: str) -> list[dict[str, object]]:
     import yaml
 
     lines = command.split("\n")[1:]
+    if "<<-" in command.split("\n")[0]:
+        lines = [line.lstrip("\t") for line in lines]
     if lines and re.fullmatch(r"\s*['\"]?\w*['\"]?.*", lines[-1]) and not re.match(r"\s*[\w-]+:", lines[-1]):
         lines = lines[:-1]
     try:
@@ -193,6 +213,11 @@ def _files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
     """Files and directories the command makes, and the ones it reads that nobody made."""
     name, args = inv.name, inv.args
     pos = [a for a in args if not a.startswith("-")]
+    for program, lead in MAKERS:
+        if name == program and args[: len(lead)] == lead and len(args) > len(lead):
+            made.paths.add(_norm(args[-1]))
+    if (name, pos[0] if pos else "") in MAKES_FILE:
+        made.paths.add(MAKES_FILE[(name, pos[0])])
     if name == "mkdir":
         made.paths.update(_norm(p) for p in pos)
     elif name in ("touch", "cp", "mv", "ln") and pos:
@@ -253,7 +278,9 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
     if name in CREDENTIALED_CLIS:
         needs.update({"network", "secret"})
     subs = NETWORK_SUBCOMMANDS.get(name, frozenset())
-    pos = _positionals(inv.args)
+    pos = _positionals(inv.args, name)
+    if name in ("curl", "wget") and pos and all(_LOCAL.match(a) for a in pos):
+        return  # the loopback interface is there without a network
     if subs is None or (subs and pos and pos[0] in subs and name not in ("helm", "docker")):
         needs.add("network")
     if name == "docker" and pos and pos[0] in ("pull", "push", "login", "run", "build"):
@@ -270,10 +297,10 @@ def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> No
 def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | None = None) -> tuple[str, ...]:
     """The needs of one shell command; updates ``made`` with what the command makes."""
     needs: set[str] = set()
-    if workdir and workdir not in ("~", "/", "") and _norm(workdir.replace("~/", "")) not in made.paths:
+    if workdir and not _HOME.match(workdir) and _norm(workdir.replace("~/", "")) not in made.paths:
         if posixpath.basename(workdir.rstrip("/")) not in {posixpath.basename(p) for p in made.paths}:
             needs.add("state")
-    if _URL.search(command):
+    if any(not _LOCAL.match(m.group(0)) for m in re.finditer(r"https?://\S+", command)):
         needs.add("network")
     found = placeholders(command)
     if found:

@@ -66,11 +66,26 @@ class Span:
     complete: bool
 
 
+_HEREDOC = re.compile(r"<<-?\s*['\"]?([\w.-]+)['\"]?")
+_CLOSERS = re.compile(r"['\"`)}\]]|\b(done|fi|esac)\b|[|&\\]\s*$")
+_JOINERS = re.compile(r"(\\|\||&&)\s*$")  # the next line always continues the command
+
+
+def _may_close(line: str, delimiters: set[str]) -> bool:
+    """Could this line end an open construct? (Lines that cannot are skipped unparsed.)"""
+    return line.strip() in delimiters or bool(_CLOSERS.search(line)) or line.rstrip().endswith("\\")
+
+
 def extend(lines: list[str], start: int, stop: int) -> Span:
     """The command beginning at ``lines[start]`` (prompt already removed), not past ``stop``."""
     end = start + 1
+    delimiters = set(_HEREDOC.findall(lines[start]))
     while end < stop and wants_more("\n".join(lines[start:end])):
+        joined = bool(_JOINERS.search(lines[end - 1]))
         end += 1
+        while end < stop and not joined and not _may_close(lines[end - 1], delimiters):
+            end += 1
+        delimiters |= set(_HEREDOC.findall(lines[end - 1]))
     complete = not wants_more("\n".join(lines[start:end]))
     return Span(start, end, complete)
 
