@@ -1,0 +1,193 @@
+"""Unit tests of the understanding rules, one module at a time (no Docker, no network)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.model import KINDS, CodeBlock, ProseBlock, SourceRef, Tutorial
+from extractor.understand import needs, placeholders, prompts, python, shellsplit, summarize, understand_blocks
+from extractor.understand.classify import classify
+
+PROMPT_LINES = [
+    ("$ ls -la", "$ "),
+    ("(venv) $ pip list", "(venv) $ "),
+    ("user@host:~/src/app$ make", "user@host:~/src/app$ "),
+    ("root@box:/etc# cat hosts", "root@box:/etc# "),
+    ("[ec2-user@ip-10-0-0-1 ~]$ uptime", "[ec2-user@ip-10-0-0-1 ~]$ "),
+    ("(MoeLove) ➜ kubectl get pods", "(MoeLove) ➜ "),
+    ("(⎈|kind-kind:default)➜  ~ helm list", "(⎈|kind-kind:default)➜  ~ "),
+    ("➜  ~ brew install jq", "➜  ~ "),
+    ("➜  api git:(feat/x) ✗ npm test", "➜  api git:(feat/x) ✗ "),
+    ("PS C:\\> Get-Process", "PS C:\\> "),
+    ("mac:~ ada$ ls", "mac:~ ada$ "),
+    ("❯ cargo build", "❯ "),
+    ("$ 5 per month", None),
+    ("# Install the dependencies", None),
+    ("Hello $ world", None),
+    ("kubectl get pods", None),
+]
+
+
+@pytest.mark.parametrize(("line", "prompt"), PROMPT_LINES)
+def test_prompt_shapes(line: str, prompt: str | None) -> None:
+    found = prompts.Prompts().match(line)
+    assert (found.prompt if found else None) == prompt
+
+
+def test_when_hash_lines_hold_commands_and_others_are_output_then_hash_is_a_prompt() -> None:
+    text = "# apt-get update\nReading package lists... Done\n# whoami\nroot\n"
+    block = prompts.Prompts().for_block(text)
+    assert block.match("# whoami") is not None
+    commented = "# install the deps\napt-get install -y jq\n"
+    assert prompts.Prompts().for_block(commented).match("# install the deps") is None
+
+
+def test_when_an_unknown_prompt_recurs_then_it_is_learned() -> None:
+    learned = prompts.learn(["box> ls /\nbin\nbox> pwd\n/\n"])
+    assert learned.match("box> uname -a") is not None
+
+
+@pytest.mark.parametrize(("text", "more"), [
+    ("echo hi", False),
+    ("echo 'open", True),
+    ('echo "open', True),
+    ("cat <<EOF > f", True),
+    ("cat <<EOF > f\nbody\nEOF", False),
+    ("ls |", True),
+    ("make &&", True),
+    ("helm upgrade x \\", True),
+    ("if true; then", True),
+    ("for x in a b; do\n  echo $x", True),
+    ("echo $(date", True),
+    ("helm repo add kong <https://charts.konghq.com>", False),
+])
+def test_wants_more(text: str, more: bool) -> None:
+    assert shellsplit.wants_more(text) is more
+
+
+def test_invocations_see_inside_pipelines_and_substitutions() -> None:
+    found = shellsplit.invocations("export IP=$(kubectl get svc -o name) && curl $IP | jq .")
+    assert [i.name for i in found] == ["kubectl", "curl", "jq"]
+    assert shellsplit.assigned_variables("export IP=1; read -r NAME") >= {"IP", "NAME"}
+    assert set(shellsplit.used_variables("echo \"$A\" '${B}' ${C}")) == {"A", "C"}
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("helm install x --set token=REPLACE_ME", ["REPLACE_ME"]),
+    ("curl -u <your-user>:<API-TOKEN>", ["<your-user>"]),
+    ('"version": "x.y.z"', ["x.y.z"]),
+    ("git clone https://github.com/YOUR_USERNAME/repo", ["YOUR_USERNAME"]),
+    ("echo hello", []),
+    ("helm repo add kong <https://charts.konghq.com>", []),
+])
+def test_placeholders(text: str, found: list[str]) -> None:
+    assert all(f in placeholders.placeholders(text) for f in found)
+    assert bool(placeholders.placeholders(text)) == bool(found)
+
+
+@pytest.mark.parametrize(("code", "program"), [
+    ('print("hi")\n', True),
+    ("import sys\n\ndef main():\n    return 0\n\nif __name__ == '__main__':\n    sys.exit(main())\n", True),
+    ("def f():\n    return 1\n", False),  # defines, never runs anything
+    ("x = load(path)\n", False),  # names from elsewhere
+    ("import numpy as np\nprint(np.zeros(3))\n", False),  # not the standard library
+    ("def f(:\n", False),
+])
+def test_python_program_or_fragment(code: str, program: bool) -> None:
+    assert python.is_program(code) is program
+
+
+@pytest.mark.parametrize(("command", "present", "absent"), [
+    ("kubectl get nodes", {"cluster", "tool:kubectl"}, {"state", "network"}),
+    ("kubectl -n shop get pods", {"cluster", "state"}, set()),
+    ("helm repo add bitnami https://charts.bitnami.com/bitnami", {"network", "tool:helm"}, {"cluster"}),
+    ("helm install db bitnami/postgresql", {"cluster", "network", "state"}, set()),
+    ("git clone https://github.com/a/b", {"network"}, {"tool:git"}),
+    ("npm ci", {"network", "tool:npm"}, set()),
+    ("echo $SLACK_WEBHOOK_SECRET", {"secret"}, set()),
+    ("echo $CLUSTER_NAME", {"placeholder"}, {"secret"}),
+    ("echo $HOME", set(), {"secret", "placeholder"}),
+    ("cat notes.txt", {"state"}, set()),
+    ("shasum -a 256 f", {"tool:shasum"}, set()),
+    ("aws s3 ls", {"network", "secret", "tool:aws"}, set()),
+    ("curl http://127.0.0.1:8080/health", set(), {"network"}),
+    ("sudo apt-get install -y jq", {"network", "tool:sudo"}, {"tool:apt-get"}),
+])
+def test_step_needs(command: str, present: set[str], absent: set[str]) -> None:
+    got = set(needs.step_needs(command, needs.Made(), set()))
+    assert present <= got and not absent & got, got
+
+
+def test_when_a_block_makes_what_it_uses_then_no_state() -> None:
+    made = needs.Made()
+    assert "state" not in needs.step_needs("kubectl create ns shop", made, set())
+    assert "state" not in needs.step_needs("kubectl -n shop create deploy web --image=nginx", made, set())
+    assert "state" not in needs.step_needs("kubectl -n shop get pods", made, set())
+    assert "state" not in needs.step_needs("echo hi > notes.txt", made, set())
+    assert "state" not in needs.step_needs("cat notes.txt", made, set())
+
+
+def test_when_a_variable_is_set_earlier_in_the_article_then_it_is_no_secret() -> None:
+    blocks = (CodeBlock(0, "export API_TOKEN=abc\n", "bash"), CodeBlock(1, "curl -H \"X: $API_TOKEN\" x\n", "bash"))
+    out = understand_blocks(blocks, "s", "t")
+    assert isinstance(out[1], CodeBlock) and "secret" not in out[1].needs
+
+
+ODD = [
+    "", "   \n\t\n", "\x00\x01binary\xff", "$ ", "$ \n$ \n", ">>> ", ">>> 1 +\n", "'" * 1000, "\\\n" * 50,
+    "$ echo '\n" * 30, "{", "[1, 2", "---\n---\n", "- - - -", "FROM", "package", "def", "<<EOF", "\r\n\r\n",
+    "$ cat <<EOF\n" + "x\n" * 200, "➜", "PS C:\\>", "🙂 $ ls", "a" * 20000, "$ " + "ls " * 3000,
+    "apiVersion: v1\nkind: Pod\nmetadata: 3\n", "on: push\njobs: 3\n", '{"name": 1, "version": []}',
+]
+
+
+@pytest.mark.parametrize("text", ODD)
+@pytest.mark.parametrize("label", [None, "bash", "python", "yaml", "json", "go", "weird-lang", "PlainText"])
+def test_never_raises_on_odd_input(text: str, label: str | None) -> None:
+    blocks = (ProseBlock("Save this as `x.yaml`:"), CodeBlock(0, text, label), ProseBlock("then"))
+    out = understand_blocks(blocks, "odd", "odd")
+    assert len(out) == 3 and isinstance(out[1], CodeBlock)
+    assert out[1].kind in KINDS and out[1].text == text
+    assert not [c for c in out[1].checks if c.name == "understand"]  # no internal error either
+
+
+def test_when_understanding_fails_inside_then_the_block_becomes_text_with_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extractor.understand import block as block_module
+
+    def broken(*_: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(block_module, "classify", broken)
+    out = understand_blocks((CodeBlock(0, "$ ls\n", "bash"), CodeBlock(1, "x", None)), "src", "T")
+    assert all(isinstance(b, CodeBlock) and b.kind == "text" for b in out)
+    first = out[0]
+    assert isinstance(first, CodeBlock) and "block 0" in first.checks[0].message and not first.checks[0].ok
+
+
+def test_understanding_is_deterministic() -> None:
+    blocks = (ProseBlock("Create `a.yaml`:"), CodeBlock(0, "a: 1\n", "yaml"),
+              CodeBlock(1, "$ cat a.yaml\na: 1\n", None))
+    assert understand_blocks(blocks, "s", "t") == understand_blocks(blocks, "s", "t")
+
+
+def test_classify_prefers_content_over_label() -> None:
+    empty = prompts.Prompts()
+    assert classify("$ ls\nfile\n", "jsx", empty).kind == "session"
+    assert classify('{"a": 1}', "yaml", empty).lang == "json"
+    assert classify("├── a\n└── b\n", "bash", empty).kind == "text"
+
+
+def test_summary_counts_kinds_steps_needs_and_defects() -> None:
+    blocks = understand_blocks((
+        CodeBlock(0, "$ echo hi\nhi\n$ kubectl get pods\nNo resources found\n", "bash"),
+        CodeBlock(1, "$ helm repo add x <https://x.example>\n", "bash"),
+        CodeBlock(2, "a: 1\n", "yaml"),
+    ), "s", "t")
+    summary = summarize(Tutorial("demo", "Demo", "u", SourceRef("f", "rss20"), blocks=blocks))
+    assert summary.kinds == (("fragment", 1), ("session", 2))
+    assert (summary.steps, summary.runnable) == (3, 1)
+    assert dict(summary.needs)["cluster"] == 1
+    assert summary.defects and summary.defects[0][0] == 1
+    assert "3 steps, 1 runnable now" in summary.text()
