@@ -45,7 +45,7 @@ def _session(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
 
 def _pycon(block: CodeBlock, v: Verdict) -> Understood:
     steps = tuple(Step(e.source, e.want, "python") for e in python.examples(block.text))
-    done = replace(block, lang="python", kind="session", prompt=">>> ", steps=steps)
+    done = replace(block, lang="python", kind="session", prompt=python.prompt_of(block.text), steps=steps)
     return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
 
 
@@ -100,7 +100,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
 
 
 def _name(u: Understood) -> str:
-    ext = {"yaml": "yaml", "json": "json", "python": "py", "shell": "sh", "go": "go"}.get(u.block.lang, "txt")
+    ext = {"yaml": "yaml", "json": "json", "python": "py", "shell": "sh", "go": "go", "toml": "toml"}.get(
+        u.block.lang, "txt")
     return u.block.filename or f"block-{u.block.index}.{ext}"
 
 
@@ -118,6 +119,8 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
         found += [checks.bash_syntax(b.text, name), checks.shellcheck(b.text, name)]
     if b.lang == "yaml" and b.kind in ("file", "fragment"):
         found.append(checks.yaml_check(b.text, name))
+    if b.lang == "toml" and b.kind in ("file", "fragment"):
+        found.append(checks.toml_check(b.text, name))
     if b.lang == "json" and b.kind in ("file", "fragment"):
         found.append(checks.json_check(b.text, name))
     if u.recogniser == "kubernetes":

@@ -154,6 +154,17 @@ def shellcheck(script: str, name: str) -> Check:
     return Check("shellcheck", command, not any(c["level"] == "error" for c in comments), "; ".join(findings))
 
 
+def toml_check(text: str, name: str) -> Check:
+    import tomllib
+
+    command = f"python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], \"rb\"))' {name}"
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        return Check("toml", command, False, str(e))
+    return Check("toml", command, True)
+
+
 def python_check(text: str, name: str) -> Check:
     from extractor.understand.python import compile_error
 

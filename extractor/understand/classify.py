@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,11 @@ def _structured(text: str, claimed: str | None) -> Verdict | None:
             return Verdict("json", "fragment", "parses as JSON", (doc,))
         if claimed == "json":
             return Verdict("json", "fragment", "labelled JSON but does not parse")
+    if claimed == "toml":
+        try:
+            return Verdict("toml", "fragment", "parses as TOML", (tomllib.loads(text),))
+        except tomllib.TOMLDecodeError:
+            return Verdict("toml", "fragment", "labelled TOML but does not parse")
     docker_lines = [x for x in stripped.splitlines() if x.strip() and not x.startswith(("#", " ", "\t"))]
     if docker_lines and _DOCKER.match(docker_lines[0]) and (
         claimed == "dockerfile" or sum(bool(_DOCKER.match(x)) for x in docker_lines) >= 0.8 * len(docker_lines)

@@ -76,6 +76,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
                lambda d: isinstance(d, dict) and "name" in d
                and bool({"version", "dependencies", "scripts"} & d.keys()),
                lambda d: True, lambda d: "package.json"),
+    Recogniser("pyproject", ("toml",), lambda d: isinstance(d, dict) and bool({"project", "build-system"} & d.keys()),
+               lambda d: True, lambda d: "pyproject.toml"),
+    Recogniser("cargo", ("toml",), lambda d: isinstance(d, dict) and isinstance(d.get("package"), dict)
+               and "name" in d["package"], lambda d: True, lambda d: "Cargo.toml"),
     Recogniser("tsconfig", ("json",), _mapping_with("compilerOptions"), lambda d: True,
                lambda d: "tsconfig.json"),
 )
@@ -107,8 +111,8 @@ _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|w
 # A sentence telling the reader to save something: an imperative verb first, or "save as",
 # "a file named", "goes in" (not "I had to add compaction.py", which is narrative).
 _IMPERATIVE_SAVE = re.compile(
-    r"^\W*(?:(?:now|then|next|first|finally|so|and|also)\W+)*(?:save|create|put|write|add|paste|copy|edit|"
-    r"open|make|place|store)\b|\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
+    r"^\W*(?:(?:now|then|next|first|finally|so|and|also)\W+)*(?:save|create|put|write|paste|copy|"
+    r"make|place|store)\b|\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
     r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b",
     re.IGNORECASE,
 )

@@ -18,6 +18,7 @@ from extractor.understand.tables import (
     ALWAYS_THERE_RESOURCES,
     BASE_PROGRAMS,
     BUILTIN_K8S_GROUPS,
+    BUILTIN_RESOURCES,
     CLUSTER_FREE_SUBCOMMANDS,
     CREDENTIALED_CLIS,
     NETWORK_SUBCOMMANDS,
@@ -146,9 +147,13 @@ def _kubectl(inv: shellsplit.Invocation, command: str, made: Made, needs: set[st
         _kubectl_make(inv, command, made, needs)
         made.k8s = True
         return
-    kind = pos[1].split("/")[0].split(",")[0].lower() if len(pos) > 1 else ""
-    if kind in ALWAYS_THERE_RESOURCES or (ns in ALWAYS_THERE_NAMESPACES):
+    kinds = {k.split("/")[0].lower() for k in pos[1].split(",")} if len(pos) > 1 else set()
+    if kinds and kinds <= ALWAYS_THERE_RESOURCES or ns in ALWAYS_THERE_NAMESPACES:
         return
+    if verb in ("get", "describe", "top") and {"-A", "--all-namespaces"} & set(inv.args) and kinds and (
+        kinds <= BUILTIN_RESOURCES and len(pos) == 2
+    ):
+        return  # every cluster has pods, services... in its system namespaces
     if not (made.k8s and (ns is None or ns == "default" or ns in made.namespaces)):
         needs.add("state")
 

@@ -30,12 +30,46 @@ class Example:
     want: str | None
 
 
+_IN = re.compile(r"^In \[\d*\]: ?(.*)$")
+_MORE = re.compile(r"^\s+\.\.\.+: ?(.*)$")
+_OUT = re.compile(r"^Out\[\d*\]: ?")
+
+
 def is_session(text: str) -> bool:
-    return bool(_PYCON.search(text))
+    return bool(_PYCON.search(text)) or any(_IN.match(line) for line in text.splitlines())
+
+
+def prompt_of(text: str) -> str:
+    return ">>> " if _PYCON.search(text) else "In [1]: "
+
+
+def _ipython(text: str) -> list[Example]:
+    """IPython's ``In [n]:`` / ``...:`` / ``Out[n]:`` transcript as examples."""
+    found: list[Example] = []
+    source: list[str] | None = None
+    output: list[str] = []
+
+    def close() -> None:
+        if source is not None:
+            want = "\n".join(output).strip("\n")
+            found.append(Example("\n".join(source).rstrip(), want + "\n" if want else None))
+
+    for line in text.splitlines():
+        if m := _IN.match(line):
+            close()
+            source, output = [m.group(1)], []
+        elif source is not None and not output and (m := _MORE.match(line)):
+            source.append(m.group(1))
+        elif source is not None:
+            output.append(_OUT.sub("", line))
+    close()
+    return found
 
 
 def examples(text: str) -> list[Example]:
-    """The ``>>>`` examples of a session, with their expected output (None when none)."""
+    """The examples of a ``>>>`` (doctest) or IPython session, with expected output (None: none)."""
+    if not _PYCON.search(text):
+        return _ipython(text)
     try:
         found = doctest.DocTestParser().get_examples(text)
     except ValueError:

@@ -132,6 +132,14 @@ apiregistration.k8s.io resource.k8s.io
 
 # Namespaces and resource types every cluster has: reading them needs no earlier step.
 ALWAYS_THERE_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+# Resource types of a plain cluster (anything else is a custom resource).
+BUILTIN_RESOURCES = frozenset("""
+pod pods po service services svc deployment deployments deploy replicaset replicasets rs daemonset
+daemonsets ds statefulset statefulsets sts configmap configmaps cm secret secrets serviceaccount
+serviceaccounts sa endpoints ep event events ev job jobs cronjob cronjobs cj ingress ingresses ing
+role roles rolebinding rolebindings networkpolicy networkpolicies netpol pv pvc
+persistentvolumes persistentvolumeclaims lease leases all
+""".split())
 ALWAYS_THERE_RESOURCES = frozenset("""
 node nodes no namespace namespaces ns crd crds customresourcedefinitions storageclass
 storageclasses sc apiservices clusterroles clusterrole componentstatuses cs priorityclasses

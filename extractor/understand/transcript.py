@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.understand import shellsplit
+from extractor.understand import shellsplit, words
 from extractor.understand.prompts import PromptMatch, Prompts
 
 _COMMENT = re.compile(r"^\s*#")
@@ -54,18 +54,51 @@ def _command_lines(first: str, rest: list[str]) -> tuple[list[str], bool]:
     return lines[: span.end], span.complete
 
 
+# Commands that open a root shell (its prompt is ``# ``) and the ones that leave it.
+_BECOME_ROOT = re.compile(r"^(sudo\s+(-i|-s|su\b|bash\b)|su(\s+-)?\s*$|sudo\s+-u\s+root\s+-i)")
+_LEAVE = re.compile(r"^(exit|logout)\b")
+_ROOT_PROMPT = re.compile(r"^#\s+")
+
+
+class _Prompter:
+    """Finds prompt lines; after ``sudo -i`` a ``# `` line holding a command is one too."""
+
+    def __init__(self, lines: list[str], prompts: Prompts) -> None:
+        self.lines, self.prompts, self.root = lines, prompts, False
+
+    def at(self, j: int) -> PromptMatch | None:
+        found = self.prompts.match(self.lines[j])
+        if found is None and self.root and (m := _ROOT_PROMPT.match(self.lines[j])):
+            if words.looks_like_command(self.lines[j][m.end():]):
+                return PromptMatch(m.group(0), "hash", None)
+        return found
+
+    def next(self, start: int) -> int:
+        return next((j for j in range(start, len(self.lines)) if self.at(j) is not None), len(self.lines))
+
+    def ran(self, command: str) -> None:
+        if _BECOME_ROOT.match(command):
+            self.root = True
+        elif _LEAVE.match(command):
+            self.root = False
+
+
 def split(text: str, prompts: Prompts) -> list[Turn]:
     """The turns of a session block (empty when no line carries a prompt)."""
     lines = [line.rstrip() for line in text.split("\n")]
-    starts = [(i, m) for i, line in enumerate(lines) if (m := prompts.match(line)) is not None]
+    finder = _Prompter(lines, prompts)
     turns: list[Turn] = []
-    for k, (i, m) in enumerate(starts):
-        stop = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+    i = finder.next(0)
+    while i < len(lines):
+        m = finder.at(i)
+        assert m is not None
         first = lines[i][len(m.prompt):]
-        if not first.strip():
-            continue
-        cmd_lines, complete = _command_lines(first, lines[i + 1:stop])
+        cmd_lines, complete = _command_lines(first, lines[i + 1:finder.next(i + 1)])
         consumed = i + len(cmd_lines)
         command = "\n".join(cmd_lines).rstrip()
-        turns.append(Turn(command, _output(lines[consumed:stop]), m, complete, i))
+        finder.ran(command)
+        stop = finder.next(consumed)
+        if command.strip():
+            turns.append(Turn(command, _output(lines[consumed:stop]), m, complete, i))
+        i = stop
     return turns
