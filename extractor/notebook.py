@@ -79,9 +79,11 @@ def _effective_needs(block: CodeBlock, step: Step) -> tuple[str, ...]:
     return block.needs
 
 
-def _skip_reason(needs: tuple[str, ...], skipped_before: bool, ran_before: bool, lifted: frozenset[str]) -> str:
+def _skip_reason(needs: tuple[str, ...], skipped_before: bool, lifted: frozenset[str]) -> str:
     unmet = [UNMET_NEEDS[n] for n in needs if n in UNMET_NEEDS and n not in lifted]
-    if "state" in needs and (skipped_before or not ran_before):
+    # "state" may come from earlier steps or from outside the article; only a skipped earlier
+    # step is a known reason it will be missing.
+    if "state" in needs and skipped_before:
         unmet.append(STATE_REASON)
     return ("needs " + ", ".join(unmet)) if unmet else ""
 
@@ -106,7 +108,7 @@ def plan_steps(t: Tutorial, lifted: frozenset[str] = frozenset()) -> tuple[Plann
     ``lifted`` names needs the caller can meet (e.g. ``{"network"}`` with --allow-network).
     """
     out: list[PlannedStep] = []
-    skipped_before = ran_before = False
+    skipped_before = False
     skipped_in_block: set[int] = set()
     for block, n, step in _units(t):
         if step is None:
@@ -114,14 +116,13 @@ def plan_steps(t: Tutorial, lifted: frozenset[str] = frozenset()) -> tuple[Plann
             needs, lang, code, expected = block.needs, "file", text, None
         else:
             needs, lang, code, expected = _effective_needs(block, step), step.lang, step.command, step.expected_output
-        reason = _with_tools(_skip_reason(needs, skipped_before, ran_before, lifted), needs)
+        reason = _with_tools(_skip_reason(needs, skipped_before, lifted), needs)
         if not reason and block.index in skipped_in_block:
             # A session is a sequence: what follows a step that is not run likely relies on it.
             reason = FOLLOWS_REASON
         if reason:
             skipped_in_block.add(block.index)
         skipped_before = skipped_before or bool(reason)
-        ran_before = ran_before or not reason
         out.append(PlannedStep(block, n, lang, code, needs, expected, reason))
     return tuple(out)
 
@@ -349,6 +350,12 @@ class _Builder:
     cells: list[Any] = field(default_factory=list)
 
     def markdown(self, source: str, *parts: object) -> None:
+        # Adjacent Markdown (prose, then a fragment, ...) is one cell: jupytext's .md keeps it
+        # that way on the way back, and a learner reads one piece of text.
+        last = self.cells[-1] if self.cells else None
+        if last is not None and last.cell_type == "markdown" and not last.metadata.get("tutorcheck", {}).get("header"):
+            last.source += "\n\n" + source
+            return
         self.cells.append(new_markdown_cell(source, id=cell_id(self.t.slug, *parts)))
 
     def code(self, p: PlannedStep, *parts: object) -> None:
@@ -384,7 +391,8 @@ def build_notebook(t: Tutorial) -> Any:
     for p in plan:
         by_block.setdefault(p.block.index, []).append(p)
     b = _Builder(t, style)
-    b.markdown(header_markdown(t), "header")
+    b.cells.append(new_markdown_cell(header_markdown(t), id=cell_id(t.slug, "header"),
+                                     metadata={"tutorcheck": {"header": True}}))
     needs_setup = bool(style.setup) and any(not p.is_file and p.lang != "python" for p in plan)
     if needs_setup:
         setup = new_code_cell(style.setup.rstrip("\n"), id=cell_id(t.slug, "setup"),
