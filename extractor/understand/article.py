@@ -9,7 +9,14 @@ from dataclasses import replace
 
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
 from extractor.understand import files, needs, python
-from extractor.understand.block import Context, Understood, block_defects, static_checks, understand
+from extractor.understand.block import (
+    Context,
+    Understood,
+    block_defects,
+    introduces_output,
+    static_checks,
+    understand,
+)
 from extractor.understand.prompts import learn
 
 
@@ -89,7 +96,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    firsts = _name_files(firsts)
+    firsts = _attach_outputs(_name_files(firsts), contexts)
     known_vars: set[str] = set()
     for n, first in enumerate(firsts):
         if first is None:
@@ -102,6 +109,22 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             done[n] = _fallback(codes[n], e, where)
     understood = iter(done)
     return tuple(next(understood) if isinstance(b, CodeBlock) else b for b in blocks)
+
+
+def _attach_outputs(firsts: list[Understood | None], contexts: list[Context]) -> list[Understood | None]:
+    """An output block the prose introduces ("Its output:") right after a block that runs
+    something becomes the expected output of that block's last step, if it has none."""
+    out = list(firsts)
+    for n in range(1, len(out)):
+        prev, cur = out[n - 1], out[n]
+        if not (prev and cur and cur.block.kind == "output" and prev.block.steps) or prev.block.kind == "output":
+            continue
+        last = prev.block.steps[-1]
+        if last.expected_output is None and introduces_output(contexts[n].before):
+            text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
+            steps = (*prev.block.steps[:-1], replace(last, expected_output=text))
+            out[n - 1] = replace(prev, block=replace(prev.block, steps=steps))
+    return out
 
 
 def _tokens(name: str) -> set[str]:

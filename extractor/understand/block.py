@@ -6,6 +6,7 @@ Needs are added later, article-wide (they depend on what earlier blocks set up);
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
@@ -96,7 +97,19 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
         return _document(block, v, ctx)
+    if v.why == "plain text" and introduces_output(ctx.before):
+        v = replace(v, kind="output", why="program output (the prose says so)")
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
+
+
+_OUTPUT_WORDS = re.compile(r"\b(output|prints?|printed|you should see|you'll see|you will see|shows?|displays?|"
+                           r"returns?|result|response|responds?)\b", re.IGNORECASE)
+
+
+def introduces_output(before: str) -> bool:
+    """Does the sentence right before a block say that what follows is output?"""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
+    return bool(sentences) and bool(_OUTPUT_WORDS.search(sentences[-1]))
 
 
 def _name(u: Understood) -> str:

@@ -264,7 +264,7 @@ def _is_local_path(arg: str) -> bool:
 def _made(path: str, made: Made) -> bool:
     """Did an earlier step of the block make ``path`` (or a directory holding it)?"""
     norm = _norm(path.removeprefix("~/"))
-    return norm in made.paths or any(norm.startswith(p + "/") for p in made.paths)
+    return norm in made.paths or any(norm.startswith(p + "/") or p.startswith(norm + "/") for p in made.paths)
 
 
 def _redirects(command: str, made: Made) -> None:
