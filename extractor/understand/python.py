@@ -136,17 +136,22 @@ def free_names(tree: ast.Module) -> set[str]:
     return used - _defined(tree) - _BUILTINS
 
 
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Pass)
+
+
+def _does_something(node: ast.stmt) -> bool:
+    """A top-level statement that acts when the module runs (not a definition or a constant)."""
+    if isinstance(node, _DEFINITIONS):
+        return False
+    if isinstance(node, ast.Expr):
+        return not isinstance(node.value, ast.Constant)
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        return node.value is not None and any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+    return True  # for, while, with, if, try, raise, assert...
+
+
 def _has_entry(tree: ast.Module) -> bool:
-    for node in tree.body:
-        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
-            return True
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call | ast.Await):
-            return True
-        if isinstance(node, ast.Assign | ast.AugAssign) and any(
-            isinstance(n, ast.Call) for n in ast.walk(node.value)
-        ):
-            return True
-    return False
+    return any(_does_something(node) for node in tree.body)
 
 
 def is_program(text: str) -> bool:
