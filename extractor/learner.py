@@ -1,0 +1,229 @@
+"""Learner mode, ``tutorcheck step DIR/SLUG``: walk a generated tutorial in the terminal.
+
+Shows the prose and each step in article order and asks, per step, run / skip / quit; a step
+runs in a sandbox session (one long-lived shell in a Docker container, so ``cd``, ``export``
+and files carry over). Steps the notebook would not run (a cluster, a secret, a placeholder,
+the network without ``--allow-network``) are shown with the reason and passed over.
+
+With no terminal on stdin there is nobody to ask: the plan is printed and the exit status is 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from extractor.errors import SandboxError, UsageError
+from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
+from extractor.notebook import PlannedStep, plan_steps, write_file_shell
+
+ANSWERS = {"": "run", "r": "run", "run": "run", "s": "skip", "skip": "skip", "q": "quit", "quit": "quit"}
+# How a step is shown: (first line, continuation lines), as a reader would type it.
+PROMPTS = {"python": (">>> ", "... "), "shell": ("$ ", "")}
+PROMPT = "  [r]un (Enter) / [s]kip / [q]uit? "
+NO_TTY_NOTE = "(stdin is not a terminal: this is the plan; run `tutorcheck step` in a terminal to step through it)"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What one command did in the session."""
+
+    exit_code: int | None
+    output: str
+    reason: str = ""  # why there is no exit code (timeout, session lost)
+
+
+class Session(Protocol):
+    """A long-lived shell somewhere safe; ``run`` never raises for a failing command."""
+
+    def run(self, command: str) -> Ran: ...
+
+    def close(self) -> None: ...
+
+
+Ask = Callable[[str], str]
+
+
+def load_tutorial(path: Path) -> Tutorial:
+    """The tutorial of a generated article folder (``DIR/SLUG``) or of its ``tutorial.json``."""
+    file = path / "tutorial.json" if path.is_dir() else path
+    try:
+        return tutorial_from_json(json.loads(file.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise UsageError(str(path), "no tutorial.json here; expected DIR/SLUG made by `tutorcheck extract`") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise UsageError(str(file), f"not a tutorial.json ({e})") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Turning a planned unit into one shell command for the session.
+
+PYTHON_DRIVER = '''\
+import ast, contextlib, io
+ns = {"__name__": "__main__"}
+for src in EARLIER:
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(src, "<earlier step>", "exec"), ns)
+tree = ast.parse(CURRENT)
+last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+exec(compile(tree, "<step>", "exec"), ns)
+if last is not None:
+    value = eval(compile(ast.Expression(last.value), "<step>", "eval"), ns)
+    if value is not None:
+        print(repr(value))
+'''
+
+
+def python_step_command(earlier: list[str], current: str) -> str:
+    """Run a Python session step like the REPL does (echo the last expression's repr).
+
+    The session is a shell, so Python's state is rebuilt by replaying the earlier Python steps
+    the learner ran (their output hidden) before this one.
+    """
+    script = f"EARLIER = {earlier!r}\nCURRENT = {current!r}\n{PYTHON_DRIVER}"
+    word = "TUTORCHECK_PY"
+    return f"python3 - <<'{word}'\n{script}{word}"
+
+
+def unit_command(p: PlannedStep, earlier_python: list[str]) -> str:
+    if p.is_file:
+        return write_file_shell(p.block.filename or "", p.code)
+    if p.lang == "python":
+        return python_step_command(earlier_python, p.code)
+    return p.code
+
+
+def unit_title(p: PlannedStep) -> str:
+    if p.is_file:
+        return f"write {p.block.filename}"
+    return f"block {p.block.index}, step {p.step} ({p.lang})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing.
+
+
+def show_unit(p: PlannedStep, out: TextIO) -> None:
+    out.write(f"\n── {unit_title(p)}\n")
+    first, rest = ("", "") if p.is_file else PROMPTS.get(p.lang, ("$ ", ""))
+    out.write(_indent(p.code, first, rest) + "\n")
+    if p.expected_output:
+        out.write("  the article shows:\n" + _indent(p.expected_output, "  │ ") + "\n")
+    if p.skip:
+        out.write(f"  not run: {p.skip}\n")
+
+
+def _indent(text: str, prefix: str, rest: str | None = None) -> str:
+    lines = text.rstrip("\n").split("\n")
+    pad = prefix if rest is None else rest
+    return "\n".join([prefix + lines[0], *(pad + line for line in lines[1:])])
+
+
+def _normal(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def verdict(ran: Ran, expected: str | None) -> str:
+    if ran.exit_code is None:
+        return f"✗ did not finish: {ran.reason}"
+    status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
+    if expected is None:
+        return status
+    same = _normal(ran.output) == _normal(expected)
+    return f"{status}; output {'matches the article' if same else 'differs from the article'}"
+
+
+def print_plan(t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO) -> None:
+    """The whole walk, without running anything (for a non-terminal stdin)."""
+    _walk(t, plan, out, on_unit=lambda p: show_unit(p, out))
+    runs = sum(1 for p in plan if not p.skip)
+    out.write(f"\n{len(plan)} steps, {runs} would run, {len(plan) - runs} not run\n")
+
+
+def _walk(
+    t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO, on_unit: Callable[[PlannedStep], bool | None]
+) -> bool:
+    """Show the article in order, calling ``on_unit`` for each planned unit; False from it stops."""
+    by_block: dict[int, list[PlannedStep]] = {}
+    for p in plan:
+        by_block.setdefault(p.block.index, []).append(p)
+    out.write(f"# {t.title}\n{t.url}\n")
+    for block in t.blocks:
+        if isinstance(block, ProseBlock):
+            out.write("\n" + block.markdown.strip() + "\n")
+        elif isinstance(block, CodeBlock) and block.index not in by_block:
+            out.write(f"\n({block.kind}, not run)\n" + _indent(block.text, "  ") + "\n")
+        else:
+            for p in by_block.get(block.index, []):
+                if on_unit(p) is False:
+                    return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Stepping.
+
+
+def ask_choice(ask: Ask, out: TextIO) -> str:
+    while True:
+        try:
+            answer = ask(PROMPT).strip().lower()
+        except EOFError:
+            return "quit"
+        if answer in ANSWERS:
+            return ANSWERS[answer]
+        out.write("  please answer r, s or q\n")
+
+
+def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, ask: Ask, out: TextIO) -> int:
+    """The interactive walk. Returns 0 (quitting early is not a failure)."""
+    earlier_python: list[str] = []
+    counts = {"ran": 0, "skipped": 0}
+
+    def on_unit(p: PlannedStep) -> bool:
+        show_unit(p, out)
+        if p.skip:
+            counts["skipped"] += 1
+            return True
+        choice = ask_choice(ask, out)
+        if choice == "quit":
+            return False
+        if choice == "skip":
+            counts["skipped"] += 1
+            return True
+        ran = session.run(unit_command(p, earlier_python))
+        if p.lang == "python" and ran.exit_code == 0:
+            earlier_python.append(p.code)
+        if ran.output:
+            out.write(_indent(ran.output, "  ") + "\n")
+        out.write(f"  {verdict(ran, p.expected_output)}\n")
+        counts["ran"] += 1
+        return True
+
+    finished = _walk(t, plan, out, on_unit)
+    out.write(f"\n{'done' if finished else 'stopped'}: {counts['ran']} run, {counts['skipped']} skipped\n")
+    return 0
+
+
+def open_session(t: Tutorial, allow_network: bool) -> Session:
+    """A sandbox session for the article (the sandbox package's long-lived shell)."""
+    raise SandboxError(t.slug, "no sandbox session available yet (extractor/sandbox has no session API)")
+
+
+def step_command(path: Path, allow_network: bool) -> int:
+    """``tutorcheck step DIR/SLUG``."""
+    t = load_tutorial(path)
+    plan = plan_steps(t, frozenset({"network"}) if allow_network else frozenset())
+    if not sys.stdin.isatty():
+        print_plan(t, plan, sys.stdout)
+        print(NO_TTY_NOTE, file=sys.stderr)
+        return 0
+    session = open_session(t, allow_network)
+    try:
+        return step_through(t, plan, session, input, sys.stdout)
+    finally:
+        session.close()

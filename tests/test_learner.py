@@ -1,0 +1,133 @@
+"""Learner mode: the plan without a terminal, and the run/skip/quit walk over a real bash session.
+
+The walk is tested with a plain local bash process as its session (the sandbox's own session
+is tested by the sandbox's tests); it exercises ordering, answers, state and the Python replay.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import UsageError
+from extractor.learner import Ran, load_tutorial, python_step_command, step_through, verdict
+from extractor.model import Tutorial, tutorial_from_json
+from extractor.notebook import plan_steps
+
+DATA = Path(__file__).resolve().parent / "data" / "notebook"
+
+
+def sample(name: str) -> Tutorial:
+    return tutorial_from_json(json.loads((DATA / f"{name}.json").read_text(encoding="utf-8")))
+
+
+class LocalBash:
+    """One bash process in a temp dir; each command's output read up to a marker line."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.proc = subprocess.Popen(["bash", "--noprofile", "--norc"], cwd=cwd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.cwd = cwd
+
+    def run(self, command: str) -> Ran:
+        assert self.proc.stdin and self.proc.stdout
+        script = self.cwd / f".step-{uuid.uuid4().hex}.sh"
+        script.write_text(command + "\n")
+        mark = uuid.uuid4().hex
+        self.proc.stdin.write(f"source {script} </dev/null\necho {mark} $?\n")
+        self.proc.stdin.flush()
+        out = []
+        for line in self.proc.stdout:
+            if line.startswith(mark):
+                script.unlink()
+                return Ran(int(line.split()[1]), "".join(out))
+            out.append(line)
+        return Ran(None, "".join(out), "the shell exited")
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def bash(tmp_path: Path):
+    session = LocalBash(tmp_path)
+    yield session
+    session.close()
+
+
+def answers(*said: str):
+    queue = list(said)
+    return lambda prompt: queue.pop(0) if queue else "q"
+
+
+def test_when_all_run_then_state_carries_and_outputs_match(bash: LocalBash, tmp_path: Path) -> None:
+    t = sample("shell-state")
+    out = io.StringIO()
+    assert step_through(t, plan_steps(t), bash, answers(*[""] * 20), out) == 0
+    text = out.getvalue()
+    assert text.count("output matches the article") == 6
+    assert "differs" not in text and "✗" not in text
+    assert "not run: needs a Kubernetes cluster; uses kubectl" in text
+    assert (tmp_path / "workspace" / "conf" / "app.env").read_text().startswith("NAME=demo\n")
+    assert text.rstrip().endswith("done: 10 run, 4 skipped")
+
+
+def test_when_skip_and_quit_then_stops_there(bash: LocalBash, tmp_path: Path) -> None:
+    t = sample("shell-state")
+    out = io.StringIO()
+    assert step_through(t, plan_steps(t), bash, answers("r", "s", "x", "q"), out) == 0
+    text = out.getvalue()
+    assert "please answer r, s or q" in text
+    assert text.rstrip().endswith("stopped: 1 run, 1 skipped")
+    assert (tmp_path / "workspace").is_dir()
+
+
+def test_python_steps_replay_earlier_ones_like_a_repl(bash: LocalBash) -> None:
+    t = sample("python-session")
+    out = io.StringIO()
+    step_through(t, plan_steps(t), bash, answers(*[""] * 20), out)
+    text = out.getvalue()
+    assert "  [('the', 3), ('and', 2)]\n  ✓ exit 0; output matches the article" in text
+    assert "A\n  B\n  C\n  ✓ exit 0; output matches the article" in text
+    assert "not run: needs network access" in text
+
+
+def test_python_step_command_prints_last_expression_only(bash: LocalBash) -> None:
+    ran = bash.run(python_step_command(["x = 2", "print('hidden')"], "y = x * 3\ny"))
+    assert ran == Ran(0, "6\n")
+
+
+def test_verdict_names_exit_and_match() -> None:
+    assert verdict(Ran(0, "a  \n"), "a\n") == "✓ exit 0; output matches the article"
+    assert verdict(Ran(1, "b"), "a") == "✗ exit 1; output differs from the article"
+    assert verdict(Ran(None, "", "timeout"), None) == "✗ did not finish: timeout"
+
+
+def test_when_stdin_is_not_a_terminal_then_plan_and_exit_0(tmp_path: Path) -> None:
+    folder = tmp_path / "shell-state-sample"
+    folder.mkdir()
+    (folder / "tutorial.json").write_text((DATA / "shell-state.json").read_text(encoding="utf-8"))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "extractor.cli", "step", str(folder)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Shell state that carries")
+    assert "$ mkdir -p workspace/notes && cd workspace" in done.stdout
+    assert "14 steps, 10 would run, 4 not run" in done.stdout
+    assert "stdin is not a terminal" in done.stderr
+
+
+def test_when_path_has_no_tutorial_then_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no tutorial.json"):
+        load_tutorial(tmp_path)
+    (tmp_path / "tutorial.json").write_text("{}")
+    with pytest.raises(UsageError, match="not a tutorial.json"):
+        load_tutorial(tmp_path)
