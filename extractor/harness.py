@@ -1,0 +1,484 @@
+"""``tutorcheck check``: load tutorials, pick this shard's articles, run each once in its sandbox
+(in parallel, skipping unchanged articles whose verdict is cached) and write the reports as each
+article finishes, so a crash or Ctrl-C keeps every finished verdict.
+
+The runner is a plain callable ``Tutorial → ArticleResult`` (the sandbox's ``check_tutorial``
+with its options bound), so everything here works the same with any runner.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import json
+import os
+import re
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
+from extractor.errors import ExtractorError, SandboxError, SourceError, UsageError
+from extractor.model import CodeBlock, Tutorial, tutorial_from_json
+from extractor.reports import ReportPaths, article_line, write_reports
+from extractor.results import ArticleResult
+
+Runner = Callable[[Tutorial], ArticleResult]
+Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
+OnResult = Callable[[ArticleResult], None]
+FAILING_STEP_STATUSES = frozenset({"failed", "timeout", "error"})
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+def read_generated(folder: Path) -> list[Tutorial]:
+    """The tutorials of a generated DIR (index.json + <slug>/tutorial.json), in index order."""
+    index_path = folder / "index.json"
+    index = _read_json(index_path)
+    try:
+        slugs = [str(a["slug"]) for a in index["articles"]]
+    except (KeyError, TypeError) as e:
+        raise SourceError(str(index_path), f"expected {{'articles': [{{'slug': ...}}]}}, missing {e}") from e
+    return [read_tutorial(folder / slug / "tutorial.json") for slug in slugs]
+
+
+def read_tutorial(path: Path) -> Tutorial:
+    data = _read_json(path)
+    try:
+        return tutorial_from_json(data)
+    except (KeyError, TypeError, ValueError) as e:
+        raise SourceError(str(path), f"not a tutorial.json (missing or bad {e})") from e
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
+    except ValueError as e:
+        raise SourceError(str(path), f"not valid JSON: {e}") from e
+
+
+def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[ExtractorError]]:
+    """Generated DIRs, single ``DIR/SLUG`` folders and sources (feeds, pages, URLs, directories).
+
+    A target that does not exist is a usage error; unreadable items of a source are returned
+    as errors (the rest is still checked).
+    """
+    tutorials: list[Tutorial] = []
+    errors: list[ExtractorError] = []
+    sources: list[str] = []
+    for target in targets or ["generated"]:
+        path = Path(target)
+        if (path / "index.json").is_file():
+            tutorials += read_generated(path)
+        elif (path / "tutorial.json").is_file():
+            tutorials.append(read_tutorial(path / "tutorial.json"))
+        elif target.startswith(("http://", "https://")) or path.exists():
+            sources.append(target)
+        else:
+            raise UsageError(target, "no such file or directory (expected a generated DIR or a feed/page/URL)")
+    if sources:
+        from extractor.pipeline import load_tutorials
+
+        found, errors = load_tutorials(sources)
+        tutorials += found
+    seen: set[str] = set()
+    unique = [t for t in tutorials if not (t.slug in seen or seen.add(t.slug))]  # type: ignore[func-returns-value]
+    return unique, list(errors)
+
+
+def expected_steps(tutorial: Tutorial) -> list[tuple[int, int]]:
+    """(block index, step number) of every step the runner reports: a block's steps, or, for a
+    block that is not run (file, fragment), one per static check."""
+    ids: list[tuple[int, int]] = []
+    for block in tutorial.code_blocks:
+        count = len(block.steps) if block.steps else len(block.checks)
+        ids += [(block.index, n) for n in range(count)]
+    return ids
+
+
+def step_command(block: CodeBlock, step: int) -> str:
+    if block.steps and step < len(block.steps):
+        return block.steps[step].command
+    if step < len(block.checks):
+        return block.checks[step].command
+    return ""
+
+
+# --- sharding --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (1-based, as typed: ``--shard 2/4``)."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        k, sep, n = text.partition("/")
+        if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+            raise UsageError("--shard", f"expected K/N with 1 <= K <= N (e.g. 1/4), got {text!r}")
+        return cls(int(k), int(n))
+
+    def selects(self, slug: str) -> bool:
+        """Deterministic across machines and Python runs (no ``hash()`` salt)."""
+        return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:16], 16) % self.count == self.index - 1
+
+
+def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tutorial]:
+    return [t for t in tutorials if shard is None or shard.selects(t.slug)]
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
+    """An environment problem (engine, image) becomes the article's error, not a crash."""
+    try:
+        return runner(tutorial)
+    except ExtractorError as e:
+        return ArticleResult(slug=tutorial.slug, status="error", reason=str(e))
+
+
+@dataclass
+class Cached:
+    """A runner wrapped with the verdict cache; ``hits``/``runs`` count what happened."""
+
+    runner: Runner
+    cache: VerdictCache | None
+    key_of: Callable[[Tutorial], str]
+    hits: int = 0
+    runs: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, tutorial: Tutorial) -> ArticleResult:
+        key = self.key_of(tutorial) if self.cache else ""
+        if self.cache and (hit := self.cache.get(key)) is not None and hit.slug == tutorial.slug:
+            with self._lock:
+                self.hits += 1
+            return hit
+        with self._lock:
+            self.runs += 1
+        result = _guarded(self.runner, tutorial)
+        if self.cache:
+            self.cache.put(key, result)
+        return result
+
+
+def run_articles(tutorials: Sequence[Tutorial], runner: Runner, *, jobs: int = 1,
+                 on_result: OnResult | None = None) -> list[ArticleResult]:
+    """Run every article (``jobs`` at a time); ``on_result`` sees each as it finishes.
+
+    Results come back in the order of ``tutorials``, whatever order they finished in. On an
+    interrupt, articles not yet started are cancelled and the interrupt is re-raised.
+    """
+    done: dict[str, ArticleResult] = {}
+    # Not a ``with`` block: on an interrupt we must not wait for running articles (their
+    # containers are removed by the caller's clean-up, which ends them).
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="tutorcheck")
+    try:
+        order = {pool.submit(runner, t): i for i, t in enumerate(tutorials)}
+        pending: set[Future[ArticleResult]] = set(order)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            ranked = sorted(finished, key=order.__getitem__)
+            # Record every article that did finish before letting a failed one raise.
+            for future in [f for f in ranked if f.exception() is None]:
+                result = future.result()
+                done[result.slug] = result
+                if on_result:
+                    on_result(result)
+            for future in ranked:
+                future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [done[t.slug] for t in tutorials if t.slug in done]
+
+
+# --- recording as we go ----------------------------------------------------------------------
+
+@dataclass
+class Recorder:
+    """Writes each finished article at once: a JSON line appended to ``partial``, then every
+    report rewritten atomically with the verdicts so far (in target order)."""
+
+    order: Sequence[Tutorial]
+    paths: ReportPaths
+    partial: Path | None = None
+    results: dict[str, ArticleResult] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        if self.partial:
+            self.partial.parent.mkdir(parents=True, exist_ok=True)
+            self.partial.write_text("", encoding="utf-8")
+        write_reports(self.paths, [], self.tutorials)
+
+    @property
+    def tutorials(self) -> dict[str, Tutorial]:
+        return {t.slug: t for t in self.order}
+
+    def sorted_results(self) -> list[ArticleResult]:
+        return [self.results[t.slug] for t in self.order if t.slug in self.results]
+
+    def __call__(self, result: ArticleResult) -> None:
+        with self._lock:
+            self.results[result.slug] = result
+            if self.partial:
+                with self.partial.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n")
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            write_reports(self.paths, self.sorted_results(), self.tutorials)
+
+    def finish(self) -> None:
+        if self.partial:
+            self.partial.unlink(missing_ok=True)
+
+
+# --- the sandbox (extractor.sandbox.runner) --------------------------------------------------
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the user asked of the sandbox; turned into the runner's own ``RunOptions``."""
+
+    step_timeout: float = 60.0
+    article_timeout: float = 900.0
+    allow_network: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+
+    def cache_key(self) -> dict[str, Any]:
+        """The settings that can change a verdict (secret values only as a hash)."""
+        env = hashlib.sha256(json.dumps(sorted(self.env.items())).encode("utf-8")).hexdigest()
+        return {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
+                "allow_network": self.allow_network, "env": env}
+
+
+def _sandbox_module() -> Any:
+    try:
+        import extractor.sandbox.runner as module
+    except ImportError as e:
+        raise SandboxError("extractor.sandbox.runner", f"the sandbox runner is not available ({e})") from e
+    return module
+
+
+def sandbox_runner(settings: RunSettings) -> Runner:
+    """``check_tutorial`` of the sandbox with ``RunOptions`` built from ``settings`` (only the
+    fields that ``RunOptions`` accepts)."""
+    module = _sandbox_module()
+    accepted = set(inspect.signature(module.RunOptions).parameters)
+    values = {"step_timeout": settings.step_timeout, "article_timeout": settings.article_timeout,
+              "allow_network": settings.allow_network, "env": dict(settings.env)}
+    options = module.RunOptions(**{k: v for k, v in values.items() if k in accepted})
+    check: Callable[..., ArticleResult] = module.check_tutorial
+    return functools.partial(check, options=options)
+
+
+@functools.lru_cache(maxsize=1)
+def _recipes_hash() -> str:
+    """sha256 over the image recipes in ``sandboxes/`` (a rebuilt recipe invalidates verdicts)."""
+    root = Path(__file__).resolve().parent.parent / "sandboxes"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _image_id(name: str) -> str:
+    import docker
+
+    try:
+        return str(docker.from_env().images.get(name).id)
+    except docker.errors.DockerException:
+        return ""
+
+
+def sandbox_fingerprint(tutorial: Tutorial) -> str:
+    """The sandbox an article runs in: the recipes, the article's Dockerfile and the id of the
+    image it starts FROM (when the engine has it). The sandbox may provide its own
+    ``sandbox_fingerprint(tutorial)``, which is then used instead."""
+    module = _sandbox_module()
+    own = getattr(module, "sandbox_fingerprint", None)
+    if callable(own):
+        return str(own(tutorial))
+    try:
+        from extractor.sandbox.checkscript import render_dockerfile
+
+        dockerfile = render_dockerfile(tutorial)
+    except ImportError:
+        dockerfile = ""
+    images = re.findall(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", dockerfile, re.MULTILINE | re.IGNORECASE)
+    return "\n".join([_recipes_hash(), dockerfile, *(_image_id(i) for i in images)])
+
+
+def remove_owned_containers(pid: int | None = None) -> int:
+    """Remove the sandbox containers this process started (label ``tutorcheck`` and a pid
+    label equal to ours); the count removed. The sandbox's own ``cleanup_owned`` wins."""
+    own = getattr(_sandbox_module(), "cleanup_owned", None)
+    if callable(own):
+        return int(own() or 0)
+    import docker
+
+    pid_text = str(pid or os.getpid())
+    removed = 0
+    try:
+        client = docker.from_env()
+        for container in client.containers.list(all=True, filters={"label": "tutorcheck"}):
+            labels = container.labels or {}
+            if any("pid" in k.lower() and v == pid_text for k, v in labels.items()):
+                container.remove(force=True)
+                removed += 1
+    except docker.errors.DockerException as e:
+        print(f"tutorcheck: could not remove sandbox containers: {e}", file=sys.stderr)
+    return removed
+
+
+@contextmanager
+def cleanup_on_exit() -> Iterator[None]:
+    """On Ctrl-C, SIGTERM or a crash: remove our containers (their runs then end)."""
+    try:
+        yield
+    except BaseException:
+        removed = remove_owned_containers()
+        if removed:
+            print(f"tutorcheck: removed {removed} sandbox container(s)", file=sys.stderr)
+        raise
+
+
+# --- the command -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """Everything ``run_check`` needs besides the tutorials and the runner."""
+
+    jobs: int = 1
+    cache_dir: Path | None = Path(DEFAULT_DIR)  # None: no cache (--no-cache)
+    reports: ReportPaths = ReportPaths()
+    partial: Path | None = None
+    options_key: dict[str, Any] = field(default_factory=dict)  # run options that change a verdict
+
+
+def run_check(tutorials: Sequence[Tutorial], runner: Runner, plan: CheckPlan,
+              fingerprint: Fingerprint = lambda t: "", on_result: OnResult | None = None,
+              ) -> tuple[list[ArticleResult], Cached]:
+    """Run (or fetch from the cache) every article; write reports as each one finishes."""
+    cache = VerdictCache(plan.cache_dir) if plan.cache_dir else None
+    cached = Cached(runner, cache, lambda t: verdict_key(t, fingerprint(t), plan.options_key))
+    recorder = Recorder(tutorials, plan.reports, plan.partial)
+    recorder.start()
+
+    def record(result: ArticleResult) -> None:
+        recorder(result)
+        if on_result:
+            on_result(result)
+
+    results = run_articles(tutorials, cached, jobs=plan.jobs, on_result=record)
+    recorder.finish()
+    return results, cached
+
+
+def exit_status(results: Sequence[ArticleResult], input_errors: Sequence[ExtractorError] = ()) -> int:
+    """0 all good, 1 some step failed/timed out/errored (or an article could not run), 2 bad input."""
+    if input_errors:
+        return 2
+    bad = any(r.status == "error" or any(s.status in FAILING_STEP_STATUSES for s in r.steps) for r in results)
+    return 1 if bad else 0
+
+
+def check_command(args: Any) -> int:
+    """``tutorcheck check`` (arguments parsed by extractor.cli)."""
+    if args.jobs < 1:
+        raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
+    shard = Shard.parse(args.shard) if args.shard else None
+    env = parse_env(args.env)
+    tutorials, errors = load_targets([str(t) for t in args.targets])
+    for error in errors:
+        print(f"tutorcheck: error: {error}", file=sys.stderr)
+    selected = select_shard(tutorials, shard)
+    settings = RunSettings(step_timeout=args.timeout, article_timeout=args.article_timeout,
+                           allow_network=args.allow_network, env=env)
+    runner = sandbox_runner(settings)
+    cache_dir = Path(args.cache_dir or DEFAULT_DIR)
+    plan = CheckPlan(
+        jobs=args.jobs,
+        cache_dir=None if args.no_cache else cache_dir,
+        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
+        partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
+        options_key=settings.cache_key(),
+    )
+    with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
+        results, cached = run_check(selected, runner, plan, sandbox_fingerprint, on_result=show)
+    print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
+          + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
+    return exit_status(results, errors)
+
+
+def parse_env(pairs: Sequence[str]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError("--env", f"expected NAME=VALUE, got {pair!r}")
+        env[name] = value
+    return env
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """A CI job being cancelled (SIGTERM) is handled like Ctrl-C: keep verdicts, clean up."""
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[OnResult]:
+    """A progress bar on a terminal (rich); in CI / non-tty, one plain line per article."""
+    if not _interactive():
+        yield lambda result: print(article_line(result), flush=True)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as progress:
+        task = progress.add_task("articles", total=total)
+
+        def show(result: ArticleResult) -> None:
+            progress.console.print(article_line(result), highlight=False, markup=False)
+            progress.advance(task)
+
+        yield show
+
+
+__all__ = [
+    "CheckPlan", "Fingerprint", "Recorder", "Runner", "Shard", "check_command", "exit_status",
+    "expected_steps", "load_targets", "read_generated", "run_articles", "run_check", "select_shard",
+]
