@@ -41,7 +41,10 @@ UNMET_NEEDS: dict[str, str] = {
     "secret": "a secret (credential) of yours",
     "placeholder": "placeholder values replaced with your own",
     "network": "network access",
+    # On a learner's own machine sudo asks for a password (Run All would hang) and changes the system.
+    "tool:sudo": "root rights via sudo",
 }
+OUTSIDE_REASON = "writes {name}, outside the notebook's folder"
 STATE_REASON = "state left by an earlier step that is not run"
 FOLLOWS_REASON = "follows a step of its block that is not run"
 RUNNABLE_KINDS = ("session", "commands")
@@ -88,8 +91,13 @@ def _skip_reason(needs: tuple[str, ...], skipped_before: bool, lifted: frozenset
     return ("needs " + ", ".join(unmet)) if unmet else ""
 
 
+def _outside(filename: str) -> bool:
+    """A file the article puts in an absolute place, in the home directory or above the folder."""
+    return filename.startswith(("/", "~", "$")) or ".." in filename.split("/")
+
+
 def _with_tools(reason: str, needs: tuple[str, ...]) -> str:
-    tools = [n.split(":", 1)[1] for n in needs if n.startswith("tool:")]
+    tools = [n.split(":", 1)[1] for n in needs if n.startswith("tool:") and n not in UNMET_NEEDS]
     return f"{reason}; uses {', '.join(tools)}" if reason and tools else reason
 
 
@@ -117,6 +125,8 @@ def plan_steps(t: Tutorial, lifted: frozenset[str] = frozenset()) -> tuple[Plann
         else:
             needs, lang, code, expected = _effective_needs(block, step), step.lang, step.command, step.expected_output
         reason = _with_tools(_skip_reason(needs, skipped_before, lifted), needs)
+        if step is None and not reason and _outside(block.filename or ""):
+            reason = OUTSIDE_REASON.format(name=block.filename)
         if not reason and block.index in skipped_in_block:
             # A session is a sequence: what follows a step that is not run likely relies on it.
             reason = FOLLOWS_REASON

@@ -196,3 +196,20 @@ def test_every_bundled_article_gets_a_valid_paired_notebook() -> None:
         assert nb.metadata["tutorcheck"]["slug"] == t.slug
         steps = [c for c in nb.cells if c.cell_type == "code" and "step" in c.metadata.get("tutorcheck", {})]
         assert len(steps) == sum(len(b.steps) for b in t.code_blocks if b.kind in ("session", "commands"))
+
+
+def test_files_outside_the_folder_and_sudo_are_not_run() -> None:
+    blocks = (
+        CodeBlock(index=0, text="x: 1\n", kind="file", lang="yaml", filename="~/.kube/config"),
+        CodeBlock(index=1, text="y\n", kind="file", lang="text", filename="/etc/motd"),
+        CodeBlock(index=2, text="$ sudo apt-get install -y jq\n", kind="session", lang="shell",
+                  steps=(Step("sudo apt-get install -y jq", needs=("tool:sudo", "tool:apt-get")),)),
+        CodeBlock(index=3, text="ok\n", kind="file", lang="text", filename="sub/dir/ok.txt"),
+    )
+    t = Tutorial(slug="s", title="T", url="u", source=SourceRef("f", "rss20"), blocks=blocks)
+    assert [p.skip for p in plan_steps(t)] == [
+        "writes ~/.kube/config, outside the notebook's folder",
+        "writes /etc/motd, outside the notebook's folder",
+        "needs root rights via sudo; uses apt-get",
+        "",
+    ]
