@@ -149,7 +149,7 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
 
 
 def _manifests(command: str) -> list[dict[str, object]]:
-    from extractor.understand.needs import embedded_docs
+    from extractor.understand.kube import embedded_docs
 
     return [d for d in embedded_docs(command) if "kind" in d and "apiVersion" in d]
 

@@ -1,0 +1,92 @@
+"""Files and directories: which a command makes, and which it uses that no earlier step of
+its block made (then it needs ``state``)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from extractor.understand import shellsplit
+from extractor.understand.made import URL, Made, flag, has_made, norm
+
+# Program → which of its positional words are files it reads ("all", "first", "rest").
+FILE_READERS: dict[str, str] = {
+    **dict.fromkeys(("cat", "less", "more", "head", "tail", "wc", "nl", "sort", "uniq", "diff", "cmp", "ls",
+                     "chmod", "stat", "md5sum", "sha256sum", "jq"), "all"),
+    **dict.fromkeys(("source", ".", "bash", "sh", "zsh", "python", "python3", "node", "ruby", "perl"), "first"),
+    **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk"), "rest"),
+}
+HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
+# Working directories a fresh shell has: home and the root, POSIX or Windows.
+HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
+# Commands that make a file or directory named by their last word: (program, leading words).
+MAKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("python3", ("-m", "venv")), ("python", ("-m", "venv")), ("virtualenv", ()), ("uv", ("venv",)),
+    ("git", ("init",)), ("cargo", ("new",)), ("cargo", ("init",)), ("npm", ("init",)),
+)
+# Commands that make a known file in the working directory.
+MAKES_FILE: dict[tuple[str, str], str] = {("go", "mod"): "go.mod", ("npm", "init"): "package.json"}
+OPAQUE_MAKERS = frozenset({"tar", "unzip", "git", "npm", "npx", "cargo", "go", "helm", "make", "pip"})
+
+
+def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
+    """Files and directories the command makes, and the ones it reads that nobody made."""
+    name, args = inv.name, inv.args
+    pos = [a for a in args if not a.startswith("-")]
+    for program, lead in MAKERS:
+        if name == program and args[: len(lead)] == lead and len(args) > len(lead):
+            made.paths.add(norm(args[-1]))
+    if (name, pos[0] if pos else "") in MAKES_FILE:
+        made.paths.add(MAKES_FILE[(name, pos[0])])
+    if name == "mkdir":
+        made.paths.update(norm(p) for p in pos)
+    elif name in ("touch", "cp", "mv", "ln") and pos:
+        made.paths.add(norm(pos[-1]))
+    elif name == "curl":
+        out = flag(args, "-o", "--output")
+        if out:
+            made.paths.add(norm(out))
+        elif "-O" in args or "--remote-name" in args:
+            made.paths.update(norm(a.rsplit("/", 1)[-1]) for a in pos if URL.match(a))
+    elif name == "wget":
+        out = flag(args, "-O")
+        made.paths.update({norm(out)} if out else {norm(a.rsplit("/", 1)[-1]) for a in pos if URL.match(a)})
+    elif name == "git" and pos[:1] == ["clone"] and len(pos) > 1:
+        made.paths.add(norm(pos[2] if len(pos) > 2 else pos[1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")))
+    elif name in OPAQUE_MAKERS and name not in ("git", "helm"):
+        made.opaque = made.opaque or any(a in ("x", "init", "install", "build", "create", "new") or
+                                         (name == "tar" and "x" in a.lstrip("-")) for a in args[:2])
+    which = FILE_READERS.get(name)
+    if which and not made.opaque:
+        chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]
+        if any(is_local_path(a) and not has_made(a, made) for a in chosen):
+            needs.add("state")
+    if name == "cd" and pos:
+        target = pos[0]
+        if target not in HOME_OR_UP and not target.startswith("/") and not has_made(target, made) and not made.opaque:
+            needs.add("state")
+        made.paths.add(norm(target.removeprefix("~/")))
+    if name.startswith(("./", "../")) and norm(name) not in made.paths and not made.opaque:
+        needs.add("state")
+
+
+def is_local_path(arg: str) -> bool:
+    return bool(arg) and not URL.match(arg) and not arg.startswith(("$", "~", "/")) and (
+        "/" in arg or re.search(r"\.[A-Za-z0-9]{1,6}$", arg) is not None
+    ) and arg not in (".", "..")
+
+
+def redirects(command: str, made: Made) -> None:
+    for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*([^\s;&|<>()]+)", command.split("\n")[0]):
+        made.paths.add(norm(m.group(1)))
+    for m in re.finditer(r"\btee\s+(?:-a\s+)?([^\s;&|<>]+)", command):
+        made.paths.add(norm(m.group(1)))
+
+
+
+
+def workdir_needs_state(workdir: str | None, made: Made) -> bool:
+    """A session prompt shows a working directory no earlier step of the block made."""
+    if not workdir or HOME.match(workdir) or norm(workdir.replace("~/", "")) in made.paths:
+        return False
+    return posixpath.basename(workdir.rstrip("/")) not in {posixpath.basename(p) for p in made.paths}
