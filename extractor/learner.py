@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from extractor.errors import SandboxError, UsageError
+from extractor.matching import compare
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
 from extractor.notebook import PlannedStep, plan_steps, write_file_shell
 
@@ -123,18 +124,17 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "\n".join([prefix + lines[0], *(pad + line for line in lines[1:])])
 
 
-def _normal(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
-
-
 def verdict(ran: Ran, expected: str | None) -> str:
     if ran.exit_code is None:
         return f"✗ did not finish: {ran.reason}"
     status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
     if expected is None:
         return status
-    same = _normal(ran.output) == _normal(expected)
-    return f"{status}; output {'matches the article' if same else 'differs from the article'}"
+    cmp = compare(expected, ran.output)
+    if not cmp.ok:
+        return f"{status}; output differs from the article:\n" + _indent(cmp.diff.rstrip("\n"), "    ")
+    how = "" if cmp.match == "exact" or cmp.rule in ("", "whitespace") else f" (allowing for {cmp.rule})"
+    return f"{status}; output matches the article{how}"
 
 
 def print_plan(t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO) -> None:

@@ -107,7 +107,7 @@ def test_python_step_command_prints_last_expression_only(bash: LocalBash) -> Non
 
 def test_verdict_names_exit_and_match() -> None:
     assert verdict(Ran(0, "a  \n"), "a\n") == "✓ exit 0; output matches the article"
-    assert verdict(Ran(1, "b"), "a") == "✗ exit 1; output differs from the article"
+    assert verdict(Ran(1, "b"), "a").startswith("✗ exit 1; output differs from the article:\n")
     assert verdict(Ran(None, "", "timeout"), None) == "✗ did not finish: timeout"
 
 
