@@ -1,2 +1,242 @@
-"""pytest plugin entry point (pytest11). The harness engineer fills this in; it must stay
-inert unless its opt-in option is given, because the project's own tests load it."""
+"""pytest plugin (pytest11 entry point ``tutorcheck``): generated tutorials as tests.
+
+Inert unless ``--tutorcheck`` is given (the project's own test suite loads it). Then:
+
+* ``pytest --tutorcheck generated`` collects each ``index.json`` of a generated DIR; feed files,
+  pages and ``tutorial.json`` files are collected when named on the command line;
+* one item per step, ids ``<file>::<slug>::block-N::step-M`` (``-k slug`` selects an article);
+* an article runs once per process in its sandbox, when its first item runs; its steps report
+  from that one result. With pytest-xdist, ``--dist load``/``loadscope`` hand whole articles to
+  a worker (a scheduler grouping items by article), so each article still runs once;
+* a failure shows the article, the command, the diff of the normalised outputs and the
+  sandbox output. ``--junitxml`` gets one testcase per step.
+
+All options share the ``--tutorcheck-`` prefix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.errors import ExtractorError
+
+OPTION = "tutorcheck"
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".html", ".htm")
+_ITEM_ID = re.compile(r"^(?P<article>.*?::[^:]+)::block-\d+::step-\d+$")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tutorcheck", "tutorcheck: run generated tutorials in Docker sandboxes")
+    group.addoption("--tutorcheck", action="store_true", default=False,
+                    help="collect generated tutorials (DIR/index.json) and feeds/pages named as paths")
+    group.addoption("--tutorcheck-timeout", type=float, default=60.0, metavar="SECONDS", help="per step")
+    group.addoption("--tutorcheck-article-timeout", type=float, default=900.0, metavar="SECONDS")
+    group.addoption("--tutorcheck-allow-network", action="store_true", default=False)
+    group.addoption("--tutorcheck-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a secret or value for the steps")
+    group.addoption("--tutorcheck-cache-dir", default=None, metavar="DIR",
+                    help="reuse verdicts of unchanged articles from this verdict cache (as `tutorcheck check`)")
+    group.addoption("--tutorcheck-runner", default=None, metavar="MODULE:CALLABLE",
+                    help="run articles with this callable (Tutorial -> ArticleResult) instead of the sandbox")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption(OPTION, default=False))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _enabled(config):
+        return
+    config.stash[_STATE] = _State(config)
+    config.addinivalue_line("markers", "tutorcheck: a step of a generated tutorial")
+
+
+# --- collection ------------------------------------------------------------------------------
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if not _enabled(parent.config):
+        return None
+    if file_path.name == "index.json" and any(file_path.parent.glob("*/tutorial.json")):
+        return TutorialsFile.from_parent(parent, path=file_path)
+    if _named_on_command_line(parent.config, file_path) and (
+            file_path.name == "tutorial.json" or file_path.name.endswith(FEED_SUFFIXES)):
+        return TutorialsFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _named_on_command_line(config: pytest.Config, path: Path) -> bool:
+    named = {(config.invocation_params.dir / a.split("::")[0]).resolve() for a in config.args}
+    return path.resolve() in named
+
+
+class TutorialsFile(pytest.File):
+    """A generated DIR's index.json, a single tutorial.json, or a feed/page (extracted on the fly)."""
+
+    def collect(self) -> Iterator[pytest.Collector]:
+        from extractor.harness import load_targets, read_generated, read_tutorial
+
+        try:
+            if self.path.name == "index.json":
+                tutorials = read_generated(self.path.parent)
+            elif self.path.name == "tutorial.json":
+                tutorials = [read_tutorial(self.path)]
+            else:
+                tutorials, errors = load_targets([str(self.path)])
+                for error in errors:
+                    self.warn(pytest.PytestWarning(f"tutorcheck: {error}"))
+        except ExtractorError as e:
+            raise self.CollectError(f"tutorcheck: {e}") from e
+        for tutorial in tutorials:
+            yield ArticleNode.from_parent(self, name=tutorial.slug, tutorial=tutorial)
+
+
+class ArticleNode(pytest.Collector):
+    """One article; runs it (once per process) when its first step item runs."""
+
+    def __init__(self, *, tutorial: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tutorial = tutorial
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from extractor.harness import expected_steps, step_command
+
+        blocks = {b.index: b for b in self.tutorial.code_blocks}
+        for block, step in expected_steps(self.tutorial):
+            yield StepItem.from_parent(self, name=f"block-{block}::step-{step}", block=block, step=step,
+                                       command=step_command(blocks[block], step))
+
+    def result(self) -> Any:
+        return self.config.stash[_STATE].result(self.tutorial)
+
+
+class StepItem(pytest.Item):
+    """One step of an article; its verdict comes from the article's single run."""
+
+    def __init__(self, *, block: int, step: int, command: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block, self.step, self.command = block, step, command
+        self.add_marker(pytest.mark.tutorcheck)
+        if self.config.pluginmanager.hasplugin("xdist"):  # --dist loadgroup keeps an article together
+            self.add_marker(pytest.mark.xdist_group(self.parent.name if self.parent else ""))
+
+    @property
+    def article(self) -> ArticleNode:
+        assert isinstance(self.parent, ArticleNode)
+        return self.parent
+
+    def runtest(self) -> None:
+        result = self.article.result()
+        step = next((s for s in result.steps if (s.block, s.step) == (self.block, self.step)), None)
+        if step is None:
+            raise StepFailure(self, None, result.reason or "the runner reported no result for this step")
+        self.user_properties += [("status", step.status), ("match", step.match)]
+        if step.output:
+            self.add_report_section("call", "sandbox output", step.output)
+        if step.status == "skipped":
+            pytest.skip(step.reason or "skipped")
+        if step.status != "passed":
+            raise StepFailure(self, step, step.reason)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, StepFailure):
+            return excinfo.value.describe()
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.article.name}::block-{self.block}::step-{self.step}"
+
+
+class StepFailure(Exception):
+    """A step that did not pass: carries what the failure report shows."""
+
+    def __init__(self, item: StepItem, step: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.item, self.step, self.reason = item, step, reason
+
+    def describe(self) -> str:
+        from extractor.reports import step_details
+
+        tutorial = self.item.article.tutorial
+        status = self.step.status if self.step is not None else "no result"
+        head = [f"{tutorial.slug} › block {self.item.block}, step {self.item.step}: {status}: {self.reason}",
+                f"article: {tutorial.title} ({tutorial.slug})", f"url: {tutorial.url}"]
+        if self.step is None:
+            return "\n".join([*head, f"$ {self.item.command}", f"no result: {self.reason}"]) + "\n"
+        return "\n".join(head) + "\n" + step_details(self.step)
+
+
+# --- running, once per article per process ---------------------------------------------------
+
+class _State:
+    """Per-session (per xdist worker) article results and the runner that makes them."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: dict[str, Any] = {}
+        self.lock = threading.Lock()
+        self._runner: Any = None
+
+    def runner(self) -> Any:
+        if self._runner is None:
+            from extractor.cache import VerdictCache, verdict_key
+            from extractor.harness import Cached, RunSettings, parse_env, sandbox_fingerprint, sandbox_runner
+
+            opt = self.config.getoption
+            settings = RunSettings(step_timeout=opt("tutorcheck_timeout"),
+                                   article_timeout=opt("tutorcheck_article_timeout"),
+                                   allow_network=opt("tutorcheck_allow_network"),
+                                   env=parse_env(opt("tutorcheck_env")))
+            spec = opt("tutorcheck_runner")
+            run = _import_callable(spec) if spec else sandbox_runner(settings)
+            fingerprint = (lambda t: spec) if spec else sandbox_fingerprint
+            cache_dir = opt("tutorcheck_cache_dir")
+            self._runner = Cached(run, VerdictCache(Path(cache_dir)) if cache_dir else None,
+                                  lambda t: verdict_key(t, fingerprint(t), settings.cache_key()))
+        return self._runner
+
+    def result(self, tutorial: Any) -> Any:
+        from extractor.results import ArticleResult
+
+        with self.lock:
+            if tutorial.slug not in self.results:
+                try:
+                    self.results[tutorial.slug] = self.runner()(tutorial)
+                except ExtractorError as e:
+                    self.results[tutorial.slug] = ArticleResult(slug=tutorial.slug, status="error", reason=str(e))
+            return self.results[tutorial.slug]
+
+
+def _import_callable(spec: str) -> Any:
+    module, _, name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as e:
+        raise pytest.UsageError(f"--tutorcheck-runner {spec!r}: expected MODULE:CALLABLE ({e})") from e
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+# --- pytest-xdist: whole articles per worker -------------------------------------------------
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``--dist load`` (what ``-n`` implies) or ``loadscope``, send all steps of an article
+    to one worker, so it runs once; other dist modes are left alone."""
+    if not _enabled(config) or config.getoption("dist", default="no") not in ("load", "loadscope"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ArticleScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            match = _ITEM_ID.match(nodeid)
+            return match.group("article") if match else str(super()._split_scope(nodeid))
+
+    return ArticleScheduling(config, log)
