@@ -150,10 +150,11 @@ class KernelStyle:
     setup: str = ""  # a first code cell the style needs ('' = none)
 
 
-SHELL_HELPER = r'''
+SHELL_HELPER = r"""
 # tutorcheck: the shell steps of this notebook (%%shell cells) all run in ONE bash process,
-# so `cd`, `export` and files carry from cell to cell as in a terminal; Python's working
-# directory follows the shell's. Run this cell first (Run All does).
+# so `cd`, `export` and files carry from cell to cell as in a terminal. Python follows the
+# shell: its working directory and environment are updated after each shell cell.
+# Run this cell first (Run All does).
 import os
 import shlex
 import subprocess
@@ -170,9 +171,22 @@ class ShellStepFailed(Exception):
 _tc_bash = None
 
 
+def _tc_follow(env_file, cwd):
+    try:
+        with open(env_file, encoding="utf-8", errors="replace") as fh:
+            pairs = [item.partition("=") for item in fh.read().split("\0") if "=" in item]
+    except OSError:
+        pairs = []
+    for name, _, value in pairs:
+        if name not in ("_", "SHLVL", "PWD", "OLDPWD") and os.environ.get(name) != value:
+            os.environ[name] = value
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
+
+
 @register_cell_magic
 def shell(line, cell):
-    """Run the cell in the notebook's bash; stdin is /dev/null, stderr is shown with stdout."""
+    # The cell runs in the notebook's one bash; stdin is /dev/null, stderr shows with stdout.
     global _tc_bash
     if _tc_bash is None or _tc_bash.poll() is not None:
         _tc_bash = subprocess.Popen(
@@ -180,9 +194,10 @@ def shell(line, cell):
             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", bufsize=1)
     with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False, encoding="utf-8") as fh:
         fh.write(cell if cell.endswith("\n") else cell + "\n")
-    mark = "__tutorcheck_" + os.path.basename(fh.name) + "__"
-    _tc_bash.stdin.write(f"cd {shlex.quote(os.getcwd())} && source {shlex.quote(fh.name)} </dev/null\n"
-                         f"printf '%s %s %s\\n' {mark} \"$?\" \"$PWD\"\n")
+    mark, env_file = "__tutorcheck_" + os.path.basename(fh.name) + "__", fh.name + ".env"
+    _tc_bash.stdin.write(
+        f"cd {shlex.quote(os.getcwd())} && source {shlex.quote(fh.name)} </dev/null\n"
+        f"__tc_rc=$?; env -0 > {shlex.quote(env_file)}; printf '%s %s %s\\n' {mark} \"$__tc_rc\" \"$PWD\"\n")
     _tc_bash.stdin.flush()
     status, cwd = "the shell exited", os.getcwd()
     for out in _tc_bash.stdout:
@@ -191,12 +206,13 @@ def shell(line, cell):
         if found:
             status, _, cwd = tail.strip().partition(" ")
             break
-    os.unlink(fh.name)
-    if os.path.isdir(cwd):
-        os.chdir(cwd)
+    _tc_follow(env_file, cwd)
+    for name in (fh.name, env_file):
+        if os.path.exists(name):
+            os.unlink(name)
     if status != "0":
         raise ShellStepFailed(f"exit status {status}" if status.isdigit() else status)
-'''.lstrip("\n")
+""".lstrip("\n")
 
 KERNELS: dict[str, KernelStyle] = {
     "bash": KernelStyle(

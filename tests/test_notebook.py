@@ -135,7 +135,7 @@ def test_when_python_steps_then_python_kernel_with_shell_helper() -> None:
     assert cells["setup"].metadata["tags"] == ["tutorcheck-setup"]
     assert "register_cell_magic" in cells["setup"].source
     assert cells["b-1-s0"].source == "%%shell\nmkdir -p words && cd words"
-    assert cells["b-3-s5"].source == 'for letter in "abc":\n    print(letter.upper())'
+    assert cells["b-3-s6"].source == 'for letter in "abc":\n    print(letter.upper())'
     assert cells["b-4-s1"].metadata["tags"] == ["skip-execution"]
 
 
