@@ -6,8 +6,8 @@ Inert unless ``--tutorcheck`` is given (the project's own test suite loads it). 
   pages and ``tutorial.json`` files are collected when named on the command line;
 * one item per step, ids ``<file>::<slug>::block-N::step-M`` (``-k slug`` selects an article);
 * an article runs once per process in its sandbox, when its first item runs; its steps report
-  from that one result. With pytest-xdist, ``--dist load``/``loadscope`` hand whole articles to
-  a worker (a scheduler grouping items by article), so each article still runs once;
+  from that one result. With pytest-xdist (``-n N``; ``--dist load``, ``loadscope`` or
+  ``loadgroup``) a scheduler hands whole articles to a worker, so each article still runs once;
 * a failure shows the article, the command, the diff of the normalised outputs and the
   sandbox output. ``--junitxml`` gets one testcase per step.
 
@@ -123,8 +123,6 @@ class StepItem(pytest.Item):
         super().__init__(**kwargs)
         self.block, self.step, self.command = block, step, command
         self.add_marker(pytest.mark.tutorcheck)
-        if self.config.pluginmanager.hasplugin("xdist"):  # --dist loadgroup keeps an article together
-            self.add_marker(pytest.mark.xdist_group(self.parent.name if self.parent else ""))
 
     @property
     def article(self) -> ArticleNode:
@@ -228,15 +226,22 @@ _STATE = pytest.StashKey[_State]()
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """With ``--dist load`` (what ``-n`` implies) or ``loadscope``, send all steps of an article
-    to one worker, so it runs once; other dist modes are left alone."""
-    if not _enabled(config) or config.getoption("dist", default="no") not in ("load", "loadscope"):
+    """With ``--dist load`` (what ``-n`` implies), ``loadscope`` or ``loadgroup``, send all steps
+    of an article to one worker, so it runs once; other tests keep their mode's grouping."""
+    dist = config.getoption("dist", default="no")
+    if not _enabled(config) or dist not in ("load", "loadscope", "loadgroup"):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class ArticleScheduling(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
             match = _ITEM_ID.match(nodeid)
-            return match.group("article") if match else str(super()._split_scope(nodeid))
+            if match:
+                return match.group("article")
+            if dist == "load":
+                return nodeid
+            if dist == "loadgroup":
+                return nodeid.rpartition("@")[2] if "@" in nodeid else nodeid
+            return str(super()._split_scope(nodeid))
 
     return ArticleScheduling(config, log)

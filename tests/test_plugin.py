@@ -84,7 +84,9 @@ def test_when_a_feed_file_is_named_then_it_is_extracted_and_collected(project: p
     result.stdout.fnmatch_lines(["examples.atom.xml::*::block-0::step-0"])
 
 
-def test_when_run_under_xdist_then_each_article_runs_once(project: pytest.Pytester) -> None:
-    result = project.runpytest_subprocess("--tutorcheck", "generated", *RUNNER, "-n", "2", "-p", "no:cacheprovider")
+@pytest.mark.parametrize("dist", ["load", "loadscope", "loadgroup"])
+def test_when_run_under_xdist_then_each_article_runs_once(project: pytest.Pytester, dist: str) -> None:
+    result = project.runpytest_subprocess("--tutorcheck", "generated", *RUNNER, "-n", "2", "--dist", dist,
+                                          "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4, failed=1, skipped=1)
     assert runs(project) == ["harness-sample", "harness-second"]
