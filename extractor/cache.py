@@ -8,6 +8,7 @@ atomically, so parallel runs and a Ctrl-C never leave a half-written verdict.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -22,13 +23,22 @@ DEFAULT_DIR = ".tutorcheck-cache"
 CACHE_SCHEMA = 1
 
 
+@functools.lru_cache(maxsize=1)
 def tool_version() -> str:
+    """The package version plus a digest of the code that decides verdicts (the sandbox and the
+    matching rules), so a development checkout never reuses a verdict made by older code."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("tutorcheck")
+        release = version("tutorcheck")
     except PackageNotFoundError:
-        return "0+unknown"
+        release = "0+unknown"
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("sandbox/**/*.py"), package / "matching.py", package / "results.py"]):
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{release}+{digest.hexdigest()[:12]}"
 
 
 def canonical(data: Any) -> str:
