@@ -75,3 +75,20 @@ def test_bundled_runnable_examples_run_all_without_error(tmp_path: Path) -> None
         nb = execute(t, workdir)
         ran = [c for c in nb.cells if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
         assert ran, t.slug
+
+
+def test_seed_notebooks_survive_run_all_even_when_tags_are_ignored(tmp_path: Path) -> None:
+    # Jupyter's "Run All" does not honour skip-execution; the commented cells must be harmless.
+    from extractor.pipeline import load_tutorials
+
+    tutorials, errors = load_tutorials([ROOT / "feeds" / "devto-zhangjintao.rss.xml",
+                                        ROOT / "feeds" / "hashnode-moelove.rss.xml"])
+    assert not errors
+    runnable = [t for t in tutorials if any(b.steps or b.kind == "file" for b in t.code_blocks)]
+    assert len(runnable) >= 4
+    for t in runnable:
+        nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+        workdir = tmp_path / t.slug
+        workdir.mkdir()
+        NotebookClient(nb, timeout=60, kernel_name=nb.metadata["kernelspec"]["name"], skip_cells_with_tag="",
+                       resources={"metadata": {"path": str(workdir)}}).execute()
