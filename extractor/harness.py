@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import inspect
 import json
 import os
@@ -267,10 +268,9 @@ class RunSettings:
 
 def _sandbox_module() -> Any:
     try:
-        import extractor.sandbox.runner as module
+        return importlib.import_module("extractor.sandbox.runner")
     except ImportError as e:
         raise SandboxError("extractor.sandbox.runner", f"the sandbox runner is not available ({e})") from e
-    return module
 
 
 def sandbox_runner(settings: RunSettings) -> Runner:
