@@ -323,9 +323,14 @@ def sandbox_fingerprint(tutorial: Tutorial) -> str:
     return "\n".join([_recipes_hash(), dockerfile, *(_image_id(i) for i in images)])
 
 
+def owner_label(key: str) -> bool:
+    """A container label naming its owner's pid (the sandbox uses ``tutorcheck.owner``)."""
+    return key.startswith("tutorcheck.") and ("owner" in key or "pid" in key)
+
+
 def remove_owned_containers(pid: int | None = None) -> int:
-    """Remove the sandbox containers this process started (label ``tutorcheck`` and a pid
-    label equal to ours); the count removed. The sandbox's own ``cleanup_owned`` wins."""
+    """Remove the sandbox containers this process started (label ``tutorcheck`` and an owner
+    label equal to our pid); the count removed. The sandbox's own ``cleanup_owned`` wins."""
     own = getattr(_sandbox_module(), "cleanup_owned", None)
     if callable(own):
         return int(own() or 0)
@@ -337,7 +342,7 @@ def remove_owned_containers(pid: int | None = None) -> int:
         client = docker.from_env()
         for container in client.containers.list(all=True, filters={"label": "tutorcheck"}):
             labels = container.labels or {}
-            if any("pid" in k.lower() and v == pid_text for k, v in labels.items()):
+            if any(owner_label(k) and v == pid_text for k, v in labels.items()):
                 container.remove(force=True)
                 removed += 1
     except docker.errors.DockerException as e:
