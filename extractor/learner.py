@@ -20,7 +20,7 @@ from typing import Protocol, TextIO
 from extractor.errors import SandboxError, UsageError
 from extractor.matching import compare
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
-from extractor.notebook import PlannedStep, plan_steps, write_file_shell
+from extractor.notebook import PlannedStep, plan_steps
 
 ANSWERS = {"": "run", "r": "run", "run": "run", "s": "skip", "skip": "skip", "q": "quit", "quit": "quit"}
 # How a step is shown: (first line, continuation lines), as a reader would type it.
@@ -30,8 +30,18 @@ NO_TTY_NOTE = "(stdin is not a terminal: this is the plan; run `tutorcheck step`
 
 
 @dataclass(frozen=True)
+class Request:
+    """One thing for the session to do: ``shell`` or ``python`` source, or ``write`` a file."""
+
+    op: str
+    src: str = ""
+    path: str = ""
+    data: str = ""
+
+
+@dataclass(frozen=True)
 class Ran:
-    """What one command did in the session."""
+    """What one request did in the session."""
 
     exit_code: int | None
     output: str
@@ -39,9 +49,9 @@ class Ran:
 
 
 class Session(Protocol):
-    """A long-lived shell somewhere safe; ``run`` never raises for a failing command."""
+    """A long-lived shell (and Python) somewhere safe; ``run`` never raises for a failing step."""
 
-    def run(self, command: str) -> Ran: ...
+    def run(self, request: Request) -> Ran: ...
 
     def close(self) -> None: ...
 
@@ -61,41 +71,13 @@ def load_tutorial(path: Path) -> Tutorial:
 
 
 # ---------------------------------------------------------------------------------------------
-# Turning a planned unit into one shell command for the session.
-
-PYTHON_DRIVER = '''\
-import ast, contextlib, io
-ns = {"__name__": "__main__"}
-for src in EARLIER:
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(src, "<earlier step>", "exec"), ns)
-tree = ast.parse(CURRENT)
-last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-exec(compile(tree, "<step>", "exec"), ns)
-if last is not None:
-    value = eval(compile(ast.Expression(last.value), "<step>", "eval"), ns)
-    if value is not None:
-        print(repr(value))
-'''
+# Turning a planned unit into a request for the session.
 
 
-def python_step_command(earlier: list[str], current: str) -> str:
-    """Run a Python session step like the REPL does (echo the last expression's repr).
-
-    The session is a shell, so Python's state is rebuilt by replaying the earlier Python steps
-    the learner ran (their output hidden) before this one.
-    """
-    script = f"EARLIER = {earlier!r}\nCURRENT = {current!r}\n{PYTHON_DRIVER}"
-    word = "TUTORCHECK_PY"
-    return f"python3 - <<'{word}'\n{script}{word}"
-
-
-def unit_command(p: PlannedStep, earlier_python: list[str]) -> str:
+def request_for(p: PlannedStep) -> Request:
     if p.is_file:
-        return write_file_shell(p.block.filename or "", p.code)
-    if p.lang == "python":
-        return python_step_command(earlier_python, p.code)
-    return p.code
+        return Request("write", path=p.block.filename or "", data=p.code)
+    return Request("python" if p.lang == "python" else "shell", src=p.code)
 
 
 def unit_title(p: PlannedStep) -> str:
@@ -181,7 +163,6 @@ def ask_choice(ask: Ask, out: TextIO) -> str:
 
 def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, ask: Ask, out: TextIO) -> int:
     """The interactive walk. Returns 0 (quitting early is not a failure)."""
-    earlier_python: list[str] = []
     counts = {"ran": 0, "skipped": 0}
 
     def on_unit(p: PlannedStep) -> bool:
@@ -195,9 +176,7 @@ def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, a
         if choice == "skip":
             counts["skipped"] += 1
             return True
-        ran = session.run(unit_command(p, earlier_python))
-        if p.lang == "python" and ran.exit_code == 0:
-            earlier_python.append(p.code)
+        ran = session.run(request_for(p))
         if ran.output:
             out.write(_indent(ran.output, "  ") + "\n")
         out.write(f"  {verdict(ran, p.expected_output)}\n")

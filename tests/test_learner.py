@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import UsageError
-from extractor.learner import Ran, load_tutorial, python_step_command, step_through, verdict
+from extractor.learner import Ran, Request, load_tutorial, request_for, step_through, verdict
 from extractor.model import Tutorial, tutorial_from_json
 from extractor.notebook import plan_steps
 
@@ -29,14 +29,25 @@ def sample(name: str) -> Tutorial:
 
 
 class LocalBash:
-    """One bash process in a temp dir; each command's output read up to a marker line."""
+    """One bash process in a temp dir; each command's output read up to a marker line.
+
+    Serves ``shell`` and ``write`` requests; Python steps are the sandbox's (see the docker test).
+    """
 
     def __init__(self, cwd: Path) -> None:
         self.proc = subprocess.Popen(["bash", "--noprofile", "--norc"], cwd=cwd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.cwd = cwd
 
-    def run(self, command: str) -> Ran:
+    def run(self, request: Request) -> Ran:
+        if request.op == "write":
+            return self.shell(f"mkdir -p \"$(dirname {request.path})\" && cat > {request.path} <<'TC_EOF'\n"
+                              f"{request.data}TC_EOF")
+        if request.op == "shell":
+            return self.shell(request.src)
+        return Ran(None, "", "no Python in this session")
+
+    def shell(self, command: str) -> Ran:
         assert self.proc.stdin and self.proc.stdout
         script = self.cwd / f".step-{uuid.uuid4().hex}.sh"
         script.write_text(command + "\n")
@@ -90,19 +101,11 @@ def test_when_skip_and_quit_then_stops_there(bash: LocalBash, tmp_path: Path) ->
     assert (tmp_path / "workspace").is_dir()
 
 
-def test_python_steps_replay_earlier_ones_like_a_repl(bash: LocalBash) -> None:
-    t = sample("python-session")
-    out = io.StringIO()
-    step_through(t, plan_steps(t), bash, answers(*[""] * 20), out)
-    text = out.getvalue()
-    assert "  [('the', 3), ('and', 2)]\n  ✓ exit 0; output matches the article" in text
-    assert "A\n  B\n  C\n  ✓ exit 0; output matches the article" in text
-    assert "not run: needs network access" in text
-
-
-def test_python_step_command_prints_last_expression_only(bash: LocalBash) -> None:
-    ran = bash.run(python_step_command(["x = 2", "print('hidden')"], "y = x * 3\ny"))
-    assert ran == Ran(0, "6\n")
+def test_requests_name_the_op() -> None:
+    plan = plan_steps(sample("python-session"))
+    assert request_for(plan[0]) == Request("write", path="wordcount.py", data=plan[0].code)
+    assert request_for(plan[1]) == Request("shell", src="mkdir -p words && cd words")
+    assert [request_for(p).op for p in plan if p.block.index == 3] == ["python"] * 7
 
 
 def test_verdict_names_exit_and_match() -> None:
