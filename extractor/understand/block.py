@@ -118,10 +118,14 @@ def _name(u: Understood) -> str:
     return u.block.filename or f"block-{u.block.index}.{ext}"
 
 
+_WINDOWS_PROMPT = re.compile(r"^(PS\s|[A-Za-z]:\\)")
+
+
 def static_checks(u: Understood) -> tuple[Check, ...]:
     b, name = u.block, _name(u)
     found: list[Check] = []
-    shell_steps = [s.command for s in b.steps if s.lang == "shell"]
+    windows = bool(b.prompt and _WINDOWS_PROMPT.match(b.prompt))  # PowerShell/cmd: not bash syntax
+    shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows]
     if shell_steps:
         script = "\n".join(shell_steps) + "\n"
         found += [checks.bash_syntax(script, name), checks.shellcheck(script, name)]
