@@ -80,12 +80,15 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("timestamp", rf"\b\d{{4}}/\d{{2}}/\d{{2}} {_HMS}", "<timestamp>"),
     _rule("timestamp", rf"\b{_MON} +\d{{1,2}} {_HMS}", "<timestamp>"),
     _rule("date", r"\b\d{4}-\d{2}-\d{2}\b", "<date>"),
+    _rule("date", rf"\b{_MON} +\d{{1,2}} +(?:\d{{2}}:\d{{2}}|\d{{4}})\b", "<date>"),  # ls -l
     _rule("time", rf"\b{_HMS}\b", "<time>"),
     _rule("k8s-name", rf"(?<=[a-z0-9])-(?={_K8S}*\d){_K8S}{{6,10}}-{_K8S}{{5}}{_NAME_END}", "-<hash>-<id>"),
     _rule("k8s-name", rf"(?<=[a-z0-9])-(?={_K8S}*\d){_K8S}{{6,10}}{_NAME_END}", "-<hash>"),
     _rule("k8s-name", rf"(?<=[a-z0-9])(?:-{_K8S}{{5}})+{_NAME_END}", "-<id>"),
     _rule("k8s-event-count", r"\(x\d+ over ", "(x<n> over "),
     _rule("k8s-resource-version", r"(resourceVersion: )\"?\d+\"?", r"\1<n>"),
+    _rule("address", r"\b0x[0-9a-fA-F]{6,16}\b", "0x<address>"),
+    _rule("job-pid", r"^\[(\d+)\] \d+$", r"[\1] <pid>"),
     _rule("digest", r"\b(sha(?:1|256|384|512)):[0-9a-f]{16,128}\b", r"\1:<digest>"),
     _rule("hex", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,128}\b", "<hex>"),
     _rule("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", "<ip>"),
@@ -195,10 +198,28 @@ def _cells(row: str, starts: list[int], names: list[str]) -> list[str]:
 
 
 def _lines_match(expected: Sequence[str], actual: Sequence[str], *, ellipsis: bool) -> bool:
+    """Line-for-line equality; with ``ellipsis``, an elision line of ``expected`` stands for any
+    number of lines. Glob matching over lines: the pieces between elisions are found leftmost
+    first, which is linear and never backtracks."""
     if not ellipsis or not any(line.strip() in _ELLIPSIS for line in expected):
         return list(expected) == list(actual)
-    parts = [r"(?:[^\n]*\n)*?" if line.strip() in _ELLIPSIS else re.escape(line + "\n") for line in expected]
-    return re.fullmatch("".join(parts), "".join(line + "\n" for line in actual)) is not None
+    pieces: list[list[str]] = [[]]
+    for line in expected:
+        if line.strip() in _ELLIPSIS:
+            pieces.append([])
+        else:
+            pieces[-1].append(line)
+    act = list(actual)
+    first, middle, last = pieces[0], pieces[1:-1], pieces[-1]
+    start, end = len(first), len(act) - len(last)
+    if act[:start] != first or end < start or act[end:] != last:
+        return False
+    for piece in middle:
+        found = next((i for i in range(start, end - len(piece) + 1) if act[i:i + len(piece)] == piece), None)
+        if found is None:
+            return False
+        start = found + len(piece)
+    return True
 
 
 def _needed_stages(expected: str, actual: str) -> list[str]:

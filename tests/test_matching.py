@@ -117,6 +117,9 @@ MATCHES = [
     ("ellipsis-many", "Name: redis\n...\nEvents:\n", "Name: redis\nNamespace: moelove\nPriority: 0\nEvents:\n",
      "ellipsis"),
     ("ellipsis-none", "Name: redis\n...\nEvents:\n", "Name: redis\nEvents:\n", "ellipsis"),
+    ("ellipsis-twice", "Name: redis\n...\nStatus: Running\n...\nEvents:\n",
+     "Name: redis\nNamespace: moelove\nStatus: Running\nIP: 10.244.1.5\nNode: kind-worker3\nEvents:\n", "ellipsis"),
+    ("ellipsis-trailing", "Name: redis\n...\n", "Name: redis\nNamespace: moelove\n", "ellipsis"),
     ("ellipsis-unicode-leading", "…\nEvents:\n", "Name: redis\nEvents:\n", "ellipsis"),
     ("duration-fraction", 'pulled image "redis:alpine" in 6.814310968s\n', 'pulled image "redis:alpine" in 812ms\n',
      "duration"),
@@ -136,6 +139,11 @@ MATCHES = [
     ("node-port", "redis   NodePort   10.96.1.4   <none>   6379:31234/TCP   5s\n",
      "redis   NodePort   10.96.7.9   <none>   6379:30080/TCP   9m\n", "port"),
     ("temp-path", "wrote /tmp/tmp.k3J9xQ2aBc/out.txt\n", "wrote /tmp/tmp.Zz81LmPq0W/out.txt\n", "temp-path"),
+    ("python-address", "<__main__.Point object at 0x7f3b2c1d4e50>\n", "<__main__.Point object at 0x7fa01e2b9c10>\n",
+     "address"),
+    ("background-job", "[1] 4242\n", "[1] 17\n", "job-pid"),
+    ("ls-l-date", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
+     "-rw-r--r-- 1 tutor tutor 12 Jan  2  2027 notes.txt\n", "date"),
     ("ansi-colour", "\x1b[32mPASSED\x1b[0m 3 tests\n", "PASSED 3 tests\n", "ansi"),
 ]
 
@@ -165,10 +173,15 @@ REFUSALS = [
     ("plain-number", "count: 43\n", "count: 44\n"),
     ("exit-message", "hello, world\n", "hello world\n"),
     ("ellipsis-still-needs-the-anchors", "Name: redis\n...\nEvents:\n", "Name: nginx\nNamespace: x\nEvents:\n"),
+    ("ellipsis-order-matters", "Status: Running\n...\nName: redis\n", "Name: redis\nStatus: Running\n"),
+    ("ellipsis-overlap", "a\n...\na\n", "a\n"),
     ("ellipsis-not-inline", "Pulling ... done\n", "Pulling image redis done\n"),
     ("status-column", "NAME  STATUS\nweb   Up 2 minutes\n", "NAME  STATUS\nweb   Exited (1) 2 minutes ago\n"),
     ("empty-vs-something", "", "Error: no such file\n"),
     ("word-is-not-a-k8s-suffix", "pod/redis-master created\n", "pod/redis-worker created\n"),
+    ("file-size-in-ls", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
+     "-rw-r--r-- 1 tutor tutor 13 Nov 23 01:05 notes.txt\n"),
+    ("job-number", "[1] 4242\n", "[2] 4242\n"),
     ("version-is-not-an-age", "kubectl v1.28.2\n", "kubectl v1.29.0\n"),
 ]
 
