@@ -36,8 +36,8 @@ LABEL_LANGS: dict[str, str] = {
 NEUTRAL_LABELS = frozenset({"text", "plaintext", "plain", "txt", "none", "output", "log", "nohighlight",
                             "console", "terminal", "shell-session", "shellsession"})
 
-# Programs in the sandbox's plain image (Debian bookworm minimal + toolbox). Anything else a
-# command runs is reported as ``tool:NAME``.
+# Programs in the sandbox's plain image (Debian bookworm minimal + the toolbox packages of
+# sandboxes/toolbox/packages.txt). Anything else a command runs is reported as ``tool:NAME``.
 BASE_PROGRAMS = frozenset("""
 bash sh dash env
 ls cat echo printf mkdir rmdir cp mv rm touch chmod chown chgrp ln head tail wc sort uniq cut tr tee
@@ -46,10 +46,9 @@ sha512sum md5sum b2sum base32 base64 seq yes stat du df mktemp readlink realpath
 join split fold od expr timeout install nl comm csplit shuf sync truncate hostname test [ numfmt
 printenv nohup nice stdbuf tty dd cksum sum unlink
 find xargs grep egrep fgrep sed awk mawk diff cmp diff3 sdiff patch
-tar gzip gunzip zcat bzip2 bunzip2 xz unxz zstd unzip zip
-curl wget git python3 python pip3 pip jq less more file which ps top kill pkill pgrep free uptime
-make openssl ssh-keygen ca-certificates procps netstat ss ip ping nc dig nslookup host
-perl vi vim nano gpg apt apt-get dpkg update-ca-certificates useradd groupadd su login
+tar gzip gunzip zcat xz unxz unzip zip column
+curl wget git python3 pip3 pip jq less more file which ps top kill pkill pgrep free uptime watch
+make openssl perl gpg nc tree apt apt-get dpkg update-ca-certificates useradd groupadd su login
 """.split())
 
 # Shell builtins and keywords: never a tool, never a need.
