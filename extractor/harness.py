@@ -97,22 +97,29 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
     return unique, list(errors)
 
 
-def expected_steps(tutorial: Tutorial) -> list[tuple[int, int]]:
-    """(block index, step number) of every step the runner reports: a block's steps, or, for a
-    block that is not run (file, fragment), one per static check."""
-    ids: list[tuple[int, int]] = []
-    for block in tutorial.code_blocks:
-        count = len(block.steps) if block.steps else len(block.checks)
-        ids += [(block.index, n) for n in range(count)]
-    return ids
+def expected_steps(tutorial: Tutorial) -> list[tuple[int, int, str]]:
+    """(block index, step number, command) of every step the runner will report, in order.
+
+    The sandbox's plan decides (``extractor.sandbox.plan.make_plan``); without it, the same
+    rule: a run block's steps (a ``commands`` block without steps is one step), a file block's
+    write, then each static check of the block, numbered on within the block.
+    """
+    try:
+        from extractor.sandbox.plan import make_plan
+    except ImportError:
+        return [ids for block in tutorial.code_blocks for ids in _block_steps(block)]
+    return [(a.block, a.step, a.command) for a in make_plan(tutorial).actions]
 
 
-def step_command(block: CodeBlock, step: int) -> str:
-    if block.steps and step < len(block.steps):
-        return block.steps[step].command
-    if step < len(block.checks):
-        return block.checks[step].command
-    return ""
+def _block_steps(block: CodeBlock) -> list[tuple[int, int, str]]:
+    commands: list[str] = []
+    if block.kind in ("session", "commands"):
+        commands = [s.command for s in block.steps] or (
+            [block.text] if block.kind == "commands" and block.text.strip() else [])
+    elif block.kind == "file" and block.filename:
+        commands = [f"write {block.filename}"]
+    commands += [c.command for c in block.checks]
+    return [(block.index, n, command) for n, command in enumerate(commands)]
 
 
 # --- sharding --------------------------------------------------------------------------------

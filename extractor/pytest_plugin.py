@@ -105,12 +105,11 @@ class ArticleNode(pytest.Collector):
         self.tutorial = tutorial
 
     def collect(self) -> Iterator[pytest.Item]:
-        from extractor.harness import expected_steps, step_command
+        from extractor.harness import expected_steps
 
-        blocks = {b.index: b for b in self.tutorial.code_blocks}
-        for block, step in expected_steps(self.tutorial):
+        for block, step, command in expected_steps(self.tutorial):
             yield StepItem.from_parent(self, name=f"block-{block}::step-{step}", block=block, step=step,
-                                       command=step_command(blocks[block], step))
+                                       command=command)
 
     def result(self) -> Any:
         return self.config.stash[_STATE].result(self.tutorial)
