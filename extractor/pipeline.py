@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from extractor.feeds import Loaded, load_sources
 from extractor.html import html_to_blocks
 from extractor.merge import assign_slugs, group_copies, to_tutorial
 from extractor.model import Block, CodeBlock, Tutorial
+from extractor.understand import summarize
 from extractor.writer import atomic_write, write_json
 
 # A block larger than this is kept verbatim but not analysed (a 10 MB log is not a tutorial step).
@@ -116,21 +116,6 @@ def _remove_stale(out_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(child)
 
 
-def summary_line(tutorial: Tutorial) -> str:
-    """``slug: 14 blocks (10 session, 4 fragment) · 14 steps, 0 runnable now, 14 need cluster · 0 defects``."""
-    kinds = Counter(b.kind for b in tutorial.code_blocks)
-    steps = [s for b in tutorial.code_blocks for s in b.steps]
-    needs = Counter(n for s in steps for n in s.needs if not n.startswith("tool:"))
-    runnable = sum(1 for s in steps if not any(not n.startswith("tool:") and n != "state" for n in s.needs))
-    defects = sum(len(b.defects) for b in tutorial.code_blocks)
-    kind_text = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "prose only"
-    need_text = "".join(f", {n} need {k}" for k, n in sorted(needs.items()))
-    return (
-        f"{tutorial.slug}: {len(tutorial.code_blocks)} blocks ({kind_text}) · "
-        f"{len(steps)} steps, {runnable} runnable now{need_text} · {defects} defects"
-    )
-
-
 def extract_command(sources: list[str], out_dir: Path) -> int:
     """``tutorcheck extract``: exit 0, or 2 when some source or item could not be read."""
     extraction = extract(sources)
@@ -138,7 +123,7 @@ def extract_command(sources: list[str], out_dir: Path) -> int:
     for tutorial in extraction.tutorials:
         write_tutorial(out_dir, tutorial)
         index.append(index_entry(tutorial))
-        print(summary_line(tutorial), flush=True)
+        print(summarize(tutorial).text(), flush=True)
     for note in extraction.loaded.notes:
         print(f"tutorcheck: note: {note}", file=sys.stderr)
     for error in extraction.loaded.errors:
