@@ -8,8 +8,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import DATA, FEEDS, ROOT, seed_labels
+
 from extractor.cli import main
 from extractor.pipeline import load_tutorials
 
