@@ -14,7 +14,6 @@ import importlib
 import inspect
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -169,17 +168,26 @@ class Cached:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, tutorial: Tutorial) -> ArticleResult:
-        key = self.key_of(tutorial) if self.cache else ""
-        if self.cache and (hit := self.cache.get(key)) is not None and hit.slug == tutorial.slug:
+        key = self._key(tutorial)
+        if self.cache and key and (hit := self.cache.get(key)) is not None and hit.slug == tutorial.slug:
             with self._lock:
                 self.hits += 1
             return hit
         with self._lock:
             self.runs += 1
         result = _guarded(self.runner, tutorial)
-        if self.cache:
+        if self.cache and key:
             self.cache.put(key, result)
         return result
+
+    def _key(self, tutorial: Tutorial) -> str:
+        """The verdict key; empty (no caching) when the sandbox cannot say what it would run."""
+        if not self.cache:
+            return ""
+        try:
+            return self.key_of(tutorial)
+        except ExtractorError:
+            return ""
 
 
 def run_articles(tutorials: Sequence[Tutorial], runner: Runner, *, jobs: int = 1,
@@ -302,32 +310,20 @@ def _recipes_hash() -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=64)
-def _image_id(name: str) -> str:
-    import docker
-
-    try:
-        return str(docker.from_env().images.get(name).id)
-    except docker.errors.DockerException:
-        return ""
-
-
 def sandbox_fingerprint(tutorial: Tutorial) -> str:
-    """The sandbox an article runs in: the recipes, the article's Dockerfile and the id of the
-    image it starts FROM (when the engine has it). The sandbox may provide its own
-    ``sandbox_fingerprint(tutorial)``, which is then used instead."""
-    module = _sandbox_module()
-    own = getattr(module, "sandbox_fingerprint", None)
+    """The sandbox an article runs in, by recipe (no engine call, so a cached run starts
+    nothing and the key is the same before and after the image is built): the recipes in
+    ``sandboxes/`` and the article's image tag, which hashes the toolbox recipe and the
+    packages its plan adds. The sandbox may provide its own ``sandbox_fingerprint(tutorial)``."""
+    own = getattr(_sandbox_module(), "sandbox_fingerprint", None)
     if callable(own):
         return str(own(tutorial))
     try:
-        from extractor.sandbox.checkscript import render_dockerfile
-
-        dockerfile = render_dockerfile(tutorial)
+        from extractor.sandbox.images import article_tag
+        from extractor.sandbox.plan import make_plan
     except ImportError:
-        dockerfile = ""
-    images = re.findall(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", dockerfile, re.MULTILINE | re.IGNORECASE)
-    return "\n".join([_recipes_hash(), dockerfile, *(_image_id(i) for i in images)])
+        return _recipes_hash()
+    return f"{_recipes_hash()}\n{article_tag(make_plan(tutorial).packages)}"
 
 
 def owner_label(key: str) -> bool:
