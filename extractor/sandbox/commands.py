@@ -1,0 +1,57 @@
+"""``tutorcheck sandbox build|list|prune``: the images and leftover containers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from extractor.errors import UsageError
+from extractor.sandbox import images
+from extractor.sandbox.policy import LABEL
+from extractor.sandbox.session import reap
+
+
+def _say(msg: str) -> None:
+    print(f"tutorcheck sandbox: {msg}", file=sys.stderr)
+
+
+def build() -> int:
+    c = images.client()
+    tag = images.ensure_all(c, _say)
+    print(tag)
+    return 0
+
+
+def list_() -> int:
+    c = images.client()
+    for i in images.list_images(c):
+        print(f"image\t{i.tag}\t{i.kind}\trecipe={i.recipe}\t{i.size_mb}MB")
+    for ct in c.containers.list(all=True, filters={"label": LABEL}):
+        labels = ct.labels or {}
+        print(f"container\t{ct.short_id}\t{ct.status}\towner={labels.get('tutorcheck.owner', '?')}"
+              f"\tarticle={labels.get('tutorcheck.article', '')}")
+    return 0
+
+
+def prune() -> int:
+    c = images.client()
+    for cid in reap(c):
+        print(f"removed container {cid}")
+    for img in images.stale_images(c):
+        try:
+            c.images.remove(img.id, force=True)
+            print(f"removed image {img.short_id} {' '.join(img.tags)}".rstrip())
+        except Exception as e:  # in use by a live container: keep it, say so
+            _say(f"kept image {img.short_id}: {e}")
+    return 0
+
+
+ACTIONS: dict[str, Callable[[], int]] = {"build": build, "list": list_, "prune": prune}
+
+
+def sandbox_command(action: str) -> int:
+    """Entry point of ``tutorcheck sandbox ACTION``; exit status 0, or SandboxError/UsageError."""
+    fn = ACTIONS.get(action)
+    if fn is None:
+        raise UsageError("sandbox", f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
+    return fn()

@@ -1,0 +1,235 @@
+"""Sandbox images from the recipes in sandboxes/: base → toolbox → per-article tool layer.
+
+Every image carries the labels ``tutorcheck.image`` (base|toolbox|article) and
+``tutorcheck.recipe`` (a hash of its recipe and its parent's), so an existing image is
+reused while its recipe is unchanged and rebuilt when it changed. The base comes from a
+registry when one answers (``debian:bookworm-slim``), else from debootstrap + docker import.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import SandboxError
+from extractor.sandbox.tools import SANDBOXES
+
+SUITE = "bookworm"
+REGISTRY_BASE = "debian:bookworm-slim"
+BASE = f"tutorcheck/base:{SUITE}"
+TOOLBOX = f"tutorcheck/toolbox:{SUITE}"
+ARTICLE_REPO = "tutorcheck/article"
+KIND_LABEL = "tutorcheck.image"
+RECIPE_LABEL = "tutorcheck.recipe"
+DEFAULT_MIRROR = "http://deb.debian.org/debian"
+PULL_TIMEOUT_S = 20
+LOCK = Path("/tmp/tutorcheck-images.lock")
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    tag: str
+    kind: str
+    recipe: str
+    size_mb: float
+
+
+def client() -> Any:
+    """A docker client that answers, or SandboxError."""
+    import docker
+
+    try:
+        c = docker.from_env(timeout=120)
+        c.ping()
+    except Exception as e:  # docker raises several unrelated types for "no engine"
+        raise SandboxError("docker", f"no Docker engine answers ({e}); run scripts/engine.sh") from e
+    return c
+
+
+def _hash(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _dir_hash(path: Path) -> str:
+    return _hash(*(f"{f.name}\n".encode() + f.read_bytes() for f in sorted(path.iterdir()) if f.is_file()))
+
+
+def base_recipe() -> str:
+    return _hash(SUITE, _dir_hash(SANDBOXES / "base"))
+
+
+def toolbox_recipe() -> str:
+    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"))
+
+
+def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
+    """The per-article layer: the toolbox plus the Debian packages its steps' tools need."""
+    lines = [f"FROM {base}"]
+    if packages:
+        pkgs = " ".join(sorted(set(packages)))
+        lines += [
+            "USER root",
+            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
+            f"--no-install-recommends {pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*",
+            "USER tutor",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def article_tag(packages: Sequence[str]) -> str:
+    if not packages:
+        return TOOLBOX
+    return f"{ARTICLE_REPO}:{_hash(toolbox_recipe(), *sorted(set(packages)))[:12]}"
+
+
+@contextmanager
+def _lock() -> Iterator[None]:
+    with open(LOCK, "a") as f:  # parallel test workers must not bootstrap twice at once
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _current(c: Any, tag: str, recipe: str) -> bool:
+    import docker
+
+    try:
+        img = c.images.get(tag)
+    except docker.errors.ImageNotFound:
+        return False
+    return bool((img.labels or {}).get(RECIPE_LABEL) == recipe)
+
+
+def _build(c: Any, tag: str, labels: dict[str, str], *, path: str | None = None,
+           dockerfile: str | None = None, buildargs: dict[str, str] | None = None) -> None:
+    kwargs: dict[str, Any] = {"tag": tag, "labels": labels, "network_mode": "host", "rm": True,
+                              "forcerm": True, "decode": True, "buildargs": buildargs or {}}
+    if dockerfile is not None:
+        kwargs["fileobj"] = io.BytesIO(dockerfile.encode())
+    else:
+        kwargs["path"] = path
+    log: list[str] = []
+    for chunk in c.api.build(**kwargs):
+        if "stream" in chunk:
+            log.append(chunk["stream"])
+        if "error" in chunk:
+            tail = "".join(log)[-2000:]
+            raise SandboxError(tag, f"image build failed: {chunk['error'].strip()}\n{tail}")
+
+
+def host_mirror() -> str:
+    """The Debian mirror the host's apt uses (the build goes through the same one)."""
+    for f in sorted(Path("/etc/apt").glob("sources.list*")) + sorted(Path("/etc/apt/sources.list.d").glob("*")):
+        if not f.is_file():
+            continue
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"(?:^deb\s+(?:\[[^]]*\]\s+)?|^URIs:\s*)(\S+)", text, re.M):
+            url = m.group(1)
+            if url.rstrip("/").endswith("/debian"):
+                return url
+    return DEFAULT_MIRROR
+
+
+def _pull_base(c: Any) -> bool:
+    """Try the registry briefly; False when none answers (offline machines)."""
+    try:
+        subprocess.run(["docker", "pull", "-q", REGISTRY_BASE], check=True, timeout=PULL_TIMEOUT_S,
+                       capture_output=True)
+        return True
+    except (subprocess.SubprocessError, OSError):
+        return False
+
+
+def ensure_base(c: Any, say: Any = print) -> str:
+    recipe = base_recipe()
+    if _current(c, BASE, recipe):
+        return BASE
+    labels = {KIND_LABEL: "base", RECIPE_LABEL: recipe}
+    if _pull_base(c):
+        say(f"base: {REGISTRY_BASE} from the registry")
+        _build(c, BASE, labels, dockerfile=f"FROM {REGISTRY_BASE}\n")
+        return BASE
+    if os.geteuid() != 0:
+        raise SandboxError(BASE, "no registry answers and debootstrap needs root; run scripts/engine.sh as root")
+    mirror = host_mirror()
+    say(f"base: no registry; debootstrap --variant=minbase {SUITE} from {mirror}")
+    script = SANDBOXES / "base" / "bootstrap.sh"
+    r = subprocess.run(["bash", str(script), BASE, SUITE, mirror, *(f"{k}={v}" for k, v in labels.items())],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SandboxError(BASE, f"debootstrap failed: {r.stderr.strip()[-2000:]}")
+    return BASE
+
+
+def ensure_toolbox(c: Any, say: Any = print) -> str:
+    recipe = toolbox_recipe()
+    if _current(c, TOOLBOX, recipe):
+        return TOOLBOX
+    base = ensure_base(c, say)
+    say(f"toolbox: building {TOOLBOX}")
+    _build(c, TOOLBOX, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(SANDBOXES / "toolbox"),
+           buildargs={"BASE": base})
+    return TOOLBOX
+
+
+def ensure_article(c: Any, packages: Sequence[str], say: Any = print) -> str:
+    """The image for a set of extra packages (shared by articles that need the same set)."""
+    with _lock():
+        ensure_toolbox(c, say)
+        tag = article_tag(packages)
+        if tag == TOOLBOX:
+            return tag
+        recipe = _hash(toolbox_recipe(), *sorted(set(packages)))
+        if not _current(c, tag, recipe):
+            say(f"article layer: {tag} with {' '.join(sorted(set(packages)))}")
+            _build(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},
+                   dockerfile=article_dockerfile(packages))
+        return tag
+
+
+def ensure_all(c: Any, say: Any = print) -> str:
+    with _lock():
+        return ensure_toolbox(c, say)
+
+
+def list_images(c: Any) -> list[ImageInfo]:
+    out = []
+    for img in c.images.list(filters={"label": KIND_LABEL}):
+        labels = img.labels or {}
+        for tag in img.tags or ["<none>"]:
+            out.append(ImageInfo(tag, labels.get(KIND_LABEL, ""), labels.get(RECIPE_LABEL, ""),
+                                 round(img.attrs.get("Size", 0) / 1e6, 1)))
+    return sorted(out, key=lambda i: (i.kind, i.tag))
+
+
+def stale_images(c: Any) -> list[Any]:
+    """Untagged tutorcheck images and images whose recipe is no longer the current one."""
+    current = {BASE: base_recipe(), TOOLBOX: toolbox_recipe()}
+    tb = toolbox_recipe()
+    stale = []
+    for img in c.images.list(filters={"label": KIND_LABEL}):
+        labels = img.labels or {}
+        tags = img.tags or []
+        if not tags:
+            stale.append(img)
+        elif labels.get(KIND_LABEL) == "article":
+            if labels.get("tutorcheck.toolbox") != tb:
+                stale.append(img)
+        elif any(t in current and current[t] != labels.get(RECIPE_LABEL) for t in tags):
+            stale.append(img)
+    return stale

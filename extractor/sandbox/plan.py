@@ -1,0 +1,243 @@
+"""What the sandbox will do with a tutorial, decided without Docker (pure).
+
+``make_plan(tutorial, options)`` → ``Plan``: the ordered actions (run shell / run python
+example / run python program / write file / static check / skip with reason) and the extra
+Debian packages the article's layer needs. Per code block, in article order:
+
+- ``session`` and ``commands`` blocks: each step runs (shell in the one shell, a python step
+  of a session in the one interpreter, other python as a program); a ``commands`` block
+  without steps runs its whole text as one step;
+- ``file`` blocks with a filename are written into the working directory where the article
+  introduces them;
+- ``fragment``, ``output`` and ``text`` blocks are not run;
+- every block's static checks (``CodeBlock.checks``) follow as steps of their own.
+
+A step's needs are its own ``Step.needs``; when no step of the block has any, the block's
+``needs`` apply to every step. ``state`` is decided at run time (every earlier step passed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractor.model import CodeBlock, Step, Tutorial
+from extractor.sandbox.tools import ToolTable, tool_table
+
+SHELL, PYTHON, SCRIPT, WRITE, STATIC, SKIP = "shell", "python", "script", "write", "static", "skip"
+RUN_KINDS = frozenset({"session", "commands"})
+FILE_KIND = "file"
+SCRIPT_DIR = "/tmp/.tutorcheck"
+
+# Variables a shell sets itself: a "$HOME" in a command is not a secret to supply.
+SHELL_VARS = frozenset({
+    "HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TERM", "LANG", "LC_ALL", "HOSTNAME", "UID",
+    "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "IFS", "PS1", "TMPDIR", "EDITOR", "PAGER",
+})
+_VAR = re.compile(r"\$\{?([A-Z_][A-Z0-9_]*)")
+_ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Z_][A-Z0-9_]*)=", re.M)
+_READ = re.compile(r"\bread\s+(?:-\w+\s+)*([A-Z_][A-Z0-9_]*)")
+
+# Shapes of "fill this in" values, most specific first (named in the skip reason).
+PLACEHOLDER_SHAPES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\b(?:REPLACE|YOUR|INSERT|ENTER)_[A-Z0-9_]+\b"),
+    re.compile(r"<(?:your|my|the)[\w .-]*>", re.I),
+    re.compile(r"\byour[-_][a-z][\w-]*", re.I),
+    re.compile(r"<[A-Za-z][\w-]*(?:[ _-][\w-]+)*>"),
+    re.compile(r"\bx\.y\.z\b"),
+    re.compile(r"\b(?:xxx+|XXX+|TODO|CHANGEME|changeme)\b"),
+)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the run provides: the network, secrets by name, the tool table."""
+
+    allow_network: bool = False
+    env_names: frozenset[str] = frozenset()
+    tools: ToolTable | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the result. ``source`` is what runs; ``command`` what the result shows."""
+
+    kind: str
+    block: int
+    step: int
+    command: str
+    source: str = ""
+    path: str = ""
+    expected_output: str | None = None
+    needs_state: bool = False
+    reason: str = ""
+    ok: bool = True
+
+    @property
+    def runs(self) -> bool:
+        return self.kind in (SHELL, PYTHON, SCRIPT, WRITE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    actions: tuple[Action, ...]
+    packages: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def runnable(self) -> bool:
+        return any(a.runs for a in self.actions)
+
+
+@dataclass
+class _Ctx:
+    options: PlanOptions
+    tools: ToolTable
+    assigned: set[str] = field(default_factory=set)
+    packages: set[str] = field(default_factory=set)
+
+
+# -- needs ---------------------------------------------------------------------------------
+
+def placeholder_in(text: str) -> str:
+    """The first placeholder-shaped value in ``text`` (or its first line when none has a shape)."""
+    for shape in PLACEHOLDER_SHAPES:
+        m = shape.search(text)
+        if m:
+            return m.group(0)
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first[:60] + ("…" if len(first) > 60 else "")
+
+
+def secret_names(command: str, assigned: set[str]) -> list[str]:
+    """Variables a command reads that neither the shell nor an earlier step sets."""
+    names = dict.fromkeys(_VAR.findall(command))
+    own = set(_ASSIGN.findall(command)) | set(_READ.findall(command))
+    return [n for n in names if n not in SHELL_VARS and n not in assigned and n not in own]
+
+
+def _need_cluster(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    return "needs a Kubernetes cluster"
+
+
+def _need_placeholder(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    return f"a placeholder must be filled in: {placeholder_in(cmd)}"
+
+
+def _need_secret(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    names = secret_names(cmd, ctx.assigned)
+    if not names:
+        return "needs a secret the step does not name (no $VARIABLE to supply with --env)"
+    missing = [n for n in names if n not in ctx.options.env_names]
+    if missing:
+        return "needs a secret: supply " + ", ".join(f"--env {n}=..." for n in missing)
+    return None
+
+
+def _need_network(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    return None if ctx.options.allow_network else "needs the network (run with --allow-network)"
+
+
+def _need_state(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    return None  # decided at run time: every earlier step must have run and passed
+
+
+def _need_tool(need: str, cmd: str, ctx: _Ctx) -> str | None:
+    tool = need.split(":", 1)[1]
+    if ctx.tools.in_toolbox(tool):
+        return None
+    if not ctx.tools.known(tool):
+        return f"needs the tool {tool}, which the sandbox cannot install (not in sandboxes/tools.tsv)"
+    if ctx.tools.package_for(tool) is None:
+        return f"needs the tool {tool}, which no Debian package provides"
+    return None
+
+
+# Checked in this order; the first reason wins (a cluster outranks a missing tool).
+NEED_RULES: tuple[tuple[str, Callable[[str, str, _Ctx], str | None]], ...] = (
+    ("cluster", _need_cluster),
+    ("placeholder", _need_placeholder),
+    ("secret", _need_secret),
+    ("network", _need_network),
+    ("tool:", _need_tool),
+    ("state", _need_state),
+)
+
+
+def skip_reason(needs: tuple[str, ...], command: str, ctx: _Ctx) -> str | None:
+    for prefix, rule in NEED_RULES:
+        for need in needs:
+            if need == prefix or (prefix.endswith(":") and need.startswith(prefix)):
+                reason = rule(need, command, ctx)
+                if reason:
+                    return reason
+    unknown = [n for n in needs if not any(n == p or (p.endswith(":") and n.startswith(p)) for p, _ in NEED_RULES)]
+    return f"needs {', '.join(unknown)}, which the sandbox does not provide" if unknown else None
+
+
+def _packages(needs: tuple[str, ...], tools: ToolTable) -> set[str]:
+    out = set()
+    for need in needs:
+        if need.startswith("tool:"):
+            tool = need.split(":", 1)[1]
+            pkg = tools.package_for(tool)
+            if pkg and not tools.in_toolbox(tool):
+                out.add(pkg)
+    return out
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+def _steps_of(block: CodeBlock) -> tuple[Step, ...]:
+    if block.steps:
+        return block.steps
+    if block.kind == "commands" and block.lang in (SHELL, PYTHON) and block.text.strip():
+        return (Step(command=block.text, lang=block.lang, needs=()),)
+    return ()
+
+
+def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], ctx: _Ctx) -> Action:
+    base = {"block": block.index, "step": i, "command": step.command, "expected_output": step.expected_output}
+    kind = {SHELL: SHELL, PYTHON: PYTHON if block.kind == "session" else SCRIPT}.get(step.lang)
+    if kind is None:
+        return Action(SKIP, reason=f"cannot run {step.lang} steps", **base)  # type: ignore[arg-type]
+    reason = skip_reason(needs, step.command, ctx)
+    if reason:
+        return Action(SKIP, reason=reason, **base)  # type: ignore[arg-type]
+    ctx.packages |= _packages(needs, ctx.tools)
+    if kind == SHELL:
+        ctx.assigned |= set(_ASSIGN.findall(step.command)) | set(_READ.findall(step.command))
+    path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == SCRIPT else ""
+    return Action(kind, source=step.command, path=path, needs_state="state" in needs, **base)  # type: ignore[arg-type]
+
+
+def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
+    actions: list[Action] = []
+    if block.kind in RUN_KINDS:
+        steps = _steps_of(block)
+        own = any(s.needs for s in steps)
+        for i, step in enumerate(steps):
+            needs = step.needs if own else tuple(dict.fromkeys(block.needs + step.needs))
+            actions.append(_step_action(block, i, step, needs, ctx))
+    elif block.kind == FILE_KIND and block.filename:
+        cmd = f"write {block.filename}"
+        reason = skip_reason(tuple(n for n in block.needs if n == "placeholder"), block.text, ctx)
+        if reason:
+            actions.append(Action(SKIP, block.index, 0, cmd, reason=reason))
+        else:
+            actions.append(Action(WRITE, block.index, 0, cmd, source=block.text, path=block.filename))
+    for check in block.checks:
+        actions.append(Action(STATIC, block.index, len(actions), check.command, ok=check.ok,
+                              reason=check.message or (f"{check.name} failed" if not check.ok else "")))
+    return actions
+
+
+def make_plan(tutorial: Tutorial, options: PlanOptions | None = None) -> Plan:
+    """The ordered actions for ``tutorial`` and the packages its layer needs."""
+    options = options or PlanOptions()
+    ctx = _Ctx(options=options, tools=options.tools or tool_table())
+    actions: list[Action] = []
+    for block in tutorial.code_blocks:
+        actions.extend(_block_actions(block, ctx))
+    return Plan(actions=tuple(actions), packages=tuple(sorted(ctx.packages)))

@@ -1,0 +1,94 @@
+"""The security policy of a sandbox container, as one frozen dataclass.
+
+The same policy renders to docker SDK ``containers.create`` keyword arguments (the runner)
+and to ``docker run`` flags (the standalone check.sh), so both run steps under one policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MiB = 1024 * 1024
+LABEL = "tutorcheck"
+USER_HOME = "/home/tutor"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Defaults: no network, no capabilities, read-only root, unprivileged, small limits."""
+
+    network: str = "none"  # "bridge" when the run allows the network
+    user: str = "1000:1000"
+    read_only: bool = True
+    cap_drop: tuple[str, ...] = ("ALL",)
+    no_new_privileges: bool = True
+    pids_limit: int = 128
+    memory_bytes: int = 512 * MiB
+    memory_swap_bytes: int = 512 * MiB  # equal to memory: no swap on top
+    cpus: float = 1.0
+    nofile: int = 1024
+    fsize_bytes: int = 256 * MiB
+    workdir: str = USER_HOME
+    work_tmpfs_mib: int = 256
+    tmp_tmpfs_mib: int = 128
+    output_cap_bytes: int = 64 * 1024
+    init: bool = True
+    kill_grace_s: float = 5.0  # the host kills a silent container this long after a step timeout
+
+    def with_network(self, allow: bool) -> Policy:
+        from dataclasses import replace
+
+        return replace(self, network="bridge" if allow else "none")
+
+    def tmpfs(self) -> dict[str, str]:
+        # exec: tutorials run ./scripts they just wrote; uid/mode so the user owns its home
+        return {
+            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,uid=1000,gid=1000,mode=0755",
+            "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,mode=1777",
+        }
+
+    def sdk_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``docker.client.containers.create``."""
+        from docker.types import Ulimit
+
+        return {
+            "network_mode": self.network,
+            "user": self.user,
+            "read_only": self.read_only,
+            "cap_drop": list(self.cap_drop),
+            "security_opt": ["no-new-privileges:true"] if self.no_new_privileges else [],
+            "pids_limit": self.pids_limit,
+            "mem_limit": self.memory_bytes,
+            "memswap_limit": self.memory_swap_bytes,
+            "nano_cpus": int(self.cpus * 1e9),
+            "ulimits": [
+                Ulimit(name="nofile", soft=self.nofile, hard=self.nofile),
+                Ulimit(name="fsize", soft=self.fsize_bytes, hard=self.fsize_bytes),
+            ],
+            "tmpfs": self.tmpfs(),
+            "working_dir": self.workdir,
+            "init": self.init,
+            "environment": {"TUTORCHECK_OUTPUT_CAP": str(self.output_cap_bytes),
+                            "TUTORCHECK_PIDS_LIMIT": str(self.pids_limit)},
+        }
+
+    def cli_args(self) -> list[str]:
+        """The same policy as ``docker run`` flags (deterministic order)."""
+        args = [
+            f"--network={self.network}",
+            f"--user={self.user}",
+            *(["--read-only"] if self.read_only else []),
+            *[f"--cap-drop={c}" for c in self.cap_drop],
+            *(["--security-opt=no-new-privileges:true"] if self.no_new_privileges else []),
+            f"--pids-limit={self.pids_limit}",
+            f"--memory={self.memory_bytes}",
+            f"--memory-swap={self.memory_swap_bytes}",
+            f"--cpus={self.cpus:g}",
+            f"--ulimit=nofile={self.nofile}:{self.nofile}",
+            f"--ulimit=fsize={self.fsize_bytes}:{self.fsize_bytes}",
+            *[f"--tmpfs={path}:{opts}" for path, opts in self.tmpfs().items()],
+            f"--workdir={self.workdir}",
+            *(["--init"] if self.init else []),
+        ]
+        return args

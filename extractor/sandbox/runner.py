@@ -1,0 +1,200 @@
+"""``check_tutorial``: run a tutorial's plan in one sandbox session and judge every step.
+
+A failing snippet is a result, never an exception; only an engine or image problem raises
+``SandboxError``. Verdicts: recorded output decides when the article shows some (compared with
+``extractor.matching.compare``; python examples with doctest's rules), else the exit status.
+"""
+
+from __future__ import annotations
+
+import doctest
+import difflib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from extractor.model import Tutorial
+from extractor.results import ArticleResult, StepResult, article_status
+from extractor.sandbox import images
+from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, Plan, PlanOptions, make_plan
+from extractor.sandbox.policy import Policy
+from extractor.sandbox.session import Answer, Session, reap
+
+EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run an article: timeouts (seconds), network, secrets/values for the steps
+    (``env``), an image to use instead of the planned one, and the security policy."""
+
+    step_timeout: float = 60.0
+    article_timeout: float = 900.0
+    allow_network: bool = False
+    env: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
+    image: str | None = None
+    policy: Policy = field(default_factory=Policy)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str = ""
+    match: str = "none"
+    diff: str = ""
+
+
+# -- judging ------------------------------------------------------------------------------
+
+def _exit_verdict(code: int | None) -> Verdict:
+    if code == 0:
+        return Verdict("passed")
+    hint = {126: " (not executable)", 127: " (command not found)", 137: " (killed: out of memory or limit)"}
+    return Verdict("failed", f"exit status {code}{hint.get(code or 0, '')}")
+
+
+def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
+    """Recorded output decides when there is some; otherwise the exit status does."""
+    if expected is None:
+        return _exit_verdict(code)
+    from extractor.matching import compare
+
+    cmp = compare(expected, output)
+    if cmp.match == "mismatch":
+        return Verdict("failed", f"output differs from the article (exit status {code})", "mismatch", cmp.diff)
+    return Verdict("passed", "", cmp.match)
+
+
+_EXC = doctest.DocTestParser._EXCEPTION_RE  # type: ignore[attr-defined]
+_FLAGS = doctest.ELLIPSIS
+
+
+def judge_python(source: str, expected: str | None, output: str, code: int | None) -> Verdict:
+    """Doctest rules: output compared as doctest would; an exception by its last line(s)."""
+    if expected is None:
+        return Verdict("passed") if code == 0 else Verdict("failed", "the example raised an exception")
+    want = expected if expected.endswith("\n") or not expected else expected + "\n"
+    got = output
+    if want == got:
+        return Verdict("passed", "", "exact")
+    example = doctest.Example(source, want)
+    checker = doctest.OutputChecker()
+    if example.exc_msg is not None:
+        m = _EXC.match(got)
+        got_msg = m.group("msg") if m else None
+        if got_msg is not None and checker.check_output(example.exc_msg, got_msg, _FLAGS):
+            return Verdict("passed", "", "normalized")
+    elif checker.check_output(want, got, _FLAGS):
+        return Verdict("passed", "", "normalized")
+    diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "actual"))
+    return Verdict("failed", "output differs from the article (doctest rules)", "mismatch", diff)
+
+
+# -- running ------------------------------------------------------------------------------
+
+def _result(a: Action, status: str, reason: str = "", **kw: Any) -> StepResult:
+    return StepResult(block=a.block, step=a.step, command=a.command, status=status, reason=reason,
+                      expected_output=a.expected_output, **kw)
+
+
+def _not_run(a: Action) -> StepResult:
+    if a.kind == STATIC:
+        return _result(a, "passed" if a.ok else "failed", "" if a.ok else a.reason)
+    return _result(a, "skipped", a.reason)
+
+
+def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
+    common = {"exit_code": ans.exit_code, "duration_s": ans.duration_s, "output": ans.output,
+              "cwd": ans.cwd, "truncated": ans.truncated}
+    if ans.status == "timeout":
+        why = f"did not finish within {step_timeout:g}s" + (f"; {ans.note}" if ans.note else "")
+        return _result(a, "timeout", why, **common)
+    if ans.status == "runaway":
+        return _result(a, "failed", ans.note, **common)
+    if ans.status in ("error", "lost"):
+        return _result(a, "error", ans.note or "the sandbox could not run this step", **common)
+    if a.kind == WRITE:
+        v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict("passed")
+        return _result(a, v.status, ans.note or v.reason, **common)
+    if a.kind == PYTHON:
+        v = judge_python(a.source, a.expected_output, ans.output, ans.exit_code)
+    else:
+        v = judge_shell(a.expected_output, ans.output, ans.exit_code)
+    if ans.status == "died" and v.status == "passed" and ans.exit_code not in (0, None):
+        v = Verdict("failed", ans.note)
+    reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
+    return _result(a, v.status, reason, match=v.match, diff=v.diff, **common)
+
+
+def _execute(session: Session, a: Action, timeout: float) -> Answer:
+    if a.kind == SHELL:
+        return session.request({"op": "shell", "src": a.source}, timeout)
+    if a.kind == PYTHON:
+        return session.request({"op": "python", "src": a.source}, timeout)
+    if a.kind == WRITE:
+        return session.request({"op": "write", "path": a.path, "data": a.source}, timeout)
+    if a.kind == SCRIPT:
+        w = session.request({"op": "write", "path": a.path, "data": a.source}, timeout)
+        if w.status != "ok" or w.exit_code:
+            return w
+        return session.request({"op": "shell", "src": f"python3 {a.path}"}, timeout)
+    raise ValueError(f"not a runnable action: {a.kind}")
+
+
+def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: float) -> list[StepResult]:
+    results: list[StepResult] = []
+    article_deadline = t0 + options.article_timeout
+    for a in plan.actions:
+        if not a.runs:
+            results.append(_not_run(a))
+            continue
+        if a.needs_state and any(r.status != "passed" for r in results):
+            results.append(_result(a, "skipped", "depends on earlier steps that did not run"))
+            continue
+        left = article_deadline - time.monotonic()
+        if left <= 0:
+            results.append(_result(a, "skipped", f"the article's time ({options.article_timeout:g}s) ran out"))
+            continue
+        if session is None or session.dead:
+            results.append(_result(a, "error", "the sandbox session had ended (an earlier step killed it)"))
+            continue
+        timeout = min(options.step_timeout, left)
+        results.append(_from_answer(a, _execute(session, a, timeout), timeout))
+    return results
+
+
+def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
+    return make_plan(tutorial, PlanOptions(allow_network=options.allow_network,
+                                           env_names=frozenset(options.env)))
+
+
+def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None) -> ArticleResult:
+    """Run every step of ``tutorial`` in one sandbox container and return the verdicts.
+
+    Never raises for a snippet's failure; raises ``SandboxError`` when the engine or an image
+    is unavailable.
+    """
+    options = options or RunOptions()
+    t0 = time.monotonic()
+    plan = plan_for(tutorial, options)
+    if not plan.runnable:
+        steps = tuple(_run_actions(None, plan, options, t0))
+        return ArticleResult(slug=tutorial.slug, status=article_status(steps), steps=steps,
+                             duration_s=time.monotonic() - t0,
+                             reason="" if steps else "no runnable steps")
+    c = images.client()
+    reap(c)
+    image = options.image or images.ensure_article(c, plan.packages, say=lambda _m: None)
+    policy = options.policy.with_network(options.allow_network)
+    session = Session(c, image, policy, lifetime_s=options.article_timeout,
+                      env=dict(options.env), name_hint=tutorial.slug)
+    session.start()
+    try:
+        steps = tuple(_run_actions(session, plan, options, t0))
+    finally:
+        session.close()
+    cid = session.container.id if session.container is not None else ""
+    return ArticleResult(slug=tutorial.slug, status=article_status(steps), image=image,
+                         duration_s=time.monotonic() - t0, steps=steps, extra={"container": cid})

@@ -1,0 +1,283 @@
+"""One sandbox container per article, and the long-lived shell session inside it.
+
+The container's main process is the driver (sandboxes/toolbox/driver.py) under docker-init.
+The host attaches to its stdin/stdout before starting it and exchanges one JSON line per
+step, so a step costs no ``docker exec``. A reader thread keeps draining the attach socket
+(docker's 8-byte frame headers) and hands complete lines to the caller; when an answer does
+not come in time the host kills the container (the driver's own per-step timeout is the
+first line, this is the backstop). Containers are labelled with the owner's pid and a
+deadline, removed when the session closes, at interpreter exit and on SIGTERM/SIGINT, and
+reaped by any later run when their owner is dead or their deadline has passed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import queue
+import signal
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from extractor.errors import SandboxError
+from extractor.sandbox.policy import LABEL, Policy
+
+OWNER_LABEL = "tutorcheck.owner"
+HOST_LABEL = "tutorcheck.host"
+DEADLINE_LABEL = "tutorcheck.deadline"
+MAX_LINE = 4 * 1024 * 1024  # an answer carries at most 64 KiB of output, JSON-escaped
+START_TIMEOUT_S = 30.0
+
+_live: dict[str, Any] = {}  # container id → container, for atexit / signal clean-up
+_live_lock = threading.Lock()
+_hooks_installed = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The driver's verdict on one request (``status``: ok | timeout | died | error | lost)."""
+
+    status: str
+    exit_code: int | None = None
+    cwd: str = ""
+    output: str = ""
+    truncated: bool = False
+    duration_s: float = 0.0
+    note: str = ""
+
+
+def _remove(container: Any) -> None:
+    try:
+        container.remove(force=True)
+    except Exception:  # already gone (auto_remove) or engine down: nothing left to do
+        pass
+
+
+def _cleanup_all() -> None:
+    with _live_lock:
+        items = list(_live.values())
+        _live.clear()
+    for c in items:
+        _remove(c)
+
+
+def _install_hooks() -> None:
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    _hooks_installed = True
+    atexit.register(_cleanup_all)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        previous = signal.getsignal(sig)
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            _cleanup_all()
+            if callable(previous):
+                previous(signum, frame)
+            elif previous == signal.SIG_DFL:
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+
+        signal.signal(sig, handler)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap(c: Any, everything: bool = False) -> list[str]:
+    """Remove labelled containers whose owner died or whose deadline passed (all with ``everything``)."""
+    removed = []
+    now = time.time()
+    host = socket.gethostname()
+    for ct in c.containers.list(all=True, filters={"label": LABEL}):
+        labels = ct.labels or {}
+        try:
+            deadline = float(labels.get(DEADLINE_LABEL, "0"))
+            owner = int(labels.get(OWNER_LABEL, "0"))
+        except ValueError:
+            deadline, owner = 0.0, 0
+        same_host = labels.get(HOST_LABEL) == host
+        dead = same_host and (owner <= 0 or not _pid_alive(owner))
+        if everything or deadline < now or dead:
+            _remove(ct)
+            removed.append(ct.short_id)
+    return removed
+
+
+class Session:
+    """A running sandbox container and its driver; use as a context manager."""
+
+    def __init__(self, c: Any, image: str, policy: Policy, lifetime_s: float,
+                 env: dict[str, str] | None = None, name_hint: str = "") -> None:
+        self.client = c
+        self.image = image
+        self.policy = policy
+        self.lifetime_s = lifetime_s
+        self.env = dict(env or {})
+        self.name_hint = name_hint
+        self.container: Any = None
+        self.sock: socket.socket | None = None
+        self.lines: queue.Queue[bytes | None] = queue.Queue()
+        self.seq = 0
+        self.dead = False
+        self.cwd = ""
+
+    # -- lifecycle ----------------------------------------------------------------
+    def __enter__(self) -> Session:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        import docker
+
+        _install_hooks()
+        kwargs = self.policy.sdk_kwargs()
+        kwargs["environment"] = {**self.env, **kwargs["environment"]}
+        deadline = time.time() + self.lifetime_s + 60
+        labels = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
+                  DEADLINE_LABEL: f"{deadline:.0f}", "tutorcheck.article": self.name_hint[:200]}
+        # the in-container backstop: the driver exits (SIGALRM) at the article's deadline
+        command = ["python3", "/opt/tutorcheck/driver.py"]
+        kwargs["environment"]["TUTORCHECK_LIFETIME"] = str(int(self.lifetime_s + 30))
+        try:
+            self.container = self.client.containers.create(
+                self.image, command=command, labels=labels, stdin_open=True, tty=False,
+                auto_remove=True, detach=True, **kwargs)
+            with _live_lock:
+                _live[self.container.id] = self.container
+            raw = self.client.api.attach_socket(
+                self.container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            self.sock = getattr(raw, "_sock", raw)
+            threading.Thread(target=self._pump, daemon=True).start()
+            self.container.start()
+        except docker.errors.DockerException as e:
+            self.close()
+            raise SandboxError(self.image, f"cannot start a sandbox container: {e}") from e
+        hello = self._next_line(time.monotonic() + START_TIMEOUT_S)
+        if hello is None or not hello.get("ready"):
+            self.close()
+            raise SandboxError(self.image, "the sandbox driver did not start (is the image a tutorcheck image?)")
+        self.cwd = str(hello.get("cwd", ""))
+
+    def close(self) -> None:
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+        if self.container is not None:
+            with _live_lock:
+                _live.pop(self.container.id, None)
+            _remove(self.container)
+        self.dead = True
+
+    def kill(self) -> None:
+        """Stop the container now (a step outlived every timeout); the session is over."""
+        if self.container is not None:
+            try:
+                self.container.kill()
+            except Exception:  # already stopped: auto_remove is reaping it
+                pass
+        self.close()
+
+    # -- protocol -----------------------------------------------------------------
+    def _pump(self) -> None:
+        """Drain the attach socket: demultiplex stdout frames into lines (stderr is logged)."""
+        assert self.sock is not None
+        buf = b""
+        pending = b""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+                while len(buf) >= 8:
+                    stream, size = buf[0], struct.unpack(">I", buf[4:8])[0]
+                    if len(buf) < 8 + size:
+                        break
+                    payload, buf = buf[8:8 + size], buf[8 + size:]
+                    if stream != 1:
+                        continue
+                    pending += payload
+                    while b"\n" in pending:
+                        line, pending = pending.split(b"\n", 1)
+                        self.lines.put(line)
+                    if len(pending) > MAX_LINE:  # a runaway: not our driver talking
+                        pending = b""
+                        self.lines.put(b'{"status": "error", "note": "oversized answer"}')
+        except OSError:
+            pass
+        self.lines.put(None)
+
+    def _next_line(self, until: float) -> dict[str, Any] | None:
+        while True:
+            left = until - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if line is None:
+                self.dead = True
+                return None
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                return obj
+
+    def request(self, op: dict[str, Any], timeout_s: float) -> Answer:
+        """Send one step; wait for its answer at most timeout + grace, else kill the container."""
+        if self.dead or self.sock is None:
+            return Answer("lost", note="the sandbox session had already ended")
+        self.seq += 1
+        msg = {**op, "id": self.seq, "timeout": timeout_s}
+        t0 = time.monotonic()
+        try:
+            self.sock.sendall((json.dumps(msg) + "\n").encode())
+        except OSError:
+            self.dead = True
+            return Answer("lost", note="the sandbox session ended")
+        until = t0 + timeout_s + self.policy.kill_grace_s
+        while True:
+            obj = self._next_line(until)
+            if obj is None:
+                lost = self.dead
+                self.kill()
+                if lost:
+                    return Answer("lost", duration_s=time.monotonic() - t0,
+                                  note="the sandbox session ended during this step")
+                return Answer("timeout", duration_s=time.monotonic() - t0,
+                              note=f"no answer within {timeout_s:g}s; the container was killed")
+            if obj.get("id") == self.seq:
+                break
+        self.cwd = str(obj.get("cwd") or self.cwd)
+        return Answer(
+            status=str(obj.get("status", "error")),
+            exit_code=obj.get("exit"),
+            cwd=self.cwd,
+            output=str(obj.get("output", ""))[: self.policy.output_cap_bytes * 2],
+            truncated=bool(obj.get("truncated")),
+            duration_s=float(obj.get("duration", time.monotonic() - t0)),
+            note=str(obj.get("note", "")),
+        )
