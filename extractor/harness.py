@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -149,11 +150,17 @@ def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tut
 # --- running ---------------------------------------------------------------------------------
 
 def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
-    """An environment problem (engine, image) becomes the article's error, not a crash."""
+    """An environment problem (engine, image) becomes the article's error, not a crash; so
+    does a bug in the runner, loudly (traceback on stderr), so the other articles still run."""
     try:
         return runner(tutorial)
     except ExtractorError as e:
         return ArticleResult(slug=tutorial.slug, status="error", reason=str(e))
+    except Exception as e:  # a runner bug: report it as one, keep checking the rest
+        trace = "".join(traceback.format_exception(e))
+        print(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}", file=sys.stderr)
+        return ArticleResult(slug=tutorial.slug, status="error",
+                             reason=f"internal error in the runner: {type(e).__name__}: {e}")
 
 
 @dataclass

@@ -158,6 +158,23 @@ def test_when_the_engine_is_unavailable_then_the_article_errors_and_is_not_cache
     assert len(runner.calls) == 2
 
 
+def test_when_the_runner_has_a_bug_then_that_article_errors_and_the_rest_still_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    tutorials = synthetic(3)
+    inner = CountingRunner()
+
+    def buggy(tutorial: Tutorial) -> ArticleResult:
+        if tutorial.slug == "article-01":
+            raise LookupError("no such container")
+        return inner(tutorial)
+
+    results, _ = run_check(tutorials, buggy, CheckPlan(cache_dir=None))
+    assert [r.status for r in results] == ["failed", "error", "passed"]
+    assert results[1].reason == "internal error in the runner: LookupError: no such container"
+    assert "Traceback" in capsys.readouterr().err
+    assert exit_status(results) == 1
+
+
 # --- parallel and shards ---------------------------------------------------------------------
 
 def test_when_run_with_two_jobs_then_the_verdicts_equal_a_serial_run(tmp_path: Path) -> None:
