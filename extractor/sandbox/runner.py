@@ -7,8 +7,8 @@ A failing snippet is a result, never an exception; only an engine or image probl
 
 from __future__ import annotations
 
-import doctest
 import difflib
+import doctest
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,11 +18,12 @@ from typing import Any
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
-from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, Plan, PlanOptions, make_plan
+from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, STATIC, WRITE, Action, Plan, PlanOptions, make_plan
 from extractor.sandbox.policy import Policy
-from extractor.sandbox.session import Answer, Session, reap
+from extractor.sandbox.session import Answer, Session, cleanup_owned, reap
 
 EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
+__all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "judge_python", "judge_shell", "plan_for"]
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,18 @@ def _remove(container: Any) -> None:
         pass
 
 
-def _cleanup_all() -> None:
+def _cleanup_all() -> int:
     with _live_lock:
         items = list(_live.values())
         _live.clear()
     for c in items:
         _remove(c)
+    return len(items)
+
+
+def cleanup_owned() -> int:
+    """Remove every sandbox container this process still has; how many there were."""
+    return _cleanup_all()
 
 
 def _install_hooks() -> None:
