@@ -4,7 +4,25 @@ Public API:
 
 - :func:`understand_blocks` — fill in lang/kind/prompt/steps/filename/needs/defects/checks
   of every :class:`~extractor.model.CodeBlock` of an article (never raises, deterministic).
-- :func:`summarize` — per-article counts for ``tutorcheck extract`` to print.
+- :func:`summarize` → :class:`Summary` — per-article counts for ``tutorcheck extract``.
+
+How a block is read (modules in pipeline order):
+
+- ``prompts`` — prompt *shapes* (``$``, ``user@host:dir$``, ``(env) ➜``, ``➜  dir``,
+  ``PS C:\\>``...) as a table; weak ones (``#``, ``>``, ``%``) only when the block shows they
+  are prompts; any other prefix that begins commands twice in an article is learned.
+- ``classify`` — lang and kind from the content first, the label second.
+- ``transcript`` / ``shellsplit`` — sessions into steps; tree-sitter-bash decides where a
+  command ends (backslashes, heredocs, open quotes, ``&&``/``|``, ``for``...``done``, PS2).
+- ``python`` — ``>>>`` and IPython sessions as steps; *program* = compiles, standard library
+  only, no undefined names, acts when run (else *fragment*).
+- ``files`` — complete documents (workflow, manifest, compose, package.json...) vs excerpts;
+  file names from an imperative sentence before the block, then later commands
+  (``kubectl apply -f x.yaml``), then the content's conventional name.
+- ``needs`` (+ ``kube``, ``paths``, ``made``) — per step; ``state`` means "uses something no
+  earlier step of *this block* made" (an earlier block or the world outside the article).
+- ``checks`` — YAML/JSON/TOML parse, schemas, ``bash -n``, shellcheck, Python compile.
+- ``defects`` — autolinks in commands, lying labels, cut commands, broken continuations.
 """
 
 from __future__ import annotations

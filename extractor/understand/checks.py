@@ -125,7 +125,7 @@ def _tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def bash_syntax(script: str, name: str) -> Check:
     command = f"bash -n {name}"
     bash = shutil.which("bash")
@@ -136,7 +136,7 @@ def bash_syntax(script: str, name: str) -> Check:
     return Check("bash-syntax", command, run.returncode == 0, message)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def shellcheck(script: str, name: str) -> Check:
     command = f"shellcheck --shell=bash --severity=warning --exclude={SHELLCHECK_EXCLUDE} {name}"
     binary = _tool("shellcheck")

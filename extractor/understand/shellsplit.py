@@ -24,7 +24,7 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # a step is parsed by several rules in a row; keep memory bounded
 def parse(text: str) -> tree_sitter.Tree:
     return _parser().parse(text.encode())
 
