@@ -16,6 +16,9 @@ FILE_READERS: dict[str, str] = {
     **dict.fromkeys(("source", ".", "bash", "sh", "zsh", "python", "python3", "node", "ruby", "perl"), "first"),
     **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk"), "rest"),
 }
+# Extensions that make a command word a file the command reads (not a host name like example.com).
+_DATA_FILE = re.compile(r"^[\w./~-]*\w\.(ya?ml|json|py|js|mjs|ts|sh|txt|csv|md|toml|ini|conf|cfg|tf|tfvars|go|rs|"
+                        r"java|rb|php|html|xml|sql|env|lock|tar|gz|tgz|zip|whl|jar|properties|pem|key|crt)$")
 HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
 # Working directories a fresh shell has: home and the root, POSIX or Windows.
 HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
@@ -61,6 +64,11 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
         chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]
         if any(is_local_path(a) and not has_made(a, made) for a in chosen):
             needs.add("state")
+    elif name not in ("kubectl", "helm", "mkdir", "touch", "cp", "mv", "ln", "curl", "wget", "git", "cd", "echo",
+                      "printf") and not made.opaque:
+        used = [a for a in args if _DATA_FILE.search(a) and not URL.match(a) and not a.startswith(("-", "$", "/"))]
+        if any(not has_made(a, made) for a in used):
+            needs.add("state")  # e.g. ansible-playbook site.yml, node server.js, terraform -var-file=x.tfvars
     if name == "cd" and pos:
         target = pos[0]
         if target not in HOME_OR_UP and not target.startswith("/") and not has_made(target, made) and not made.opaque:

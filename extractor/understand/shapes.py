@@ -15,7 +15,7 @@ TEXT_SHAPES: tuple[tuple[str, re.Pattern[str], float], ...] = (
 
 # Lines that only program output has (logs, errors, tables a CLI prints).
 OUTPUT_LINES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^[\w.-]+ (error|ERR!|warn|WARN|notice|info|verbose|http|fatal)\b"),
+    re.compile(r"^[\w.-]+ (error|ERR!|warn|WARN|notice|verbose|fatal)[: ] *[\w\"'`]"),
     re.compile(r"^\s*(error|fatal|warning|panic|Error|ERROR|FATAL|WARNING|WARN|INFO|DEBUG|"
                r"Traceback|Exception|Caused by)\b[:\s(]"),
     re.compile(r"^[\w./-]+:(\d+:)* (error|warning|fatal|note):"),
