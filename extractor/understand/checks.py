@@ -132,7 +132,7 @@ def bash_syntax(script: str, name: str) -> Check:
     if bash is None:
         return Check("bash-syntax", command, True, "bash not found; not checked")
     run = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, timeout=20)
-    message = re.sub(r"(?m)^\S*bash: ", "", run.stderr.strip())
+    message = "; ".join(re.sub(r"^\S*bash: ", "", line) for line in run.stderr.strip().splitlines())
     return Check("bash-syntax", command, run.returncode == 0, message)
 
 

@@ -36,7 +36,7 @@ def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str
         return []  # output shown in a shell-labelled block is a convention, not a lie
     if claimed == "yaml" and lang == "json":
         return []  # JSON is YAML too
-    what = shape if kind == "text" and shape else _KIND_WORDS.get(kind, kind)
+    what = f"a {shape}" if kind == "text" and shape else _KIND_WORDS.get(kind, kind)
     return [f"labelled '{label}' but it is {what} ({lang}), not {claimed}"]
 
 
