@@ -38,12 +38,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 BASH_PRELUDE = r"""
 shopt -s expand_aliases
-__tc_run() {
-  IFS= read -r -d '' __tc_src <"$1"
-  eval "$__tc_src" </dev/null >&3 2>&3
-  __tc_rc=$?
+__tc_end() {
   { declare -p; declare -f; alias -p; } >"$2" 2>/dev/null
-  printf '\0TC%s %s %s\0' "$3" "$__tc_rc" "$PWD" >&3
+  printf '\0TC%s %s %s\0' "$3" "$1" "$PWD" >&3
 }
 """
 
@@ -186,7 +183,9 @@ class Driver:
             step = os.path.join(STATE_DIR, "step.sh")
             with open(step, "w", encoding="utf-8") as f:
                 f.write(req["src"] + "\n")
-            cmd = f"__tc_run {step} {self.state_file} {NONCE}\n"
+            # at top level, not in a function: error messages read "bash: line N: ..." as in a shell
+            cmd = (f"IFS= read -r -d '' __tc_src <{step}; eval \"$__tc_src\" </dev/null >&3 2>&3; "
+                   f"__tc_end $? {self.state_file} {NONCE}\n")
             try:
                 assert self.bash.stdin is not None
                 self.bash.stdin.write(cmd.encode())

@@ -1,0 +1,134 @@
+"""The sandbox on the real Docker engine: one session per article, verdicts, the policy.
+
+These tests need the engine (``make test`` starts one) and FAIL when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.model import Tutorial, tutorial_from_json
+from extractor.results import ArticleResult, StepResult
+from extractor.sandbox import images
+from extractor.sandbox.commands import sandbox_command
+from extractor.sandbox.policy import LABEL
+from extractor.sandbox.runner import RunOptions, check_tutorial
+from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, OWNER_LABEL, reap
+
+pytestmark = pytest.mark.docker
+DATA = Path(__file__).resolve().parent / "data" / "sandbox"
+
+
+def load(slug: str) -> Tutorial:
+    return tutorial_from_json(json.loads((DATA / f"{slug}.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
+    try:
+        c = images.client()
+        images.ensure_all(c, say=lambda _m: None)
+    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
+        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
+    return c
+
+
+def by_command(result: ArticleResult) -> dict[str, StepResult]:
+    return {s.command: s for s in result.steps}
+
+
+def assert_gone(c: Any, result: ArticleResult) -> None:
+    cid = result.extra["container"]
+    assert cid
+    for _ in range(50):  # auto-remove finishes asynchronously after the kill
+        if not c.containers.list(all=True, filters={"id": cid}):
+            return
+        time.sleep(0.1)
+    pytest.fail(f"container {cid[:12]} was left behind")
+
+
+def test_when_the_sample_runs_then_every_step_passes_with_state_carried(engine: Any) -> None:
+    result = check_tutorial(load("sandbox-sample"), RunOptions(step_timeout=20))
+    failures = [(s.id, s.command, s.status, s.reason, s.output) for s in result.steps if s.status != "passed"]
+    assert failures == []
+    assert result.status == "passed"
+    steps = by_command(result)
+    assert steps["pwd"].output == "/home/tutor/demo\n"  # cd persisted
+    assert steps['echo "$GREETING world"'].match == "exact"  # export persisted
+    assert steps["wc -l < notes.txt"].cwd == "/home/tutor/demo"  # heredoc file, then used
+    assert steps["sh greet.sh tutor"].output == "hi from tutor\n"  # a file block, written then run
+    assert steps["x"].output == "42\n"  # one interpreter for the >>> session
+    assert steps["1/0"].match == "normalized"  # doctest rules for exceptions
+    assert [s.status for s in result.steps if s.command.startswith("import os")] == ["passed"]
+    assert_gone(engine, result)
+
+
+def test_when_two_steps_are_wrong_then_exactly_those_two_fail_with_diffs(engine: Any) -> None:
+    result = check_tutorial(load("sandbox-sample-broken"), RunOptions(step_timeout=20))
+    failed = {s.command: s for s in result.steps if s.status == "failed"}
+    assert sorted(failed) == ['echo "$GREETING world"', "ehco done"]
+    assert "-goodbye world" in failed['echo "$GREETING world"'].diff
+    assert "+hello world" in failed['echo "$GREETING world"'].diff
+    assert "command not found" in failed["ehco done"].diff
+    assert failed["ehco done"].exit_code == 127
+    assert result.status == "failed"
+    # a step that depends on the article's state is skipped once an earlier step failed
+    assert by_command(result)["sh greet.sh tutor"].status == "skipped"
+    others = [s.status for s in result.steps if s.command not in failed and s.command != "sh greet.sh tutor"]
+    assert set(others) == {"passed"}
+    assert_gone(engine, result)
+
+
+def test_when_snippets_misbehave_then_each_ends_with_its_verdict_and_nothing_is_left(engine: Any) -> None:
+    result = check_tutorial(load("sandbox-hostile"), RunOptions(step_timeout=4, article_timeout=120))
+    steps = by_command(result)
+    assert steps[":(){ :|:& };:"].status in ("failed", "timeout")
+    assert steps["yes"].status == "timeout" and steps["yes"].truncated
+    assert len(steps["yes"].output.encode()) <= 64 * 1024
+    hog = steps["python3 -c 'a = b\"x\" * (2 * 1024 ** 3); print(len(a))'"]
+    assert hog.status == "failed" and hog.exit_code == 137
+    assert steps["sleep infinity"].status == "timeout"
+    net = [s for s in result.steps if s.command.startswith("curl")]
+    assert [s.status for s in net] == ["failed", "skipped"]  # no network; a declared need is skipped
+    assert "network" in net[1].reason
+    assert steps["echo owned > /etc/motd"].status == "failed"
+    assert "Read-only file system" in steps["echo owned > /etc/motd"].output
+    assert steps["read answer"].status == "failed"  # stdin is /dev/null: no step waits for input
+    assert steps["echo still here"].status == "passed"  # the session survived all of it
+    assert_gone(engine, result)
+
+
+def test_when_the_article_time_runs_out_then_the_rest_is_skipped(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="slow", title="slow", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session",
+                  steps=(Step("sleep 30"), Step("echo late", "late\n"))),))
+    result = check_tutorial(t, RunOptions(step_timeout=30, article_timeout=3))
+    assert [s.status for s in result.steps] == ["timeout", "skipped"]
+    assert_gone(engine, result)
+
+
+def test_when_an_owner_died_then_its_container_is_reaped(engine: Any) -> None:
+    labels = {LABEL: "1", OWNER_LABEL: "999999999", HOST_LABEL: socket.gethostname(),
+              DEADLINE_LABEL: f"{time.time() + 3600:.0f}"}
+    ct = engine.containers.create(images.TOOLBOX, command=["sleep", "600"], labels=labels)
+    ct.start()
+    assert ct.short_id in reap(engine)
+    assert not engine.containers.list(all=True, filters={"id": ct.id})
+
+
+def test_when_images_exist_then_build_is_a_no_op(engine: Any) -> None:
+    before = engine.images.get(images.TOOLBOX).id
+    assert sandbox_command("build") == 0
+    assert engine.images.get(images.TOOLBOX).id == before
+    assert engine.images.get(images.TOOLBOX).labels[images.RECIPE_LABEL] == images.toolbox_recipe()
+    assert os.path.exists(images.LOCK)
