@@ -136,6 +136,10 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
         found += [checks.bash_syntax(b.text, name), checks.shellcheck(b.text, name)]
     if b.lang == "yaml" and b.kind in ("file", "fragment"):
         found.append(checks.yaml_check(b.text, name))
+        scripts = checks.run_scripts(u.verdict.docs)
+        if scripts:  # GitHub Actions / CI steps: their run: lines are shell
+            where = f"{name} (its run: scripts)"
+            found += [checks.bash_syntax(scripts, where), checks.shellcheck(scripts, where)]
     if b.lang == "toml" and b.kind in ("file", "fragment"):
         found.append(checks.toml_check(b.text, name))
     if b.lang == "json" and b.kind in ("file", "fragment"):

@@ -154,6 +154,29 @@ def shellcheck(script: str, name: str) -> Check:
     return Check("shellcheck", command, not any(c["level"] == "error" for c in comments), "; ".join(findings))
 
 
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
+def run_scripts(docs: tuple[Any, ...]) -> str:
+    """The ``run:`` scripts of CI steps in YAML documents, ``${{ }}`` expressions made variables."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            run = node.get("run")
+            if isinstance(run, str):
+                found.append(_EXPRESSION.sub("$CI_EXPRESSION", run).rstrip("\n"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for doc in docs:
+        walk(doc)
+    return "\n".join(found) + "\n" if found else ""
+
+
 def toml_check(text: str, name: str) -> Check:
     import tomllib
 
