@@ -1,0 +1,126 @@
+"""The sandbox's plan, without Docker: what runs, what is written, what is skipped and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.model import Check, CodeBlock, SourceRef, Step, Tutorial, tutorial_from_json
+from extractor.sandbox.plan import (
+    PYTHON,
+    SCRIPT,
+    SHELL,
+    SKIP,
+    STATIC,
+    WRITE,
+    PlanOptions,
+    make_plan,
+    placeholder_in,
+    secret_names,
+)
+from extractor.sandbox.tools import parse_tools, tool_table
+
+DATA = Path(__file__).resolve().parent / "data" / "sandbox"
+TOOLS = parse_tools("jq\tjq\nkubectl\tkubernetes-client\nhelm\t-\nyq\tyq\n", "jq\ncurl\n")
+
+
+def tut(*blocks: CodeBlock) -> Tutorial:
+    return Tutorial(slug="t", title="t", url="", source=SourceRef("test", "json"), blocks=blocks)
+
+
+def session(index: int, *steps: Step, needs: tuple[str, ...] = (), lang: str = "shell") -> CodeBlock:
+    return CodeBlock(index=index, text="", lang=lang, kind="session", steps=steps, needs=needs)
+
+
+def plan(*blocks: CodeBlock, **options: object) -> list[tuple[str, int, int, str]]:
+    p = make_plan(tut(*blocks), PlanOptions(tools=TOOLS, **options))  # type: ignore[arg-type]
+    return [(a.kind, a.block, a.step, a.reason) for a in p.actions]
+
+
+def test_when_a_session_has_steps_then_each_runs_in_order_in_the_shell() -> None:
+    assert plan(session(0, Step("cd x"), Step("ls", "a\n"))) == [(SHELL, 0, 0, ""), (SHELL, 0, 1, "")]
+
+
+def test_when_a_python_session_then_examples_go_to_the_interpreter_and_programs_run_as_scripts() -> None:
+    prog = CodeBlock(index=1, text="print(1)\n", lang="python", kind="commands")
+    p = make_plan(tut(session(0, Step("1 + 1", "2\n", "python"), lang="python"), prog), PlanOptions(tools=TOOLS))
+    assert [a.kind for a in p.actions] == [PYTHON, SCRIPT]
+    assert p.actions[1].source == "print(1)\n" and p.actions[1].path.endswith(".py")
+
+
+@pytest.mark.parametrize("kind", ["fragment", "output", "text"])
+def test_when_a_block_is_not_runnable_then_only_its_checks_become_steps(kind: str) -> None:
+    b = CodeBlock(index=3, text="a: [", lang="yaml", kind=kind,
+                  checks=(Check("yaml", "python3 -c 'yaml.safe_load(...)'", False, "line 1: unclosed"),))
+    assert plan(b) == [(STATIC, 3, 0, "line 1: unclosed")]
+
+
+def test_when_a_file_block_has_a_name_then_it_is_written_then_checked() -> None:
+    b = CodeBlock(index=2, text="x: 1\n", lang="yaml", kind="file", filename="a.yaml",
+                  checks=(Check("yaml", "yamllint a.yaml", True),))
+    p = make_plan(tut(b), PlanOptions(tools=TOOLS))
+    assert [(a.kind, a.step, a.command) for a in p.actions] == [(WRITE, 0, "write a.yaml"),
+                                                                (STATIC, 1, "yamllint a.yaml")]
+
+
+@pytest.mark.parametrize(("needs", "reason"), [
+    (("cluster", "tool:kubectl"), "needs a Kubernetes cluster"),
+    (("network",), "needs the network (run with --allow-network)"),
+    (("tool:helm",), "needs the tool helm, which no Debian package provides"),
+    (("tool:frobnicate",), "needs the tool frobnicate, which the sandbox cannot install"),
+])
+def test_when_a_need_cannot_be_met_then_the_step_is_skipped_with_the_reason(needs: tuple[str, ...],
+                                                                             reason: str) -> None:
+    [(kind, _, _, why)] = plan(session(0, Step("do it"), needs=needs))
+    assert kind == SKIP and why.startswith(reason)
+
+
+def test_when_the_network_is_allowed_then_a_network_step_runs() -> None:
+    assert plan(session(0, Step("curl x"), needs=("network",)), allow_network=True)[0][0] == SHELL
+
+
+def test_when_a_step_has_a_placeholder_then_the_reason_names_it() -> None:
+    [(_, _, _, why)] = plan(session(0, Step("helm install --set token=REPLACE_YOUR_TOKEN_HERE x"),
+                                    needs=("placeholder",)))
+    assert why == "a placeholder must be filled in: REPLACE_YOUR_TOKEN_HERE"
+
+
+def test_when_a_secret_is_named_then_env_lifts_the_skip() -> None:
+    b = session(0, Step("./config.sh --token $TOKEN"), needs=("secret",))
+    assert plan(b)[0][3] == "needs a secret: supply --env TOKEN=..."
+    assert plan(b, env_names=frozenset({"TOKEN"}))[0][0] == SHELL
+
+
+def test_when_a_tool_has_a_package_then_the_layer_installs_it_and_toolbox_tools_need_none() -> None:
+    p = make_plan(tut(session(0, Step("yq . a"), Step("jq . b", needs=("tool:jq",)), needs=("tool:yq",))),
+                  PlanOptions(tools=TOOLS))
+    assert p.packages == ()  # the step's own needs win over the block's: the first step needs nothing
+    p = make_plan(tut(session(0, Step("yq . a", needs=("tool:yq",)), Step("jq . b", needs=("tool:jq",)))),
+                  PlanOptions(tools=TOOLS))
+    assert [a.kind for a in p.actions] == [SHELL, SHELL] and p.packages == ("yq",)
+
+
+def test_when_a_step_needs_state_then_it_is_marked_for_the_run_time_decision() -> None:
+    p = make_plan(tut(session(0, Step("ls", needs=("state",)))), PlanOptions(tools=TOOLS))
+    assert p.actions[0].kind == SHELL and p.actions[0].needs_state
+
+
+def test_placeholder_and_secret_shapes() -> None:
+    assert placeholder_in('"name": "your-package-name"') == "your-package-name"
+    assert placeholder_in("kubectl get <pod-name>") == "<pod-name>"
+    assert secret_names('export A=1; echo "$A $HOME ${TOKEN}"', set()) == ["TOKEN"]
+
+
+def test_the_bundled_tool_table_knows_the_common_tools() -> None:
+    table = tool_table()
+    assert table.package_for("shasum") == "perl" and table.in_toolbox("shasum")
+    assert table.package_for("kubectl") == "kubernetes-client" and not table.in_toolbox("kubectl")
+    assert table.known("helm") and table.package_for("helm") is None
+
+
+def test_when_the_sample_is_planned_then_files_sessions_programs_and_checks_are_in_article_order() -> None:
+    t = tutorial_from_json(json.loads((DATA / "sandbox-sample.json").read_text(encoding="utf-8")))
+    kinds = [a.kind for a in make_plan(t).actions]
+    assert kinds == [SHELL] * 6 + [WRITE, STATIC, SHELL] + [PYTHON] * 4 + [SCRIPT]
