@@ -167,6 +167,7 @@ def block_defects(u: Understood) -> tuple[str, ...]:
     found = defects.lying_label(b.label, b.lang, b.kind, u.verdict.why)
     found += defects.autolinks(b.steps)
     found += defects.cut_commands(b.steps, u.complete)
+    found += defects.typography(b.steps)
     if b.lang == "shell":
         found += defects.broken_continuations(b.text)
     return tuple(found)

@@ -53,6 +53,25 @@ def cut_commands(steps: tuple[Step, ...], complete: tuple[bool, ...]) -> list[st
     return found
 
 
+# Characters a blog's typography puts into commands, where the shell needs plain ASCII.
+TYPOGRAPHY: tuple[tuple[re.Pattern[str], str], ...] = (
+    # used as quotes (at a word's start, in a command with no ASCII quotes), not inside a string
+    (re.compile("^[^\"']*(?:^|[\\s=])[\u201c\u201e][^\"']*$"), "a typographic double quote (the shell needs \")"),
+    (re.compile("^[^\"']*(?:^|[\\s=])\u2018[^\"']*$"), "a typographic single quote (the shell needs ')"),
+    (re.compile("(?:^|\\s)[\u2013\u2014]+-*\\w"), "an en/em dash where an option's '-' or '--' belongs"),
+    (re.compile("\u00a0"), "a non-breaking space (the shell does not split words on it)"),
+)
+
+
+def typography(steps: tuple[Step, ...]) -> list[str]:
+    found = []
+    for n, step in enumerate(steps):
+        if step.lang == "shell":
+            found += [f"command {n + 1} contains {what}: {step.command.splitlines()[0][:80]!r}"
+                      for pattern, what in TYPOGRAPHY if pattern.search(step.command)]
+    return found
+
+
 def broken_continuations(text: str) -> list[str]:
     """A backslash followed by blanks does not continue the line (a copy-paste trap)."""
     return [f"line {n}: a backslash followed by spaces does not continue the command"
