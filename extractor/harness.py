@@ -173,6 +173,12 @@ class Cached:
     hits: int = 0
     runs: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: threading.Event = field(default_factory=threading.Event)
+
+    def stop(self) -> None:
+        """The run was interrupted: articles still finishing (their containers removed under
+        them) must not leave their broken verdicts in the cache."""
+        self._stopped.set()
 
     def __call__(self, tutorial: Tutorial) -> ArticleResult:
         key = self._key(tutorial)
@@ -183,7 +189,7 @@ class Cached:
         with self._lock:
             self.runs += 1
         result = _guarded(self.runner, tutorial)
-        if self.cache and key:
+        if self.cache and key and not self._stopped.is_set():
             self.cache.put(key, result)
         return result
 
@@ -403,7 +409,11 @@ def run_check(tutorials: Sequence[Tutorial], runner: Runner, plan: CheckPlan,
         if on_result:
             on_result(result)
 
-    results = run_articles(tutorials, cached, jobs=plan.jobs, on_result=record)
+    try:
+        results = run_articles(tutorials, cached, jobs=plan.jobs, on_result=record)
+    except BaseException:
+        cached.stop()
+        raise
     recorder.finish()
     return results, cached
 

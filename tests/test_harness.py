@@ -253,6 +253,27 @@ def test_when_the_run_completes_then_the_json_follows_the_contract(tmp_path: Pat
     assert sample["steps"][1]["match_rule"] == "table"
 
 
+def test_when_interrupted_then_articles_still_finishing_are_not_cached(tmp_path: Path) -> None:
+    tutorials = synthetic(2)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_then_interrupt(tutorial: Tutorial) -> ArticleResult:
+        if tutorial.slug == "article-00":
+            started.set()
+            release.wait(10)  # still running when the interrupt arrives
+            return ArticleResult(tutorial.slug, "error", steps=(StepResult(0, 0, "x", "error", "container removed"),))
+        started.wait(10)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_check(tutorials, slow_then_interrupt, CheckPlan(jobs=2, cache_dir=tmp_path))
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("tutorcheck"):
+            thread.join(10)
+    assert not list(tmp_path.rglob("*.json"))
+
+
 # --- exit codes ------------------------------------------------------------------------------
 
 def _article(*statuses: str, status: str = "passed") -> ArticleResult:
