@@ -54,7 +54,8 @@ def _enabled(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _enabled(config):
         return
-    config.stash[_STATE] = _State(config)
+    spec = config.getoption("tutorcheck_runner")
+    config.stash[_STATE] = _State(config, _import_callable(spec) if spec else None)
     config.addinivalue_line("markers", "tutorcheck: a step of a generated tutorial")
 
 
@@ -174,8 +175,9 @@ class StepFailure(Exception):
 class _State:
     """Per-session (per xdist worker) article results and the runner that makes them."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, custom_runner: Any = None) -> None:
         self.config = config
+        self.custom_runner = custom_runner
         self.results: dict[str, Any] = {}
         self.lock = threading.Lock()
         self._runner: Any = None
@@ -191,8 +193,8 @@ class _State:
                                    allow_network=opt("tutorcheck_allow_network"),
                                    env=parse_env(opt("tutorcheck_env")))
             spec = opt("tutorcheck_runner")
-            run = _import_callable(spec) if spec else sandbox_runner(settings)
-            fingerprint = (lambda t: spec) if spec else sandbox_fingerprint
+            run = self.custom_runner or sandbox_runner(settings)
+            fingerprint = (lambda t: spec) if self.custom_runner else sandbox_fingerprint
             cache_dir = opt("tutorcheck_cache_dir")
             self._runner = Cached(run, VerdictCache(Path(cache_dir)) if cache_dir else None,
                                   lambda t: verdict_key(t, fingerprint(t), settings.cache_key()))
@@ -213,9 +215,12 @@ class _State:
 def _import_callable(spec: str) -> Any:
     module, _, name = spec.partition(":")
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as e:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as e:
         raise pytest.UsageError(f"--tutorcheck-runner {spec!r}: expected MODULE:CALLABLE ({e})") from e
+    if not callable(found):
+        raise pytest.UsageError(f"--tutorcheck-runner {spec!r}: {name} is not callable")
+    return found
 
 
 _STATE = pytest.StashKey[_State]()

@@ -90,3 +90,17 @@ def test_when_run_under_xdist_then_each_article_runs_once(project: pytest.Pytest
                                           "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4, failed=1, skipped=1)
     assert runs(project) == ["harness-sample", "harness-second"]
+
+
+def test_when_a_cache_dir_is_given_then_a_second_session_reuses_the_verdicts(project: pytest.Pytester) -> None:
+    cache = ("--tutorcheck-cache-dir", str(project.path / "verdicts"))
+    project.runpytest("--tutorcheck", "generated", *RUNNER, *cache).assert_outcomes(passed=4, failed=1, skipped=1)
+    (project.path / "runs.log").unlink()
+    project.runpytest("--tutorcheck", "generated", *RUNNER, *cache).assert_outcomes(passed=4, failed=1, skipped=1)
+    assert runs(project) == []
+
+
+def test_when_the_runner_option_is_malformed_then_it_is_a_usage_error(project: pytest.Pytester) -> None:
+    result = project.runpytest("--tutorcheck", "generated", "--tutorcheck-runner", "no_such_module:run")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--tutorcheck-runner 'no_such_module:run': expected MODULE:CALLABLE*"])
