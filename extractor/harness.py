@@ -92,9 +92,10 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
 
         found, errors = load_tutorials(sources)
         tutorials += found
-    seen: set[str] = set()
-    unique = [t for t in tutorials if not (t.slug in seen or seen.add(t.slug))]  # type: ignore[func-returns-value]
-    return unique, list(errors)
+    by_slug: dict[str, Tutorial] = {}  # the same article named twice is checked once
+    for tutorial in tutorials:
+        by_slug.setdefault(tutorial.slug, tutorial)
+    return list(by_slug.values()), list(errors)
 
 
 def expected_steps(tutorial: Tutorial) -> list[tuple[int, int, str]]:
@@ -508,6 +509,7 @@ def _progress(total: int) -> Iterator[OnResult]:
 
 
 __all__ = [
-    "CheckPlan", "Fingerprint", "Recorder", "Runner", "Shard", "check_command", "exit_status",
-    "expected_steps", "load_targets", "read_generated", "run_articles", "run_check", "select_shard",
+    "Cached", "CheckPlan", "Fingerprint", "Recorder", "RunSettings", "Runner", "Shard", "check_command",
+    "exit_status", "expected_steps", "load_targets", "parse_env", "read_generated", "read_tutorial",
+    "remove_owned_containers", "run_articles", "run_check", "sandbox_fingerprint", "sandbox_runner", "select_shard",
 ]
