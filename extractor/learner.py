@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from extractor.errors import SandboxError, UsageError
-from extractor.matching import compare
+from extractor.errors import UsageError
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
 from extractor.notebook import PlannedStep, plan_steps
 
@@ -106,17 +105,22 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "\n".join([prefix + lines[0], *(pad + line for line in lines[1:])])
 
 
-def verdict(ran: Ran, expected: str | None) -> str:
+def verdict(ran: Ran, p: PlannedStep) -> str:
+    """One line (and a diff when the output differs), judged as ``tutorcheck check`` judges."""
+    from extractor.sandbox.runner import judge_python, judge_shell
+
     if ran.exit_code is None:
         return f"✗ did not finish: {ran.reason}"
     status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
-    if expected is None:
+    if p.expected_output is None or p.is_file:
         return status
-    cmp = compare(expected, ran.output)
-    if not cmp.ok:
-        return f"{status}; output differs from the article:\n" + _indent(cmp.diff.rstrip("\n"), "    ")
-    how = "" if cmp.match == "exact" or cmp.rule in ("", "whitespace") else f" (allowing for {cmp.rule})"
-    return f"{status}; output matches the article{how}"
+    if p.lang == "python":
+        v = judge_python(p.code, p.expected_output, ran.output, ran.exit_code)
+    else:
+        v = judge_shell(p.expected_output, ran.output, ran.exit_code)
+    if v.match == "mismatch":
+        return f"{status}; output differs from the article:\n" + _indent(v.diff.rstrip("\n"), "    ")
+    return f"{status}; output {'matches the article' if v.match == 'exact' else 'matches the article (normalized)'}"
 
 
 def print_plan(t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO) -> None:
@@ -179,7 +183,7 @@ def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, a
         ran = session.run(request_for(p))
         if ran.output:
             out.write(_indent(ran.output, "  ") + "\n")
-        out.write(f"  {verdict(ran, p.expected_output)}\n")
+        out.write(f"  {verdict(ran, p)}\n")
         counts["ran"] += 1
         return True
 
@@ -188,9 +192,47 @@ def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, a
     return 0
 
 
+# How long one step may run, and how long a learner's container may live (it is labelled with
+# this deadline, so a forgotten one is reaped by any later tutorcheck run).
+STEP_TIMEOUT_S = 300.0
+SESSION_LIFETIME_S = 4 * 3600.0
+
+
+class SandboxSession:
+    """The sandbox's long-lived container session (extractor.sandbox.session) as a learner Session."""
+
+    def __init__(self, t: Tutorial, allow_network: bool, say: Callable[[str], None]) -> None:
+        from extractor.sandbox import images
+        from extractor.sandbox.plan import PlanOptions, make_plan
+        from extractor.sandbox.policy import Policy
+        from extractor.sandbox.session import Session as DockerSession
+        from extractor.sandbox.session import reap
+
+        c = images.client()
+        reap(c)
+        packages = make_plan(t, PlanOptions(allow_network=allow_network)).packages
+        say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
+        image = images.ensure_article(c, packages, say=say)
+        self.session = DockerSession(c, image, Policy().with_network(allow_network),
+                                     lifetime_s=SESSION_LIFETIME_S, name_hint=t.slug)
+        self.session.start()
+        say(f"sandbox ready: {image}, network {'on' if allow_network else 'off'}, working in {self.session.cwd}")
+
+    def run(self, request: Request) -> Ran:
+        op = {"op": request.op, "src": request.src} if request.op != "write" else \
+            {"op": "write", "path": request.path, "data": request.data}
+        answer = self.session.request(op, STEP_TIMEOUT_S)
+        if answer.status in ("ok", "died") and answer.exit_code is not None:
+            return Ran(answer.exit_code, answer.output, answer.note)
+        return Ran(None, answer.output, answer.note or answer.status)
+
+    def close(self) -> None:
+        self.session.close()
+
+
 def open_session(t: Tutorial, allow_network: bool) -> Session:
-    """A sandbox session for the article (the sandbox package's long-lived shell)."""
-    raise SandboxError(t.slug, "no sandbox session available yet (extractor/sandbox has no session API)")
+    """A sandbox session for the article: one container, one shell and one Python, kept for the walk."""
+    return SandboxSession(t, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
 
 
 def step_command(path: Path, allow_network: bool) -> int:

@@ -109,9 +109,35 @@ def test_requests_name_the_op() -> None:
 
 
 def test_verdict_names_exit_and_match() -> None:
-    assert verdict(Ran(0, "a  \n"), "a\n") == "✓ exit 0; output matches the article"
-    assert verdict(Ran(1, "b"), "a").startswith("✗ exit 1; output differs from the article:\n")
-    assert verdict(Ran(None, "", "timeout"), None) == "✗ did not finish: timeout"
+    plan = plan_steps(sample("shell-state"))
+    echo = next(p for p in plan if p.code == 'echo "$GREETING"')
+    assert verdict(Ran(0, "hello from the workspace  \n"), echo).startswith("✓ exit 0; output matches the article")
+    assert verdict(Ran(1, "bye\n"), echo).startswith("✗ exit 1; output differs from the article:\n")
+    assert verdict(Ran(None, "", "timeout"), echo) == "✗ did not finish: timeout"
+    python = next(p for p in plan_steps(sample("python-session")) if p.expected_output == "'2'\n")
+    assert verdict(Ran(0, "'2'\n"), python) == "✓ exit 0; output matches the article"
+
+
+@pytest.mark.docker
+def test_when_stepping_in_the_sandbox_then_shell_python_and_files_share_state() -> None:
+    from extractor.learner import open_session
+
+    t = sample("python-session")
+    session = open_session(t, allow_network=False)
+    out = io.StringIO()
+    try:
+        assert step_through(t, plan_steps(t), session, answers(*[""] * 20), out) == 0
+    finally:
+        session.close()
+    text = out.getvalue()
+    # cwd and files are shared by the shell, the writes and the Python session:
+    assert "[('the', 3), ('and', 2)]\n  ✓ exit 0; output matches the article" in text
+    assert "A\n  B\n  C\n  ✓ exit 0; output matches the article" in text
+    assert "cat 1\n  ✓ exit 0; output matches the article" in text
+    # the sandbox's Python session does not see the shell's exports (unlike the notebook's helper)
+    assert text.count("✗") == 1 and "KeyError: 'WORDS_TOP'" in text
+    assert "not run: needs network access" in text
+    assert text.rstrip().endswith("done: 14 run, 1 skipped")
 
 
 def test_when_stdin_is_not_a_terminal_then_plan_and_exit_0(tmp_path: Path) -> None:
