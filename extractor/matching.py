@@ -72,7 +72,7 @@ _H6 = r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)"  # colon-separated IPv6 grou
 # timestamp before a bare time, a replica-set hash before a hex id, an IP before a port).
 TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("ansi", r"\x1b\[[0-9;?]*[A-Za-z]", ""),
-    _rule("temp-path", r"(?:/private)?(?:/tmp|/var/tmp|/var/folders/[\w/]+?/T)/[^\s'\"`:,;)\]]+", "<tmp>"),
+    _rule("temp-path", r"(?<![\w./~-])(?:/private)?(?:/tmp|/var/tmp|/var/folders/[\w/]+?/T)/[^\s'\"`:,;)\]]+", "<tmp>"),
     _rule("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", "<uuid>"),
     _rule("timestamp", rf"\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_HMS}{_ZONE}?", "<timestamp>"),
     _rule("timestamp", rf"\b{_DAY},? (?:{_MON} +\d{{1,2}}|\d{{1,2}} {_MON}) (?:\d{{4}} )?{_HMS}"
@@ -93,7 +93,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("hex", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,128}\b", "<hex>"),
     _rule("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", "<ip>"),
     _rule("ip", r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])", "<ip>"),
-    _rule("ip", rf"(?<![\w:]){_H6}?::{_H6}?(?![\w:])", "<ip>"),
+    _rule("ip", rf"(?<![\w:])(?=[0-9a-fA-F:]*\d){_H6}?::{_H6}?(?![\w:])", "<ip>"),
     _rule("port", r"(<ip>|\blocalhost):\d{1,5}\b", r"\1:<port>"),
     _rule("port", r"(?<=\d:)3[0-2]\d{3}(?=/(?:TCP|UDP|SCTP)\b)", "<port>"),
     _rule("duration", r"\b(?:\d+h)?(?:\d+m)?\d+\.\d+s\b", "<duration>"),

@@ -224,3 +224,28 @@ def test_comparison_is_frozen() -> None:
     c = compare("a\n", "b\n")
     with pytest.raises(AttributeError):
         c.match = "exact"  # type: ignore[misc]
+
+
+# (rule, text it must leave alone): shapes that look close to a volatile token but carry meaning
+LOOKALIKES = [
+    ("age", "READY 1/1"), ("age", "kubectl v1.28.2"), ("age", "(x4 over"), ("age", "kind-worker3"),
+    ("age", "replicas: 3"), ("age", "port 8080/tcp"),
+    ("hex", "deadbeef"), ("hex", "1234567"), ("hex", "moelove"), ("hex", "sha256sum"),
+    ("k8s-name", "redis-master"), ("k8s-name", "kube-system"), ("k8s-name", "non-exist"),
+    ("k8s-name", "kind-worker3"), ("k8s-name", "ghcr.io/moelove/redis:alpine"), ("k8s-name", "gateway-operator"),
+    ("k8s-name", "kong-system"), ("k8s-name", "up-to-date"),
+    ("uuid", "71b97182-5593-47b2-88cc"), ("ip", "version 1.2.3"), ("ip", "std::cout"), ("ip", "a::b"),
+    ("ip", "abc::def"),
+    ("timestamp", "released in 2021"), ("date", "12-28"), ("time", "ratio 16:9"),
+    ("duration", "3 replicas"), ("duration", "version 1.2"), ("port", "-p 8080:80"), ("port", "80:80/TCP"),
+    ("temp-path", "/tmpfs"), ("temp-path", "/home/tutor/tmp/notes"), ("address", "0x10"),
+    ("job-pid", "[1/3] building"), ("digest", "sha256sum file"), ("k8s-resource-version", "version: 3"),
+]
+
+
+@pytest.mark.parametrize("name, text", LOOKALIKES, ids=[f"{n}:{t}" for n, t in LOOKALIKES])
+def test_when_text_only_looks_volatile_then_the_rule_leaves_it_alone(name: str, text: str) -> None:
+    rules = [r for r in TOKEN_RULES if r.name == name]
+    assert rules, name
+    for rule in rules:
+        assert rule.pattern.sub(rule.placeholder, text) == text
