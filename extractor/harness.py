@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -30,7 +30,7 @@ from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
 from extractor.errors import ExtractorError, SandboxError, SourceError, UsageError
 from extractor.model import CodeBlock, Tutorial, tutorial_from_json
 from extractor.reports import ReportPaths, article_line, write_reports
-from extractor.results import ArticleResult
+from extractor.results import ArticleResult, StepResult
 
 Runner = Callable[[Tutorial], ArticleResult]
 Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
@@ -164,6 +164,19 @@ def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
                              reason=f"internal error in the runner: {type(e).__name__}: {e}")
 
 
+def with_match_rules(result: ArticleResult) -> ArticleResult:
+    """Name the normalisation behind every ``normalized`` match the runner did not name
+    (``match_rule`` in the JSON), from the same ``extractor.matching.compare``."""
+    from extractor.matching import compare
+
+    def named(step: StepResult) -> StepResult:
+        if step.match != "normalized" or step.match_rule or step.expected_output is None:
+            return step
+        return replace(step, match_rule=compare(step.expected_output, step.output).rule)
+
+    return replace(result, steps=tuple(named(s) for s in result.steps))
+
+
 @dataclass
 class Cached:
     """A runner wrapped with the verdict cache; ``hits``/``runs`` count what happened."""
@@ -189,7 +202,7 @@ class Cached:
             return hit
         with self._lock:
             self.runs += 1
-        result = _guarded(self.runner, tutorial)
+        result = with_match_rules(_guarded(self.runner, tutorial))
         if self.cache and key and not self._stopped.is_set():
             self.cache.put(key, result)
         return result

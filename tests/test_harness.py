@@ -175,6 +175,14 @@ def test_when_the_runner_has_a_bug_then_that_article_errors_and_the_rest_still_r
     assert exit_status(results) == 1
 
 
+def test_when_the_runner_leaves_the_rule_unnamed_then_the_harness_names_it() -> None:
+    step = StepResult(0, 0, "kubectl get deploy", "passed", output="NAME  READY  AGE\nweb   1/1   4s\n",
+                      expected_output="NAME  READY  AGE\nweb   1/1   2m12s\n", match="normalized")
+    results, _ = run_check(synthetic(1), lambda t: ArticleResult(t.slug, "passed", steps=(step,)),
+                           CheckPlan(cache_dir=None))
+    assert results[0].steps[0].match_rule == "table"
+
+
 # --- parallel and shards ---------------------------------------------------------------------
 
 def test_when_run_with_two_jobs_then_the_verdicts_equal_a_serial_run(tmp_path: Path) -> None:
