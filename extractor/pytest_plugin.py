@@ -135,8 +135,6 @@ class StepItem(pytest.Item):
         if step is None:
             raise StepFailure(self, None, result.reason or "the runner reported no result for this step")
         self.user_properties += [("status", step.status), ("match", step.match)]
-        if step.output:
-            self.add_report_section("call", "sandbox output", step.output)
         if step.status == "skipped":
             pytest.skip(step.reason or "skipped")
         if step.status != "passed":
