@@ -2,8 +2,9 @@
 
 Inert unless ``--tutorcheck`` is given (the project's own test suite loads it). Then:
 
-* ``pytest --tutorcheck generated`` collects each ``index.json`` of a generated DIR; feed files,
-  pages and ``tutorial.json`` files are collected when named on the command line;
+* ``pytest --tutorcheck generated`` collects each ``index.json`` of a generated DIR under the
+  paths given; feed files, pages and ``tutorial.json`` files when named themselves (with no path
+  on the command line, testpaths' sample data is left alone);
 * one item per step, ids ``<file>::<slug>::block-N::step-M`` (``-k slug`` selects an article);
 * an article runs once per process in its sandbox, when its first item runs; its steps report
   from that one result. With pytest-xdist (``-n N``; ``--dist load``, ``loadscope`` or
@@ -62,7 +63,9 @@ def pytest_configure(config: pytest.Config) -> None:
 # --- collection ------------------------------------------------------------------------------
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if not _enabled(parent.config):
+    # Only paths the user typed: ``pytest --tutorcheck`` alone must not pick up sample
+    # tutorials that live among a project's test data (testpaths).
+    if not _enabled(parent.config) or parent.config.args_source != pytest.Config.ArgsSource.ARGS:
         return None
     if file_path.name == "index.json" and any(file_path.parent.glob("*/tutorial.json")):
         return TutorialsFile.from_parent(parent, path=file_path)

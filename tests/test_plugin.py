@@ -40,6 +40,14 @@ def test_when_the_option_is_off_then_nothing_is_collected_or_run(project: pytest
     assert runs(project) == []
 
 
+def test_when_on_without_paths_then_tutorials_among_test_data_are_left_alone(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\ntestpaths = generated tests\n")
+    project.mkdir("tests").joinpath("test_plain.py").write_text("def test_plain():\n    assert True\n")
+    result = project.runpytest("--tutorcheck", *RUNNER)
+    result.assert_outcomes(passed=1)
+    assert runs(project) == []
+
+
 def test_when_on_then_each_step_is_an_item_and_the_junit_file_has_one_testcase_per_step(
         project: pytest.Pytester) -> None:
     result = project.runpytest("--tutorcheck", "generated", *RUNNER, "--junitxml=junit.xml", "-v")
