@@ -239,9 +239,10 @@ def step_command(path: Path, allow_network: bool) -> int:
     """``tutorcheck step DIR/SLUG``."""
     t = load_tutorial(path)
     plan = plan_steps(t, frozenset({"network"}) if allow_network else frozenset())
-    if not sys.stdin.isatty():
+    if not sys.stdin.isatty() or all(p.skip for p in plan):
         print_plan(t, plan, sys.stdout)
-        print(NO_TTY_NOTE, file=sys.stderr)
+        if not sys.stdin.isatty():
+            print(NO_TTY_NOTE, file=sys.stderr)
         return 0
     session = open_session(t, allow_network)
     try:
