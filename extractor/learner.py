@@ -235,17 +235,20 @@ def open_session(t: Tutorial, allow_network: bool) -> Session:
     return SandboxSession(t, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
 
 
-def step_command(path: Path, allow_network: bool) -> int:
-    """``tutorcheck step DIR/SLUG``."""
+def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:
+    """``tutorcheck step DIR/SLUG``: interactive in a terminal; the plan only when stdin is not
+    one, unless ``yes`` (run every runnable step without asking)."""
     t = load_tutorial(path)
     plan = plan_steps(t, frozenset({"network"}) if allow_network else frozenset())
-    if not sys.stdin.isatty() or all(p.skip for p in plan):
+    interactive = sys.stdin.isatty()
+    if (not interactive and not yes) or all(p.skip for p in plan):
         print_plan(t, plan, sys.stdout)
-        if not sys.stdin.isatty():
+        if not interactive and not yes:
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
+    ask: Ask = (lambda _prompt: "r") if yes else input
     session = open_session(t, allow_network)
     try:
-        return step_through(t, plan, session, input, sys.stdout)
+        return step_through(t, plan, session, ask, sys.stdout)
     finally:
         session.close()

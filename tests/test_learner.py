@@ -160,3 +160,18 @@ def test_when_path_has_no_tutorial_then_usage_error(tmp_path: Path) -> None:
     (tmp_path / "tutorial.json").write_text("{}")
     with pytest.raises(UsageError, match="not a tutorial.json"):
         load_tutorial(tmp_path)
+
+
+@pytest.mark.docker
+def test_when_yes_then_every_runnable_step_runs_without_a_terminal(tmp_path: Path, capsys, monkeypatch) -> None:
+    from extractor.learner import step_command
+
+    folder = tmp_path / "shell-state-sample"
+    folder.mkdir()
+    (folder / "tutorial.json").write_text((DATA / "shell-state.json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
+    assert step_command(folder, allow_network=False, yes=True) == 0
+    text = capsys.readouterr().out
+    assert "✗" not in text
+    assert text.count("output matches the article") == 6
+    assert text.rstrip().endswith("done: 10 run, 4 skipped")
