@@ -132,3 +132,30 @@ def test_when_images_exist_then_build_is_a_no_op(engine: Any) -> None:
     assert engine.images.get(images.TOOLBOX).id == before
     assert engine.images.get(images.TOOLBOX).labels[images.RECIPE_LABEL] == images.toolbox_recipe()
     assert os.path.exists(images.LOCK)
+
+
+def write_check(tmp_path: Path, slug: str) -> Path:
+    from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+
+    t = load(slug)
+    d = tmp_path / slug
+    d.mkdir()
+    (d / "check.sh").write_text(render_check_sh(t), encoding="utf-8")
+    (d / "Dockerfile").write_text(render_dockerfile(t), encoding="utf-8")
+    return d / "check.sh"
+
+
+def test_when_check_sh_runs_the_sample_then_it_passes_and_the_broken_one_fails_two_steps(
+        engine: Any, tmp_path: Path) -> None:
+    import subprocess
+
+    ok = subprocess.run(["bash", str(write_check(tmp_path, "sandbox-sample"))], capture_output=True, text=True,
+                        timeout=120, env={**os.environ, "STEP_TIMEOUT": "20"})
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "0 failed, 0 timed out" in ok.stdout
+    bad = subprocess.run(["bash", str(write_check(tmp_path, "sandbox-sample-broken"))], capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "STEP_TIMEOUT": "20"})
+    assert bad.returncode == 1
+    fails = [ln for ln in bad.stdout.splitlines() if ln.startswith("FAIL")]
+    assert len(fails) == 2 and "ehco done" in fails[1]
+    assert "-goodbye world" in bad.stdout

@@ -1,0 +1,223 @@
+"""The standalone check of one article: ``check.sh`` and its ``Dockerfile`` (pure, deterministic).
+
+``check.sh`` needs only bash and the docker CLI: it builds the Dockerfile (FROM a tutorcheck
+sandbox image), starts ONE container under the same policy as ``tutorcheck check``
+(``Policy.cli_args``), feeds it a program that runs every planned step in order in one shell
+(state carried, stdin /dev/null, a per-step watchdog), prints a verdict per step and exits 1
+when a step failed or timed out. Differences from ``tutorcheck check``: recorded output is
+compared with ``diff -Z -B`` (no volatile-token normalisation) and a Python ``>>>`` session
+runs as one doctest per block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+
+from extractor.model import Tutorial
+from extractor.sandbox.images import article_dockerfile
+from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, make_plan
+from extractor.sandbox.policy import Policy
+
+INNER_EOF = "TUTORCHECK_INNER"
+DEFAULT_STEP_TIMEOUT = 60
+DEFAULT_ARTICLE_TIMEOUT = 900
+
+# Shell functions of the in-container program: verdicts, counters, a watchdog per step.
+INNER_PRELUDE = r"""set -u
+exec 2>/dev/null  # the steps' output goes to files; the driver shell's own noise nowhere
+tc=/tmp/.tutorcheck; mkdir -p "$tc"; mkfifo "$tc/tick"
+passed=0 failed=0 skipped=0 timedout=0 bad=0
+say() { printf '%-8s block %s step %s: %s\n' "$1" "$2" "$3" "$4"; }
+skip() { skipped=$((skipped + 1)); bad=$((bad + 1)); say SKIP "$1" "$2" "$3 -- $4"; }
+static() { if [ "$4" = ok ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
+  else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- $5"; fi; }
+needs_state() { [ "$bad" -eq 0 ] && return 0
+  skip "$1" "$2" "$3" "depends on earlier steps that did not run"; return 1; }
+run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded output (if any) in $tc/want
+  ( sleep "$STEP_TIMEOUT" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s
+    touch "$tc/timeout"; pkill -KILL -P $$ ) &
+  dog=$!
+  rm -f "$tc/timeout"
+  IFS= read -r -d '' src <"$tc/step"
+  eval "$src" </dev/null >"$tc/out" 2>&1
+  rc=$?
+  kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
+  verdict "$1" "$2" "$3" "$rc"
+}
+count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
+runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
+  count; [ "$np" -gt 3 ] || return 1
+  read -r -t 0.05 <>"$tc/tick"; count; [ "$np" -ge $((PIDS_LIMIT / 2)) ] || return 1
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -9 -1; read -r -t 0.02 <>"$tc/tick"; done  # all but init and us
+  return 0
+}
+verdict() {
+  if runaway; then failed=$((failed + 1)); bad=$((bad + 1)); printf "" >"$tc/out"; rm -f "$tc/want"
+    say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
+  verdict_of "$@"; printf "" >"$tc/out"
+}
+verdict_of() {
+  if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1)); bad=$((bad + 1));
+    say TIMEOUT "$1" "$2" "$3 -- did not finish within ${STEP_TIMEOUT}s"; return; fi
+  if [ -e "$tc/want" ]; then
+    if diff -u -Z -B --label expected --label actual "$tc/want" "$tc/out" >"$tc/diff"; then
+      passed=$((passed + 1)); say PASS "$1" "$2" "$3";
+    else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- output differs (exit $4)";
+      sed 's/^/    /' "$tc/diff"; fi
+    rm -f "$tc/want"; return; fi
+  if [ "$4" -eq 0 ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
+  else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
+    head -c 2000 "$tc/out" | head -n 20 | sed 's/^/    /'; fi
+}
+"""
+
+INNER_SUMMARY = r"""
+printf '%s passed, %s failed, %s timed out, %s skipped\n' "$passed" "$failed" "$timedout" "$skipped"
+[ "$failed" -eq 0 ] && [ "$timedout" -eq 0 ]
+"""
+
+
+def _delimiter(text: str, base: str) -> str:
+    lines = set(text.splitlines())
+    d = base
+    while d in lines:
+        d += "_"
+    return d
+
+
+def _heredoc(path: str, text: str, base: str) -> list[str]:
+    body = text if text.endswith("\n") else text + "\n"
+    d = _delimiter(body, base)
+    return [f"cat >{path} <<'{d}'", body.rstrip("\n") if body.strip("\n") else "", d]
+
+
+def _title(a: Action) -> str:
+    first = a.command.strip().splitlines()[0] if a.command.strip() else ""
+    more = " ..." if len(a.command.strip().splitlines()) > 1 else ""
+    return shlex.quote(first[:100] + more)
+
+
+def _doctest(steps: list[Action]) -> str:
+    out = []
+    for a in steps:
+        lines = a.source.rstrip("\n").splitlines() or [""]
+        out.append(">>> " + lines[0])
+        out += ["... " + ln for ln in lines[1:]]
+        if a.expected_output:
+            out += a.expected_output.rstrip("\n").splitlines()
+    return "\n".join(out) + "\n"
+
+
+def _action_lines(a: Action) -> list[str]:
+    ids = f"{a.block} {a.step} {_title(a)}"
+    tag = f"TC_{a.block}_{a.step}"
+    if a.kind == SKIP:
+        return [f"skip {ids} {shlex.quote(a.reason)}"]
+    if a.kind == STATIC:
+        return [f"static {ids} {'ok' if a.ok else 'failed'} {shlex.quote(a.reason)}"]
+    lines = [f"# block {a.block} step {a.step}"]
+    guard = f"needs_state {ids} && {{" if a.needs_state else "{"
+    lines.append(guard)
+    if a.kind == SHELL:
+        lines += _heredoc('"$tc/step"', a.source, tag)
+        if a.expected_output is not None:
+            lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
+    elif a.kind == WRITE:
+        lines += _heredoc('"$tc/file"', a.source, tag)
+        q = shlex.quote(a.path)
+        lines += _heredoc('"$tc/step"', f'mkdir -p "$(dirname {q})" && cp "$tc/file" {q}', tag + "_W")
+    elif a.kind == SCRIPT:
+        lines += _heredoc(shlex.quote(a.path), a.source, tag)
+        lines += _heredoc('"$tc/step"', f"python3 {shlex.quote(a.path)}", tag + "_RUN")
+        if a.expected_output is not None:
+            lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
+    lines += [f"run {ids}", "}"]
+    return lines
+
+
+def _python_block(steps: list[Action]) -> list[str]:
+    first = steps[0]
+    title = shlex.quote(f"python session ({len(steps)} examples, doctest)")
+    lines = [f"# block {first.block}: python session", "{"]
+    lines += _heredoc(f'"$tc/block-{first.block}.txt"', _doctest(steps), f"TC_{first.block}_DOCTEST")
+    lines += _heredoc('"$tc/step"', f'python3 -m doctest -o ELLIPSIS "$tc/block-{first.block}.txt"',
+                      f"TC_{first.block}_RUN")
+    lines += [f"run {first.block} {first.step} {title}", "}"]
+    return lines
+
+
+def render_inner(t: Tutorial) -> str:
+    """The program the container runs: every planned step, in article order, in one shell."""
+    out = [INNER_PRELUDE]
+    actions = list(make_plan(t).actions)
+    i = 0
+    while i < len(actions):
+        a = actions[i]
+        if a.kind == PYTHON:
+            j = i
+            while j < len(actions) and actions[j].kind == PYTHON and actions[j].block == a.block:
+                j += 1
+            out += _python_block(actions[i:j])
+            i = j
+            continue
+        out += _action_lines(a)
+        i += 1
+    out.append(INNER_SUMMARY)
+    return "\n".join(out)
+
+
+def image_tag(t: Tutorial) -> str:
+    digest = hashlib.sha256(render_dockerfile(t).encode()).hexdigest()[:12]
+    return f"tutorcheck/check:{digest}"
+
+
+def render_dockerfile(t: Tutorial) -> str:
+    """The article's sandbox image: a tutorcheck image plus the packages its steps' tools need."""
+    packages = make_plan(t).packages
+    head = f"# Sandbox for {t.slug!r}: the tutorcheck toolbox plus the tools its steps name.\n"
+    return head + article_dockerfile(packages)
+
+
+def render_check_sh(t: Tutorial) -> str:
+    """A standalone ``check.sh`` for ``t`` (bash + docker CLI only); deterministic text."""
+    policy_flags = [f for f in Policy().cli_args() if not f.startswith("--network=")]
+    flags = " \\\n    ".join(shlex.quote(f) for f in policy_flags)
+    inner = render_inner(t)
+    if any(line == INNER_EOF for line in inner.splitlines()):
+        raise ValueError(f"{t.slug}: a step contains the line {INNER_EOF}")
+    return f"""#!/usr/bin/env bash
+# Standalone check of {t.title!r}
+#   {t.url}
+# Generated by tutorcheck; needs bash and the docker CLI, and the tutorcheck sandbox images
+# (`tutorcheck sandbox build`). Runs every step in order in ONE sandbox container (no network,
+# no capabilities, read-only root, unprivileged user, pids/memory/cpu limits), prints a
+# verdict per step and exits 1 when a step failed or timed out.
+# usage: ./check.sh [--allow-network]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+STEP_TIMEOUT=${{STEP_TIMEOUT:-{DEFAULT_STEP_TIMEOUT}}}
+ARTICLE_TIMEOUT=${{ARTICLE_TIMEOUT:-{DEFAULT_ARTICLE_TIMEOUT}}}
+network=none
+[ "${{1:-}}" = --allow-network ] && network=bridge
+image={image_tag(t)}
+if ! log=$(docker build -q --network host -t "$image" - <"$here/Dockerfile" 2>&1); then
+    printf '%s\n' "$log" >&2
+    echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
+    exit 2
+fi
+name=tutorcheck-check-$$
+trap 'docker rm -f "$name" >/dev/null 2>&1 || true' EXIT INT TERM
+IFS= read -r -d '' inner <<'{INNER_EOF}' || true
+{inner}
+{INNER_EOF}
+status=0
+printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {Policy().pids_limit} "$inner" |
+  timeout -s KILL "$ARTICLE_TIMEOUT" docker run --rm -i --name "$name" \\
+    --label tutorcheck=1 --label "tutorcheck.owner=$$" --label "tutorcheck.host=$(hostname)" \\
+    --label "tutorcheck.deadline=$(( $(date +%s) + ARTICLE_TIMEOUT + 60 ))" \\
+    --network="$network" \\
+    {flags} \\
+    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' || status=$?
+exit $(( status == 0 ? 0 : 1 ))
+"""
