@@ -14,7 +14,7 @@ One notebook per article, runnable top to bottom ("Run All"):
 Kernel: shell-only articles use ``bash_kernel`` (one bash for the whole notebook, so ``cd``,
 ``export`` and files carry over). Articles with Python steps use the Python kernel; their shell
 steps are ``%%shell`` cells served by a small helper (defined in the notebook's first code
-cell) that keeps one bash process alive and keeps Python's working directory in step with it.
+cell) that keeps one bash process alive; Python's working directory and environment follow it.
 """
 
 from __future__ import annotations
@@ -101,12 +101,19 @@ def _with_tools(reason: str, needs: tuple[str, ...]) -> str:
     return f"{reason}; uses {', '.join(tools)}" if reason and tools else reason
 
 
+def steps_of(block: CodeBlock) -> tuple[Step, ...]:
+    """A block's steps; a ``commands`` block the classifier did not split is one step (as in check)."""
+    if block.steps or block.kind != "commands" or block.lang not in ("shell", "python") or not block.text.strip():
+        return block.steps
+    return (Step(command=block.text.rstrip("\n"), lang=block.lang),)
+
+
 def _units(t: Tutorial) -> Iterator[tuple[CodeBlock, int | None, Step | None]]:
     for block in t.code_blocks:
         if block.kind == "file" and block.filename:
             yield block, None, None
         elif block.kind in RUNNABLE_KINDS:
-            for n, step in enumerate(block.steps):
+            for n, step in enumerate(steps_of(block)):
                 yield block, n, step
 
 

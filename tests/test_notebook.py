@@ -18,6 +18,7 @@ from extractor.notebook import (
     images_as_links,
     plan_steps,
     render_notebook,
+    steps_of,
     write_file_shell,
 )
 
@@ -195,7 +196,7 @@ def test_every_bundled_article_gets_a_valid_paired_notebook() -> None:
         nb = nbformat.reads(ipynb, as_version=4)
         assert nb.metadata["tutorcheck"]["slug"] == t.slug
         steps = [c for c in nb.cells if c.cell_type == "code" and "step" in c.metadata.get("tutorcheck", {})]
-        assert len(steps) == sum(len(b.steps) for b in t.code_blocks if b.kind in ("session", "commands"))
+        assert len(steps) == sum(len(steps_of(b)) for b in t.code_blocks if b.kind in ("session", "commands"))
 
 
 def test_files_outside_the_folder_and_sudo_are_not_run() -> None:
@@ -213,3 +214,10 @@ def test_files_outside_the_folder_and_sudo_are_not_run() -> None:
         "needs root rights via sudo; uses apt-get",
         "",
     ]
+
+
+def test_unsplit_commands_block_is_one_step() -> None:
+    block = CodeBlock(index=0, text="echo a\necho b\n", kind="commands", lang="shell")
+    t = Tutorial(slug="s", title="T", url="u", source=SourceRef("f", "rss20"), blocks=(block,))
+    (p,) = plan_steps(t)
+    assert (p.code, p.step, p.skip) == ("echo a\necho b", 0, "")
