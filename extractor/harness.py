@@ -370,11 +370,15 @@ def remove_owned_containers(pid: int | None = None) -> int:
     removed = 0
     try:
         client = docker.from_env()
-        for container in client.containers.list(all=True, filters={"label": "tutorcheck"}):
-            labels = container.labels or {}
+        # sparse: no per-container inspect, which races with other runs removing theirs
+        for container in client.containers.list(all=True, sparse=True, filters={"label": "tutorcheck"}):
+            labels = container.attrs.get("Labels") or {}
             if any(owner_label(k) and v == pid_text for k, v in labels.items()):
-                container.remove(force=True)
-                removed += 1
+                try:
+                    container.remove(force=True)
+                    removed += 1
+                except docker.errors.NotFound:  # its session closed it meanwhile
+                    pass
     except docker.errors.DockerException as e:
         print(f"tutorcheck: could not remove sandbox containers: {e}", file=sys.stderr)
     return removed
