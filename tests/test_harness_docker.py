@@ -106,3 +106,52 @@ def test_when_a_target_is_missing_then_the_exit_status_is_2(tmp_path: Path) -> N
     proc, _, _, _ = check(tmp_path, "no-such-dir")
     assert proc.returncode == 2
     assert "no-such-dir" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def _wait_for(condition: Any, what: str, limit_s: float = 120.0) -> None:
+    """Poll until ``condition()`` holds (a generous bound so a stuck run fails, not hangs)."""
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_when_interrupted_then_finished_verdicts_stay_and_no_container_is_left(tmp_path: Path) -> None:
+    import signal
+
+    import docker
+
+    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+    from extractor.writer import write_json
+
+    def article(slug: str, command: str) -> Tutorial:
+        block = CodeBlock(index=0, text=f"$ {command}\n", lang="shell", kind="session", steps=(Step(command),))
+        return Tutorial(slug, slug, f"https://x.invalid/{slug}", SourceRef("test", "atom10"), blocks=(block,))
+
+    quick, slow = article("a-quick", "echo quick"), article("b-slow", "sleep 300")
+    for t in (quick, slow):
+        write_json(tmp_path / "generated" / t.slug / "tutorial.json", t.to_json())
+    write_json(tmp_path / "generated" / "index.json", {"schema": 1, "articles": [{"slug": "a-quick"},
+                                                                                  {"slug": "b-slow"}]})
+    proc = subprocess.Popen([TUTORCHECK, "check", "--jobs", "2", "--json", "out.json"], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    client = docker.from_env()
+
+    def owned() -> list[Any]:
+        return [c for c in client.containers.list(all=True, sparse=True, filters={"label": "tutorcheck"})
+                if any(owner_label(k) and v == str(proc.pid) for k, v in (c.attrs.get("Labels") or {}).items())]
+
+    partial = tmp_path / "out.json.partial.jsonl"
+    try:
+        _wait_for(lambda: partial.exists() and "a-quick" in partial.read_text(encoding="utf-8"), "a-quick's verdict")
+        _wait_for(lambda: bool(owned()), "b-slow's container")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert owned() == []
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [a["slug"] for a in report["articles"]] == ["a-quick"]
+    assert [json.loads(line)["slug"] for line in partial.read_text(encoding="utf-8").splitlines()] == ["a-quick"]
+    assert len(list((tmp_path / ".tutorcheck-cache").rglob("*.json"))) == 1  # b-slow's broken verdict is not kept
