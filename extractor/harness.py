@@ -359,15 +359,14 @@ def owner_label(key: str) -> bool:
 
 
 def remove_owned_containers(pid: int | None = None) -> int:
-    """Remove the sandbox containers this process started (label ``tutorcheck`` and an owner
-    label equal to our pid); the count removed. The sandbox's own ``cleanup_owned`` wins."""
+    """Remove the sandbox containers this process started; the count removed. First the
+    sandbox's own ``cleanup_owned`` (the sessions it knows), then any container still carrying
+    our pid as owner label (one caught between creation and registration)."""
     own = getattr(_sandbox_module(), "cleanup_owned", None)
-    if callable(own):
-        return int(own() or 0)
+    removed = int(own() or 0) if callable(own) else 0
     import docker
 
     pid_text = str(pid or os.getpid())
-    removed = 0
     try:
         client = docker.from_env()
         # sparse: no per-container inspect, which races with other runs removing theirs
