@@ -155,3 +155,13 @@ def test_when_interrupted_then_finished_verdicts_stay_and_no_container_is_left(t
     assert [a["slug"] for a in report["articles"]] == ["a-quick"]
     assert [json.loads(line)["slug"] for line in partial.read_text(encoding="utf-8").splitlines()] == ["a-quick"]
     assert len(list((tmp_path / ".tutorcheck-cache").rglob("*.json"))) == 1  # b-slow's broken verdict is not kept
+
+
+def test_when_a_feed_is_the_target_then_its_articles_are_extracted_and_checked(tmp_path: Path) -> None:
+    feed = Path(__file__).resolve().parent.parent / "feeds" / "tutorcheck-examples.atom.xml"
+    proc, _, _, _ = check(tmp_path, str(feed), "--json", "out.json", "--no-cache")
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert report["summary"]["articles"] == 3
+    assert report["summary"]["passed"] > 0
+    assert len(proc.stdout.splitlines()) == 3  # one line per article
