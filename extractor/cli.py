@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)")
     st.add_argument("path", metavar="DIR/SLUG")
     st.add_argument("--allow-network", action="store_true")
+    st.add_argument("--yes", action="store_true", help="run every runnable step without asking")
 
     sb = sub.add_parser("sandbox", help="images and leftover containers")
     sb.add_argument("action", choices=["build", "list", "prune"])
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "step":
             from extractor.learner import step_command
 
-            return step_command(Path(args.path), allow_network=args.allow_network)
+            return step_command(Path(args.path), allow_network=args.allow_network, yes=args.yes)
         if args.command == "sandbox":
             from extractor.sandbox.commands import sandbox_command
 

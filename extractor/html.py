@@ -29,6 +29,8 @@ _LINE_NUMBER_SPAN = re.compile(r"^(ln|lnt|linenos|lineno)$")
 _GUTTER_CELL = re.compile(r"(^|\s)(rouge-gutter|gutter|linenos|gl)(\s|$)")
 # Text of a wrapper's own chrome (copy buttons, fullscreen panels), not prose.
 _CHROME = re.compile(r"panel|toolbar|copy|action|fullscreen|clipboard", re.IGNORECASE)
+# Never shown to a reader as text: embedded widgets' code, styles, forms.
+_INVISIBLE = ["script", "style", "noscript", "template", "button", "form", "svg"]
 _MARK = "TUTORCHECKCODEBLOCK{}X"
 _MARK_RE = re.compile(r"TUTORCHECKCODEBLOCK(\d+)X")
 
@@ -187,6 +189,8 @@ def html_to_blocks(html: str, origin: Origin) -> list[Block]:
     """
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
+    for invisible in root.find_all(_INVISIBLE):
+        invisible.decompose()
     codes: list[CodeBlock] = []
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()

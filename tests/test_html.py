@@ -64,3 +64,11 @@ def test_markdown_keeps_links_lists_and_inline_code() -> None:
     [block] = html_to_blocks(html, Origin("inline"))
     assert isinstance(block, ProseBlock)
     assert block.markdown == "## Setup\n\n- run `make`\n\nSee [docs](https://x.invalid/)."
+
+
+def test_scripts_and_styles_are_not_prose() -> None:
+    from extractor.model import Origin
+
+    html = "<p>Tweet:</p><blockquote>hi</blockquote><script>// Detect dark theme\nvar x=1;</script><style>p{}</style>"
+    blocks = html_to_blocks(html, Origin("inline"))
+    assert [b.markdown for b in blocks if isinstance(b, ProseBlock)] == ["Tweet:\n\n> hi"]
