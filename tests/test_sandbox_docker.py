@@ -49,7 +49,7 @@ def assert_gone(c: Any, result: ArticleResult) -> None:
     cid = result.extra["container"]
     assert cid
     for _ in range(50):  # auto-remove finishes asynchronously after the kill
-        if not c.containers.list(all=True, filters={"id": cid}):
+        if not c.api.containers(all=True, filters={"id": cid}):
             return
         time.sleep(0.1)
     pytest.fail(f"container {cid[:12]} was left behind")
@@ -123,7 +123,11 @@ def test_when_an_owner_died_then_its_container_is_reaped(engine: Any) -> None:
     ct = engine.containers.create(images.TOOLBOX, command=["sleep", "600"], labels=labels)
     ct.start()
     assert ct.short_id in reap(engine)
-    assert not engine.containers.list(all=True, filters={"id": ct.id})
+    for _ in range(50):
+        if not engine.api.containers(all=True, filters={"id": ct.id}):
+            return
+        time.sleep(0.1)
+    pytest.fail("the reaped container is still there")
 
 
 def test_when_images_exist_then_build_is_a_no_op(engine: Any) -> None:
@@ -159,3 +163,29 @@ def test_when_check_sh_runs_the_sample_then_it_passes_and_the_broken_one_fails_t
     fails = [ln for ln in bad.stdout.splitlines() if ln.startswith("FAIL")]
     assert len(fails) == 2 and "ehco done" in fails[1]
     assert "-goodbye world" in bad.stdout
+
+
+def test_when_a_step_names_a_tool_then_the_article_layer_installs_it(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="yq-layer", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("printf 'a: 1\\n' > a.yaml"),
+            Step("yq -r .a a.yaml", "1\n", needs=("tool:yq",)),
+            Step("shasum -a 256 a.yaml | cut -c1-8", "37b128c5\n", needs=("tool:shasum",)))),))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [s.status for s in result.steps] == ["passed"] * 3
+    assert result.image.startswith(images.ARTICLE_REPO + ":")
+    assert engine.images.get(result.image).labels[images.KIND_LABEL] == "article"
+
+
+def test_when_a_step_kills_the_session_then_the_rest_is_an_error_not_a_hang(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="kill-driver", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session",
+                  steps=(Step("kill -9 $PPID"), Step("echo after"))),))
+    result = check_tutorial(t, RunOptions(step_timeout=10))
+    assert [s.status for s in result.steps] == ["error", "error"]
+    assert result.status == "error"
+    assert_gone(engine, result)

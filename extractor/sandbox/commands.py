@@ -26,9 +26,9 @@ def list_() -> int:
     c = images.client()
     for i in images.list_images(c):
         print(f"image\t{i.tag}\t{i.kind}\trecipe={i.recipe}\t{i.size_mb}MB")
-    for ct in c.containers.list(all=True, filters={"label": LABEL}):
-        labels = ct.labels or {}
-        print(f"container\t{ct.short_id}\t{ct.status}\towner={labels.get('tutorcheck.owner', '?')}"
+    for ct in c.api.containers(all=True, filters={"label": LABEL}):
+        labels = ct.get("Labels") or {}
+        print(f"container\t{ct['Id'][:12]}\t{ct.get('State', '')}\towner={labels.get('tutorcheck.owner', '?')}"
               f"\tarticle={labels.get('tutorcheck.article', '')}")
     return 0
 

@@ -105,12 +105,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def reap(c: Any, everything: bool = False) -> list[str]:
-    """Remove labelled containers whose owner died or whose deadline passed (all with ``everything``)."""
+    """Remove labelled containers whose owner died or whose deadline passed (all with ``everything``).
+
+    Uses the list endpoint only (no per-container inspect), so containers that vanish while
+    we look, removed by their own run, are no error."""
     removed = []
     now = time.time()
     host = socket.gethostname()
-    for ct in c.containers.list(all=True, filters={"label": LABEL}):
-        labels = ct.labels or {}
+    for ct in c.api.containers(all=True, filters={"label": LABEL}):
+        labels = ct.get("Labels") or {}
         try:
             deadline = float(labels.get(DEADLINE_LABEL, "0"))
             owner = int(labels.get(OWNER_LABEL, "0"))
@@ -119,8 +122,11 @@ def reap(c: Any, everything: bool = False) -> list[str]:
         same_host = labels.get(HOST_LABEL) == host
         dead = same_host and (owner <= 0 or not _pid_alive(owner))
         if everything or deadline < now or dead:
-            _remove(ct)
-            removed.append(ct.short_id)
+            try:
+                c.api.remove_container(ct["Id"], force=True)
+            except Exception:  # removed meanwhile by its own run, or removal already under way
+                pass
+            removed.append(ct["Id"][:12])
     return removed
 
 
