@@ -39,8 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BASH_PRELUDE = r"""
 shopt -s expand_aliases
 __tc_end() {
-  { declare -p; declare -f; alias -p; } >"$2" 2>/dev/null
-  printf '\0TC%s %s %s\0' "$3" "$1" "$PWD" >&3
+  { builtin declare -p; builtin declare -f; builtin alias -p; } >"$2" 2>/dev/null
+  builtin printf '\0TC%s %s %s\0' "$3" "$1" "$PWD" >&3
 }
 """
 
@@ -184,7 +184,7 @@ class Driver:
             with open(step, "w", encoding="utf-8") as f:
                 f.write(req["src"] + "\n")
             # at top level, not in a function: error messages read "bash: line N: ..." as in a shell
-            cmd = (f"IFS= read -r -d '' __tc_src <{step}; eval \"$__tc_src\" </dev/null >&3 2>&3; "
+            cmd = (f"IFS= builtin read -r -d '' __tc_src <{step}; builtin eval \"$__tc_src\" </dev/null >&3 2>&3; "
                    f"__tc_end $? {self.state_file} {NONCE}\n")
             try:
                 assert self.bash.stdin is not None

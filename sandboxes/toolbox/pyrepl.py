@@ -19,7 +19,7 @@ import traceback
 def run(src: str, ns: dict) -> int:
     try:
         try:
-            code = compile(src, "<stdin>", "single")
+            code = compile(src.rstrip("\n") + "\n", "<stdin>", "single")
         except SyntaxError:
             code = compile(src, "<stdin>", "exec")
         exec(code, ns)
