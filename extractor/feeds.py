@@ -146,7 +146,8 @@ def parse_document(data: bytes, source: str, content_type: str = "") -> Loaded:
 
 
 def parse_feed(data: bytes, source: str) -> Loaded:
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    # Relative links are resolved later, against the article URL, on the one parse we make anyway.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries", [])
     out = Loaded()
     if parsed.get("bozo"):

@@ -7,9 +7,10 @@ gets decided later, from its content. Highlighter conventions are a table below.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 from collections.abc import Callable, Iterator
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import MarkdownConverter
 
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
@@ -121,14 +122,16 @@ def claimed_label(pre: Tag) -> str | None:
 
 
 def pre_text(pre: Tag) -> str:
-    """The text a reader sees: markup removed, entities decoded, ``<br>`` as newlines."""
-    copy = BeautifulSoup(str(pre), "lxml").find("pre")
-    assert isinstance(copy, Tag)
-    for br in copy.find_all("br"):
+    """The text a reader sees: markup removed, entities decoded, ``<br>`` as newlines.
+
+    Edits ``pre`` in place (line-number spans go, ``<br>`` become newlines); callers
+    replace the element afterwards anyway, and a copy would cost a second parse.
+    """
+    for br in pre.find_all("br"):
         br.replace_with("\n")
-    for number in copy.find_all("span", class_=_LINE_NUMBER_SPAN):
+    for number in pre.find_all("span", class_=_LINE_NUMBER_SPAN):
         number.decompose()
-    return copy.get_text().replace("\r\n", "\n").replace("\r", "\n")
+    return pre.get_text().replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _is_gutter(pre: Tag) -> bool:
@@ -146,17 +149,25 @@ def _outer_pres(root: Tag) -> Iterator[Tag]:
             yield pre
 
 
-def _own_text(node: Tag, inner: Tag) -> str:
-    """Text of ``node`` outside ``inner`` and outside highlighter chrome (buttons, panels)."""
-    copy = BeautifulSoup(str(node), "lxml")
-    if any(tag.find_parent("pre") is None for tag in copy.find_all(["img", "iframe", "video", "a"])):
-        return "(media or links)"
-    for tag in copy.find_all(True):
-        if tag.decomposed:
-            continue
-        if tag.name in {"pre", "button"} or _CHROME.search(" ".join(_classes(tag))):
-            tag.decompose()
-    return copy.get_text().strip()
+_MEDIA = {"img", "iframe", "video", "audio", "a"}
+
+
+def _own_text(node: Tag) -> str:
+    """Text of ``node`` outside its ``<pre>`` and outside highlighter chrome (buttons, panels);
+    a placeholder when it holds media or links, which must stay in the prose."""
+    parts: list[str] = []
+    stack: list[Tag] = [node]
+    while stack:
+        for child in stack.pop().children:
+            if isinstance(child, Comment):
+                continue
+            if not isinstance(child, Tag):
+                parts.append(str(child))
+            elif child.name in _MEDIA:
+                return "(media or links)"
+            elif child.name not in {"pre", "button"} and not _CHROME.search(" ".join(_classes(child))):
+                stack.append(child)
+    return "".join(parts).strip()
 
 
 _CLIMBABLE = {"div", "figure", "section", "table", "tbody", "tr", "td", "span"}
@@ -168,7 +179,7 @@ def _replacement_root(pre: Tag) -> Tag:
     for parent in list(pre.parents)[:6]:
         if not isinstance(parent, Tag) or parent.name not in _CLIMBABLE:
             break
-        if len(parent.find_all("pre")) != 1 or _own_text(parent, pre):
+        if len(parent.find_all("pre", limit=2)) != 1 or _own_text(parent):
             break
         node = parent
     return node
@@ -178,17 +189,29 @@ class _Markdown(MarkdownConverter):
     """markdownify with ATX headings and ``-`` bullets, the way notebooks show them."""
 
 
-def _to_markdown(html: str) -> str:
-    return str(_Markdown(heading_style="ATX", bullets="-", code_language="", escape_misc=False).convert(html))
+def _to_markdown(root: Tag) -> str:
+    converter = _Markdown(heading_style="ATX", bullets="-", code_language="", escape_misc=False)
+    return str(converter.convert_soup(root))
 
 
-def html_to_blocks(html: str, origin: Origin) -> list[Block]:
+def _resolve_links(root: Tag, base_url: str) -> None:
+    """Relative links and images become absolute against the article's URL."""
+    for tag, attr in (("a", "href"), ("img", "src")):
+        for node in root.find_all(tag, attrs={attr: True}):
+            value = str(node[attr])
+            if not re.match(r"^[a-z][a-z0-9+.-]*:|^#", value, re.IGNORECASE):
+                node[attr] = urljoin(base_url, value)
+
+
+def html_to_blocks(html: str, origin: Origin, base_url: str = "") -> list[Block]:
     """Split an article's HTML into prose and code blocks, in article order.
 
     ``CodeBlock.index`` is the block's position among the article's outermost ``<pre>``s.
     """
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
+    if base_url.startswith(("http://", "https://")):
+        _resolve_links(root, base_url)
     for invisible in root.find_all(_INVISIBLE):
         invisible.decompose()
     codes: list[CodeBlock] = []
@@ -199,7 +222,7 @@ def html_to_blocks(html: str, origin: Origin) -> list[Block]:
         marker = soup.new_tag("p")
         marker.string = _MARK.format(index)
         _replacement_root(pre).replace_with(marker)
-    markdown = _to_markdown(str(root))
+    markdown = _to_markdown(root)
     blocks: list[Block] = []
     position = 0
     for match in _MARK_RE.finditer(markdown):

@@ -68,7 +68,7 @@ def extract(sources: list[str]) -> Extraction:
             primary = group.primary
             where = str(primary.origin)
             try:
-                blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin), where, loaded.notes)
+                blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin, primary.url), where, loaded.notes)
                 yield to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
             except ExtractorError as e:
                 loaded.errors.append(e)

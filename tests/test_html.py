@@ -72,3 +72,12 @@ def test_scripts_and_styles_are_not_prose() -> None:
     html = "<p>Tweet:</p><blockquote>hi</blockquote><script>// Detect dark theme\nvar x=1;</script><style>p{}</style>"
     blocks = html_to_blocks(html, Origin("inline"))
     assert [b.markdown for b in blocks if isinstance(b, ProseBlock)] == ["Tweet:\n\n> hi"]
+
+
+def test_relative_links_resolve_against_the_article_url() -> None:
+    from extractor.model import Origin
+
+    html = '<p><a href="/docs/x">x</a> <a href="#top">top</a> <img src="img/a.png" alt="a"></p>'
+    [block] = html_to_blocks(html, Origin("inline"), "https://blog.invalid/posts/one")
+    assert isinstance(block, ProseBlock)
+    assert block.markdown == "[x](https://blog.invalid/docs/x) [top](#top) ![a](https://blog.invalid/posts/img/a.png)"
