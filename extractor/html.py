@@ -7,8 +7,8 @@ gets decided later, from its content. Highlighter conventions are a table below.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 from collections.abc import Callable, Iterator
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import MarkdownConverter
