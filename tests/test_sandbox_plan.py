@@ -124,3 +124,12 @@ def test_when_the_sample_is_planned_then_files_sessions_programs_and_checks_are_
     t = tutorial_from_json(json.loads((DATA / "sandbox-sample.json").read_text(encoding="utf-8")))
     kinds = [a.kind for a in make_plan(t).actions]
     assert kinds == [SHELL] * 6 + [WRITE, STATIC, SHELL] + [PYTHON] * 4 + [SCRIPT]
+
+
+def test_when_a_step_of_a_session_is_skipped_then_the_steps_after_it_in_the_block_are_too() -> None:
+    b = session(0, Step("mkdir r && cd r"), Step("curl -O https://x/f.tgz", needs=("network",)),
+                Step("sha256sum -c f.sha", needs=()), Step("tar xzf f.tgz"))
+    got = plan(b)
+    assert [k for k, *_ in got] == [SHELL, SKIP, SKIP, SKIP]
+    assert got[2][3].startswith("follows step 1 of this block, which cannot run (needs the network")
+    assert plan(session(1, Step("ls")))[0][0] == SHELL  # the next block is judged on its own needs

@@ -14,6 +14,8 @@ Debian packages the article's layer needs. Per code block, in article order:
 
 A step's needs are its own ``Step.needs``; when no step of the block has any, the block's
 ``needs`` apply to every step. ``state`` is decided at run time (every earlier step passed).
+Once a step of a session is skipped, the block's later steps are skipped too: they would run
+against a state the article never had (a checksum of a file that was not downloaded).
 """
 
 from __future__ import annotations
@@ -217,9 +219,17 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     if block.kind in RUN_KINDS:
         steps = _steps_of(block)
         own = any(s.needs for s in steps)
+        skipped: Action | None = None
         for i, step in enumerate(steps):
             needs = step.needs if own else tuple(dict.fromkeys(block.needs + step.needs))
-            actions.append(_step_action(block, i, step, needs, ctx))
+            if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
+                actions.append(Action(SKIP, block.index, i, step.command, expected_output=step.expected_output,
+                                      reason=f"follows step {skipped.step} of this block, which cannot run "
+                                             f"({skipped.reason})"))
+                continue
+            action = _step_action(block, i, step, needs, ctx)
+            skipped = action if action.kind == SKIP else None
+            actions.append(action)
     elif block.kind == FILE_KIND and block.filename:
         cmd = f"write {block.filename}"
         reason = skip_reason(tuple(n for n in block.needs if n == "placeholder"), block.text, ctx)
