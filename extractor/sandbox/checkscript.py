@@ -201,7 +201,7 @@ ARTICLE_TIMEOUT=${{ARTICLE_TIMEOUT:-{DEFAULT_ARTICLE_TIMEOUT}}}
 network=none
 [ "${{1:-}}" = --allow-network ] && network=bridge
 image={image_tag(t)}
-if ! log=$(docker build -q --network host -t "$image" - <"$here/Dockerfile" 2>&1); then
+if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s\n' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
     exit 2

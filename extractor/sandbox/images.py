@@ -230,6 +230,9 @@ def stale_images(c: Any) -> list[Any]:
         elif labels.get(KIND_LABEL) == "article":
             if labels.get("tutorcheck.toolbox") != tb:
                 stale.append(img)
+        elif labels.get(KIND_LABEL) == "check":  # check.sh's image keeps the toolbox's recipe label
+            if labels.get(RECIPE_LABEL) != tb:
+                stale.append(img)
         elif any(t in current and current[t] != labels.get(RECIPE_LABEL) for t in tags):
             stale.append(img)
     return stale
