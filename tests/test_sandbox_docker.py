@@ -189,3 +189,31 @@ def test_when_a_step_kills_the_session_then_the_rest_is_an_error_not_a_hang(engi
     assert [s.status for s in result.steps] == ["error", "error"]
     assert result.status == "error"
     assert_gone(engine, result)
+
+
+def test_when_the_owner_gets_sigterm_then_its_container_is_removed(engine: Any) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "from extractor.model import *\n"
+        "from extractor.sandbox.runner import RunOptions, check_tutorial\n"
+        "t = Tutorial(slug='term', title='', url='', source=SourceRef('t', 'json'), blocks=(CodeBlock(\n"
+        "    index=0, text='', lang='shell', kind='session', steps=(Step('sleep 60'),)),))\n"
+        "check_tutorial(t, RunOptions(step_timeout=60))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    owner = {"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]}
+    for _ in range(100):  # wait until its container runs
+        if engine.api.containers(filters=owner):
+            break
+        time.sleep(0.1)
+    assert engine.api.containers(filters=owner), "the run never started its container"
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    for _ in range(50):
+        if not engine.api.containers(all=True, filters=owner):
+            return
+        time.sleep(0.1)
+    pytest.fail("the container outlived its owner's SIGTERM")

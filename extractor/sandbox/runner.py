@@ -20,10 +20,11 @@ from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
 from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, STATIC, WRITE, Action, Plan, PlanOptions, make_plan
 from extractor.sandbox.policy import Policy
-from extractor.sandbox.session import Answer, Session, cleanup_owned, reap
+from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
 
 EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
-__all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "judge_python", "judge_shell", "plan_for"]
+__all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",
+           "plan_for"]
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None) -> Art
     is unavailable.
     """
     options = options or RunOptions()
+    install_cleanup_hooks()
     t0 = time.monotonic()
     plan = plan_for(tutorial, options)
     if not plan.runnable:

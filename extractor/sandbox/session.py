@@ -36,6 +36,7 @@ START_TIMEOUT_S = 30.0
 _live: dict[str, Any] = {}  # container id → container, for atexit / signal clean-up
 _live_lock = threading.Lock()
 _hooks_installed = False
+_atexit_installed = False
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,15 @@ def cleanup_owned() -> int:
 
 
 def _install_hooks() -> None:
-    global _hooks_installed
-    if _hooks_installed:
+    """atexit once; signal handlers once, from the main thread (the first session may start in
+    a worker thread of ``check --jobs``; a later one from the main thread installs them)."""
+    global _hooks_installed, _atexit_installed
+    if not _atexit_installed:
+        _atexit_installed = True
+        atexit.register(_cleanup_all)
+    if _hooks_installed or threading.current_thread() is not threading.main_thread():
         return
     _hooks_installed = True
-    atexit.register(_cleanup_all)
-    if threading.current_thread() is not threading.main_thread():
-        return
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         previous = signal.getsignal(sig)
 
@@ -92,6 +95,11 @@ def _install_hooks() -> None:
                 os.kill(os.getpid(), signum)
 
         signal.signal(sig, handler)
+
+
+def install_cleanup_hooks() -> None:
+    """Remove our containers at exit and on SIGTERM/SIGINT/SIGHUP (call from the main thread)."""
+    _install_hooks()
 
 
 def _pid_alive(pid: int) -> bool:
