@@ -183,7 +183,7 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
     base = ensure_base(c, say)
     say(f"toolbox: building {TOOLBOX}")
     _build(c, TOOLBOX, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(SANDBOXES / "toolbox"),
-           buildargs={"BASE": base})
+           buildargs={"BASE": base, "MIRROR": host_mirror()})
     return TOOLBOX
 
 
