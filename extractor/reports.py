@@ -99,27 +99,32 @@ def _testcase(suite: ET.Element, classname: str, name: str, status: str, time_s:
         ET.SubElement(case, "system-out").text = _xml_text(_tail(output))
 
 
+def _junit_counts(statuses: Sequence[str]) -> dict[str, str]:
+    elements = [JUNIT_ELEMENTS.get(s, "error") for s in statuses]
+    return {"tests": str(len(statuses)), "failures": str(elements.count("failure")),
+            "errors": str(elements.count("error")), "skipped": str(elements.count("skipped"))}
+
+
 def junit_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial] | None = None) -> str:
-    """JUnit XML: a testsuite per article, a testcase per step (``block-N::step-M``)."""
+    """JUnit XML: a testsuite per article, a testcase per step (``block-N::step-M``); an article
+    without steps (not runnable, or the sandbox failed) is one testcase named ``article``."""
     root = ET.Element("testsuites", name="tutorcheck")
-    total = summary(list(results))
-    root.set("tests", str(total["steps"] or len(results)))
-    root.set("failures", str(total["failed"] + total["timeout"]))
-    root.set("errors", str(total["error"]))
-    root.set("skipped", str(total["skipped"]))
+    every: list[str] = []
     for result in results:
-        counts = step_counts(result)
-        suite = ET.SubElement(root, "testsuite", name=result.slug, tests=str(len(result.steps) or 1),
-                              failures=str(counts["failed"] + counts["timeout"]), errors=str(counts["error"]),
-                              skipped=str(counts["skipped"]), time=f"{result.duration_s:.3f}")
+        statuses = [s.status for s in result.steps] or [result.status]
+        every += statuses
+        suite = ET.SubElement(root, "testsuite", {"name": result.slug, **_junit_counts(statuses),
+                                                  "time": f"{result.duration_s:.3f}"})
         title = tutorials[result.slug].title if tutorials and result.slug in tutorials else result.slug
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="title", value=_xml_text(title))
         for step in result.steps:
             _testcase(suite, f"tutorcheck.{result.slug}", step.id, step.status, step.duration_s,
                       step.reason, step_details(step), step.output)
-        if not result.steps:  # an article that could not run at all still shows up
-            _testcase(suite, f"tutorcheck.{result.slug}", "article", "error" if result.status == "error"
-                      else result.status, result.duration_s, result.reason, result.reason, "")
+        if not result.steps:
+            _testcase(suite, f"tutorcheck.{result.slug}", "article", result.status, result.duration_s,
+                      result.reason, result.reason, "")
+    for key, value in _junit_counts(every).items():
+        root.set(key, value)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

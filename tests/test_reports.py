@@ -31,7 +31,9 @@ TUTORIALS = {"redis-events": Tutorial("redis-events", "Thoroughly understand | E
 
 def test_junit_has_one_testcase_per_step_with_failure_skipped_and_error_elements() -> None:
     root = ET.fromstring(junit_report([SAMPLE, SECOND, DOWN], TUTORIALS))
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("8", "2", "1", "3")
+    # 7 + 1 steps, and the article that could not run as one testcase
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("9", "2", "2", "3")
+    assert len(list(root.iter("testcase"))) == 9
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["redis-events", "istio-intro", "engine-down"]
     cases = suites[0].findall("testcase")
@@ -47,6 +49,7 @@ def test_junit_has_one_testcase_per_step_with_failure_skipped_and_error_elements
     assert cases[6].find("error") is not None
     down = suites[2].findall("testcase")
     assert [c.get("name") for c in down] == ["article"] and down[0].find("error") is not None
+    assert (suites[2].get("tests"), suites[2].get("errors")) == ("1", "1")
 
 
 def test_markdown_summarises_articles_problems_skip_reasons_and_steps() -> None:
@@ -62,6 +65,14 @@ def test_markdown_summarises_articles_problems_skip_reasons_and_steps() -> None:
     assert "| needs cluster | 2 | `redis-events`, `istio-intro` |" in skips
     assert skips.index("needs cluster") < skips.index("needs network")  # most common reason first
     assert "| block-0::step-1 | ✅ passed | normalized (table) |" in md
+
+
+def test_when_an_article_has_no_runnable_steps_then_it_is_one_skipped_testcase() -> None:
+    prose_only = ArticleResult("opinion-piece", "skipped", reason="no runnable steps")
+    root = ET.fromstring(junit_report([prose_only]))
+    assert (root.get("tests"), root.get("skipped")) == ("1", "1")
+    skipped = root.find("testsuite/testcase/skipped")
+    assert skipped is not None and skipped.get("message") == "no runnable steps"
 
 
 def test_when_nothing_ran_then_the_reports_are_still_valid() -> None:
