@@ -190,9 +190,11 @@ def _skips(results: Sequence[ArticleResult]) -> list[str]:
         for s in r.steps:
             if s.status == "skipped":
                 by_reason[s.reason or "(no reason given)"].append(r.slug)
+        if not r.steps and r.status == "skipped":
+            by_reason[f"{r.reason or 'no steps'} (whole article)"].append(r.slug)
     if not by_reason:
         return []
-    lines = ["## Skipped steps by reason", "", "| Reason | Steps | Articles |", "|---|---:|---|"]
+    lines = ["## Skipped by reason", "", "| Reason | Steps | Articles |", "|---|---:|---|"]
     for reason, slugs in sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         lines.append(f"| {_cell(reason)} | {len(slugs)} | {', '.join(f'`{s}`' for s in dict.fromkeys(slugs))} |")
     return [*lines, ""]

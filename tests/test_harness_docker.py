@@ -67,7 +67,7 @@ def test_when_checked_then_json_junit_and_report_are_written_and_the_exit_status
     root = ET.parse(out / "junit.xml").getroot()
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "1", "1")
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "$ echo Running" in report and "## Skipped steps by reason" in report
+    assert "$ echo Running" in report and "## Skipped by reason" in report
     assert "FAILED  harness-sample" in proc.stdout
     assert not (out / "out.json.partial.jsonl").exists()
 

@@ -61,7 +61,7 @@ def test_markdown_summarises_articles_problems_skip_reasons_and_steps() -> None:
     assert "```diff\n--- expected (normalized)" in md
     assert "$ kubectl -n moelove get pods" in md
     assert "cannot connect to the Docker engine" in md
-    skips = md[md.index("## Skipped steps by reason"):md.index("## Steps")]
+    skips = md[md.index("## Skipped by reason"):md.index("## Steps")]
     assert "| needs cluster | 2 | `redis-events`, `istio-intro` |" in skips
     assert skips.index("needs cluster") < skips.index("needs network")  # most common reason first
     assert "| block-0::step-1 | ✅ passed | normalized (table) |" in md
@@ -69,6 +69,7 @@ def test_markdown_summarises_articles_problems_skip_reasons_and_steps() -> None:
 
 def test_when_an_article_has_no_runnable_steps_then_it_is_one_skipped_testcase() -> None:
     prose_only = ArticleResult("opinion-piece", "skipped", reason="no runnable steps")
+    assert "| no runnable steps (whole article) | 1 | `opinion-piece` |" in markdown_report([prose_only])
     root = ET.fromstring(junit_report([prose_only]))
     assert (root.get("tests"), root.get("skipped")) == ("1", "1")
     skipped = root.find("testsuite/testcase/skipped")
