@@ -305,3 +305,17 @@ def test_exit_status_follows_the_contract(results: list[ArticleResult], code: in
 
 def test_when_some_input_was_unreadable_then_the_exit_status_is_2() -> None:
     assert exit_status([_article("passed")], [SourceError("feed.xml", "not a feed")]) == 2
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--jobs", "0"], "--jobs"),
+    (["--shard", "3/2"], "--shard"),
+    (["--env", "NO_EQUALS_SIGN"], "--env"),
+])
+def test_when_check_is_misused_then_it_exits_2_naming_the_option(argv: list[str], named: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    assert main(["check", str(GENERATED), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tutorcheck: {named}: ") and err.count("\n") == 1
