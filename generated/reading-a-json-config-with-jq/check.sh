@@ -13,7 +13,7 @@ ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
 network=none
 [ "${1:-}" = --allow-network ] && network=bridge
 image=tutorcheck/check:0afce43fe276
-if ! log=$(docker build -q --network host -t "$image" - <"$here/Dockerfile" 2>&1); then
+if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
 ' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2

@@ -13,7 +13,7 @@ ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
 network=none
 [ "${1:-}" = --allow-network ] && network=bridge
 image=tutorcheck/check:06b3599fe10c
-if ! log=$(docker build -q --network host -t "$image" - <"$here/Dockerfile" 2>&1); then
+if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
 ' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
@@ -73,7 +73,7 @@ skip 0 0 'civo k8s create --merge  --save  --wait' 'needs a secret the step does
 static 0 1 'bash -n block-0.sh' ok ''
 static 0 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-0.sh' ok ''
 skip 1 0 'helm repo add kong <https://charts.konghq.com>' 'needs the network (run with --allow-network)'
-skip 1 1 'helm repo update' 'needs the network (run with --allow-network)'
+skip 1 1 'helm repo update' 'follows step 0 of this block, which cannot run (needs the network (run with --allow-network))'
 static 1 2 'bash -n block-1.sh' failed 'line 1: syntax error near unexpected token `newline'"'"'; line 1: `helm repo add kong <https://charts.konghq.com>'"'"''
 static 1 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-1.sh' failed 'line 1: SC1073 (error): Couldn'"'"'t parse this redirection. Fix to allow more checks.; line 1: SC1072 (error):  Fix any mentioned problems and try again.'
 skip 2 0 'helm upgrade --install kgo kong/gateway-operator -n kong-system --create-namespace --set image.tag=1' 'needs a Kubernetes cluster'
@@ -84,15 +84,15 @@ static 3 1 'bash -n block-3.sh' ok ''
 static 3 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
 static 3 3 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for GatewayConfiguration (gateway-operator.konghq.com/v1beta1), GatewayClass (gateway.networking.k8s.io/v1beta1), Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
 skip 4 0 'kubectl get Gateway -A' 'needs a Kubernetes cluster'
-skip 4 1 'export PROXY_IP=$(kubectl get gateway kong -n default -o jsonpath='"'"'{.status.addresses[0].value}'"'"')' 'needs a Kubernetes cluster'
-skip 4 2 'curl $PROXY_IP' 'needs the network (run with --allow-network)'
+skip 4 1 'export PROXY_IP=$(kubectl get gateway kong -n default -o jsonpath='"'"'{.status.addresses[0].value}'"'"')' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
+skip 4 2 'curl $PROXY_IP' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 4 3 'bash -n block-4.sh' ok ''
 static 4 4 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-4.sh' ok ''
 skip 5 0 'kubectl get deploy' 'needs a Kubernetes cluster'
 static 5 1 'bash -n block-5.sh' ok ''
 static 5 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-5.sh' ok ''
 skip 6 0 'kubectl create ns moe' 'needs a Kubernetes cluster'
-skip 6 1 'echo '"'"' ...' 'needs a Kubernetes cluster'
+skip 6 1 'echo '"'"' ...' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 6 2 'bash -n block-6.sh' ok ''
 static 6 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
 static 6 4 'kubernetes-validate -k 1.30 block-6.sh (the manifests piped to kubectl)' ok 'no bundled schema for Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'

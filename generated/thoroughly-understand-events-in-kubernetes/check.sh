@@ -13,7 +13,7 @@ ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
 network=none
 [ "${1:-}" = --allow-network ] && network=bridge
 image=tutorcheck/check:8653121ca9d2
-if ! log=$(docker build -q --network host -t "$image" - <"$here/Dockerfile" 2>&1); then
+if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
 ' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
@@ -70,9 +70,9 @@ verdict_of() {
 }
 
 skip 0 0 'kubectl create ns moelove' 'needs a Kubernetes cluster'
-skip 0 1 'kubectl -n moelove create deployment redis --image=ghcr.io/moelove/redis:alpine' 'needs a Kubernetes cluster'
-skip 0 2 'kubectl -n moelove get deploy' 'needs a Kubernetes cluster'
-skip 0 3 'kubectl -n moelove get events' 'needs a Kubernetes cluster'
+skip 0 1 'kubectl -n moelove create deployment redis --image=ghcr.io/moelove/redis:alpine' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
+skip 0 2 'kubectl -n moelove get deploy' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
+skip 0 3 'kubectl -n moelove get events' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 0 4 'bash -n block-0.sh' ok ''
 static 0 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-0.sh' ok ''
 skip 1 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
@@ -91,7 +91,7 @@ skip 5 0 'kubectl -n moelove describe pods redis-687967dbc5-27vmr' 'needs a Kube
 static 5 1 'bash -n block-5.sh' ok ''
 static 5 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-5.sh' ok ''
 skip 6 0 'kubectl -n moelove create deployment non-exist --image=ghcr.io/moelove/non-exist' 'needs a Kubernetes cluster'
-skip 6 1 'kubectl -n moelove get pods' 'needs a Kubernetes cluster'
+skip 6 1 'kubectl -n moelove get pods' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 6 2 'bash -n block-6.sh' ok ''
 static 6 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
 skip 7 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
