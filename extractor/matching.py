@@ -4,7 +4,8 @@ Strict where it matters, calm where it doesn't. Both texts go through the same n
 stages, in order, and are then compared line by line:
 
 1. ``whitespace`` – CRLF, trailing blanks, leading/trailing blank lines; runs of blanks and tabs
-   inside a line become one space (tables whose column widths moved, tabs vs spaces).
+   inside a line become one space (tables whose column widths moved, tabs vs spaces); the
+   indentation is kept (tabs expanded), since it is structure in YAML, JSON or Python output.
 2. ``table`` – a block under an ALL-CAPS header (``kubectl get``, ``docker ps``, ``helm list``)
    is cut into cells by the header's column positions; columns whose value is a moment
    (``AGE``, ``LAST SEEN``…) become a placeholder whatever they hold.
@@ -139,9 +140,19 @@ def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
         if i in table_rows:
             line = table_rows[i]
         elif "whitespace" not in disabled:
-            line = re.sub(r"[ \t]+", " ", line).strip() if line.strip() not in _ELLIPSIS else line.strip()
+            line = _squeeze(line)
         out.append(_tokens(line, disabled))
     return out
+
+
+def _squeeze(line: str) -> str:
+    """Runs of blanks inside a line become one space; the indentation stays (it is structure
+    in YAML, JSON and Python output), with tabs expanded."""
+    if line.strip() in _ELLIPSIS:
+        return line.strip()
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].expandtabs(8)
+    return indent + re.sub(r"[ \t]+", " ", body)
 
 
 def _structural(text: str) -> list[str]:

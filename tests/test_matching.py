@@ -102,6 +102,7 @@ MATCHES = [
     ("trailing-blanks", "namespace/moelove created\n", "namespace/moelove created   \n\n", "whitespace"),
     ("crlf", "deployment.apps/redis created\n", "deployment.apps/redis created\r\n", "whitespace"),
     ("tabs-vs-spaces", "real\t0m0.003s\nuser 0m0.001s\n", "real    0m0.003s\nuser\t0m0.001s\n", "whitespace"),
+    ("indent-tab-vs-spaces", "Events:\n\tNormal  Scheduled\n", "Events:\n        Normal   Scheduled\n", "whitespace"),
     ("table-widths-and-age", DEPLOY,
      "NAME      READY   UP-TO-DATE   AVAILABLE   AGE\nredis     1/1     1            1           2m12s\n", "table"),
     ("table-tabs", DEPLOY, "NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE\nredis\t1/1\t1\t1\t3m59s\n", "table"),
@@ -182,6 +183,7 @@ REFUSALS = [
     ("file-size-in-ls", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
      "-rw-r--r-- 1 tutor tutor 13 Nov 23 01:05 notes.txt\n"),
     ("job-number", "[1] 4242\n", "[2] 4242\n"),
+    ("yaml-indentation", "metadata:\n  name: redis\n", "metadata:\nname: redis\n"),
     ("version-is-not-an-age", "kubectl v1.28.2\n", "kubectl v1.29.0\n"),
 ]
 
