@@ -526,6 +526,7 @@ def _progress(total: int) -> Iterator[OnResult]:
 
 __all__ = [
     "Cached", "CheckPlan", "Fingerprint", "Recorder", "RunSettings", "Runner", "Shard", "check_command",
-    "exit_status", "expected_steps", "load_targets", "parse_env", "read_generated", "read_tutorial",
-    "remove_owned_containers", "run_articles", "run_check", "sandbox_fingerprint", "sandbox_runner", "select_shard",
+    "cleanup_on_exit", "exit_status", "expected_steps", "load_targets", "owner_label", "parse_env",
+    "read_generated", "read_tutorial", "remove_owned_containers", "run_articles", "run_check",
+    "sandbox_fingerprint", "sandbox_runner", "select_shard", "with_match_rules",
 ]
