@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="feeds/pages → tutorial model, notebooks, check scripts")
     ex.add_argument("sources", nargs="+", metavar="SOURCE", help="feed file, page, URL or directory")
     ex.add_argument("-o", "--output", default="generated", metavar="DIR")
+    ex.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="worker processes (default: the CPUs available, at most 4)")
 
     ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
     ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
@@ -55,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "extract":
             from extractor.pipeline import extract_command
 
-            return extract_command([str(s) for s in args.sources], Path(args.output))
+            return extract_command([str(s) for s in args.sources], Path(args.output), workers=args.jobs)
         if args.command == "check":
             from extractor.harness import check_command
 

@@ -15,6 +15,10 @@ class ExtractorError(Exception):
         self.where = where
         self.what = what
 
+    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str]]:
+        # Pickle by the two parts, so errors cross from extract's worker processes intact.
+        return (self.__class__, (self.where, self.what))
+
 
 class SourceError(ExtractorError):
     """A source (feed file, URL, page, directory) cannot be read or parsed at all."""

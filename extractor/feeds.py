@@ -12,6 +12,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,14 +48,24 @@ class Loaded:
         self.notes.extend(other.notes)
 
 
+def iter_sources(specs: list[str]) -> Iterator[Loaded]:
+    """One ``Loaded`` per file read (a directory gives one per feed or page in it), so a
+    caller can keep what it needs of each and let the rest go; errors come as Loaded too."""
+    for spec in specs:
+        try:
+            if not re.match(r"^https?://", spec, re.IGNORECASE) and Path(spec).is_dir():
+                yield from _iter_directory(Path(spec))
+            else:
+                yield load_source(spec)
+        except ExtractorError as e:
+            yield Loaded(errors=[e])
+
+
 def load_sources(specs: list[str]) -> Loaded:
     """Load every source in order; an unreadable source becomes an error, the rest go on."""
     out = Loaded()
-    for spec in specs:
-        try:
-            out.extend(load_source(spec))
-        except ExtractorError as e:
-            out.errors.append(e)
+    for loaded in iter_sources(specs):
+        out.extend(loaded)
     return out
 
 
@@ -64,7 +75,7 @@ def load_source(spec: str) -> Loaded:
         return parse_document(data, spec, content_type=ctype)
     path = Path(spec)
     if path.is_dir():
-        return _load_directory(path)
+        return load_sources([spec])
     if not path.exists():
         raise SourceError(spec, "no such file or directory")
     return parse_document(_read(path), spec)
@@ -80,24 +91,18 @@ def _read(path: Path) -> bytes:
         raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
 
 
-def _load_directory(path: Path) -> Loaded:
-    out = Loaded()
+def _iter_directory(path: Path) -> Iterator[Loaded]:
     for child in sorted(p for p in path.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in child.relative_to(path).parts):
             continue
         try:
             data = _read(child)
-        except SourceError as e:
-            out.errors.append(e)
-            continue
-        if sniff(data) is None:
-            out.notes.append(f"{child}: skipped, not a feed or an HTML page")
-            continue
-        try:
-            out.extend(parse_document(data, str(child)))
+            if sniff(data) is None:
+                yield Loaded(notes=[f"{child}: skipped, not a feed or an HTML page"])
+                continue
+            yield parse_document(data, str(child))
         except ExtractorError as e:
-            out.errors.append(e)
-    return out
+            yield Loaded(errors=[e])
 
 
 def fetch(url: str) -> tuple[bytes, str]:

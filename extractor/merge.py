@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from extractor.model import Block, RawArticle, SourceRef, Tutorial
@@ -63,24 +64,33 @@ class Group:
 SAME_ARTICLE_RATIO = 0.6
 
 
-def _words(article: RawArticle) -> list[str]:
-    return re.findall(r"\w+", re.sub(r"<[^>]+>", " ", article.html).casefold())
+HtmlOf = Callable[[RawArticle], str]
 
 
-def same_article(a: RawArticle, b: RawArticle) -> bool:
+def _html(article: RawArticle) -> str:
+    return article.html
+
+
+def _words(html: str) -> list[str]:
+    return re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html).casefold())
+
+
+def same_article(a: RawArticle, b: RawArticle, html_of: HtmlOf = _html) -> bool:
     """Cross-posts share a title *and* most of their words; two different posts that happen
     to share a title ("Introduction") do not."""
     if title_key(a.title) != title_key(b.title):
         return False
-    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).quick_ratio() >= SAME_ARTICLE_RATIO
+    words_a, words_b = _words(html_of(a)), _words(html_of(b))
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).quick_ratio() >= SAME_ARTICLE_RATIO
 
 
-def group_copies(articles: list[RawArticle]) -> list[Group]:
+def group_copies(articles: list[RawArticle], html_of: HtmlOf = _html) -> list[Group]:
+    """Group copies of one article; ``html_of`` reads an article's HTML (it may be spooled)."""
     groups: list[list[RawArticle]] = []
     by_title: dict[str, list[list[RawArticle]]] = {}
     for article in articles:
         candidates = by_title.setdefault(title_key(article.title) or article.url, [])
-        home = next((g for g in candidates if same_article(g[0], article)), None)
+        home = next((g for g in candidates if same_article(g[0], article, html_of)), None)
         if home is None:
             home = []
             candidates.append(home)

@@ -1,34 +1,45 @@
 """The extract pipeline: sources → raw articles → blocks → tutorials → files on disk.
 
-Each article is understood, rendered and written as soon as it is ready, so a failure
-later in the run loses nothing already written.
+Reading and merging the feeds is one pass in this process; each article is then built
+(split, understood, rendered) and written on its own, in worker processes when there are
+enough articles to pay for them, so a failure later in the run loses nothing written.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import sys
+import tempfile
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractor.errors import ExtractorError
-from extractor.feeds import Loaded, load_sources
+from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
-from extractor.merge import assign_slugs, group_copies, to_tutorial
-from extractor.model import Block, CodeBlock, Tutorial
-from extractor.understand import summarize
+from extractor.merge import Group, assign_slugs, group_copies, to_tutorial
+from extractor.model import Block, CodeBlock, RawArticle, Tutorial
 from extractor.writer import atomic_write, write_json
 
 # A block larger than this is kept verbatim but not analysed (a 10 MB log is not a tutorial step).
 MAX_BLOCK_CHARS = 256 * 1024
 INDEX_SCHEMA = 1
+# Below this many articles a process pool costs more than it saves.
+MIN_ARTICLES_FOR_POOL = 16
 
 
-@dataclass
-class Extraction:
-    tutorials: Iterator[Tutorial]
-    loaded: Loaded
+@dataclass(frozen=True)
+class Built:
+    """One article's outcome: the tutorial, or the errors that stopped it, and notes."""
+
+    slug: str
+    tutorial: Tutorial | None
+    notes: tuple[str, ...] = ()
+    errors: tuple[ExtractorError, ...] = ()
 
 
 def _cap_oversized(blocks: list[Block], where: str, notes: list[str]) -> list[Block]:
@@ -49,37 +60,82 @@ def _cap_oversized(blocks: list[Block], where: str, notes: list[str]) -> list[Bl
 def _understand(blocks: list[Block], source: str, title: str) -> tuple[Block, ...]:
     from extractor.understand import understand_blocks
 
-    oversized = [b for b in blocks if isinstance(b, CodeBlock) and b.defects]
+    oversized = {b.index: b for b in blocks if isinstance(b, CodeBlock) and b.defects}
     understood = understand_blocks(tuple(blocks), source, title)
     # Oversized blocks stay as they were: never analysed.
-    keep = {b.index: b for b in oversized}
-    return tuple(keep.get(b.index, b) if isinstance(b, CodeBlock) else b for b in understood)
+    return tuple(oversized.get(b.index, b) if isinstance(b, CodeBlock) else b for b in understood)
+
+
+def build(slug: str, group: Group) -> Built:
+    """Split, understand and assemble one article (no I/O)."""
+    primary = group.primary
+    notes: list[str] = []
+    try:
+        blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin, primary.url), str(primary.origin), notes)
+        tutorial = to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
+    except ExtractorError as e:
+        return Built(slug, None, tuple(notes), (e,))
+    return Built(slug, tutorial, tuple(notes))
+
+
+class Spool:
+    """Articles' HTML parked in an anonymous temporary file between reading and building,
+    so memory holds metadata only, however large the corpus."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._spans: dict[int, tuple[int, int]] = {}
+
+    def park(self, article: RawArticle) -> RawArticle:
+        data = article.html.encode("utf-8")
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        light = replace(article, html="")
+        self._spans[id(light)] = (offset, len(data))
+        return light
+
+    def html_of(self, article: RawArticle) -> str:
+        offset, length = self._spans[id(article)]
+        self._file.seek(offset)
+        return self._file.read(length).decode("utf-8")
+
+    def restore(self, group: Group) -> Group:
+        primary = replace(group.primary, html=self.html_of(group.primary))
+        return Group((primary, *group.copies[1:]))
+
+
+@dataclass
+class Extraction:
+    """Articles to build, in order (``jobs`` yields each with its HTML back in place), and
+    what reading the sources said (``loaded``: no articles, only notes and errors)."""
+
+    jobs: Iterator[tuple[str, Group]]
+    loaded: Loaded = field(default_factory=Loaded)
+    count: int = 0
 
 
 def extract(sources: list[str]) -> Extraction:
-    """Read every source, then yield one understood tutorial at a time.
-
-    Errors of bad sources and items are collected in ``loaded.errors`` as they happen.
-    """
-    loaded = load_sources(sources)
-
-    def generate() -> Iterator[Tutorial]:
-        for slug, group in assign_slugs(group_copies(loaded.articles)):
-            primary = group.primary
-            where = str(primary.origin)
-            try:
-                blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin, primary.url), where, loaded.notes)
-                yield to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
-            except ExtractorError as e:
-                loaded.errors.append(e)
-
-    return Extraction(tutorials=generate(), loaded=loaded)
+    """Read and merge every source; the HTML waits in a spool until its article is built."""
+    spool = Spool()
+    loaded = Loaded()
+    light: list[RawArticle] = []
+    for part in iter_sources(sources):
+        light.extend(spool.park(article) for article in part.articles)
+        loaded.notes.extend(part.notes)
+        loaded.errors.extend(part.errors)
+    named = assign_slugs(group_copies(light, spool.html_of))
+    return Extraction(jobs=((slug, spool.restore(group)) for slug, group in named), loaded=loaded, count=len(named))
 
 
 def load_tutorials(sources: list[str] | list[Path]) -> tuple[list[Tutorial], list[ExtractorError]]:
     """All tutorials of the sources, and the errors met on the way (for check, tests, tools)."""
     extraction = extract([str(s) for s in sources])
-    tutorials = list(extraction.tutorials)
+    tutorials: list[Tutorial] = []
+    for built in (build(slug, group) for slug, group in extraction.jobs):
+        extraction.loaded.notes.extend(built.notes)
+        extraction.loaded.errors.extend(built.errors)
+        if built.tutorial is not None:
+            tutorials.append(built.tutorial)
     return tutorials, extraction.loaded.errors
 
 
@@ -107,6 +163,48 @@ def index_entry(tutorial: Tutorial) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Written:
+    """What the parent needs back from a worker: small, whatever the article's size."""
+
+    entry: dict[str, object] | None
+    summary: str
+    notes: tuple[str, ...]
+    errors: tuple[ExtractorError, ...]
+
+
+def build_and_write(out_dir: Path, slug: str, group: Group) -> Written:
+    from extractor.understand import summarize
+
+    built = build(slug, group)
+    if built.tutorial is None:
+        return Written(None, "", built.notes, built.errors)
+    write_tutorial(out_dir, built.tutorial)
+    return Written(index_entry(built.tutorial), summarize(built.tutorial).text(), built.notes, built.errors)
+
+
+def _written(out_dir: Path, extraction: Extraction, workers: int) -> Iterator[Written]:
+    """Build and write every article, in order; in ``workers`` processes when worth it, with
+    at most a few articles in flight per worker so memory stays bounded."""
+    if workers <= 1 or extraction.count < MIN_ARTICLES_FOR_POOL:
+        for slug, group in extraction.jobs:
+            yield build_and_write(out_dir, slug, group)
+        return
+    # fork: workers inherit the imported modules and start in milliseconds.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        in_flight: deque[Future[Written]] = deque()
+        for slug, group in extraction.jobs:
+            in_flight.append(pool.submit(build_and_write, out_dir, slug, group))
+            if len(in_flight) >= 4 * workers:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+
+def default_workers() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
 def _remove_stale(out_dir: Path, keep: set[str]) -> None:
     """Drop article folders of an earlier run that this run no longer produces."""
     if not (out_dir / "index.json").exists():
@@ -116,20 +214,23 @@ def _remove_stale(out_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(child)
 
 
-def extract_command(sources: list[str], out_dir: Path) -> int:
+def extract_command(sources: list[str], out_dir: Path, workers: int | None = None) -> int:
     """``tutorcheck extract``: exit 0, or 2 when some source or item could not be read."""
     extraction = extract(sources)
+    loaded = extraction.loaded
     index: list[dict[str, object]] = []
-    for tutorial in extraction.tutorials:
-        write_tutorial(out_dir, tutorial)
-        index.append(index_entry(tutorial))
-        print(summarize(tutorial).text(), flush=True)
-    for note in extraction.loaded.notes:
+    for written in _written(out_dir, extraction, default_workers() if workers is None else workers):
+        loaded.notes.extend(written.notes)
+        loaded.errors.extend(written.errors)
+        if written.entry is not None:
+            index.append(written.entry)
+            print(written.summary, flush=True)
+    for note in loaded.notes:
         print(f"tutorcheck: note: {note}", file=sys.stderr)
-    for error in extraction.loaded.errors:
+    for error in loaded.errors:
         print(f"tutorcheck: error: {error}", file=sys.stderr)
-    if index or not extraction.loaded.errors:
+    if index or not loaded.errors:
         _remove_stale(out_dir, {str(e["slug"]) for e in index})
         write_json(out_dir / "index.json", {"schema": INDEX_SCHEMA, "articles": index})
     print(f"{len(index)} articles → {out_dir}", file=sys.stderr)
-    return 2 if extraction.loaded.errors else 0
+    return 2 if loaded.errors else 0

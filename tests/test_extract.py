@@ -121,3 +121,27 @@ def test_no_source_is_a_usage_error(capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(["extract"])
     assert info.value.code == 2
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_corpus
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 40, per_feed=20)
+    assert main(["extract", str(corpus), "-o", str(tmp_path / "one"), "--jobs", "1"]) == 0
+    assert main(["extract", str(corpus), "-o", str(tmp_path / "two"), "--jobs", "2"]) == 0
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert len(json.loads(one["index.json"])["articles"]) == 28  # 40 items, cross-posts merged
+    assert one == two
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    import pickle
+
+    from extractor.errors import ItemError
+
+    error = pickle.loads(pickle.dumps(ItemError("feed.xml › 'x'", "item has no content")))
+    assert isinstance(error, ItemError) and str(error) == "feed.xml › 'x': item has no content"

@@ -29,7 +29,8 @@ def test_same_title_different_post_stays_apart_with_deterministic_suffix() -> No
     b = _article("Introduction", "https://b.invalid/intro", "<p>something else entirely</p>", "b.xml")
     forward = dict((g.primary.url, s) for s, g in assign_slugs(group_copies([a, b])))
     backward = dict((g.primary.url, s) for s, g in assign_slugs(group_copies([b, a])))
-    assert forward == backward == {"https://a.invalid/intro": "introduction", "https://b.invalid/intro": "introduction-2"}
+    expected = {"https://a.invalid/intro": "introduction", "https://b.invalid/intro": "introduction-2"}
+    assert forward == backward == expected
 
 
 def test_suffix_avoids_a_slug_another_article_already_has() -> None:
