@@ -30,6 +30,7 @@ class StepResult:
     match_rule: str = ""  # extractor.matching.Comparison.rule: which normalisation(s) matched
     cwd: str = ""
     truncated: bool = False
+    action: str = ""  # what the step was: shell | python | script | write | static | skip (the plan's kind)
 
     @property
     def id(self) -> str:
@@ -49,6 +50,7 @@ class StepResult:
             "match": self.match,
             "diff": self.diff,
             "match_rule": self.match_rule,
+            "action": self.action,
             "cwd": self.cwd,
             "truncated": self.truncated,
         }
@@ -93,16 +95,21 @@ class ArticleResult:
         )
 
 
+STATIC_ACTIONS = ("static",)
+
+
 def article_status(steps: tuple[StepResult, ...] | list[StepResult]) -> str:
-    """An article fails if any step failed or timed out; errors beat skips; all-skipped is skipped."""
+    """An article fails if any step failed or timed out; errors come next. It passes only when
+    something of it really ran and passed: static checks alone do not make an article whose
+    every command was skipped "passed" (that would claim the tutorial works)."""
     statuses = {s.status for s in steps}
     if statuses & {"failed", "timeout"}:
         return "failed"
     if "error" in statuses:
         return "error"
-    if "passed" in statuses:
-        return "passed"
-    return "skipped"
+    ran = any(s.status == "passed" and s.action not in STATIC_ACTIONS for s in steps)
+    only_checks = "skipped" not in statuses and "passed" in statuses
+    return "passed" if ran or only_checks else "skipped"
 
 
 def summary(articles: list[ArticleResult]) -> dict[str, int]:

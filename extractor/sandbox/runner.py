@@ -98,7 +98,7 @@ def judge_python(source: str, expected: str | None, output: str, code: int | Non
 
 def _result(a: Action, status: str, reason: str = "", **kw: Any) -> StepResult:
     return StepResult(block=a.block, step=a.step, command=a.command, status=status, reason=reason,
-                      expected_output=a.expected_output, **kw)
+                      expected_output=a.expected_output, action=a.kind, **kw)
 
 
 def _not_run(a: Action) -> StepResult:
