@@ -69,12 +69,16 @@ def test_when_a_file_block_has_a_name_then_it_is_written_then_checked() -> None:
     (("cluster", "tool:kubectl"), "needs a Kubernetes cluster"),
     (("network",), "needs the network (run with --allow-network)"),
     (("tool:helm",), "needs the tool helm, which no Debian package provides"),
-    (("tool:frobnicate",), "needs the tool frobnicate, which the sandbox cannot install"),
 ])
 def test_when_a_need_cannot_be_met_then_the_step_is_skipped_with_the_reason(needs: tuple[str, ...],
                                                                              reason: str) -> None:
     [(kind, _, _, why)] = plan(session(0, Step("do it"), needs=needs))
     assert kind == SKIP and why.startswith(reason)
+
+
+def test_when_a_tool_is_unknown_then_the_step_runs_so_a_typo_fails_loudly() -> None:
+    [(kind, _, _, why)] = plan(session(0, Step("srot notes.txt"), needs=("tool:srot",)))
+    assert kind == SHELL and why == ""
 
 
 def test_when_the_network_is_allowed_then_a_network_step_runs() -> None:

@@ -65,7 +65,8 @@ def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
 
     cmp = compare(expected, output)
     if cmp.match == "mismatch":
-        return Verdict("failed", f"output differs from the article (exit status {code})", "mismatch", cmp.diff)
+        hint = " (command not found)" if code == 127 else ""
+        return Verdict("failed", f"output differs from the article (exit status {code}{hint})", "mismatch", cmp.diff)
     return Verdict("passed", "", cmp.match)
 
 
@@ -152,7 +153,8 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
         if not a.runs:
             results.append(_not_run(a))
             continue
-        if a.needs_state and any(r.status != "passed" for r in results):
+        # State comes from earlier steps that ran; one that ran and failed still made its state.
+        if a.needs_state and any(r.status in ("skipped", "error") and r.action != "static" for r in results):
             results.append(_result(a, "skipped", "depends on earlier steps that did not run"))
             continue
         left = article_deadline - time.monotonic()
