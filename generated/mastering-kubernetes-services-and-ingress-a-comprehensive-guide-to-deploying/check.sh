@@ -25,12 +25,12 @@ IFS= read -r -d '' inner <<'TUTORCHECK_INNER' || true
 set -u
 exec 2>/dev/null  # the steps' output goes to files; the driver shell's own noise nowhere
 tc=/tmp/.tutorcheck; mkdir -p "$tc"; mkfifo "$tc/tick"
-passed=0 failed=0 skipped=0 timedout=0 bad=0
+passed=0 failed=0 skipped=0 timedout=0 notrun=0
 say() { printf '%-8s block %s step %s: %s\n' "$1" "$2" "$3" "$4"; }
-skip() { skipped=$((skipped + 1)); bad=$((bad + 1)); say SKIP "$1" "$2" "$3 -- $4"; }
+skip() { skipped=$((skipped + 1)); notrun=$((notrun + 1)); say SKIP "$1" "$2" "$3 -- $4"; }
 static() { if [ "$4" = ok ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
-  else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- $5"; fi; }
-needs_state() { [ "$bad" -eq 0 ] && return 0
+  else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- $5"; fi; }
+needs_state() { [ "$notrun" -eq 0 ] && return 0  # state comes from steps that ran
   skip "$1" "$2" "$3" "depends on earlier steps that did not run"; return 1; }
 run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded output (if any) in $tc/want
   ( sleep "$STEP_TIMEOUT" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s
@@ -51,21 +51,21 @@ runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a fe
   return 0
 }
 verdict() {
-  if runaway; then failed=$((failed + 1)); bad=$((bad + 1)); printf "" >"$tc/out"; rm -f "$tc/want"
+  if runaway; then failed=$((failed + 1)); printf "" >"$tc/out"; rm -f "$tc/want"
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
 verdict_of() {
-  if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1)); bad=$((bad + 1));
+  if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));
     say TIMEOUT "$1" "$2" "$3 -- did not finish within ${STEP_TIMEOUT}s"; return; fi
   if [ -e "$tc/want" ]; then
     if diff -u -Z -B --label expected --label actual "$tc/want" "$tc/out" >"$tc/diff"; then
       passed=$((passed + 1)); say PASS "$1" "$2" "$3";
-    else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- output differs (exit $4)";
+    else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- output differs (exit $4)";
       sed 's/^/    /' "$tc/diff"; fi
     rm -f "$tc/want"; return; fi
   if [ "$4" -eq 0 ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
-  else failed=$((failed + 1)); bad=$((bad + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
+  else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
     head -c 2000 "$tc/out" | head -n 20 | sed 's/^/    /'; fi
 }
 
