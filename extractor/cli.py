@@ -6,6 +6,7 @@ Exit status: 0 all good, 1 some check failed, 2 bad usage or unreadable input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExtractorError as e:
         print(f"tutorcheck: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as other CLI tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("tutorcheck: interrupted", file=sys.stderr)
         return 130
