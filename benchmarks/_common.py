@@ -1,0 +1,117 @@
+"""Shared pieces of the sandbox benchmarks: the preflight (engine and images, with a clear
+message when either is missing), labels for the containers the benchmarks create themselves,
+counting the containers a process created, and printing the one JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_FEED = ROOT / "feeds" / "tutorcheck-examples.atom.xml"
+SETUP_HINT = "run the README set-up first (`make test` or `make demo`, or `bash scripts/engine.sh`)"
+
+
+def fail(name: str, why: str) -> SystemExit:
+    return SystemExit(f"{name}: {why}")
+
+
+def tutorcheck_bin() -> str:
+    """The venv's console script next to the interpreter running the benchmark."""
+    path = Path(sys.executable).parent / "tutorcheck"
+    if not path.is_file():
+        raise fail("benchmarks", f"{path} not found; run the benchmarks with the venv's python ({SETUP_HINT})")
+    return str(path)
+
+
+def preflight(name: str) -> str:
+    """The docker CLI and engine answer and the toolbox image is current; its tag, or exit."""
+    if shutil.which("docker") is None:
+        raise fail(name, f"the docker CLI is not installed; {SETUP_HINT}")
+    try:
+        r = subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True,
+                           text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        raise fail(name, f"the Docker engine does not answer (docker version timed out); {SETUP_HINT}") from None
+    if r.returncode != 0:
+        raise fail(name, f"no Docker engine answers ({r.stderr.strip()[:200]}); {SETUP_HINT}")
+    from extractor.sandbox.images import RECIPE_LABEL, TOOLBOX, toolbox_recipe
+
+    r = subprocess.run(["docker", "image", "inspect", "--format", f'{{{{index .Config.Labels "{RECIPE_LABEL}"}}}}',
+                        TOOLBOX], capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise fail(name, f"the sandbox image {TOOLBOX} is missing; {SETUP_HINT}")
+    if r.stdout.strip() != toolbox_recipe():
+        raise fail(name, f"the sandbox image {TOOLBOX} is out of date with sandboxes/toolbox; {SETUP_HINT}")
+    return TOOLBOX
+
+
+def ensure_article_images(tutorials: Sequence[Any]) -> list[str]:
+    """Build (outside any timing) the per-article tool layers these tutorials run in, so the
+    benchmark measures checking, not image builds; the tags."""
+    from extractor.sandbox import images
+    from extractor.sandbox.plan import make_plan
+
+    c = images.client()
+    return sorted({images.ensure_article(c, make_plan(t).packages, say=lambda _m: None) for t in tutorials})
+
+
+def labels(article: str) -> list[str]:
+    """``--label`` flags like the sandbox's own: ``tutorcheck sandbox prune`` finds leftovers, and
+    a later run reaps them once this process is gone or the deadline passed."""
+    from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, OWNER_LABEL, LABEL
+
+    values = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
+              DEADLINE_LABEL: f"{time.time() + 600:.0f}", "tutorcheck.article": article}
+    return [f"--label={k}={v}" for k, v in values.items()]
+
+
+def remove_own_containers() -> int:
+    """Remove every container labelled with this process as owner (the benchmark's CLI ones)."""
+    from extractor.sandbox.session import OWNER_LABEL
+
+    r = subprocess.run(["docker", "ps", "-aq", "--filter", f"label={OWNER_LABEL}={os.getpid()}"],
+                       capture_output=True, text=True, timeout=60)
+    ids = r.stdout.split()
+    if ids:
+        subprocess.run(["docker", "rm", "-f", *ids], capture_output=True, timeout=120)
+    return len(ids)
+
+
+def containers_created(owner_pid: int, since: float, until: float) -> int:
+    """How many sandbox containers process ``owner_pid`` created between two wall-clock times,
+    from the engine's event log (``docker events``), so a run that starts nothing shows 0."""
+    from extractor.sandbox.session import OWNER_LABEL
+
+    wait = until + 1.0 - time.time()
+    if wait > 0:  # --until in the future would block until then anyway
+        time.sleep(wait)
+    r = subprocess.run(
+        ["docker", "events", "--since", f"{since - 1:.3f}", "--until", f"{until + 1:.3f}",
+         "--filter", "type=container", "--filter", "event=create",
+         "--filter", f"label={OWNER_LABEL}={owner_pid}", "--format", "{{.ID}}"],
+        capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise fail("benchmarks", f"docker events failed: {r.stderr.strip()[:200]}")
+    return len(set(r.stdout.split()))
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def r3(x: float) -> float:
+    return round(x, 3)
+
+
+def emit(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj, indent=2))
