@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -190,8 +191,7 @@ def _written(out_dir: Path, extraction: Extraction, workers: int) -> Iterator[Wr
         for slug, group in extraction.jobs:
             yield build_and_write(out_dir, slug, group)
         return
-    # fork: workers inherit the imported modules and start in milliseconds.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         in_flight: deque[Future[Written]] = deque()
         for slug, group in extraction.jobs:
             in_flight.append(pool.submit(build_and_write, out_dir, slug, group))
@@ -199,6 +199,17 @@ def _written(out_dir: Path, extraction: Extraction, workers: int) -> Iterator[Wr
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork when this process has one thread: workers inherit the imported modules and start in
+    milliseconds. With other threads about (an embedding program, a test runner) a fork could
+    copy a lock some thread holds, so a forkserver starts the workers instead."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor.pipeline", "extractor.understand", "extractor.notebook"])
+    return context
 
 
 def default_workers() -> int:
