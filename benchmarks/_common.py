@@ -68,7 +68,7 @@ def ensure_article_images(tutorials: Sequence[Any]) -> list[str]:
 def labels(article: str) -> list[str]:
     """``--label`` flags like the sandbox's own: ``tutorcheck sandbox prune`` finds leftovers, and
     a later run reaps them once this process is gone or the deadline passed."""
-    from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, OWNER_LABEL, LABEL
+    from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL
 
     values = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
               DEADLINE_LABEL: f"{time.time() + 600:.0f}", "tutorcheck.article": article}
