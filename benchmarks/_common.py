@@ -4,8 +4,10 @@ counting the containers a process created, and printing the one JSON object."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -115,3 +117,53 @@ def r3(x: float) -> float:
 
 def emit(obj: dict[str, Any]) -> None:
     print(json.dumps(obj, indent=2))
+
+
+_ENTRY = re.compile(r"<entry>.*?</entry>", re.S)
+
+
+def example_copies(directory: Path, copies: int, extra_html: str = "") -> Path:
+    """The runnable example feed with every article repeated ``copies`` times under distinct
+    titles, ids and links (``extra_html`` appended to each article's body); the feed's path."""
+    text = EXAMPLES_FEED.read_text(encoding="utf-8")
+    entries = _ENTRY.findall(text)
+    if not entries:
+        raise fail("benchmarks", f"{EXAMPLES_FEED}: no <entry> found")
+    out = []
+    for k in range(copies):
+        for entry in entries:
+            e = re.sub(r"<title>(.*?)</title>", rf"<title>\1 (copy {k})</title>", entry, count=1)
+            e = re.sub(r"<id>(.*?)</id>", rf"<id>\1-copy-{k}</id>", e, count=1)
+            e = re.sub(r'<link href="(.*?)"/>', rf'<link href="\1-copy-{k}"/>', e, count=1)
+            if extra_html:
+                e = e.replace("</content>", html.escape(extra_html, quote=False) + "</content>", 1)
+            out.append(e)
+    head, tail = text[:text.index(entries[0])], text[text.rindex(entries[-1]) + len(entries[-1]):]
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"examples-x{copies}.atom.xml"
+    path.write_text(head + "\n  ".join(out) + tail, encoding="utf-8")
+    return path
+
+
+def extract(source: Path, out: Path) -> list[Any]:
+    """``tutorcheck extract SOURCE -o OUT``; the tutorials written."""
+    r = subprocess.run([tutorcheck_bin(), "extract", str(source), "-o", str(out)], capture_output=True,
+                       text=True, timeout=300)
+    if r.returncode != 0:
+        raise fail("benchmarks", f"tutorcheck extract {source} failed: {r.stderr.strip()[-500:]}")
+    from extractor.harness import read_generated
+
+    return read_generated(out)
+
+
+def timed_check(args: Sequence[str]) -> tuple[float, int, str]:
+    """``tutorcheck check ARGS...`` as a child process: (wall seconds, its pid, its stderr);
+    exits when the check itself failed (status 2) or a step failed (1: the input is runnable)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([tutorcheck_bin(), "check", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    _, err = proc.communicate(timeout=600)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise fail("benchmarks", f"tutorcheck check {' '.join(args)} exited {proc.returncode}: {err.strip()[-800:]}")
+    return elapsed, proc.pid, err
