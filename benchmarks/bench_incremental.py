@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
+    BYTECODE_NOTE,
     EXAMPLES_FEED,
     containers_created,
     emit,
@@ -28,6 +29,7 @@ from _common import (  # noqa: E402
     preflight,
     r3,
     timed_check,
+    warm_bytecode,
 )
 
 NAME = "bench_incremental"
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="first+second pairs per input, each with a fresh cache")
     args = parser.parse_args()
     preflight(NAME)
+    warm_bytecode()
     with tempfile.TemporaryDirectory(prefix="tutorcheck-bench-") as name:
         tmp = Path(name)
         inputs = [
@@ -99,6 +102,7 @@ def main() -> None:
         "measured": "second `tutorcheck check DIR --cache-dir FRESH` of unchanged input vs the first, same run; "
                     "containers created per run counted from `docker events` (label tutorcheck.owner=<pid>)",
         "against": "the first run of the same input",
+        "bytecode": BYTECODE_NOTE,
         "inputs": inputs,
         "met": all(t["met"] for i in inputs for t in i["targets"].values()),  # type: ignore[attr-defined]
     })
