@@ -10,6 +10,7 @@ Prints one JSON object. Usage: python benchmarks/bench_incremental.py [--copies 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     BYTECODE_NOTE,
     EXAMPLES_FEED,
+    child_env,
     containers_created,
     emit,
     ensure_article_images,
@@ -83,6 +85,18 @@ def measure(name: str, feed: Path, tmp: Path, rounds: int) -> dict[str, object]:
     }
 
 
+def process_floor(repeats: int = 5) -> dict[str, float]:
+    """What any ``tutorcheck`` process pays before it looks at one article, for scale: the bare
+    interpreter, and the interpreter importing the check command's module (median seconds)."""
+    def once(code: str) -> float:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], env=child_env(), check=True)
+        return time.perf_counter() - t0
+
+    return {"python_start_s": r3(median([once("pass") for _ in range(repeats)])),
+            "python_import_harness_s": r3(median([once("import extractor.harness") for _ in range(repeats)]))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=8, help="repeats of the example articles for the larger input")
@@ -103,6 +117,7 @@ def main() -> None:
                     "containers created per run counted from `docker events` (label tutorcheck.owner=<pid>)",
         "against": "the first run of the same input",
         "bytecode": BYTECODE_NOTE,
+        "process_floor": process_floor(),
         "inputs": inputs,
         "met": all(t["met"] for i in inputs for t in i["targets"].values()),  # type: ignore[attr-defined]
     })
