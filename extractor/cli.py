@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--allow-network", action="store_true")
     st.add_argument("--yes", action="store_true", help="run every runnable step without asking")
 
+    nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
+    nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
+    nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
+    nb.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per cell")
+    nb.add_argument("--allow-network", action="store_true")
+
     sb = sub.add_parser("sandbox", help="images and leftover containers")
     sb.add_argument("action", choices=["build", "list", "prune"])
     return p
@@ -67,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from extractor.learner import step_command
 
             return step_command(Path(args.path), allow_network=args.allow_network, yes=args.yes)
+        if args.command == "notebook":
+            from extractor.sandbox.notebook_run import notebook_command
+
+            output = Path(args.output) if args.output else None
+            return notebook_command(Path(args.path), output=output, timeout_s=args.timeout,
+                                    allow_network=args.allow_network)
         if args.command == "sandbox":
             from extractor.sandbox.commands import sandbox_command
 

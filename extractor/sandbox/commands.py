@@ -17,8 +17,8 @@ def _say(msg: str) -> None:
 
 def build() -> int:
     c = images.client()
-    tag = images.ensure_all(c, _say)
-    print(tag)
+    print(images.ensure_all(c, _say))
+    print(images.ensure_notebook(c, say=_say))  # for `tutorcheck notebook`
     return 0
 
 
@@ -37,7 +37,8 @@ def prune() -> int:
     c = images.client()
     for cid in reap(c):
         print(f"removed container {cid}")
-    for img in images.stale_images(c):
+    # newest first: a child layer goes before the image it was built on
+    for img in sorted(images.stale_images(c), key=lambda i: i.attrs.get("Created", ""), reverse=True):
         try:
             c.images.remove(img.id, force=True)
             print(f"removed image {img.short_id} {' '.join(img.tags)}".rstrip())

@@ -13,7 +13,10 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +30,10 @@ SUITE = "bookworm"
 REGISTRY_BASE = "debian:bookworm-slim"
 BASE = f"tutorcheck/base:{SUITE}"
 TOOLBOX = f"tutorcheck/toolbox:{SUITE}"
+NOTEBOOK = f"tutorcheck/notebook:{SUITE}"
+BASH_KERNEL = "bash_kernel==0.10.0"  # Debian has no package of it: the host fetches its wheel
 ARTICLE_REPO = "tutorcheck/article"
+NOTEBOOK_ARTICLE_REPO = "tutorcheck/notebook-article"
 KIND_LABEL = "tutorcheck.image"
 RECIPE_LABEL = "tutorcheck.recipe"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
@@ -73,6 +79,10 @@ def base_recipe() -> str:
 
 def toolbox_recipe() -> str:
     return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"))
+
+
+def notebook_recipe() -> str:
+    return _hash(toolbox_recipe(), _dir_hash(SANDBOXES / "notebook"), BASH_KERNEL)
 
 
 def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
@@ -187,6 +197,44 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
     return TOOLBOX
 
 
+def _fetch_wheel(requirement: str, dest: Path) -> None:
+    """Download one pure-Python wheel with the host's pip (its index, its proxy)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        "--dest", str(dest), requirement], capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not any(dest.glob("*.whl")):
+        raise SandboxError(NOTEBOOK, f"cannot fetch the {requirement} wheel with pip: {r.stderr.strip()[-1000:]}")
+
+
+def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> str:
+    """The notebook image (the toolbox plus nbclient, ipykernel and bash_kernel), with a layer
+    of the Debian packages an article's tools need on top when there are any."""
+    with _lock():
+        ensure_toolbox(c, say)
+        recipe = notebook_recipe()
+        if not _current(c, NOTEBOOK, recipe):
+            say(f"notebook: building {NOTEBOOK} (nbclient, ipykernel, bash_kernel)")
+            with tempfile.TemporaryDirectory(prefix="tutorcheck-nb-") as tmp:
+                ctx = Path(tmp)
+                for f in (SANDBOXES / "notebook").iterdir():
+                    if f.is_file():
+                        shutil.copy2(f, ctx / f.name)
+                _fetch_wheel(BASH_KERNEL, ctx / "wheels")
+                _build(c, NOTEBOOK, {KIND_LABEL: "notebook", RECIPE_LABEL: recipe,
+                                     "tutorcheck.toolbox": toolbox_recipe()},
+                       path=str(ctx), buildargs={"BASE": TOOLBOX})
+        if not packages:
+            return NOTEBOOK
+        layer = _hash(recipe, *sorted(set(packages)))
+        tag = f"{NOTEBOOK_ARTICLE_REPO}:{layer[:12]}"
+        if not _current(c, tag, layer):
+            say(f"notebook layer: {tag} with {' '.join(sorted(set(packages)))}")
+            _build(c, tag, {KIND_LABEL: "notebook", RECIPE_LABEL: layer, "tutorcheck.toolbox": toolbox_recipe(),
+                            "tutorcheck.notebook": recipe},
+                   dockerfile=article_dockerfile(packages, base=NOTEBOOK))
+        return tag
+
+
 def ensure_article(c: Any, packages: Sequence[str], say: Any = print) -> str:
     """The image for a set of extra packages (shared by articles that need the same set)."""
     with _lock():
@@ -219,7 +267,8 @@ def list_images(c: Any) -> list[ImageInfo]:
 
 def stale_images(c: Any) -> list[Any]:
     """Untagged tutorcheck images and images whose recipe is no longer the current one."""
-    current = {BASE: base_recipe(), TOOLBOX: toolbox_recipe()}
+    current = {BASE: base_recipe(), TOOLBOX: toolbox_recipe(), NOTEBOOK: notebook_recipe()}
+    nb = notebook_recipe()
     tb = toolbox_recipe()
     stale = []
     for img in c.images.list(filters={"label": KIND_LABEL}):
@@ -227,10 +276,11 @@ def stale_images(c: Any) -> list[Any]:
         tags = img.tags or []
         if not tags:
             stale.append(img)
-        elif labels.get(KIND_LABEL) == "article":
-            if labels.get("tutorcheck.toolbox") != tb:
+        elif labels.get(KIND_LABEL) == "article" or any(t.startswith(NOTEBOOK_ARTICLE_REPO + ":") for t in tags):
+            if labels.get("tutorcheck.toolbox") != tb or labels.get("tutorcheck.notebook", nb) != nb:
                 stale.append(img)
-        elif labels.get(KIND_LABEL) == "check":  # check.sh's image keeps the toolbox's recipe label
+        elif labels.get(KIND_LABEL) == "check" or any(t.startswith("tutorcheck/check:") for t in tags):
+            # check.sh's image keeps the toolbox's recipe label (and its kind, when it adds nothing)
             if labels.get(RECIPE_LABEL) != tb:
                 stale.append(img)
         elif any(t in current and current[t] != labels.get(RECIPE_LABEL) for t in tags):

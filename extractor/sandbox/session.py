@@ -50,6 +50,7 @@ class Answer:
     truncated: bool = False
     duration_s: float = 0.0
     note: str = ""
+    payload: dict[str, Any] | None = None  # the whole answer, for ops that return more than output
 
 
 def _remove(container: Any) -> None:
@@ -142,8 +143,10 @@ class Session:
     """A running sandbox container and its driver; use as a context manager."""
 
     def __init__(self, c: Any, image: str, policy: Policy, lifetime_s: float,
-                 env: dict[str, str] | None = None, name_hint: str = "") -> None:
+                 env: dict[str, str] | None = None, name_hint: str = "",
+                 command: tuple[str, ...] = ("python3", "/opt/tutorcheck/driver.py")) -> None:
         self.client = c
+        self.command = list(command)
         self.image = image
         self.policy = policy
         self.lifetime_s = lifetime_s
@@ -174,7 +177,7 @@ class Session:
         labels = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
                   DEADLINE_LABEL: f"{deadline:.0f}", "tutorcheck.article": self.name_hint[:200]}
         # the in-container backstop: the driver exits (SIGALRM) at the article's deadline
-        command = ["python3", "/opt/tutorcheck/driver.py"]
+        command = self.command
         kwargs["environment"]["TUTORCHECK_LIFETIME"] = str(int(self.lifetime_s + 30))
         try:
             self.container = self.client.containers.create(
@@ -300,4 +303,5 @@ class Session:
             truncated=bool(obj.get("truncated")),
             duration_s=float(obj.get("duration", time.monotonic() - t0)),
             note=str(obj.get("note", "")),
+            payload=obj,
         )

@@ -1,0 +1,220 @@
+"""Run a generated notebook top to bottom inside the sandbox, and judge every code cell.
+
+The notebook image (``tutorcheck/notebook``: the toolbox plus nbclient, ipykernel and
+bash_kernel) runs ``nbrun.py`` as the container's main process under the same policy as
+``tutorcheck check``: no network unless asked, read-only root, the unprivileged user, limits.
+The host sends the notebook once over the attach socket and gets the executed notebook back;
+Jupyter's kernel talks to nbclient over the container's loopback only.
+
+Per code cell: ``skipped`` (tagged ``skip-execution``: the notebook says why), ``passed``
+(ran; matches the article's recorded output where there is one, by the CI harness's rules),
+``failed`` (ran and printed something else: the diff), ``error`` (the cell raised or its
+command failed; Run All stops there), ``notrun`` (after the cell that stopped the run).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import UsageError
+from extractor.sandbox.policy import Policy
+
+NBRUN = ("python3", "/opt/tutorcheck/nbrun.py")
+
+
+@dataclass(frozen=True)
+class CellVerdict:
+    index: int  # 1-based among the notebook's code cells
+    cell_id: str
+    status: str  # passed | failed | error | skipped | notrun
+    first_line: str
+    reason: str = ""
+    rule: str = ""
+    diff: str = ""
+
+
+@dataclass
+class NotebookRun:
+    executed: str  # the executed notebook (nbformat JSON text); "" when the run never started
+    cells: list[CellVerdict] = field(default_factory=list)
+    duration_s: float = 0.0
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.note and all(c.status in ("passed", "skipped") for c in self.cells)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.cells:
+            out[c.status] = out.get(c.status, 0) + 1
+        return out
+
+
+def _text(outputs: list[Any]) -> str:
+    parts = []
+    for o in outputs:
+        if o.get("output_type") == "error":
+            continue
+        parts.append(o.get("text") or o.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def _recorded(cell: Any) -> str | None:
+    outs = [o for o in cell.get("outputs", []) if o.get("metadata", {}).get("tutorcheck", {}).get("recorded")]
+    return _text(outs) if outs else None
+
+
+def _first_line(cell: Any) -> str:
+    """The cell's first line of code (a skipped cell's code is commented out: uncommented here)."""
+    skipped = "skip-execution" in cell.get("metadata", {}).get("tags", [])
+    lines = str(cell.get("source", "")).splitlines()
+    if skipped:  # the header (why, how to run it) comes first: two lines
+        lines = lines[2:]
+    for line in lines:
+        if not line.strip() or line.startswith("%%") or line.startswith("# tutorcheck"):
+            continue
+        if skipped and line.startswith("# "):
+            line = line[2:]
+        return line.strip()[:100]
+    return ""
+
+
+def packages_of(nb: Any) -> list[str]:
+    """The Debian packages the tools of the cells that will run need (the same table as check's)."""
+    from extractor.sandbox.tools import tool_table
+
+    table = tool_table()
+    out: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "skip-execution" in cell.metadata.get("tags", []):
+            continue
+        for need in cell.metadata.get("tutorcheck", {}).get("needs", []):
+            if str(need).startswith("tool:"):
+                tool = str(need).split(":", 1)[1]
+                pkg = table.package_for(tool)
+                if pkg and not table.in_toolbox(tool):
+                    out.add(pkg)
+    return sorted(out)
+
+
+def _error_of(cell: Any) -> str:
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "error":
+            return f"{o.get('ename', '')}: {o.get('evalue', '')}".strip(": ")[:500]
+    return ""
+
+
+def judge(original: Any, executed: Any) -> list[CellVerdict]:
+    """Pair each code cell of the generated notebook with its executed self and give a verdict."""
+    from extractor.matching import compare
+
+    verdicts: list[CellVerdict] = []
+    n = 0
+    for old, new in zip(original.cells, executed.cells, strict=True):
+        if old.cell_type != "code":
+            continue
+        n += 1
+        head = _first_line(old)
+        meta = old.metadata.get("tutorcheck", {})
+        if "skip-execution" in old.metadata.get("tags", []):
+            reason = str(meta.get("skip", "tagged skip-execution"))
+            verdicts.append(CellVerdict(n, old.id, "skipped", head, reason=reason))
+            continue
+        if new.get("execution_count") is None:
+            verdicts.append(CellVerdict(n, old.id, "notrun", head, reason="an earlier cell stopped the run"))
+            continue
+        err = _error_of(new)
+        if err:
+            verdicts.append(CellVerdict(n, old.id, "error", head, reason=err, diff=_text(new.outputs)[-4000:]))
+            continue
+        expected = _recorded(old)
+        if expected is None:
+            verdicts.append(CellVerdict(n, old.id, "passed", head, rule="exit status"))
+            continue
+        cmp = compare(expected, _text(new.outputs))
+        if cmp.ok:
+            verdicts.append(CellVerdict(n, old.id, "passed", head, rule=cmp.rule or cmp.match))
+        else:
+            verdicts.append(CellVerdict(n, old.id, "failed", head, reason="output differs from the recording",
+                                        diff=cmp.diff))
+    return verdicts
+
+
+def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: float = 60.0,
+                 lifetime_s: float = 900.0, env: dict[str, str] | None = None, name_hint: str = "",
+                 say: Any = print) -> NotebookRun:
+    """Execute ``ipynb`` (nbformat JSON text) in a fresh notebook sandbox; judge every code cell."""
+    import nbformat
+
+    from extractor.sandbox import images
+    from extractor.sandbox.session import Session, reap
+
+    original = nbformat.reads(ipynb, as_version=4)
+    runnable = [cell for cell in original.cells
+                if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", [])]
+    if not runnable:  # nothing Run All would execute: no container to start
+        return NotebookRun(ipynb, judge(original, original))
+    c = images.client()
+    reap(c)
+    image = images.ensure_notebook(c, packages_of(original), say)
+    # a kernel is a handful of threads on top of the shell's processes: same caps otherwise
+    pol = policy or Policy()
+    t0 = time.monotonic()
+    with Session(c, image, pol, lifetime_s, env=env, name_hint=name_hint, command=NBRUN) as s:
+        answer = s.request({"op": "notebook", "ipynb": ipynb, "cell_timeout": cell_timeout_s}, timeout_s=lifetime_s)
+    payload = answer.payload or {}
+    executed_text = str(payload.get("notebook") or "")
+    if answer.status not in ("ok", "error") or not executed_text:
+        note = answer.note or str((payload.get("failed") or {}).get("evalue", "")) or answer.status
+        return NotebookRun("", [], time.monotonic() - t0, note=f"the notebook did not run: {note}")
+    executed = nbformat.reads(executed_text, as_version=4)
+    run = NotebookRun(executed_text, judge(original, executed), time.monotonic() - t0)
+    failed = payload.get("failed") or {}
+    if failed and not any(c.status == "error" for c in run.cells):
+        # the kernel died or a cell timed out: no error output names the cell
+        run.note = f"{failed.get('ename', 'error')}: {failed.get('evalue', '')}".strip()
+    return run
+
+
+def _article_notebook(path: Path) -> Path:
+    if path.is_file() and path.suffix == ".ipynb":
+        return path
+    candidate = path / f"{path.name}.ipynb"
+    if candidate.is_file():
+        return candidate
+    raise UsageError(str(path), "not a generated article folder (DIR/SLUG with SLUG.ipynb) nor a notebook")
+
+
+def notebook_command(target: Path, *, output: Path | None, timeout_s: float, allow_network: bool) -> int:
+    """``tutorcheck notebook DIR/SLUG``: Run All in the sandbox, one line per code cell."""
+    import sys
+
+    from extractor.writer import atomic_write
+
+    nb_path = _article_notebook(target)
+    ipynb = nb_path.read_text(encoding="utf-8")
+    say = lambda msg: print(f"tutorcheck notebook: {msg}", file=sys.stderr)  # noqa: E731
+    run = run_notebook(ipynb, policy=Policy().with_network(allow_network), cell_timeout_s=timeout_s,
+                       name_hint=nb_path.stem, say=say)
+    for v in run.cells:
+        extra = f" ({v.rule})" if v.status == "passed" else (f": {v.reason}" if v.reason else "")
+        print(f"cell {v.index:>3} {v.status:<7} {v.first_line}{extra}")
+        if v.status in ("failed", "error") and v.diff:
+            for line in v.diff.rstrip("\n").splitlines()[:40]:
+                print(f"          {line}")
+    counts = run.counts()
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "notrun", "skipped") if counts.get(k))
+    print(f"{nb_path.stem}: {summary or 'no code cells'} in {run.duration_s:.1f}s")
+    if run.note:
+        print(f"{nb_path.stem}: {run.note}")
+    if output is not None and run.executed:
+        atomic_write(output, run.executed if run.executed.endswith("\n") else run.executed + "\n")
+        print(f"executed notebook: {output}")
+    return 0 if run.ok else 1
+
+
+__all__ = ["CellVerdict", "NotebookRun", "judge", "notebook_command", "packages_of", "run_notebook"]

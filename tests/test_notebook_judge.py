@@ -1,0 +1,64 @@
+"""Cell verdicts of an executed notebook (pure: no kernel, no engine)."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from extractor.sandbox.notebook_run import judge, packages_of
+
+
+def recorded(text: str) -> dict:
+    return new_output("display_data", data={"text/plain": text}, metadata={"tutorcheck": {"recorded": True}})
+
+
+def pair(cells_before: list, cells_after: list) -> list:
+    return judge(new_notebook(cells=cells_before), new_notebook(cells=cells_after))
+
+
+def test_recorded_output_is_compared_with_the_harness_rules() -> None:
+    before = [new_markdown_cell("intro", id="m"),
+              new_code_cell("kubectl get pods", id="a", outputs=[recorded("NAME   AGE\nweb-1  11s\n")]),
+              new_code_cell("echo 3", id="b", outputs=[recorded("3\n")])]
+    after = [new_markdown_cell("intro", id="m"),
+             new_code_cell("kubectl get pods", id="a", execution_count=1,
+                           outputs=[new_output("stream", name="stdout", text="NAME   AGE\nweb-1  3m59s\n")]),
+             new_code_cell("echo 3", id="b", execution_count=2,
+                           outputs=[new_output("stream", name="stdout", text="4\n")])]
+    a, b = pair(before, after)
+    assert (a.index, a.status) == (1, "passed") and a.rule not in ("", "exact")
+    assert b.status == "failed" and "-3" in b.diff and "+4" in b.diff
+
+
+def test_errors_skips_and_cells_after_a_stop() -> None:
+    skip_meta = {"tags": ["skip-execution"], "tutorcheck": {"skip": "needs a Kubernetes cluster"}}
+    before = [new_code_cell("# tutorcheck: not run by Run All: x.\n# To run it ...\n# kubectl apply -f x.yaml",
+                            id="s", metadata=skip_meta),
+              new_code_cell("ls /nope", id="e"),
+              new_code_cell("echo later", id="n")]
+    after = [nbformat.from_dict(dict(before[0])),
+             new_code_cell("ls /nope", id="e", execution_count=1, outputs=[
+                 new_output("error", ename="ExitCode", evalue="2", traceback=[])]),
+             new_code_cell("echo later", id="n")]
+    s, e, n = pair(before, after)
+    assert (s.status, s.reason, s.first_line) == ("skipped", "needs a Kubernetes cluster", "kubectl apply -f x.yaml")
+    assert e.status == "error" and "ExitCode" in e.reason
+    assert n.status == "notrun"
+
+
+def test_no_recording_means_the_exit_status_decides() -> None:
+    before = [new_code_cell("%%writefile app.py\nprint(1)", id="w")]
+    after = [new_code_cell("%%writefile app.py\nprint(1)", id="w", execution_count=1,
+                           outputs=[new_output("stream", name="stdout", text="Writing app.py\n")])]
+    (w,) = pair(before, after)
+    assert (w.status, w.rule, w.first_line) == ("passed", "exit status", "print(1)")
+
+
+def test_packages_come_from_the_tools_of_cells_that_run() -> None:
+    nb = new_notebook(cells=[
+        new_code_cell("echo 1 + 1 | bc", id="a", metadata={"tutorcheck": {"needs": ["tool:bc"]}}),
+        new_code_cell("# kubectl", id="b", metadata={"tags": ["skip-execution"],
+                                                     "tutorcheck": {"needs": ["tool:tree", "cluster"]}}),
+        new_code_cell("jq .", id="c", metadata={"tutorcheck": {"needs": ["tool:jq"]}}),  # in the toolbox
+    ])
+    assert packages_of(nb) == ["bc"]
