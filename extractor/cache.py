@@ -27,12 +27,8 @@ CACHE_SCHEMA = 1
 def tool_version() -> str:
     """The package version plus a digest of the code that decides verdicts (the sandbox and the
     matching rules), so a development checkout never reuses a verdict made by older code."""
-    from importlib.metadata import PackageNotFoundError, version
+    from extractor import __version__ as release  # importlib.metadata costs tens of ms at start-up
 
-    try:
-        release = version("tutorcheck")
-    except PackageNotFoundError:
-        release = "0+unknown"
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted([*package.glob("sandbox/**/*.py"), package / "matching.py", package / "results.py"]):

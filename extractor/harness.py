@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
-import inspect
 import json
 import os
 import signal
@@ -27,7 +25,7 @@ from types import FrameType
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
-from extractor.errors import ExtractorError, SandboxError, SourceError, UsageError
+from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import CodeBlock, Tutorial, tutorial_from_json
 from extractor.reports import ReportPaths, article_line, write_reports
 from extractor.results import ArticleResult, StepResult
@@ -308,23 +306,18 @@ class RunSettings:
                 "allow_network": self.allow_network, "env": env}
 
 
-def _sandbox_module() -> Any:
-    try:
-        return importlib.import_module("extractor.sandbox.runner")
-    except ImportError as e:
-        raise SandboxError("extractor.sandbox.runner", f"the sandbox runner is not available ({e})") from e
-
-
 def sandbox_runner(settings: RunSettings) -> Runner:
-    """``check_tutorial`` of the sandbox with ``RunOptions`` built from ``settings`` (only the
-    fields that ``RunOptions`` accepts)."""
-    module = _sandbox_module()
-    accepted = set(inspect.signature(module.RunOptions).parameters)
-    values = {"step_timeout": settings.step_timeout, "article_timeout": settings.article_timeout,
-              "allow_network": settings.allow_network, "env": dict(settings.env)}
-    options = module.RunOptions(**{k: v for k, v in values.items() if k in accepted})
-    check: Callable[..., ArticleResult] = module.check_tutorial
-    return functools.partial(check, options=options)
+    """``check_tutorial`` of the sandbox with ``RunOptions`` from ``settings``. The sandbox is
+    imported on the first article that really runs: a fully cached check never loads it."""
+
+    def run(tutorial: Tutorial) -> ArticleResult:
+        from extractor.sandbox.runner import RunOptions, check_tutorial
+
+        options = RunOptions(step_timeout=settings.step_timeout, article_timeout=settings.article_timeout,
+                             allow_network=settings.allow_network, env=dict(settings.env))
+        return check_tutorial(tutorial, options=options)
+
+    return run
 
 
 @functools.lru_cache(maxsize=1)
@@ -341,15 +334,10 @@ def sandbox_fingerprint(tutorial: Tutorial) -> str:
     """The sandbox an article runs in, by recipe (no engine call, so a cached run starts
     nothing and the key is the same before and after the image is built): the recipes in
     ``sandboxes/`` and the article's image tag, which hashes the toolbox recipe and the
-    packages its plan adds. The sandbox may provide its own ``sandbox_fingerprint(tutorial)``."""
-    own = getattr(_sandbox_module(), "sandbox_fingerprint", None)
-    if callable(own):
-        return str(own(tutorial))
-    try:
-        from extractor.sandbox.images import article_tag
-        from extractor.sandbox.plan import make_plan
-    except ImportError:
-        return _recipes_hash()
+    packages its plan adds."""
+    from extractor.sandbox.images import article_tag
+    from extractor.sandbox.plan import make_plan
+
     return f"{_recipes_hash()}\n{article_tag(make_plan(tutorial).packages)}"
 
 
@@ -362,10 +350,11 @@ def remove_owned_containers(pid: int | None = None) -> int:
     """Remove the sandbox containers this process started; the count removed. First the
     sandbox's own ``cleanup_owned`` (the sessions it knows), then any container still carrying
     our pid as owner label (one caught between creation and registration)."""
-    own = getattr(_sandbox_module(), "cleanup_owned", None)
-    removed = int(own() or 0) if callable(own) else 0
     import docker
 
+    from extractor.sandbox.session import cleanup_owned
+
+    removed = cleanup_owned()
     pid_text = str(pid or os.getpid())
     try:
         client = docker.from_env()
