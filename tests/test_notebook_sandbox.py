@@ -41,13 +41,13 @@ def notebook(name: str) -> str:
     return render_notebook(t)[0]
 
 
-def ours(c: Any) -> set[str]:
-    return {ct["Id"] for ct in c.api.containers(all=True, filters={"label": LABEL})}
+def gone(c: Any, cid: str) -> bool:
+    assert cid
+    return not c.api.containers(all=True, filters={"id": cid, "label": LABEL})
 
 
 @pytest.mark.parametrize("name", ["shell-state", "python-session"])
 def test_when_run_all_in_the_sandbox_then_every_cell_runs_and_matches_the_recording(engine: Any, name: str) -> None:
-    before = ours(engine)
     ipynb = notebook(name)
     run = run_notebook(ipynb, say=lambda _m: None)
     assert run.ok, [(v.index, v.status, v.reason, v.diff) for v in run.cells]
@@ -57,7 +57,7 @@ def test_when_run_all_in_the_sandbox_then_every_cell_runs_and_matches_the_record
     nbformat.validate(executed)
     ran = [c for c in executed.cells if c.cell_type == "code" and c.get("execution_count")]
     assert len(ran) == sum(1 for v in run.cells if v.status == "passed")
-    assert ours(engine) <= before  # the notebook's container is gone
+    assert gone(engine, run.container)  # removed when the run ended
 
 
 def test_when_a_recording_is_wrong_and_a_command_fails_then_those_cells_say_so(engine: Any) -> None:
@@ -109,6 +109,7 @@ def test_when_a_notebook_reaches_for_the_network_or_the_host_then_the_sandbox_re
     assert "No such file" in out["sock"]
     verdicts = {v.cell_id: v.status for v in run.cells}
     assert verdicts["net"] == "error"
+    assert gone(engine, run.container)
 
 
 def test_cli_runs_a_generated_notebook_and_writes_the_executed_copy(engine: Any, tmp_path: Path,

@@ -42,6 +42,7 @@ class NotebookRun:
     cells: list[CellVerdict] = field(default_factory=list)
     duration_s: float = 0.0
     note: str = ""
+    container: str = ""  # the id of the container it ran in ("" when none was needed)
 
     @property
     def ok(self) -> bool:
@@ -70,6 +71,11 @@ def _recorded(cell: Any) -> str | None:
 
 def _first_line(cell: Any) -> str:
     """The cell's first line of code (a skipped cell's code is commented out: uncommented here)."""
+    meta = cell.get("metadata", {}).get("tutorcheck", {})
+    if meta.get("setup"):
+        return "(set-up: the %%shell helper)"
+    if meta.get("filename"):
+        return f"(writes {meta['filename']})"
     skipped = "skip-execution" in cell.get("metadata", {}).get("tags", [])
     lines = str(cell.get("source", "")).splitlines()
     if skipped:  # the header (why, how to run it) comes first: two lines
@@ -166,13 +172,14 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
     t0 = time.monotonic()
     with Session(c, image, pol, lifetime_s, env=env, name_hint=name_hint, command=NBRUN) as s:
         answer = s.request({"op": "notebook", "ipynb": ipynb, "cell_timeout": cell_timeout_s}, timeout_s=lifetime_s)
+        container = str(s.container.id) if s.container is not None else ""
     payload = answer.payload or {}
     executed_text = str(payload.get("notebook") or "")
     if answer.status not in ("ok", "error") or not executed_text:
         note = answer.note or str((payload.get("failed") or {}).get("evalue", "")) or answer.status
-        return NotebookRun("", [], time.monotonic() - t0, note=f"the notebook did not run: {note}")
+        return NotebookRun("", [], time.monotonic() - t0, note=f"the notebook did not run: {note}", container=container)
     executed = nbformat.reads(executed_text, as_version=4)
-    run = NotebookRun(executed_text, judge(original, executed), time.monotonic() - t0)
+    run = NotebookRun(executed_text, judge(original, executed), time.monotonic() - t0, container=container)
     failed = payload.get("failed") or {}
     if failed and not any(c.status == "error" for c in run.cells):
         # the kernel died or a cell timed out: no error output names the cell
