@@ -102,7 +102,8 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("duration", r"\b\d+(?:\.\d+)? ?(?:nanoseconds?|microseconds?|milliseconds?|seconds?|secs?|minutes?|mins?"
           r"|hours?|days?|weeks?|months?|years?)\b", "<duration>"),
     _rule("duration", r"\b(?:about|less than) an? (?:second|minute|hour)\b", "<duration>", re.IGNORECASE),
-    _rule("age", r"(?<![\w.:/-])\d+(?:[ywdhm]\d+)*[ywdhms](?![\w.:/-])", "<age>"),
+    # not a value someone set: `cpu: 250m`, `--timeout=5m`, `"interval": "30s"` are configuration
+    _rule("age", r"(?<![\w.:/=\"'-])(?<!: )(?<!:\t)\d+(?:[ywdhm]\d+)*[ywdhms](?![\w.:/-])", "<age>"),
 )
 
 # Table columns whose value is a moment or an elapsed time, whatever its shape.

@@ -185,6 +185,9 @@ REFUSALS = [
     ("job-number", "[1] 4242\n", "[2] 4242\n"),
     ("yaml-indentation", "metadata:\n  name: redis\n", "metadata:\nname: redis\n"),
     ("version-is-not-an-age", "kubectl v1.28.2\n", "kubectl v1.29.0\n"),
+    ("cpu-request-is-not-an-age", "    cpu: 250m\n", "    cpu: 500m\n"),
+    ("flag-value-is-not-an-age", "--timeout=5m\n", "--timeout=10m\n"),
+    ("json-value-is-not-an-age", '{"interval": "30s"}\n', '{"interval": "60s"}\n'),
 ]
 
 
