@@ -191,3 +191,23 @@ def test_summary_counts_kinds_steps_needs_and_defects() -> None:
     assert dict(summary.needs)["cluster"] == 1
     assert summary.defects and summary.defects[0][0] == 1
     assert "3 steps, 1 runnable now" in summary.text()
+
+
+@pytest.mark.parametrize(("prose", "text", "label", "name"), [
+    ("Save this page as `index.html`:", "<!doctype html>\n<title>Hi</title>\n", "html", "index.html"),
+    ("Now put the styles in static/site.css:", "body { margin: 0 }\n", "css", "static/site.css"),
+    ("Create a file named schema.sql:", "CREATE TABLE t (id int);\n", "sql", "schema.sql"),
+])
+def test_when_the_prose_says_save_it_as_a_file_then_any_language_is_a_file(
+    prose: str, text: str, label: str, name: str,
+) -> None:
+    out = understand_blocks((ProseBlock(prose), CodeBlock(0, text, label)), "src", "T")
+    block = out[1]
+    assert isinstance(block, CodeBlock)
+    assert (block.kind, block.filename) == ("file", name)
+
+
+def test_when_the_prose_only_mentions_a_file_then_an_html_excerpt_stays_a_fragment() -> None:
+    out = understand_blocks((ProseBlock("The header of index.html looks like this:"),
+                             CodeBlock(0, "<title>Hi</title>\n", "html")), "src", "T")
+    assert isinstance(out[1], CodeBlock) and out[1].kind == "fragment"

@@ -67,8 +67,9 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     kind = v.kind
     if found is not None:
         kind = "file" if found[1] else "fragment"
-    elif named and v.docs and isinstance(v.docs[0], dict) and files.told_to_save(ctx.before, v.lang):
-        kind = "file"  # the sentence right before the block names the file it goes in
+    elif named and files.told_to_save(ctx.before, v.lang) and (not v.docs or isinstance(v.docs[0], (dict, list))):
+        kind = "file"  # the sentence right before the block names the file it goes in (a whole
+        # document: a parsed YAML/JSON mapping or list; a language without a parser is taken at its word)
     default = found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)
     done = replace(block, lang=v.lang, kind=kind, filename=named if kind == "file" else None)
     return Understood(done, v, recogniser=found[0].name if found else None, default_name=default)

@@ -102,6 +102,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "shell": (".sh", ".bash"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
     "javascript": (".js", ".mjs", ".cjs", ".jsx"), "typescript": (".ts", ".tsx"),
     "toml": (".toml",), "ini": (".ini", ".cfg", ".conf"), "hcl": (".tf", ".hcl"),
+    "html": (".html", ".htm", ".xml", ".svg"), "css": (".css", ".scss", ".sass", ".less"), "sql": (".sql",),
+    "markdown": (".md", ".markdown"), "rust": (".rs",), "java": (".java",), "c": (".c", ".h"),
+    "nginx": (".conf",), "makefile": ("Makefile", ".mk"), "dotenv": (".env",),
 }
 _NAME = re.compile(r"(?<![\w/@:.-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|Dockerfile|Containerfile))\b")
 _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"

@@ -30,6 +30,10 @@ LABEL_LANGS: dict[str, str] = {
     **dict.fromkeys(("sql",), "sql"),
     **dict.fromkeys(("markdown", "md"), "markdown"),
     **dict.fromkeys(("diff", "patch"), "diff"),
+    **dict.fromkeys(("css", "scss", "sass", "less"), "css"),
+    **dict.fromkeys(("nginx", "nginxconf"), "nginx"),
+    **dict.fromkeys(("makefile", "make", "mk"), "makefile"),
+    **dict.fromkeys(("dotenv", "env"), "dotenv"),
 }
 
 # Labels that say "no particular language": never a lie, whatever the block holds.
