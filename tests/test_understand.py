@@ -211,3 +211,19 @@ def test_when_the_prose_only_mentions_a_file_then_an_html_excerpt_stays_a_fragme
     out = understand_blocks((ProseBlock("The header of index.html looks like this:"),
                              CodeBlock(0, "<title>Hi</title>\n", "html")), "src", "T")
     assert isinstance(out[1], CodeBlock) and out[1].kind == "fragment"
+
+
+@pytest.mark.parametrize(("text", "shell"), [
+    ("PS C:\\Users\\me> Get-ChildItem\n\n    Directory: C:\\Users\\me\n", "powershell"),
+    ("C:\\> dir /b\nnotes.txt\n", "cmd"),
+])
+def test_when_the_prompt_is_windows_then_the_step_needs_that_shell_not_its_cmdlets(text: str, shell: str) -> None:
+    from extractor.sandbox.plan import make_plan
+
+    out = understand_blocks((ProseBlock("On Windows:"), CodeBlock(0, text, "powershell")), "src", "T")
+    block = out[1]
+    assert isinstance(block, CodeBlock) and block.kind == "session"
+    assert f"tool:{shell}" in block.needs
+    t = Tutorial(slug="w", title="w", url="", source=SourceRef("test", "json"), blocks=out)
+    actions = [a for a in make_plan(t).actions if a.block == 0]
+    assert actions and all(a.kind == "skip" and shell in a.reason for a in actions)  # never a false failure

@@ -16,6 +16,7 @@ from extractor.understand.block import (
     introduces_output,
     static_checks,
     understand,
+    windows_shell,
 )
 from extractor.understand.prompts import learn
 
@@ -59,8 +60,13 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
+    windows = windows_shell(b.prompt)
     for step, workdir in zip(b.steps, u.workdirs or (None,) * len(b.steps), strict=False):
-        if step.lang == "shell":
+        if step.lang == "shell" and windows:
+            # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
+            found = needs.step_needs(step.command, made, known_vars, workdir)
+            step_needs = tuple(sorted({f"tool:{windows}", *found}))
+        elif step.lang == "shell":
             step_needs = needs.step_needs(step.command, made, known_vars, workdir)
         else:
             step_needs = _python_needs(step)

@@ -122,10 +122,17 @@ def _name(u: Understood) -> str:
 _WINDOWS_PROMPT = re.compile(r"^(PS\s|[A-Za-z]:\\)")
 
 
+def windows_shell(prompt: str | None) -> str | None:
+    """``powershell`` or ``cmd`` when the block's prompt is a Windows one, else None."""
+    if not prompt or not _WINDOWS_PROMPT.match(prompt):
+        return None
+    return "powershell" if prompt.startswith("PS") else "cmd"
+
+
 def static_checks(u: Understood) -> tuple[Check, ...]:
     b, name = u.block, _name(u)
     found: list[Check] = []
-    windows = bool(b.prompt and _WINDOWS_PROMPT.match(b.prompt))  # PowerShell/cmd: not bash syntax
+    windows = windows_shell(b.prompt) is not None  # PowerShell/cmd: not bash syntax
     shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows]
     if shell_steps:
         script = "\n".join(shell_steps) + "\n"
