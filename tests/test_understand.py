@@ -227,3 +227,50 @@ def test_when_the_prompt_is_windows_then_the_step_needs_that_shell_not_its_cmdle
     t = Tutorial(slug="w", title="w", url="", source=SourceRef("test", "json"), blocks=out)
     actions = [a for a in make_plan(t).actions if a.block == 0]
     assert actions and all(a.kind == "skip" and shell in a.reason for a in actions)  # never a false failure
+
+
+def test_when_printed_lines_follow_a_command_without_a_prompt_then_they_are_its_output() -> None:
+    text = ("npm install express\n\nadded 57 packages, and audited 58 packages in 2s\n\n"
+            "found 0 vulnerabilities\nnpm ls express\n")
+    block = understand_blocks((ProseBlock("Install it:"), CodeBlock(0, text, "bash")), "s", "T")[1]
+    assert isinstance(block, CodeBlock) and block.kind == "session"
+    assert [(s.command, s.expected_output) for s in block.steps] == [
+        ("npm install express", "added 57 packages, and audited 58 packages in 2s\n\nfound 0 vulnerabilities\n"),
+        ("npm ls express", None),
+    ]
+    assert not any(n in ("tool:added", "tool:found") for n in block.needs)
+
+
+@pytest.mark.parametrize("text", [
+    "mytool init\nmytool run --fast\n",        # an unknown CLI, twice: commands, not output
+    "mytool init\nsetup-db --seed 3\n",       # unknown word, but options: typed, not printed
+    "git init\ngit add .\n",
+])
+def test_when_lines_look_typed_then_they_stay_commands(text: str) -> None:
+    block = understand_blocks((ProseBlock("Run:"), CodeBlock(0, text, "bash")), "s", "T")[1]
+    assert isinstance(block, CodeBlock) and block.kind == "commands"
+    assert [s.command for s in block.steps] == text.rstrip("\n").split("\n")
+    assert all(s.expected_output is None for s in block.steps)
+
+
+@pytest.mark.parametrize(("text", "command", "output"), [
+    ("python3 --version\n\nPython 3.11.2\n", "python3 --version", "Python 3.11.2\n"),
+    ("seq 3 | wc -l\n3\n", "seq 3 | wc -l", "3\n"),
+    ("ls -1 \\\n  /etc/apt\napt.conf.d\nsources.list\n", "ls -1 \\\n  /etc/apt", "apt.conf.d\nsources.list\n"),
+])
+def test_when_one_command_is_followed_by_what_it_printed_then_that_is_its_recorded_output(
+    text: str, command: str, output: str,
+) -> None:
+    block = understand_blocks((ProseBlock("Run:"), CodeBlock(0, text, "bash")), "s", "T")[1]
+    assert isinstance(block, CodeBlock) and (block.kind, block.lang) == ("session", "shell")
+    assert [(s.command, s.expected_output) for s in block.steps] == [(command, output)]
+
+
+@pytest.mark.parametrize("text", [
+    "Error: connection refused\nretrying in 5s\n",   # output only: no command first
+    "git status\ngit add .\n",                        # two commands
+    "kubectl get pods\n# then\nkubectl get svc\n",    # commands with a comment between
+])
+def test_when_not_one_command_then_its_output_the_block_is_not_made_a_session(text: str) -> None:
+    block = understand_blocks((ProseBlock("Run:"), CodeBlock(0, text, "bash")), "s", "T")[1]
+    assert isinstance(block, CodeBlock) and block.kind != "session"

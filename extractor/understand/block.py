@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
 from extractor.understand import checks, defects, files, python, shellsplit, transcript
-from extractor.understand.classify import Verdict, classify
+from extractor.understand.classify import COMMAND_THEN_OUTPUT, Verdict, classify
 from extractor.understand.prompts import Prompts, display
 
 
@@ -50,12 +50,51 @@ def _pycon(block: CodeBlock, v: Verdict) -> Understood:
     return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
 
 
+# A line a program printed, not one a reader types: it starts with a word no shell knows and
+# carries a count, a list or a status ("added 57 packages, and audited 58 packages in 2s",
+# "found 0 vulnerabilities", "Successfully installed flask-3.0.0") and no shell syntax.
+_PRINTED = re.compile(r"\d|, |: |\.\.\.|!$")
+_SHELL_SYNTAX = re.compile(r"(^|\s)-{1,2}\w|[|<>;`$=&]|^\S+/\S")
+
+
+def _printed(line: str) -> bool:
+    from extractor.understand import words
+
+    text = line.strip()
+    word = words.first_word(text)
+    return (bool(text) and not words.is_known_program(word) and word[:1].isalpha()
+            and bool(_PRINTED.search(text)) and not _SHELL_SYNTAX.search(text))
+
+
 def _commands(block: CodeBlock, v: Verdict) -> Understood:
+    """Prompt-less commands. A run of printed lines right after a command (no prompt to tell
+    them apart, as in many posts) is that command's recorded output, not a command of its own."""
     lines = [line.rstrip() for line in block.text.split("\n")]
     spans = shellsplit.split_commands(lines)
-    steps = tuple(Step("\n".join(lines[s.start:s.end]).rstrip(), None, "shell") for s in spans)
-    done = replace(block, lang="shell", kind="commands", steps=steps)
-    return Understood(done, v, (None,) * len(steps), tuple(s.complete for s in spans))
+    merged: list[tuple[shellsplit.Span, str | None]] = []
+    end = 0  # where the text taken so far ends (blank lines inside an output are kept)
+    for span in spans:
+        own = lines[span.start:span.end]
+        if merged and len(own) == 1 and _printed(own[0]):
+            prev, out = merged[-1]
+            gap = lines[end:span.start] if out else []
+            merged[-1] = (prev, (out or "") + "".join(f"{line}\n" for line in [*gap, own[0]]))
+        else:
+            merged.append((span, None))
+        end = span.end
+    steps = tuple(Step("\n".join(lines[s.start:s.end]).rstrip(), out, "shell") for s, out in merged)
+    kind = "session" if any(out for _, out in merged) else "commands"
+    done = replace(block, lang="shell", kind=kind, steps=steps)
+    return Understood(done, v, (None,) * len(steps), tuple(s.complete for s, _ in merged))
+
+
+def _command_then_output(block: CodeBlock, v: Verdict) -> Understood:
+    lines = block.text.rstrip("\n").split("\n")
+    span = shellsplit.split_commands(lines)[0]
+    command = "\n".join(lines[span.start:span.end]).rstrip()
+    output = "".join(f"{line}\n" for line in lines[span.end:]).lstrip("\n")
+    done = replace(block, lang="shell", kind="session", steps=(Step(command, output or None, "shell"),))
+    return Understood(done, v, (None,), (True,))
 
 
 _DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py"}
@@ -90,6 +129,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     """Kind, lang, prompt, steps of ``block``, and its file name when the prose gives one
     (names from later commands and content are given article-wide, see article.py)."""
     v = classify(block.text, block.label, ctx.prompts)
+    if v.why == COMMAND_THEN_OUTPUT:
+        return _command_then_output(block, v)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
     if v.kind == "commands":

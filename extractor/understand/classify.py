@@ -129,6 +129,23 @@ def _commands(text: str, claimed: str | None) -> bool:
     return True
 
 
+COMMAND_THEN_OUTPUT = "a command and what it printed, without a prompt"
+
+
+def _command_then_output(text: str) -> bool:
+    """One command a reader types (a known program, ended by the shell parser), then lines
+    that are not commands: ``seq 3 | wc -l`` + ``3``, ``python3 --version`` + ``Python 3.11.2``."""
+    lines = text.rstrip("\n").split("\n")
+    spans = shellsplit.split_commands(lines)
+    if len(spans) < 2 or not spans[0].complete or lines[spans[0].start].startswith((" ", "\t")):
+        return False
+    first = lines[spans[0].start]
+    if not words.looks_like_command(first) or shapes.output_lines(first):
+        return False
+    rest = [line for line in lines[spans[0].end:] if line.strip()]
+    return bool(rest) and not any(words.looks_like_command(line) or line.lstrip().startswith("#") for line in rest)
+
+
 def classify(text: str, label: str | None, prompts: Prompts) -> Verdict:
     claimed = label_lang(label)
     if not text.strip():
@@ -142,6 +159,8 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Verdict:
         return Verdict("text", "text", shape)
     if _SHEBANG.match(text):
         return Verdict("shell", "file", "a shell script (shebang)")
+    if claimed in (None, "shell") and _command_then_output(text):
+        return Verdict("shell", "session", COMMAND_THEN_OUTPUT)
     if _mostly_output(text) and not _parses(text, claimed):
         return Verdict("text", "output", "program output")
     found = _structured(text, claimed)
