@@ -12,10 +12,11 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
@@ -166,9 +167,10 @@ def parse_feed(data: bytes, source: str) -> Loaded:
             return out
         raise SourceError(source, "not a feed: no channel or items found")
     fmt = parsed.get("version") or "feed"
+    feed_link = str(parsed.get("feed", {}).get("link") or "")
     for position, entry in enumerate(entries):
         try:
-            out.articles.append(_entry_article(entry, source, fmt, position))
+            out.articles.append(_entry_article(entry, source, fmt, position, (feed_link, source)))
         except ItemError as e:
             out.errors.append(e)
     return out
@@ -182,13 +184,25 @@ def _bozo_text(exc: Any) -> str:
     return text
 
 
-def _entry_article(entry: Any, source: str, fmt: str, position: int) -> RawArticle:
+def _absolute(link: str, bases: Sequence[str]) -> str:
+    """``link`` made absolute against the first web address among ``bases`` (a Jekyll or Hugo
+    feed often gives ``/2026/10/post/``); unchanged when it already is or no base is known."""
+    if not link or urlsplit(link).scheme:
+        return link
+    for base in bases:
+        if urlsplit(base).scheme in ("http", "https"):
+            return urljoin(base, link)
+    return link
+
+
+def _entry_article(entry: Any, source: str, fmt: str, position: int, bases: Sequence[str] = ()) -> RawArticle:
     title = _clean(entry.get("title", ""))
     name = title or f"item {position + 1}"
     html = _entry_html(entry)
     if not html.strip():
         raise ItemError(f"{source} › {name!r}", "item has no content (no content:encoded, content or description)")
-    url = entry.get("link") or entry.get("id") or ""
+    xml_base = [str(c.get("base", "")) for c in entry.get("content") or []]  # Atom xml:base
+    url = _absolute(entry.get("link") or "", [*xml_base, *bases]) or entry.get("id") or ""
     return RawArticle(
         origin=Origin(source=source, article=name),
         title=title or _title_from_url(url) or name,

@@ -143,3 +143,33 @@ def test_unreachable_url_names_the_url() -> None:
     with pytest.raises(SourceError) as info:
         load_source(url)
     assert url in str(info.value) and "unreachable" in str(info.value)
+
+
+RELATIVE_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:t</id><updated>2026-10-01T00:00:00Z</updated>
+<link href="https://blog.example.net/"/>
+<entry><title>Relative</title><id>urn:1</id><link href="/2026/10/post/"/><updated>2026-10-01T00:00:00Z</updated>
+<content type="html">&lt;p&gt;hi &lt;a href="../other/"&gt;other&lt;/a&gt;&lt;/p&gt;</content></entry>
+<entry><title>Based</title><id>urn:2</id><link href="post-2/"/><updated>2026-10-01T00:00:00Z</updated>
+<content type="html" xml:base="https://mirror.example.org/blog/">&lt;p&gt;hi&lt;/p&gt;</content></entry>
+<entry><title>Absolute</title><id>urn:3</id><link href="https://elsewhere.example.com/p"/>
+<updated>2026-10-01T00:00:00Z</updated><content type="html">&lt;p&gt;hi&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def test_when_entry_links_are_relative_then_they_resolve_against_xml_base_or_the_feed_link(tmp_path: Path) -> None:
+    from extractor.feeds import parse_feed
+
+    urls = [a.url for a in parse_feed(RELATIVE_ATOM, "feed.atom").articles]
+    assert urls == ["https://blog.example.net/2026/10/post/", "https://mirror.example.org/blog/post-2/",
+                    "https://elsewhere.example.com/p"]
+
+
+def test_when_a_relative_entry_link_is_resolved_then_the_prose_links_follow_it(tmp_path: Path) -> None:
+    from extractor.pipeline import load_tutorials
+
+    (tmp_path / "feed.atom").write_bytes(RELATIVE_ATOM)
+    tutorials, errors = load_tutorials([tmp_path / "feed.atom"])
+    assert not errors
+    prose = {t.title: " ".join(getattr(b, "markdown", "") for b in t.blocks) for t in tutorials}
+    assert "(https://blog.example.net/2026/10/other/)" in prose["Relative"]
