@@ -301,6 +301,9 @@ def step_source(p: PlannedStep, style: KernelStyle) -> str:
     return (style.shell_prefix + note + p.code).rstrip("\n")
 
 
+TRACEBACK = "Traceback (most recent call last):"
+
+
 def commented(source: str, reason: str) -> str:
     """A cell that does nothing when run: a header saying why, then every line as a comment."""
     header = (
@@ -405,6 +408,9 @@ class _Builder:
             metadata["tags"] = ["skip-execution"]
         if p.expected_output:
             meta["recorded_output"] = True
+            if not p.skip and p.lang == "python" and p.expected_output.startswith(TRACEBACK):
+                # the article shows this example failing on purpose: Run All must go on after it
+                metadata["tags"] = ["raises-exception"]
         cell = new_code_cell(source, id=cell_id(self.t.slug, *parts), metadata=metadata)
         if p.expected_output:
             cell.outputs = [recorded_output(p.expected_output)]

@@ -62,3 +62,31 @@ def test_packages_come_from_the_tools_of_cells_that_run() -> None:
         new_code_cell("jq .", id="c", metadata={"tutorcheck": {"needs": ["tool:jq"]}}),  # in the toolbox
     ])
     assert packages_of(nb) == ["bc"]
+
+
+def test_an_exception_the_article_shows_on_purpose_passes_only_when_it_is_the_same_one() -> None:
+    tb = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nValueError: bad 'x'\n"
+    meta = {"tags": ["raises-exception"]}
+    before = [new_code_cell("int('x')", id="same", metadata=meta, outputs=[recorded(tb)]),
+              new_code_cell("int('y')", id="other", metadata=meta, outputs=[recorded(tb)])]
+    after = [new_code_cell("int('x')", id="same", metadata=meta, execution_count=1,
+                           outputs=[new_output("error", ename="ValueError", evalue="bad 'x'", traceback=[])]),
+             new_code_cell("int('y')", id="other", metadata=meta, execution_count=2,
+                           outputs=[new_output("error", ename="KeyError", evalue="'y'", traceback=[])])]
+    same, other = pair(before, after)
+    assert (same.status, same.rule) == ("passed", "exception")
+    assert other.status == "failed" and "+KeyError: 'y'" in other.diff
+
+
+def test_a_python_example_recorded_as_a_traceback_is_tagged_so_run_all_goes_on() -> None:
+    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+    from extractor.notebook import render_notebook
+
+    tb = ("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n"
+          "ZeroDivisionError: division by zero\n")
+    block = CodeBlock(index=0, text=">>> 1/0\n" + tb, lang="python", kind="session", prompt=">>> ",
+                      steps=(Step("1/0", tb, "python"), Step("2 + 2", "4\n", "python")))
+    t = Tutorial(slug="tb", title="tb", url="", source=SourceRef("test", "json"), blocks=(block,))
+    nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
+    assert tags == [["raises-exception"], []]

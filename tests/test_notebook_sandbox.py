@@ -133,3 +133,18 @@ def test_cli_says_which_cell_broke_and_exits_1(engine: Any, tmp_path: Path,
     text = capsys.readouterr().out
     assert "cell   1 error   cd /no/such/dir" in text
     assert "notrun" in text
+
+
+def test_when_the_article_shows_an_exception_then_run_all_checks_it_and_goes_on(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+
+    tb = ("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n"
+          "ValueError: invalid literal for int() with base 10: 'x'\n")
+    block = CodeBlock(index=0, text="", lang="python", kind="session", prompt=">>> ",
+                      steps=(Step("int('x')", tb, "python"), Step("int('41') + 1", "42\n", "python"),
+                             Step("{}['k']", tb, "python")))
+    t = Tutorial(slug="tb", title="tb", url="", source=SourceRef("test", "json"), blocks=(block,))
+    run = run_notebook(render_notebook(t)[0], say=lambda _m: None)
+    assert [v.status for v in run.cells] == ["passed", "passed", "failed"]
+    assert run.cells[0].rule == "exception" and run.cells[1].rule != "exit status"  # 42 was compared
+    assert "+KeyError: 'k'" in run.cells[2].diff

@@ -134,10 +134,19 @@ def judge(original: Any, executed: Any) -> list[CellVerdict]:
             verdicts.append(CellVerdict(n, old.id, "notrun", head, reason="an earlier cell stopped the run"))
             continue
         err = _error_of(new)
+        expected = _recorded(old)
+        if err and "raises-exception" in old.metadata.get("tags", []) and expected is not None:
+            # the article shows this exception on purpose: the one raised must be the one shown
+            shown = expected.rstrip("\n").rsplit("\n", 1)[-1].strip()
+            if shown == err:
+                verdicts.append(CellVerdict(n, old.id, "passed", head, rule="exception"))
+            else:
+                verdicts.append(CellVerdict(n, old.id, "failed", head, reason="a different exception",
+                                            diff=f"-{shown}\n+{err}\n"))
+            continue
         if err:
             verdicts.append(CellVerdict(n, old.id, "error", head, reason=err, diff=_text(new.outputs)[-4000:]))
             continue
-        expected = _recorded(old)
         if expected is None:
             verdicts.append(CellVerdict(n, old.id, "passed", head, rule="exit status"))
             continue
