@@ -120,6 +120,8 @@ def verdict(ran: Ran, p: PlannedStep) -> str:
         v = judge_shell(p.expected_output, ran.output, ran.exit_code)
     if v.match == "mismatch":
         return f"{status}; output differs from the article:\n" + _indent(v.diff.rstrip("\n"), "    ")
+    if ran.exit_code != 0 and p.lang == "python" and p.expected_output.startswith("Traceback"):
+        return "✓ raised the exception the article shows"
     return f"{status}; output {'matches the article' if v.match == 'exact' else 'matches the article (normalized)'}"
 
 

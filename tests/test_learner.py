@@ -175,3 +175,15 @@ def test_when_yes_then_every_runnable_step_runs_without_a_terminal(tmp_path: Pat
     assert "✗" not in text
     assert text.count("output matches the article") == 6
     assert text.rstrip().endswith("done: 10 run, 4 skipped")
+
+
+def test_verdict_of_an_exception_the_article_shows() -> None:
+    from extractor.model import CodeBlock
+    from extractor.notebook import PlannedStep
+
+    tb = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nValueError: bad\n"
+    block = CodeBlock(index=0, text="", lang="python", kind="session")
+    p = PlannedStep(block=block, step=0, lang="python", code="int('x')", needs=(), expected_output=tb)
+    assert verdict(Ran(1, tb), p) == "✓ raised the exception the article shows"
+    other = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nKeyError: 'x'\n"
+    assert "differs from the article" in verdict(Ran(1, other), p)
