@@ -137,3 +137,40 @@ def test_when_a_step_of_a_session_is_skipped_then_the_steps_after_it_in_the_bloc
     assert [k for k, *_ in got] == [SHELL, SKIP, SKIP, SKIP]
     assert got[2][3].startswith("follows step 1 of this block, which cannot run (needs the network")
     assert plan(session(1, Step("ls")))[0][0] == SHELL  # the next block is judged on its own needs
+
+
+@pytest.mark.parametrize(("command", "reason_has", "packages"), [
+    ("sudo apt-get update && sudo apt-get install -y jq yq", "the sandbox image carries them", ("yq",)),
+    ("apt install -y yq not-in-debian-xyz", "carries yq but not not-in-debian-xyz", ("yq",)),
+    ("sudo apt-get install -y not-in-debian-xyz", "does not know not-in-debian-xyz", ()),
+    ("apt-get update", "updates the package lists", ()),
+    ("brew install jq", "with brew, which a Debian sandbox does not have", ()),
+    ("sudo apk add --no-cache curl", "with apk", ()),
+])
+def test_when_a_step_installs_system_packages_then_the_layer_does_it_and_the_step_says_why_it_did_not_run(
+    command: str, reason_has: str, packages: tuple[str, ...],
+) -> None:
+    block = session(0, Step(command, None, "shell", needs=("network", "tool:sudo")))
+    p = make_plan(tut(block), PlanOptions(tools=TOOLS, allow_network=True))
+    (action,) = [a for a in p.actions if a.kind != STATIC]
+    assert action.kind == SKIP and reason_has in action.reason
+    assert p.packages == packages
+
+
+@pytest.mark.parametrize("command", ["apt-get install -y jq && jq --version", "pip install requests",
+                                     "apt-cache policy jq", "sudo apt-get remove jq"])
+def test_when_a_step_does_more_than_install_then_it_is_not_taken_for_an_install(command: str) -> None:
+    from extractor.sandbox.plan import system_install
+
+    assert system_install(command) is None
+
+
+def test_a_tool_the_sandbox_cannot_offer_says_what_is_missing() -> None:
+    tools = parse_tools("sudo\t-\troot (sudo), which the sandbox never grants\nhelm\t-\n", "")
+    assert tools.notes == {"sudo": "root (sudo), which the sandbox never grants"}
+    def reason(command: str, tool: str) -> str:
+        block = session(0, Step(command, None, "shell", needs=(f"tool:{tool}",)))
+        return make_plan(tut(block), PlanOptions(tools=tools)).actions[0].reason
+
+    assert reason("sudo mkdir /opt/x", "sudo") == "needs root (sudo), which the sandbox never grants"
+    assert "no Debian package" in reason("helm list", "helm")

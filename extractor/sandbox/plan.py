@@ -154,7 +154,8 @@ def _need_tool(need: str, cmd: str, ctx: _Ctx) -> str | None:
         # loudly ("command not found"), not hide behind a skip. So it runs.
         return None
     if ctx.tools.package_for(tool) is None:
-        return f"needs the tool {tool}, which no Debian package provides"
+        note = ctx.tools.notes.get(tool)
+        return f"needs {note}" if note else f"needs the tool {tool}, which no Debian package provides"
     return None
 
 
@@ -201,11 +202,74 @@ def _steps_of(block: CodeBlock) -> tuple[Step, ...]:
     return ()
 
 
+# System package managers and the words that make an invocation an install (or its set-up).
+PACKAGE_MANAGERS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("apt", "apt-get"), frozenset({"install", "update", "upgrade"})),
+    **dict.fromkeys(("yum", "dnf", "zypper"), frozenset({"install", "update", "makecache"})),
+    "apk": frozenset({"add", "update"}), "brew": frozenset({"install", "update"}),
+    "pacman": frozenset({"-S", "-Sy", "-Syu", "--sync"}), "snap": frozenset({"install"}),
+    "choco": frozenset({"install"}), "winget": frozenset({"install"}),
+}
+_DEBIAN = frozenset({"apt", "apt-get"})
+_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+
+
+@dataclass(frozen=True)
+class SystemInstall:
+    manager: str
+    packages: tuple[str, ...]
+
+
+def system_install(command: str) -> SystemInstall | None:
+    """The step only installs system packages (``sudo apt-get update && sudo apt-get install -y
+    jq``): what a sandbox image does for the article. None when it does anything else."""
+    from extractor.understand.shellsplit import invocations
+
+    manager, packages = "", []
+    calls = invocations(command)
+    for inv in calls:
+        name, args = inv.name, list(inv.args)
+        if name == "sudo" and args:
+            name, args = args[0], args[1:]
+        words = [a for a in args if not a.startswith("-")] if name != "pacman" else args
+        if name not in PACKAGE_MANAGERS or not words or words[0] not in PACKAGE_MANAGERS[name]:
+            return None
+        manager = manager or name
+        if words[0] in ("install", "add") or name == "pacman":
+            packages += [w for w in words[1:] if not w.startswith("-")]
+    return SystemInstall(manager, tuple(packages)) if calls else None
+
+
+def install_reason(install: SystemInstall, tools: ToolTable) -> tuple[str, tuple[str, ...]]:
+    """Why an install step is not run, and the Debian packages the article's layer adds for it."""
+    if not install.packages:
+        return f"updates the package lists with {install.manager}: not run (the sandbox image is built with them)", ()
+    names = ", ".join(install.packages)
+    if install.manager not in _DEBIAN:
+        return f"installs system packages ({names}) with {install.manager}, which a Debian sandbox does not have", ()
+    known = set(tools.toolbox) | {p for p in tools.packages.values() if p}
+    provided = [p for p in install.packages if p in known and _PACKAGE_NAME.match(p)]
+    missing = [p for p in install.packages if p not in provided]
+    head = f"installs system packages ({names}) with {install.manager}: not run"
+    if not missing:
+        tail = "; the sandbox image carries them"
+    elif provided:
+        tail = f"; the sandbox image carries {', '.join(provided)} but not {', '.join(missing)}"
+    else:
+        tail = f"; the sandbox does not know {', '.join(missing)}"
+    return head + tail, tuple(p for p in provided if p not in tools.toolbox)
+
+
 def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], ctx: _Ctx) -> Action:
     base = {"block": block.index, "step": i, "command": step.command, "expected_output": step.expected_output}
     kind = {SHELL: SHELL, PYTHON: PYTHON if block.kind == "session" else SCRIPT}.get(step.lang)
     if kind is None:
         return Action(SKIP, reason=f"cannot run {step.lang} steps", **base)  # type: ignore[arg-type]
+    install = system_install(step.command) if kind == SHELL else None
+    if install is not None:  # needs root and a mirror; the article's image layer does it instead
+        why, packages = install_reason(install, ctx.tools)
+        ctx.packages |= set(packages)
+        return Action(SKIP, reason=why, **base)  # type: ignore[arg-type]
     reason = skip_reason(needs, step.command, ctx)
     if reason:
         return Action(SKIP, reason=reason, **base)  # type: ignore[arg-type]

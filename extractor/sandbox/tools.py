@@ -6,7 +6,7 @@ Data, not code: ``sandboxes/tools.tsv`` (tool → package, ``-`` when Debian has
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ NO_PACKAGE = "-"
 class ToolTable:
     packages: dict[str, str | None]  # tool → Debian package, None when there is none
     toolbox: frozenset[str]  # packages already in the toolbox image
+    notes: dict[str, str] = field(default_factory=dict)  # tool → why the sandbox cannot offer it
 
     def package_for(self, tool: str) -> str | None:
         return self.packages.get(tool)
@@ -37,15 +38,18 @@ def _lines(path: Path) -> list[str]:
 
 def parse_tools(tsv: str, toolbox_packages: str) -> ToolTable:
     packages: dict[str, str | None] = {}
+    notes: dict[str, str] = {}
     for ln in tsv.splitlines():
         if not ln.strip() or ln.lstrip().startswith("#"):
             continue
-        tool, pkg = ln.split("\t")[:2]
+        tool, pkg, *rest = ln.split("\t")
         packages[tool.strip()] = None if pkg.strip() == NO_PACKAGE else pkg.strip()
+        if rest and rest[0].strip():
+            notes[tool.strip()] = rest[0].strip()
     box = frozenset(
         ln.strip() for ln in toolbox_packages.splitlines() if ln.strip() and not ln.startswith("#")
     )
-    return ToolTable(packages=packages, toolbox=box)
+    return ToolTable(packages=packages, toolbox=box, notes=notes)
 
 
 @cache
