@@ -178,6 +178,20 @@ def test_when_a_step_names_a_tool_then_the_article_layer_installs_it(engine: Any
     assert engine.images.get(result.image).labels[images.KIND_LABEL] == "article"
 
 
+def test_when_the_article_installs_a_package_then_the_layer_has_it_and_state_carries_on(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="install-step", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("printf 'a: 1\\n' > a.yaml"),
+            Step("sudo apt-get update && sudo apt-get install -y yq", None, needs=("network", "tool:sudo")),
+            Step("yq -r .a a.yaml", "1\n", needs=("state",)))),))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [(s.status, s.action) for s in result.steps] == [("passed", "shell"), ("skipped", "provided"),
+                                                          ("passed", "shell")]
+    assert "the sandbox image carries them" in result.steps[1].reason
+
+
 def test_when_a_step_kills_the_session_then_the_rest_is_an_error_not_a_hang(engine: Any) -> None:
     from extractor.model import CodeBlock, SourceRef, Step
 

@@ -9,6 +9,7 @@ import pytest
 
 from extractor.model import Check, CodeBlock, SourceRef, Step, Tutorial, tutorial_from_json
 from extractor.sandbox.plan import (
+    PROVIDED,
     PYTHON,
     SCRIPT,
     SHELL,
@@ -153,7 +154,7 @@ def test_when_a_step_installs_system_packages_then_the_layer_does_it_and_the_ste
     block = session(0, Step(command, None, "shell", needs=("network", "tool:sudo")))
     p = make_plan(tut(block), PlanOptions(tools=TOOLS, allow_network=True))
     (action,) = [a for a in p.actions if a.kind != STATIC]
-    assert action.kind == SKIP and reason_has in action.reason
+    assert action.kind == PROVIDED and reason_has in action.reason and not action.runs
     assert p.packages == packages
 
 
@@ -174,3 +175,10 @@ def test_a_tool_the_sandbox_cannot_offer_says_what_is_missing() -> None:
 
     assert reason("sudo mkdir /opt/x", "sudo") == "needs root (sudo), which the sandbox never grants"
     assert "no Debian package" in reason("helm list", "helm")
+
+
+def test_an_install_step_leaves_no_gap_in_its_block() -> None:
+    block = session(0, Step("sudo apt-get install -y yq", None, "shell"), Step("yq --version", None, "shell",
+                                                                              needs=("tool:yq",)))
+    kinds = [a[0] for a in plan(block)]
+    assert kinds == [PROVIDED, SHELL]

@@ -16,7 +16,7 @@ import shlex
 
 from extractor.model import Tutorial
 from extractor.sandbox.images import article_dockerfile
-from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, make_plan
+from extractor.sandbox.plan import PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, make_plan
 from extractor.sandbox.policy import Policy
 
 INNER_EOF = "TUTORCHECK_INNER"
@@ -30,6 +30,7 @@ tc=/tmp/.tutorcheck; mkdir -p "$tc"; mkfifo "$tc/tick"
 passed=0 failed=0 skipped=0 timedout=0 notrun=0
 say() { printf '%-8s block %s step %s: %s\n' "$1" "$2" "$3" "$4"; }
 skip() { skipped=$((skipped + 1)); notrun=$((notrun + 1)); say SKIP "$1" "$2" "$3 -- $4"; }
+provided() { skipped=$((skipped + 1)); say SKIP "$1" "$2" "$3 -- $4"; }  # the image did it: no gap
 static() { if [ "$4" = ok ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
   else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- $5"; fi; }
 needs_state() { [ "$notrun" -eq 0 ] && return 0  # state comes from steps that ran
@@ -114,6 +115,8 @@ def _action_lines(a: Action) -> list[str]:
     tag = f"TC_{a.block}_{a.step}"
     if a.kind == SKIP:
         return [f"skip {ids} {shlex.quote(a.reason)}"]
+    if a.kind == PROVIDED:
+        return [f"provided {ids} {shlex.quote(a.reason)}"]
     if a.kind == STATIC:
         return [f"static {ids} {'ok' if a.ok else 'failed'} {shlex.quote(a.reason)}"]
     lines = [f"# block {a.block} step {a.step}"]

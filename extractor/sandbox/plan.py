@@ -28,6 +28,9 @@ from extractor.model import CodeBlock, Step, Tutorial
 from extractor.sandbox.tools import ToolTable, tool_table
 
 SHELL, PYTHON, SCRIPT, WRITE, STATIC, SKIP = "shell", "python", "script", "write", "static", "skip"
+# Not run because the sandbox's image already did it (installing system packages): reported as
+# skipped with the reason, but unlike SKIP it leaves no gap: later steps still have their state.
+PROVIDED = "provided"
 RUN_KINDS = frozenset({"session", "commands"})
 FILE_KIND = "file"
 SCRIPT_DIR = "/tmp/.tutorcheck"
@@ -269,7 +272,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], c
     if install is not None:  # needs root and a mirror; the article's image layer does it instead
         why, packages = install_reason(install, ctx.tools)
         ctx.packages |= set(packages)
-        return Action(SKIP, reason=why, **base)  # type: ignore[arg-type]
+        return Action(PROVIDED, reason=why, **base)  # type: ignore[arg-type]
     reason = skip_reason(needs, step.command, ctx)
     if reason:
         return Action(SKIP, reason=reason, **base)  # type: ignore[arg-type]

@@ -18,7 +18,18 @@ from typing import Any
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
-from extractor.sandbox.plan import PYTHON, SCRIPT, SHELL, STATIC, WRITE, Action, Plan, PlanOptions, make_plan
+from extractor.sandbox.plan import (
+    PROVIDED,
+    PYTHON,
+    SCRIPT,
+    SHELL,
+    STATIC,
+    WRITE,
+    Action,
+    Plan,
+    PlanOptions,
+    make_plan,
+)
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
 
@@ -154,7 +165,8 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_not_run(a))
             continue
         # State comes from earlier steps that ran; one that ran and failed still made its state.
-        if a.needs_state and any(r.status in ("skipped", "error") and r.action != "static" for r in results):
+        if a.needs_state and any(r.status in ("skipped", "error") and r.action not in ("static", PROVIDED)
+                                 for r in results):
             results.append(_result(a, "skipped", "depends on earlier steps that did not run"))
             continue
         left = article_deadline - time.monotonic()
