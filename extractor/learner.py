@@ -20,6 +20,7 @@ from typing import Protocol, TextIO
 from extractor.errors import UsageError
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
 from extractor.notebook import PlannedStep, plan_steps
+from extractor.sandbox.plan import in_background, runs_until_stopped
 
 ANSWERS = {"": "run", "r": "run", "run": "run", "s": "skip", "skip": "skip", "q": "quit", "quit": "quit"}
 # How a step is shown: (first line, continuation lines), as a reader would type it.
@@ -76,6 +77,8 @@ def load_tutorial(path: Path) -> Tutorial:
 def request_for(p: PlannedStep) -> Request:
     if p.is_file:
         return Request("write", path=p.block.filename or "", data=p.code)
+    if p.lang != "python" and runs_until_stopped(p.code):  # a server: in the background, as in a 2nd terminal
+        return Request("shell", src=in_background(p.code, p.block.index, p.step or 0))
     return Request("python" if p.lang == "python" else "shell", src=p.code)
 
 

@@ -31,6 +31,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from extractor.model import CodeBlock, ProseBlock, Step, Tutorial
+from extractor.sandbox.plan import runs_until_stopped
 
 # ---------------------------------------------------------------------------------------------
 # What can run: the step plan shared by the notebook and the learner's `tutorcheck step`.
@@ -298,7 +299,18 @@ def step_source(p: PlannedStep, style: KernelStyle) -> str:
     note = f"# needs: {', '.join(p.tools)} (install first)\n" if p.tools and not p.skip else ""
     if p.lang == "python":
         return note + p.code.rstrip("\n")
+    if not p.skip and runs_until_stopped(p.code):
+        return (style.shell_prefix + note + background_cell(p.code, p.block.index, p.step or 0)).rstrip("\n")
     return (style.shell_prefix + note + p.code).rstrip("\n")
+
+
+def background_cell(code: str, block: int, step: int) -> str:
+    """A server or watcher would block the kernel forever: the cell starts it in the background,
+    as a reader would in a second terminal, and shows what it printed so far."""
+    log, pid = f"/tmp/tutorcheck-{block}-{step}.log", f"/tmp/tutorcheck-{block}-{step}.pid"
+    return (f"# tutorcheck: this keeps running, so it starts in the background; stop it: kill $(cat {pid})\n"
+            f"( {code.rstrip()} >{log} 2>&1 & echo $! >{pid} )\n"
+            f"sleep 2; cat {log}\n")
 
 
 TRACEBACK = "Traceback (most recent call last):"

@@ -90,3 +90,16 @@ def test_a_python_example_recorded_as_a_traceback_is_tagged_so_run_all_goes_on()
     nb = nbformat.reads(render_notebook(t)[0], as_version=4)
     tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
     assert tags == [["raises-exception"], []]
+
+
+def test_a_server_step_becomes_a_cell_that_starts_it_in_the_background() -> None:
+    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+    from extractor.notebook import render_notebook
+
+    block = CodeBlock(index=0, text="", lang="shell", kind="session", prompt="$ ",
+                      steps=(Step("python3 -m http.server 8000", None, "shell"), Step("ls", None, "shell")))
+    t = Tutorial(slug="srv", title="srv", url="", source=SourceRef("test", "json"), blocks=(block,))
+    nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+    server, ls = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert "( python3 -m http.server 8000 >/tmp/tutorcheck-0-0.log 2>&1 & echo $! >/tmp/tutorcheck-0-0.pid )" in server
+    assert server.startswith("# tutorcheck: this keeps running") and ls == "ls"

@@ -230,3 +230,17 @@ def test_when_the_owner_gets_sigterm_then_its_container_is_removed(engine: Any) 
             return
         time.sleep(0.1)
     pytest.fail("the container outlived its owner's SIGTERM")
+
+
+def test_when_a_step_serves_until_stopped_then_the_next_step_can_use_it(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="serve", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("echo hello > index.html"),
+            Step("python3 -m http.server 8765", "Serving HTTP on 0.0.0.0 port 8765 (http://0.0.0.0:8765/) ...\n"),
+            Step("curl -s http://localhost:8765/index.html", "hello\n"),
+            Step("python3 -m http.server not-a-port", None))),))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [s.status for s in result.steps] == ["passed", "passed", "passed", "failed"]
+    assert result.steps[3].exit_code not in (0, None)  # a server that cannot start is a failure

@@ -182,3 +182,24 @@ def test_an_install_step_leaves_no_gap_in_its_block() -> None:
                                                                               needs=("tool:yq",)))
     kinds = [a[0] for a in plan(block)]
     assert kinds == [PROVIDED, SHELL]
+
+
+@pytest.mark.parametrize(("command", "serves"), [
+    ("python3 -m http.server 8000", True), ("flask run --port 5000", True), ("npm start", True),
+    ("npm run dev", True), ("tail -f /var/log/app.log", True), ("kubectl port-forward svc/web 8080:80", True),
+    ("cd site && hugo server -D", True), ("uvicorn main:app --reload", True),
+    ("python3 app.py", False), ("npm install", False), ("npm run build", False), ("tail -n 5 app.log", False),
+    ("python3 -m http.server 8000 &", False), ("hugo new site blog", False), ("kubectl get pods", False),
+])
+def test_programs_that_run_until_stopped_are_recognised_by_a_table(command: str, serves: bool) -> None:
+    from extractor.sandbox.plan import runs_until_stopped
+
+    assert runs_until_stopped(command) is serves
+
+
+def test_when_a_step_serves_until_stopped_then_it_starts_in_the_background() -> None:
+    block = session(0, Step("python3 -m http.server 8000", "Serving HTTP on 0.0.0.0 port 8000\n", "shell"))
+    (action,) = [a for a in make_plan(tut(block), PlanOptions(tools=TOOLS)).actions if a.kind == SHELL]
+    assert action.command == "python3 -m http.server 8000"  # what the report shows: the article's command
+    assert action.source.startswith("{ python3 -m http.server 8000\n} >/tmp/.tutorcheck-bg-0-0.log 2>&1 </dev/null &")
+    assert action.expected_output == "Serving HTTP on 0.0.0.0 port 8000\n"

@@ -263,6 +263,51 @@ def install_reason(install: SystemInstall, tools: ToolTable) -> tuple[str, tuple
     return head + tail, tuple(p for p in provided if p not in tools.toolbox)
 
 
+# Programs that run in the foreground until stopped (servers, watchers): a reader starts them
+# and goes on in another terminal. (program, first words that make it one; () = any use)
+FOREGROUND: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("python", ("-m http.server", "manage.py runserver", "-m uvicorn", "-m flask run")),
+    ("python3", ("-m http.server", "manage.py runserver", "-m uvicorn", "-m flask run")),
+    ("flask", ("run",)), ("uvicorn", ()), ("gunicorn", ()), ("hypercorn", ()),
+    ("npm", ("start", "run dev", "run serve", "run start")), ("yarn", ("start", "dev", "serve")),
+    ("pnpm", ("start", "dev")), ("rails", ("server", "s")), ("php", ("-S",)), ("hugo", ("server",)),
+    ("jekyll", ("serve",)), ("bundle", ("exec jekyll serve",)), ("mkdocs", ("serve",)),
+    ("jupyter", ("notebook", "lab")), ("streamlit", ("run",)), ("redis-server", ()), ("http-server", ()),
+    ("tail", ("-f", "-F")), ("kubectl", ("port-forward", "proxy")), ("minikube", ("tunnel",)),
+)
+
+
+def runs_until_stopped(command: str) -> bool:
+    """A single command that serves or watches until Ctrl-C (``python3 -m http.server 8000``)."""
+    from extractor.understand.shellsplit import invocations
+
+    if command.rstrip().endswith("&"):
+        return False  # already in the background, as written
+    calls = invocations(command)
+    if not calls:
+        return False
+    last = calls[-1]
+    words = " ".join(last.args)
+    for program, starts in FOREGROUND:
+        if last.name == program and (not starts or any(words == w or words.startswith(w + " ") for w in starts)):
+            return True
+    return False
+
+
+def in_background(command: str, block: int, step: int) -> str:
+    """The step as a reader runs it in a second terminal: started in the background, its output
+    so far shown once it has printed something (or 5 s passed), still running afterwards. The
+    step fails only if the program already exited with an error."""
+    log = f"/tmp/.tutorcheck-bg-{block}-{step}.log"
+    return (f"{{ {command}\n}} >{log} 2>&1 </dev/null &\n"
+            "__tc_bg=$!\n"
+            f"for __tc_i in $(seq 50); do [ -s {log} ] && break; kill -0 $__tc_bg 2>/dev/null || break; "
+            "sleep 0.1; done\n"
+            "sleep 0.5\n"
+            f"cat {log}\n"
+            "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")
+
+
 def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], ctx: _Ctx) -> Action:
     base = {"block": block.index, "step": i, "command": step.command, "expected_output": step.expected_output}
     kind = {SHELL: SHELL, PYTHON: PYTHON if block.kind == "session" else SCRIPT}.get(step.lang)
@@ -280,7 +325,10 @@ def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], c
     if kind == SHELL:
         ctx.assigned |= set(_ASSIGN.findall(step.command)) | set(_READ.findall(step.command))
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == SCRIPT else ""
-    return Action(kind, source=step.command, path=path, needs_state="state" in needs, **base)  # type: ignore[arg-type]
+    source = step.command
+    if kind == SHELL and runs_until_stopped(step.command):
+        source = in_background(step.command, block.index, i)
+    return Action(kind, source=source, path=path, needs_state="state" in needs, **base)  # type: ignore[arg-type]
 
 
 def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
