@@ -24,6 +24,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 EXACT = "exact"
 NORMALIZED = "normalized"
@@ -266,3 +267,26 @@ def _firing(text: str) -> set[str]:
 def _diff(expected: Sequence[str], actual: Sequence[str]) -> str:
     return "\n".join(difflib.unified_diff(
         list(expected), list(actual), "expected (normalized)", "actual (normalized)", lineterm="")) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python3 matching.py EXPECTED_FILE ACTUAL_FILE``: exit 0 when they match (the rule on
+    stdout), 1 with the unified diff, 2 on bad usage. Standard library only: the toolbox image
+    carries this file, so a standalone check.sh judges output exactly as tutorcheck does."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print("usage: matching.py EXPECTED_FILE ACTUAL_FILE", file=sys.stderr)
+        return 2
+    texts = [Path(a).read_text(encoding="utf-8", errors="replace") for a in args]
+    c = compare(texts[0], texts[1])
+    if c.ok:
+        print(c.rule or c.match)
+        return 0
+    sys.stdout.write(c.diff)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

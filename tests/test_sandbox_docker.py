@@ -164,6 +164,31 @@ def test_when_check_sh_runs_the_sample_then_it_passes_and_the_broken_one_fails_t
     assert "-goodbye world" in bad.stdout
 
 
+def test_when_check_sh_compares_output_then_it_uses_tutorchecks_matching_rules(engine: Any, tmp_path: Path) -> None:
+    import subprocess
+
+    from extractor.model import CodeBlock, SourceRef, Step
+    from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+
+    t = Tutorial(slug="volatile", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("python3 -c 'import uuid; print(uuid.uuid4())'", "2f1c9c2e-8a4b-4c1e-9d7a-1b2c3d4e5f60\n"),
+            Step("date -u +%H:%M:%S", "01:02:03\n"),
+            Step("echo 3", "4\n"))),))
+    d = tmp_path / t.slug
+    d.mkdir()
+    (d / "check.sh").write_text(render_check_sh(t), encoding="utf-8")
+    (d / "Dockerfile").write_text(render_dockerfile(t), encoding="utf-8")
+    run = subprocess.run(["bash", str(d / "check.sh")], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "STEP_TIMEOUT": "20"})
+    lines = [ln.split(":")[0] for ln in run.stdout.splitlines() if ln.startswith(("PASS", "FAIL"))]
+    assert lines[:3] == ["PASS     block 0 step 0", "PASS     block 0 step 1", "FAIL     block 0 step 2"], run.stdout
+    assert "-4" in run.stdout and "+3" in run.stdout and run.returncode == 1
+    # the same verdicts as the runner's
+    runner = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [s.status for s in runner.steps][:3] == ["passed", "passed", "failed"]
+
+
 def test_when_a_step_names_a_tool_then_the_article_layer_installs_it(engine: Any) -> None:
     from extractor.model import CodeBlock, SourceRef, Step
 

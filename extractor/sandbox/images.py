@@ -77,8 +77,12 @@ def base_recipe() -> str:
     return _hash(SUITE, _dir_hash(SANDBOXES / "base"))
 
 
+# The output matcher, copied into the toolbox so a standalone check.sh judges as tutorcheck does.
+MATCHER = Path(__file__).resolve().parent.parent / "matching.py"
+
+
 def toolbox_recipe() -> str:
-    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"))
+    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes())
 
 
 def notebook_recipe() -> str:
@@ -192,8 +196,14 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
         return TOOLBOX
     base = ensure_base(c, say)
     say(f"toolbox: building {TOOLBOX}")
-    _build(c, TOOLBOX, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(SANDBOXES / "toolbox"),
-           buildargs={"BASE": base, "MIRROR": host_mirror()})
+    with tempfile.TemporaryDirectory(prefix="tutorcheck-toolbox-") as tmp:
+        ctx = Path(tmp)
+        for f in (SANDBOXES / "toolbox").iterdir():
+            if f.is_file():
+                shutil.copy2(f, ctx / f.name)
+        shutil.copy2(MATCHER, ctx / "matching.py")
+        _build(c, TOOLBOX, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
+               buildargs={"BASE": base, "MIRROR": host_mirror()})
     return TOOLBOX
 
 
