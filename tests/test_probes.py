@@ -29,7 +29,7 @@ def tutorials() -> dict[str, Tutorial]:
 def test_every_probe_article_is_extracted(tutorials: dict[str, Tutorial]) -> None:
     assert sorted(tutorials) == [
         "arithmetic-with-bc", "checking-your-python", "ci-for-a-tiny-flask-app", "deja-vu-with-sed",
-        "packing-a-static-site-with-tar-and-checking-it", "parsing-numbers", "serving-a-folder",
+        "hello-go-modules", "packing-a-static-site-with-tar-and-checking-it", "parsing-numbers", "serving-a-folder",
         "your-first-git-repository"]
 
 
@@ -72,6 +72,6 @@ def test_verdicts_on_the_real_engine(tutorials: dict[str, Tutorial]) -> None:
     v = verdicts("your-first-git-repository")
     assert v["failed"] == ["git commit --allow-empty"]  # waits for an editor: stdin is closed
     for slug in ("arithmetic-with-bc", "serving-a-folder", "parsing-numbers", "checking-your-python",
-                 "deja-vu-with-sed"):
+                 "deja-vu-with-sed", "hello-go-modules"):
         v = verdicts(slug)
         assert "failed" not in v and "timeout" not in v and "error" not in v, (slug, v)

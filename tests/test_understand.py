@@ -274,3 +274,11 @@ def test_when_one_command_is_followed_by_what_it_printed_then_that_is_its_record
 def test_when_not_one_command_then_its_output_the_block_is_not_made_a_session(text: str) -> None:
     block = understand_blocks((ProseBlock("Run:"), CodeBlock(0, text, "bash")), "s", "T")[1]
     assert isinstance(block, CodeBlock) and block.kind != "session"
+
+
+@pytest.mark.parametrize(("command", "network"), [
+    ("go mod init example.com/hello", False), ("go mod tidy", True), ("go get github.com/x/y", True),
+    ("npm init -y", False), ("npm init vite@latest my-app", True), ("go build .", False),
+])
+def test_network_is_needed_by_the_subcommands_that_fetch(command: str, network: bool) -> None:
+    assert ("network" in needs.step_needs(command, needs.Made(), set())) is network

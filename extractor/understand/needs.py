@@ -49,10 +49,18 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
     pos = positionals(inv.args, name)
     if name in ("curl", "wget") and pos and all(LOCAL.match(a) for a in pos):
         return  # the loopback interface is there without a network
-    if subs is None or (subs and pos and pos[0] in subs and name not in ("helm", "docker")):
+    if subs is None or (subs and name not in ("helm", "docker") and _names_a_subcommand(pos, subs)):
         needs.add("network")
     if name == "docker" and pos and pos[0] in ("pull", "push", "login", "run", "build"):
         needs.add("network")
+
+
+def _names_a_subcommand(pos: list[str], subs: frozenset[str]) -> bool:
+    """``pos`` starts with one of ``subs``: a word (``install``), two words (``mod tidy``), or a
+    word that fetches only with an argument after it (``init *``: ``npm init vite``, not ``npm init -y``)."""
+    if not pos:
+        return False
+    return pos[0] in subs or " ".join(pos[:2]) in subs or (len(pos) > 1 and f"{pos[0]} *" in subs)
 
 
 def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> None:
