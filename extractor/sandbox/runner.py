@@ -11,7 +11,7 @@ import difflib
 import doctest
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -177,8 +177,21 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_result(a, "error", "the sandbox session had ended (an earlier step killed it)"))
             continue
         timeout = min(options.step_timeout, left)
-        results.append(_from_answer(a, _execute(session, a, timeout), timeout))
+        results.append(_with_gap_note(_from_answer(a, _execute(session, a, timeout), timeout), results))
     return results
+
+
+def _with_gap_note(result: StepResult, earlier: list[StepResult]) -> StepResult:
+    """A step that fails after steps that did not run may fail for want of what they would have
+    made (a go.mod, a cloned repo). The verdict stays; the reason names the first such step."""
+    if result.status not in ("failed", "timeout"):
+        return result
+    gap = next((r for r in earlier if r.status == "skipped" and r.action not in ("static", PROVIDED)), None)
+    if gap is None:
+        return result
+    note = (f"; block {gap.block} step {gap.step} did not run earlier ({gap.reason[:80]}), "
+            "which may be why")
+    return replace(result, reason=result.reason + note)
 
 
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
