@@ -284,3 +284,17 @@ def test_when_a_step_fails_after_a_step_that_did_not_run_then_the_reason_says_so
     assert result.steps[1].reason.endswith(
         "; block 0 step 0 did not run earlier (needs the network (run with --allow-network)), which may be why")
     assert result.steps[2].reason == ""
+
+
+def test_env_values_reach_the_steps_but_not_the_containers_config(engine: Any) -> None:
+    from extractor.sandbox.policy import Policy
+    from extractor.sandbox.session import Session
+
+    with Session(engine, images.TOOLBOX, Policy(), lifetime_s=60, env={"API_TOKEN": "s3cret-value"}) as s:
+        config = engine.api.inspect_container(s.container.id)["Config"]
+        assert not any("s3cret-value" in e for e in config.get("Env") or [])
+        assert "s3cret-value" not in json.dumps(config)
+        shell = s.request({"op": "shell", "src": 'echo "${#API_TOKEN}"'}, 10)
+        assert (shell.status, shell.output) == ("ok", "12\n")
+        py = s.request({"op": "python", "src": "import os; os.environ['API_TOKEN'][:6]"}, 10)
+        assert py.output.strip() == "'s3cret'"

@@ -172,7 +172,8 @@ class Session:
 
         _install_hooks()
         kwargs = self.policy.sdk_kwargs()
-        kwargs["environment"] = {**self.env, **kwargs["environment"]}
+        # self.env (--env values, often secrets) is sent over stdin after start, never put in the
+        # container's config, where `docker inspect` would show it to anyone on the host
         deadline = time.time() + self.lifetime_s + 60
         labels = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
                   DEADLINE_LABEL: f"{deadline:.0f}", "tutorcheck.article": self.name_hint[:200]}
@@ -198,6 +199,13 @@ class Session:
             self.close()
             raise SandboxError(self.image, "the sandbox driver did not start (is the image a tutorcheck image?)")
         self.cwd = str(hello.get("cwd", ""))
+        if self.env:
+            answer = self.request({"op": "env", "vars": self.env}, timeout_s=START_TIMEOUT_S)
+            if answer.status != "ok":
+                self.close()
+                why = answer.note or answer.status
+                raise SandboxError(self.image, f"the sandbox did not take the --env values ({why}); "
+                                               "rebuild the images: tutorcheck sandbox build")
 
     def close(self) -> None:
         if self.sock is not None:

@@ -24,9 +24,15 @@ def main() -> int:
     out.write(json.dumps({"ready": True, "cwd": os.getcwd(), "pid": os.getpid()}) + "\n")
     out.flush()
     line = sys.stdin.readline()
-    if not line:
+    req = json.loads(line) if line.strip() else {}
+    while req.get("op") == "env":  # values for the kernels (--env), kept out of the container's config
+        os.environ.update({str(k): str(v) for k, v in dict(req.get("vars") or {}).items()})
+        out.write(json.dumps({"id": req.get("id"), "status": "ok", "exit": 0}) + "\n")
+        out.flush()
+        line = sys.stdin.readline()
+        req = json.loads(line) if line.strip() else {}
+    if not req:
         return 0
-    req = json.loads(line)
     t0 = time.monotonic()
     answer: dict[str, object] = {"id": req.get("id"), "status": "ok", "failed": None}
     try:
