@@ -282,3 +282,20 @@ def test_when_not_one_command_then_its_output_the_block_is_not_made_a_session(te
 ])
 def test_network_is_needed_by_the_subcommands_that_fetch(command: str, network: bool) -> None:
     assert ("network" in needs.step_needs(command, needs.Made(), set())) is network
+
+
+def test_when_a_placeholder_sits_in_a_command_then_the_shell_grammar_reads_it_as_a_word() -> None:
+    assert shellsplit.masked("export T=<your-token>") == "export T=_your-token_"
+    assert not shellsplit.wants_more("export T=<your-token>")
+    assert not shellsplit.has_error("kubectl get pods -n <NAMESPACE>")
+
+
+def test_when_the_bare_prompt_ends_a_session_then_it_is_not_output() -> None:
+    from extractor.understand import transcript
+
+    turns = transcript.split("$ pwd\n/tmp\n$\n", prompts.Prompts())
+    assert [(t.command, t.output) for t in turns] == [("pwd", "/tmp\n")]
+
+
+def test_when_a_loop_sets_a_variable_then_using_it_inside_needs_nothing() -> None:
+    assert "placeholder" not in needs.step_needs('for f in a b; do echo "$f"; done', needs.Made(), set())

@@ -39,7 +39,7 @@ def _unwrap(inv: shellsplit.Invocation) -> shellsplit.Invocation:
 
 def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
     name = inv.name
-    if not name or name.startswith(("$", "./", "../", "/", "~")) or "=" in name:
+    if not name or name.startswith(("$", "./", "../", "/", "~", "-")) or "=" in name:
         return
     if name not in BASE_PROGRAMS and name not in SHELL_BUILTINS:
         needs.add(f"tool:{name}")
@@ -64,8 +64,10 @@ def _names_a_subcommand(pos: list[str], subs: frozenset[str]) -> bool:
 
 
 def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> None:
+    own = shellsplit.assigned_variables(command)  # ``for svc in a b; do ... "$svc"``, ``X=1 && echo $X``
     for var in shellsplit.used_variables(command):
-        if var in STANDARD_VARS or var in made.variables or var in known or var.isdigit() or var in "@*#?$!-_":
+        if (var in STANDARD_VARS or var in made.variables or var in known or var in own or var.isdigit()
+                or var in "@*#?$!-_"):
             continue
         needs.add("secret" if credential(var) else "placeholder")
 

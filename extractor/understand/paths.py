@@ -56,9 +56,16 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
         made.paths.update({norm(out)} if out else {norm(a.rsplit("/", 1)[-1]) for a in pos if URL.match(a)})
     elif name == "git" and pos[:1] == ["clone"] and len(pos) > 1:
         made.paths.add(norm(pos[2] if len(pos) > 2 else pos[1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")))
-    elif name in OPAQUE_MAKERS and name not in ("git", "helm"):
-        made.opaque = made.opaque or any(a in ("x", "init", "install", "build", "create", "new") or
-                                         (name == "tar" and "x" in a.lstrip("-")) for a in args[:2])
+    opaque = made.opaque  # what this command makes is there only after it ran (its inputs must be before)
+    if name in OPAQUE_MAKERS and name not in ("git", "helm"):
+        opaque = opaque or any(a in ("x", "init", "install", "build", "create", "new") or
+                               (name == "tar" and "x" in a.lstrip("-")) for a in args[:2])
+    _reads(name, args, pos, made, needs)
+    made.opaque = opaque
+
+
+def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: set[str]) -> None:
+    """The files and directories the command uses that no earlier step made: ``state``."""
     which = FILE_READERS.get(name)
     if which and not made.opaque:
         chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]

@@ -7,13 +7,15 @@ import re
 
 from extractor.understand.tables import CREDENTIAL_WORDS
 
+# Placeholders in angle brackets: ``<your-token>``, ``<NAMESPACE>``, ``<cluster-name>``.
+ANGLED = re.compile(r"<(?:(?i:(?:your|my|the)[-_ ][^<>\n]{1,40})|[A-Z][A-Z0-9_-]{2,40}|"
+                    r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+)>")
+
 PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bREPLACE[_-]?[A-Z0-9_]*"),
     re.compile(r"\b[A-Z0-9_]*YOUR_[A-Z0-9_]+\b"),
     re.compile(r"\b[A-Z][A-Z0-9_]*_HERE\b"),
-    re.compile(r"<(?:your|my|the)[-_ ][^<>\n]{1,40}>", re.IGNORECASE),
-    re.compile(r"<[A-Z][A-Z0-9_-]{2,40}>"),
-    re.compile(r"<[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+>"),
+    ANGLED,
     re.compile(r"\byour[-_][a-z0-9]+(?:[-_][a-z0-9]+)*\b"),
     re.compile(r"(?<![\w.])x\.y(?:\.z)?(?![\w.])"),
     re.compile(r"\b(?:CHANGEME|CHANGE_ME|TODO_[A-Z_]+|XXXX+|xxxx+)\b"),

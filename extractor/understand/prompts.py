@@ -85,6 +85,15 @@ class Prompts:
         return found
 
 
+_LONE_PATH = re.compile(r"^\s*/[\w.@+-]+(/[\w.@+-]+)*/?\s*$")
+
+
+def _typed(line: str) -> bool:
+    """A line without the prompt that a reader would type (an absolute path alone is what
+    ``which``/``pwd``/``readlink`` print, not a command)."""
+    return words.looks_like_command(line) and not _LONE_PATH.match(line)
+
+
 def _weak_shapes(lines: list[str]) -> set[str]:
     """Weak shapes a block uses as prompts: every such line holds a command, no strong prompt
     appears, and the other lines are not commands (they are the output)."""
@@ -96,7 +105,7 @@ def _weak_shapes(lines: list[str]) -> set[str]:
         pattern = _SHAPE_BY_NAME[shape]
         mine = [line for line in lines if pattern.match(line)]
         others = [line for line in lines if line.strip() and not pattern.match(line)]
-        if not others or any(words.looks_like_command(line) for line in others):
+        if not others or any(_typed(line) for line in others):
             continue
         if all(match_shape(line) is not None for line in mine):
             accepted.add(shape)

@@ -40,15 +40,23 @@ def _problems(node: tree_sitter.Node) -> list[tree_sitter.Node]:
     return found
 
 
+def masked(text: str) -> str:
+    """``text`` with each ``<placeholder>`` a plain word of the same length (``_your-token_``):
+    the reader replaces it with a value, so the shell never sees the angle brackets."""
+    from extractor.understand.placeholders import ANGLED
+
+    return ANGLED.sub(lambda m: "_" + m.group(0)[1:-1] + "_", text)
+
+
 def has_error(text: str) -> bool:
-    return parse(text).root_node.has_error
+    return parse(masked(text)).root_node.has_error
 
 
 def wants_more(text: str) -> bool:
     """True when appending lines could complete ``text`` (it is cut, not wrong)."""
     if text.rstrip(" \t").endswith("\\") and not text.rstrip(" \t").endswith("\\\\"):
         return True
-    for node in _problems(parse(text).root_node):
+    for node in _problems(parse(masked(text)).root_node):
         if node.is_missing:
             return True
         snippet = (node.text or b"").decode(errors="replace").strip()

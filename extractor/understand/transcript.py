@@ -28,7 +28,11 @@ class Turn:
     line: int  # 0-based line of the block where the command starts
 
 
-def _output(lines: list[str]) -> str | None:
+def _output(lines: list[str], prompt: str) -> str | None:
+    """What a command printed: up to a line that is the bare prompt again (the shell waiting,
+    nothing typed), trailing blanks and comments (they head the next command) dropped."""
+    bare = [n for n, line in enumerate(lines) if line.strip() and line.rstrip() == prompt.rstrip()]
+    lines = lines[: bare[0]] if bare else lines
     while lines and (not lines[-1].strip() or _COMMENT.match(lines[-1])):
         lines = lines[:-1]
     while lines and not lines[0].strip():
@@ -36,10 +40,30 @@ def _output(lines: list[str]) -> str | None:
     return "\n".join(lines) + "\n" if lines else None
 
 
-def _command_lines(first: str, rest: list[str]) -> tuple[list[str], bool]:
+# Windows shells are not bash: a line ending in the escape character (PowerShell's backtick,
+# cmd's caret) continues, and PowerShell prints ``>> `` before each continuation line.
+_WINDOWS_CONTINUATION = {"powershell": "`", "cmd": "^"}
+_PS_MORE = re.compile(r"^>>( |$)")
+
+
+def _windows_lines(first: str, rest: list[str], escape: str) -> list[str]:
+    lines = [first]
+    for line in rest:
+        if _PS_MORE.match(line):
+            lines.append(line[3:] if line.startswith(">> ") else line[2:])
+        elif lines[-1].rstrip().endswith(escape):
+            lines.append(line)
+        else:
+            break
+    return lines
+
+
+def _command_lines(first: str, rest: list[str], shape: str = "") -> tuple[list[str], bool]:
     """The lines of the command starting with ``first``, PS2 ``> `` prompts removed, and
     whether it is complete."""
     lines = [first, *rest]
+    if shape in _WINDOWS_CONTINUATION:
+        return _windows_lines(first, rest, _WINDOWS_CONTINUATION[shape]), True
     if rest and rest[0].startswith(">") and shellsplit.wants_more(first):
         ps2 = [first]
         for line in rest:
@@ -93,12 +117,13 @@ def split(text: str, prompts: Prompts) -> list[Turn]:
         m = finder.at(i)
         assert m is not None
         first = lines[i][len(m.prompt):]
-        cmd_lines, complete = _command_lines(first, lines[i + 1:finder.next(i + 1)])
+        rest = lines[i + 1:finder.next(i + 1)]
+        cmd_lines, complete = _command_lines(first, rest, m.shape)
         consumed = i + len(cmd_lines)
         command = "\n".join(cmd_lines).rstrip()
         finder.ran(command)
         stop = finder.next(consumed)
         if command.strip():
-            turns.append(Turn(command, _output(lines[consumed:stop]), m, complete, i))
+            turns.append(Turn(command, _output(lines[consumed:stop], m.prompt), m, complete, i))
         i = stop
     return turns
