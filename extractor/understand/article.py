@@ -39,7 +39,8 @@ def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
             prose = []
     if befores:
         afters.append("\n\n".join(prose))
-    return [Context(prompts, before, after) for before, after in zip(befores, afters, strict=True)]
+    return [Context(prompts, before, after, "\n".join(b.text for b in codes[n + 1:]))
+            for n, (before, after) in enumerate(zip(befores, afters, strict=True))]
 
 
 def _python_needs(step: Step) -> tuple[str, ...]:

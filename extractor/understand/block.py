@@ -22,6 +22,7 @@ class Context:
     prompts: Prompts
     before: str = ""
     after: str = ""
+    later: str = ""  # the text of the article's code blocks after this one
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def _command_then_output(block: CodeBlock, v: Verdict) -> Understood:
     return Understood(done, v, (None,), (True,))
 
 
-_DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py"}
+_DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py",
+                  "makefile": "Makefile"}
 
 
 def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
@@ -109,9 +111,30 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     elif named and files.told_to_save(ctx.before, v.lang) and (not v.docs or isinstance(v.docs[0], (dict, list))):
         kind = "file"  # the sentence right before the block names the file it goes in (a whole
         # document: a parsed YAML/JSON mapping or list; a language without a parser is taken at its word)
+    if kind == "fragment" and v.lang in ("json", "yaml") and v.docs and printed_data(ctx.before):
+        kind = "output"  # "The API responds with:" — a document a program printed, not one to write
     default = found[0].filename(v.docs[0]) if found else _DEFAULT_NAMES.get(v.lang)
     done = replace(block, lang=v.lang, kind=kind, filename=named if kind == "file" else None)
     return Understood(done, v, recogniser=found[0].name if found else None, default_name=default)
+
+
+_DOTENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)\S*$")
+
+
+def _dotenv(block: CodeBlock, v: Verdict, ctx: Context) -> Understood | None:
+    """``NAME=value`` lines and nothing else are an environment file (``.env``), not commands,
+    when the prose says to save them as one or no later block expands the variables they set
+    (run as commands they would set shell variables nobody reads)."""
+    lines = [line.strip() for line in block.text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines or not all(_DOTENV_LINE.match(line) for line in lines):
+        return None
+    named = files.told_to_save(ctx.before, "dotenv")
+    names = {line.split("=", 1)[0] for line in lines}
+    used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", ctx.later))
+    if not named and (names & used or v.why == COMMAND_THEN_OUTPUT):
+        return None
+    kind = "file" if named else "fragment"
+    return Understood(replace(block, lang="dotenv", kind=kind, filename=named), replace(v, lang="dotenv", kind=kind))
 
 
 def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
@@ -134,11 +157,13 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
     if v.kind == "commands":
-        return _commands(block, v)
+        return _dotenv(block, v, ctx) or _commands(block, v)
     if v.lang == "python":
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
         return _document(block, v, ctx)
+    if v.why == "plain text" and (named := files.told_to_save(ctx.before, "text")):
+        return Understood(replace(block, lang="text", kind="file", filename=named), v)  # requirements.txt, .gitignore
     if v.why == "plain text" and introduces_output(ctx.before):
         v = replace(v, kind="output", why="program output (the prose says so)")
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
@@ -146,6 +171,17 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
 
 _OUTPUT_WORDS = re.compile(r"\b(output|prints?|printed|you should see|you'll see|you will see|shows?|displays?|"
                            r"returns?|result|response|responds?)\b", re.IGNORECASE)
+
+
+# Stricter than _OUTPUT_WORDS: "shows" and "result" also introduce an excerpt of a config.
+_PRINTED_WORDS = re.compile(r"\b(output|outputs|prints?|printed|respon(ds?|se)|replies|returns|you should see|"
+                            r"you'll see|you will see|comes back|gives back)\b", re.IGNORECASE)
+
+
+def printed_data(before: str) -> bool:
+    """Does the sentence right before a JSON/YAML block say a program printed it?"""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
+    return bool(sentences) and bool(_PRINTED_WORDS.search(sentences[-1])) and not files.told_to_save(before, "json")
 
 
 def introduces_output(before: str) -> bool:

@@ -54,6 +54,11 @@ _DOCKER = re.compile(r"^(FROM|ARG|RUN|COPY|ADD|CMD|ENTRYPOINT|ENV|WORKDIR|EXPOSE
                      r"HEALTHCHECK|SHELL|STOPSIGNAL|ONBUILD)\s", re.MULTILINE)
 _YAML_KEY = re.compile(r"^\s*(- )?[\w.\"'-]+:(\s|$)")
 _SHEBANG = re.compile(r"^#!.*\b(ba|z|da|k)?sh\b")
+# A make rule: targets, a colon (not ``:=``), then a recipe line that starts with a tab.
+_MAKE_RULE = re.compile(r"^[^\s:=#][^:=\n]*::?(?!=)[^\n]*\n(\t[^\n]*\n|[ \t]*#[^\n]*\n)*\t\S", re.MULTILINE)
+# A Terraform/HCL block: a known block type, quoted labels, an opening brace ending the line.
+_HCL_BLOCK = re.compile(r"^(resource|data|provider|terraform|variable|output|module|locals|backend)"
+                        r"(\s+\"[^\"\n]+\")*\s*\{\s*$", re.MULTILINE)
 
 
 def _yaml_like(text: str, docs: tuple[Any, ...] | None, claimed: str | None) -> bool:
@@ -84,6 +89,10 @@ def _structured(text: str, claimed: str | None) -> Verdict | None:
         claimed == "dockerfile" or sum(bool(_DOCKER.match(x)) for x in docker_lines) >= 0.8 * len(docker_lines)
     ) and any(x.startswith("FROM ") for x in docker_lines):
         return Verdict("dockerfile", "file", "Dockerfile instructions")
+    if claimed in (None, "makefile", "text", "shell") and _MAKE_RULE.search(text + "\n"):
+        return Verdict("makefile", "file", "make rules with tab-indented recipes")
+    if claimed in (None, "hcl", "text", "shell") and _HCL_BLOCK.search(text):
+        return Verdict("hcl", "fragment", "Terraform/HCL blocks")
     if claimed == "go" or _GO.search(text):
         if claimed == "go" or claimed is None or claimed == "text":
             kind = "file" if re.search(r"^package \w+", text, re.MULTILINE) else "fragment"

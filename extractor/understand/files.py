@@ -101,27 +101,38 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "yaml": (".yaml", ".yml"), "json": (".json",), "python": (".py",), "go": (".go",),
     "shell": (".sh", ".bash"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
     "javascript": (".js", ".mjs", ".cjs", ".jsx"), "typescript": (".ts", ".tsx"),
-    "toml": (".toml",), "ini": (".ini", ".cfg", ".conf"), "hcl": (".tf", ".hcl"),
+    "toml": (".toml",), "hcl": (".tf", ".hcl"),
     "html": (".html", ".htm", ".xml", ".svg"), "css": (".css", ".scss", ".sass", ".less"), "sql": (".sql",),
     "markdown": (".md", ".markdown"), "rust": (".rs",), "java": (".java",), "c": (".c", ".h"),
     "nginx": (".conf",), "makefile": ("Makefile", ".mk"), "dotenv": (".env",),
+    "ini": (".ini", ".cfg", ".conf", ".service", ".timer", ".socket", ".desktop"),
 }
-_NAME = re.compile(r"(?<![\w/@:.-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|Dockerfile|Containerfile))\b")
+# A file name: ``app.py``, ``deploy/web.yaml``, ``/etc/nginx/conf.d/app.conf``, ``.env``,
+# ``.github/workflows/ci.yml``, ``Dockerfile`` (not part of a URL, a version or a home path).
+_NAME = re.compile(r"(?<![\w/@:.~-])(/?(?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|\.[A-Za-z][\w.-]*|"
+                   r"Dockerfile|Containerfile|Makefile))(?![\w-])")
 _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"
                          r"contents?|following|goes in|go in)\b", re.IGNORECASE)
 
 
-# A sentence telling the reader to save something: an imperative verb first, or "save as",
+# A sentence telling the reader to save something: an imperative verb first (or after a
+# leading phrase: "In the project root, create ..."), or "save as",
 # "a file named", "goes in" (not "I had to add compaction.py", which is narrative).
 _IMPERATIVE_SAVE = re.compile(
     r"^\W*(?:(?:now|then|next|first|finally|so|and|also)\W+)*(?:save|create|put|write|paste|copy|"
-    r"make|place|store)\b|\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
+    r"make|place|store)\b|"
+    r"^[^,.:]{1,50},\s+(?:then\s+)?(?:save|create|put|write|paste|place|store)\b|"
+    r"\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
     r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b",
     re.IGNORECASE,
 )
 
 
 def fits(name: str, lang: str) -> bool:
+    """Can a file of ``lang`` have this name? Plain text takes any name no language claims
+    (``requirements.txt``, ``.gitignore``, ``hosts``)."""
+    if lang == "text":
+        return not any(fits(name, other) for other in EXTENSIONS)
     return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
 
 

@@ -6,7 +6,7 @@ import re
 
 from extractor.understand.tables import BASE_PROGRAMS, KNOWN_CLIS, SHELL_BUILTINS
 
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)")  # not NAME==1.2 (a version pin)
 _PATHLIKE = re.compile(r"^(\./|\.\./|/|~/)[\w./~-]+$")
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "builtin", "xargs", "watch"})
 _SENTENCE = re.compile(r"^[A-Z][a-z]+(?:\s+[a-z][\w'-]*){3,}.*[.!:?]?$")
