@@ -299,3 +299,10 @@ def test_when_the_bare_prompt_ends_a_session_then_it_is_not_output() -> None:
 
 def test_when_a_loop_sets_a_variable_then_using_it_inside_needs_nothing() -> None:
     assert "placeholder" not in needs.step_needs('for f in a b; do echo "$f"; done', needs.Made(), set())
+
+
+def test_when_docker_addresses_a_container_then_an_earlier_step_must_have_made_it() -> None:
+    made = needs.Made()
+    assert "state" in needs.step_needs("docker exec -it web sh", made, set())
+    needs.step_needs("docker run -d --name cache redis:7", made, set())
+    assert "state" not in needs.step_needs("docker logs -f cache", made, set())

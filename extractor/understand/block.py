@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
 from extractor.understand import checks, defects, files, python, shellsplit, transcript
-from extractor.understand.classify import COMMAND_THEN_OUTPUT, Verdict, classify
+from extractor.understand.classify import COMMAND_THEN_OUTPUT, JSON_WITH_COMMENTS, Verdict, classify
 from extractor.understand.prompts import Prompts, display
 
 
@@ -98,17 +98,21 @@ def _command_then_output(block: CodeBlock, v: Verdict) -> Understood:
     return Understood(done, v, (None,), (True,))
 
 
+# Files whose tools accept // and /* */ comments in JSON.
+COMMENTED_JSON = frozenset({"tsconfig"})
 _DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py",
                   "makefile": "Makefile"}
 
 
 def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     found = files.recognise(v.lang, v.docs)
-    named = files.from_prose(ctx.before, ctx.after, v.lang)
+    told = files.told_to_save(ctx.before, v.lang)
+    # a first-line comment names a complete file; on an excerpt it names where it comes from
+    named = told or files.named_in_comment(block.text, v.lang) or files.from_prose(ctx.before, ctx.after, v.lang)
     kind = v.kind
     if found is not None:
         kind = "file" if found[1] else "fragment"
-    elif named and files.told_to_save(ctx.before, v.lang) and (not v.docs or isinstance(v.docs[0], (dict, list))):
+    elif told and (not v.docs or isinstance(v.docs[0], (dict, list))):
         kind = "file"  # the sentence right before the block names the file it goes in (a whole
         # document: a parsed YAML/JSON mapping or list; a language without a parser is taken at its word)
     if kind == "fragment" and v.lang in ("json", "yaml") and v.docs and printed_data(ctx.before):
@@ -139,7 +143,8 @@ def _dotenv(block: CodeBlock, v: Verdict, ctx: Context) -> Understood | None:
 
 def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
     program = python.is_program(block.text)
-    named = files.told_to_save(ctx.before, "python") or (program and files.from_prose(ctx.before, ctx.after, "python"))
+    named = files.told_to_save(ctx.before, "python") or (program and (
+        files.named_in_comment(block.text, "python") or files.from_prose(ctx.before, ctx.after, "python")))
     if named and python.parse(block.text) is not None:
         return Understood(replace(block, lang="python", kind="file", filename=named), v)
     if not program:
@@ -228,7 +233,9 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
     if b.lang == "toml" and b.kind in ("file", "fragment"):
         found.append(checks.toml_check(b.text, name))
     if b.lang == "json" and b.kind in ("file", "fragment"):
-        found.append(checks.json_check(b.text, name))
+        comments = u.verdict.why == JSON_WITH_COMMENTS and (
+            u.recogniser in COMMENTED_JSON or (b.label or "").lower() in ("jsonc", "json5"))
+        found.append(checks.json_check(b.text, name, comments))
     if u.recogniser == "kubernetes":
         found.append(checks.kubernetes_check(u.verdict.docs, name))
     elif u.recogniser and b.kind == "file":

@@ -50,13 +50,20 @@ def yaml_check(text: str, name: str) -> Check:
     return Check("yaml", command, True)
 
 
-def json_check(text: str, name: str) -> Check:
+def json_check(text: str, name: str, comments: bool = False) -> Check:
+    """Strict JSON; with ``comments`` (tsconfig.json, a block labelled jsonc/json5) the // and
+    /* */ comments the consuming tool allows are removed first."""
     command = f"python3 -m json.tool {name}"
+    note = "checked with its comments removed (this kind of file allows them)" if comments else ""
+    if comments:
+        from extractor.understand.classify import strip_json_comments
+
+        text = strip_json_comments(text)
     try:
         json.loads(text)
     except json.JSONDecodeError as e:
         return Check("json", command, False, f"line {e.lineno}, column {e.colno}: {e.msg}")
-    return Check("json", command, True)
+    return Check("json", command, True, note)
 
 
 @lru_cache(maxsize=8)

@@ -71,12 +71,28 @@ def _yaml_like(text: str, docs: tuple[Any, ...] | None, claimed: str | None) -> 
     return keyed >= 2 and keyed >= 0.5 * len(lines) and not any(words.looks_like_command(x) for x in lines[:1])
 
 
+# A unified diff: file headers and a hunk header.
+_DIFF = re.compile(r"^--- \S.*\n\+\+\+ \S.*\n@@ -\d", re.MULTILINE)
+# // and /* */ comments outside JSON strings (tsconfig.json, VS Code settings, JSON5).
+_JSON_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+JSON_WITH_COMMENTS = "parses as JSON once its comments are removed"
+
+
+def strip_json_comments(text: str) -> str:
+    return _JSON_COMMENT.sub(lambda m: m.group(1) or "", text)
+
+
 def _structured(text: str, claimed: str | None) -> Verdict | None:
     stripped = text.strip()
+    if claimed in (None, "diff", "text") and _DIFF.search(text):
+        return Verdict("diff", "fragment", "a unified diff")
     if stripped[:1] in "{[" or claimed == "json":
         doc = load_json(stripped)
         if isinstance(doc, dict | list):
             return Verdict("json", "fragment", "parses as JSON", (doc,))
+        doc = load_json(strip_json_comments(stripped))
+        if isinstance(doc, dict | list):
+            return Verdict("json", "fragment", JSON_WITH_COMMENTS, (doc,))
         if claimed == "json":
             return Verdict("json", "fragment", "labelled JSON but does not parse")
     if claimed == "toml":

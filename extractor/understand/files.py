@@ -117,13 +117,16 @@ _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|w
 
 # A sentence telling the reader to save something: an imperative verb first (or after a
 # leading phrase: "In the project root, create ..."), or "save as",
-# "a file named", "goes in" (not "I had to add compaction.py", which is narrative).
+# "a file named", "goes in", "replace the contents of", "the complete app.py" (not "I had to
+# add compaction.py", which is narrative).
 _IMPERATIVE_SAVE = re.compile(
     r"^\W*(?:(?:now|then|next|first|finally|so|and|also)\W+)*(?:save|create|put|write|paste|copy|"
     r"make|place|store)\b|"
     r"^[^,.:]{1,50},\s+(?:then\s+)?(?:save|create|put|write|paste|place|store)\b|"
     r"\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
-    r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b",
+    r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b|"
+    r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|"
+    r"\b(?:complete|full|whole|entire|final)\b",
     re.IGNORECASE,
 )
 
@@ -148,6 +151,20 @@ def told_to_save(before: str, lang: str) -> str | None:
             for m in _NAME.finditer(sentence.replace("\\_", "_")):
                 if fits(m.group(1), lang):
                     return m.group(1)
+    return None
+
+
+# A first line that is only a comment holding a file name: ``# k8s/redis.yaml``, ``// main.go``.
+_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*)?(\S+?)\s*(?:\*/|-->)?\s*$",
+                           re.IGNORECASE)
+
+
+def named_in_comment(text: str, lang: str) -> str | None:
+    """The file name a block gives itself in its first line, if it fits the language."""
+    first = text.lstrip("\n").split("\n", 1)[0]
+    m = _NAME_COMMENT.match(first)
+    if m and _NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
+        return m.group(1)
     return None
 
 

@@ -19,6 +19,9 @@ VALUE_FLAGS: dict[str, frozenset[str]] = {
     "curl": frozenset("-o --output -H --header -d --data --data-raw --data-binary -X --request -u --user -A "
                       "--user-agent -e -w -T -F --form -m --max-time --connect-timeout -b -c --cacert".split()),
     "wget": frozenset("-O -o -P --header -U".split()),
+    "docker": frozenset("-e --env --env-file -p --publish -v --volume --name -w --workdir -u --user --network "
+                        "--entrypoint -l --label -m --memory --mount --restart -t --tag -f --file -c -H --host "
+                        "--context --platform --cpus".split()),
 }
 
 @dataclass
@@ -32,6 +35,7 @@ class Made:
     paths: set[str] = field(default_factory=set)
     opaque: bool = False
     variables: set[str] = field(default_factory=set)
+    containers: set[str] = field(default_factory=set)
 
 
 def positionals(args: tuple[str, ...], program: str = "kubectl") -> list[str]:

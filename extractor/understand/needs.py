@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extractor.understand import kube, paths, shellsplit
-from extractor.understand.made import LOCAL, Made, positionals
+from extractor.understand.made import LOCAL, Made, flag, positionals
 from extractor.understand.placeholders import credential, placeholders
 from extractor.understand.tables import (
     BASE_PROGRAMS,
@@ -55,6 +55,25 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
         needs.add("network")
 
 
+# docker subcommands that act on a container that must already exist (its name or id follows).
+_ON_CONTAINER = frozenset({"exec", "logs", "stop", "start", "restart", "rm", "kill", "inspect", "attach", "port",
+                           "top", "pause", "unpause", "wait", "stats", "commit", "diff"})
+
+
+def _containers(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
+    """``docker run --name web`` makes a container; ``docker exec web ...`` needs one that an
+    earlier step of the block made (else it comes from elsewhere: ``state``)."""
+    pos = positionals(inv.args, "docker")
+    verb = pos[0] if pos else ""
+    if verb in ("run", "create"):
+        name = flag(inv.args, "--name")
+        made.containers.add(name or "*")
+    elif verb == "compose" or verb == "container" and pos[1:2] == ["run"]:
+        made.containers.add("*")  # services by their names: any of them
+    elif verb in _ON_CONTAINER and len(pos) > 1 and not ({pos[1], "*"} & made.containers):
+        needs.add("state")
+
+
 def _names_a_subcommand(pos: list[str], subs: frozenset[str]) -> bool:
     """``pos`` starts with one of ``subs``: a word (``install``), two words (``mod tidy``), or a
     word that fetches only with an argument after it (``init *``: ``npm init vite``, not ``npm init -y``)."""
@@ -90,6 +109,8 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         if raw.name == "sudo":
             needs.add("tool:sudo")
         _program(inv, needs)
+        if inv.name in ("docker", "podman"):
+            _containers(inv, made, needs)
         if inv.name == "kubectl":
             kube.kubectl(inv, command, made, needs)
         elif inv.name == "helm":
