@@ -17,8 +17,9 @@ How a block is read (modules in pipeline order):
 - ``python`` — ``>>>`` and IPython sessions as steps; *program* = compiles, standard library
   only, no undefined names, acts when run (else *fragment*).
 - ``files`` — complete documents (workflow, manifest, compose, package.json...) vs excerpts;
-  file names from an imperative sentence before the block, then later commands
-  (``kubectl apply -f x.yaml``), then the content's conventional name.
+  file names from an imperative sentence before the block (``Save as .env``, ``Replace the
+  contents of src/main.rs``), a first-line comment (``# k8s/redis.yaml``), then later
+  commands (``kubectl apply -f x.yaml``), then the content's conventional name.
 - ``needs`` (+ ``kube``, ``paths``, ``made``) — per step; ``state`` means "uses something no
   earlier step of *this block* made" (an earlier block or the world outside the article).
 - ``checks`` — YAML/JSON/TOML parse, schemas, ``bash -n``, shellcheck, Python compile.

@@ -1,9 +1,10 @@
 """What a block is — its real language and kind — from its content first, its label second.
 
 Order of the tests (first that holds wins): empty → text; ``>>>`` → Python session;
-prompts → shell session; tree / commit list / chart → text; JSON; Dockerfile; Go;
-Python; YAML; shell commands; program output; else text (or a fragment of the
-language the label claims).
+prompts → shell session; tree / commit list / chart → text; diff; JSON (also with
+comments); Dockerfile; Makefile; HCL; Go; Python; YAML; shell commands; program output;
+else text (or a fragment of the language the label claims). ``NAME=value``-only blocks
+are told apart from commands in block.py (they need the prose and the later blocks).
 """
 
 from __future__ import annotations
