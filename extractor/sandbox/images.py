@@ -4,6 +4,11 @@ Every image carries the labels ``tutorcheck.image`` (base|toolbox|article) and
 ``tutorcheck.recipe`` (a hash of its recipe and its parent's), so an existing image is
 reused while its recipe is unchanged and rebuilt when it changed. The base comes from a
 registry when one answers (``debian:bookworm-slim``), else from debootstrap + docker import.
+
+The toolbox and notebook images are also tagged by their recipe (``tutorcheck/toolbox:bookworm-<recipe>``)
+and tutorcheck runs its containers from that pinned tag. Two checkouts of tutorcheck with different
+recipes (a release and a working copy, parallel CI jobs on one engine) then never run each other's
+toolbox; the plain tag follows the most recent build, for the standalone check.sh.
 """
 
 from __future__ import annotations
@@ -89,6 +94,15 @@ def notebook_recipe() -> str:
     return _hash(toolbox_recipe(), _dir_hash(SANDBOXES / "notebook"), BASH_KERNEL)
 
 
+def pinned(tag: str, recipe: str) -> str:
+    """The immutable tag of an image built from ``recipe`` (``tag`` is the moving one)."""
+    return f"{tag}-{recipe[:12]}"
+
+
+def toolbox_tag() -> str:
+    return pinned(TOOLBOX, toolbox_recipe())
+
+
 def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
     """The per-article layer: the toolbox plus the Debian packages its steps' tools need."""
     lines = [f"FROM {base}"]
@@ -105,7 +119,7 @@ def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
 
 def article_tag(packages: Sequence[str]) -> str:
     if not packages:
-        return TOOLBOX
+        return toolbox_tag()
     return f"{ARTICLE_REPO}:{_hash(toolbox_recipe(), *sorted(set(packages)))[:12]}"
 
 
@@ -190,21 +204,30 @@ def ensure_base(c: Any, say: Any = print) -> str:
     return BASE
 
 
+def _follow(c: Any, pin: str, tag: str) -> None:
+    """Point the moving tag at the pinned image (check.sh builds FROM the moving one)."""
+    img = c.images.get(pin)
+    if tag not in (img.tags or []):
+        repo, _, version = tag.rpartition(":")
+        img.tag(repo, version)
+
+
 def ensure_toolbox(c: Any, say: Any = print) -> str:
     recipe = toolbox_recipe()
-    if _current(c, TOOLBOX, recipe):
-        return TOOLBOX
-    base = ensure_base(c, say)
-    say(f"toolbox: building {TOOLBOX}")
-    with tempfile.TemporaryDirectory(prefix="tutorcheck-toolbox-") as tmp:
-        ctx = Path(tmp)
-        for f in (SANDBOXES / "toolbox").iterdir():
-            if f.is_file():
-                shutil.copy2(f, ctx / f.name)
-        shutil.copy2(MATCHER, ctx / "matching.py")
-        _build(c, TOOLBOX, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
-               buildargs={"BASE": base, "MIRROR": host_mirror()})
-    return TOOLBOX
+    pin = pinned(TOOLBOX, recipe)
+    if not _current(c, pin, recipe):
+        base = ensure_base(c, say)
+        say(f"toolbox: building {pin}")
+        with tempfile.TemporaryDirectory(prefix="tutorcheck-toolbox-") as tmp:
+            ctx = Path(tmp)
+            for f in (SANDBOXES / "toolbox").iterdir():
+                if f.is_file():
+                    shutil.copy2(f, ctx / f.name)
+            shutil.copy2(MATCHER, ctx / "matching.py")
+            _build(c, pin, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
+                   buildargs={"BASE": base, "MIRROR": host_mirror()})
+    _follow(c, pin, TOOLBOX)
+    return pin
 
 
 def _fetch_wheel(requirement: str, dest: Path) -> None:
@@ -220,43 +243,45 @@ def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> s
     """The notebook image (the toolbox plus nbclient, ipykernel and bash_kernel), with a layer
     of the Debian packages an article's tools need on top when there are any."""
     with _lock():
-        ensure_toolbox(c, say)
+        toolbox = ensure_toolbox(c, say)
         recipe = notebook_recipe()
-        if not _current(c, NOTEBOOK, recipe):
-            say(f"notebook: building {NOTEBOOK} (nbclient, ipykernel, bash_kernel)")
+        pin = pinned(NOTEBOOK, recipe)
+        if not _current(c, pin, recipe):
+            say(f"notebook: building {pin} (nbclient, ipykernel, bash_kernel)")
             with tempfile.TemporaryDirectory(prefix="tutorcheck-nb-") as tmp:
                 ctx = Path(tmp)
                 for f in (SANDBOXES / "notebook").iterdir():
                     if f.is_file():
                         shutil.copy2(f, ctx / f.name)
                 _fetch_wheel(BASH_KERNEL, ctx / "wheels")
-                _build(c, NOTEBOOK, {KIND_LABEL: "notebook", RECIPE_LABEL: recipe,
-                                     "tutorcheck.toolbox": toolbox_recipe()},
-                       path=str(ctx), buildargs={"BASE": TOOLBOX})
+                _build(c, pin, {KIND_LABEL: "notebook", RECIPE_LABEL: recipe,
+                                "tutorcheck.toolbox": toolbox_recipe()},
+                       path=str(ctx), buildargs={"BASE": toolbox})
+        _follow(c, pin, NOTEBOOK)
         if not packages:
-            return NOTEBOOK
+            return pin
         layer = _hash(recipe, *sorted(set(packages)))
         tag = f"{NOTEBOOK_ARTICLE_REPO}:{layer[:12]}"
         if not _current(c, tag, layer):
             say(f"notebook layer: {tag} with {' '.join(sorted(set(packages)))}")
             _build(c, tag, {KIND_LABEL: "notebook", RECIPE_LABEL: layer, "tutorcheck.toolbox": toolbox_recipe(),
                             "tutorcheck.notebook": recipe},
-                   dockerfile=article_dockerfile(packages, base=NOTEBOOK))
+                   dockerfile=article_dockerfile(packages, base=pin))
         return tag
 
 
 def ensure_article(c: Any, packages: Sequence[str], say: Any = print) -> str:
     """The image for a set of extra packages (shared by articles that need the same set)."""
     with _lock():
-        ensure_toolbox(c, say)
+        toolbox = ensure_toolbox(c, say)
         tag = article_tag(packages)
-        if tag == TOOLBOX:
+        if tag == toolbox:
             return tag
         recipe = _hash(toolbox_recipe(), *sorted(set(packages)))
         if not _current(c, tag, recipe):
             say(f"article layer: {tag} with {' '.join(sorted(set(packages)))}")
             _build(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},
-                   dockerfile=article_dockerfile(packages))
+                   dockerfile=article_dockerfile(packages, base=toolbox))
         return tag
 
 
@@ -293,6 +318,14 @@ def stale_images(c: Any) -> list[Any]:
             # check.sh's image keeps the toolbox's recipe label (and its kind, when it adds nothing)
             if labels.get(RECIPE_LABEL) != tb:
                 stale.append(img)
-        elif any(t in current and current[t] != labels.get(RECIPE_LABEL) for t in tags):
+        elif any(_stale_tag(t, labels.get(RECIPE_LABEL, ""), current) for t in tags):
             stale.append(img)
     return stale
+
+
+def _stale_tag(tag: str, recipe: str, current: dict[str, str]) -> bool:
+    """A plain or pinned base/toolbox/notebook tag whose image was built from another recipe."""
+    for name, now in current.items():
+        if (tag == name or tag.startswith(name + "-")) and recipe != now:
+            return True
+    return False
