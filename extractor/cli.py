@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractor.errors import ExtractorError
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,8 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
     ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
     ck.add_argument("--jobs", type=int, default=1, metavar="N")
-    ck.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per step")
-    ck.add_argument("--article-timeout", type=float, default=900.0, metavar="SECONDS")
+    ck.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
+    ck.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
     ck.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="a secret or value for the steps; lifts 'secret' skips that name it")
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
     nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
-    nb.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per cell")
+    nb.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true")
 
     sb = sub.add_parser("sandbox", help="images and leftover containers")

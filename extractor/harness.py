@@ -27,13 +27,14 @@ from typing import Any
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
 from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import CodeBlock, Tutorial, tutorial_from_json
+from extractor.options import RunOptions
 from extractor.reports import ReportPaths, article_line, write_reports
 from extractor.results import ArticleResult, StepResult
+from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
 
 Runner = Callable[[Tutorial], ArticleResult]
 Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
 OnResult = Callable[[ArticleResult], None]
-FAILING_STEP_STATUSES = frozenset({"failed", "timeout", "error"})
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -154,11 +155,11 @@ def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
     try:
         return runner(tutorial)
     except ExtractorError as e:
-        return ArticleResult(slug=tutorial.slug, status="error", reason=str(e))
+        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e))
     except Exception as e:  # a runner bug: report it as one, keep checking the rest
         trace = "".join(traceback.format_exception(e))
         print(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}", file=sys.stderr)
-        return ArticleResult(slug=tutorial.slug, status="error",
+        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR,
                              reason=f"internal error in the runner: {type(e).__name__}: {e}")
 
 
@@ -290,31 +291,13 @@ class Recorder:
 
 # --- the sandbox (extractor.sandbox.runner) --------------------------------------------------
 
-@dataclass(frozen=True)
-class RunSettings:
-    """What the user asked of the sandbox; turned into the runner's own ``RunOptions``."""
-
-    step_timeout: float = 60.0
-    article_timeout: float = 900.0
-    allow_network: bool = False
-    env: dict[str, str] = field(default_factory=dict)
-
-    def cache_key(self) -> dict[str, Any]:
-        """The settings that can change a verdict (secret values only as a hash)."""
-        env = hashlib.sha256(json.dumps(sorted(self.env.items())).encode("utf-8")).hexdigest()
-        return {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
-                "allow_network": self.allow_network, "env": env}
-
-
-def sandbox_runner(settings: RunSettings) -> Runner:
-    """``check_tutorial`` of the sandbox with ``RunOptions`` from ``settings``. The sandbox is
-    imported on the first article that really runs: a fully cached check never loads it."""
+def sandbox_runner(options: RunOptions) -> Runner:
+    """``check_tutorial`` of the sandbox with ``options``. The sandbox is imported on the first
+    article that really runs: a fully cached check never loads it."""
 
     def run(tutorial: Tutorial) -> ArticleResult:
-        from extractor.sandbox.runner import RunOptions, check_tutorial
+        from extractor.sandbox.runner import check_tutorial
 
-        options = RunOptions(step_timeout=settings.step_timeout, article_timeout=settings.article_timeout,
-                             allow_network=settings.allow_network, env=dict(settings.env))
         return check_tutorial(tutorial, options=options)
 
     return run
@@ -391,7 +374,7 @@ def cleanup_on_exit() -> Iterator[None]:
 # --- the command -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CheckPlan:
+class CheckSetup:
     """Everything ``run_check`` needs besides the tutorials and the runner."""
 
     jobs: int = 1
@@ -401,13 +384,13 @@ class CheckPlan:
     options_key: dict[str, Any] = field(default_factory=dict)  # run options that change a verdict
 
 
-def run_check(tutorials: Sequence[Tutorial], runner: Runner, plan: CheckPlan,
+def run_check(tutorials: Sequence[Tutorial], runner: Runner, setup: CheckSetup,
               fingerprint: Fingerprint = lambda t: "", on_result: OnResult | None = None,
               ) -> tuple[list[ArticleResult], Cached]:
     """Run (or fetch from the cache) every article; write reports as each one finishes."""
-    cache = VerdictCache(plan.cache_dir) if plan.cache_dir else None
-    cached = Cached(runner, cache, lambda t: verdict_key(t, fingerprint(t), plan.options_key))
-    recorder = Recorder(tutorials, plan.reports, plan.partial)
+    cache = VerdictCache(setup.cache_dir) if setup.cache_dir else None
+    cached = Cached(runner, cache, lambda t: verdict_key(t, fingerprint(t), setup.options_key))
+    recorder = Recorder(tutorials, setup.reports, setup.partial)
     recorder.start()
 
     def record(result: ArticleResult) -> None:
@@ -416,7 +399,7 @@ def run_check(tutorials: Sequence[Tutorial], runner: Runner, plan: CheckPlan,
             on_result(result)
 
     try:
-        results = run_articles(tutorials, cached, jobs=plan.jobs, on_result=record)
+        results = run_articles(tutorials, cached, jobs=setup.jobs, on_result=record)
     except BaseException:
         cached.stop()
         raise
@@ -428,7 +411,8 @@ def exit_status(results: Sequence[ArticleResult], input_errors: Sequence[Extract
     """0 all good, 1 some step failed/timed out/errored (or an article could not run), 2 bad input."""
     if input_errors:
         return 2
-    bad = any(r.status == "error" or any(s.status in FAILING_STEP_STATUSES for s in r.steps) for r in results)
+    failing = FAILING_STEP_STATUSES | UNJUDGED_STEP_STATUSES
+    bad = any(r.status == ArticleStatus.ERROR or any(s.status in failing for s in r.steps) for r in results)
     return 1 if bad else 0
 
 
@@ -442,19 +426,19 @@ def check_command(args: Any) -> int:
     for error in errors:
         print(f"tutorcheck: error: {error}", file=sys.stderr)
     selected = select_shard(tutorials, shard)
-    settings = RunSettings(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                           allow_network=args.allow_network, env=env)
-    runner = sandbox_runner(settings)
+    options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
+                         allow_network=args.allow_network, env=env)
+    runner = sandbox_runner(options)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)
-    plan = CheckPlan(
+    setup = CheckSetup(
         jobs=args.jobs,
         cache_dir=None if args.no_cache else cache_dir,
         reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
         partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
-        options_key=settings.cache_key(),
+        options_key=options.cache_key(),
     )
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
-        results, cached = run_check(selected, runner, plan, sandbox_fingerprint, on_result=show)
+        results, cached = run_check(selected, runner, setup, sandbox_fingerprint, on_result=show)
     print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
           + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
     return exit_status(results, errors)
@@ -514,7 +498,7 @@ def _progress(total: int) -> Iterator[OnResult]:
 
 
 __all__ = [
-    "Cached", "CheckPlan", "Fingerprint", "Recorder", "RunSettings", "Runner", "Shard", "check_command",
+    "Cached", "CheckSetup", "Fingerprint", "Recorder", "RunOptions", "Runner", "Shard", "check_command",
     "cleanup_on_exit", "exit_status", "expected_steps", "load_targets", "owner_label", "parse_env",
     "read_generated", "read_tutorial", "remove_owned_containers", "run_articles", "run_check",
     "sandbox_fingerprint", "sandbox_runner", "select_shard", "with_match_rules",

@@ -20,6 +20,7 @@ from typing import Protocol, TextIO
 from extractor.errors import UsageError
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
 from extractor.notebook import PlannedStep, plan_steps
+from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S
 from extractor.sandbox.plan import in_background, runs_until_stopped
 
 ANSWERS = {"": "run", "r": "run", "run": "run", "s": "skip", "skip": "skip", "q": "quit", "quit": "quit"}
@@ -48,7 +49,7 @@ class Ran:
     reason: str = ""  # why there is no exit code (timeout, session lost)
 
 
-class Session(Protocol):
+class Workspace(Protocol):
     """A long-lived shell (and Python) somewhere safe; ``run`` never raises for a failing step."""
 
     def run(self, request: Request) -> Ran: ...
@@ -108,7 +109,7 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "\n".join([prefix + lines[0], *(pad + line for line in lines[1:])])
 
 
-def verdict(ran: Ran, p: PlannedStep) -> str:
+def verdict_line(ran: Ran, p: PlannedStep) -> str:
     """One line (and a diff when the output differs), judged as ``tutorcheck check`` judges."""
     from extractor.sandbox.runner import judge_python, judge_shell
 
@@ -170,7 +171,7 @@ def ask_choice(ask: Ask, out: TextIO) -> str:
         out.write("  please answer r, s or q\n")
 
 
-def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, ask: Ask, out: TextIO) -> int:
+def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Workspace, ask: Ask, out: TextIO) -> int:
     """The interactive walk. Returns 0 (quitting early is not a failure)."""
     counts = {"ran": 0, "skipped": 0}
 
@@ -188,7 +189,7 @@ def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, a
         ran = session.run(request_for(p))
         if ran.output:
             out.write(_indent(ran.output, "  ") + "\n")
-        out.write(f"  {verdict(ran, p)}\n")
+        out.write(f"  {verdict_line(ran, p)}\n")
         counts["ran"] += 1
         return True
 
@@ -199,12 +200,12 @@ def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Session, a
 
 # How long one step may run, and how long a learner's container may live (it is labelled with
 # this deadline, so a forgotten one is reaped by any later tutorcheck run).
-STEP_TIMEOUT_S = 300.0
-SESSION_LIFETIME_S = 4 * 3600.0
+STEP_TIMEOUT_S = LEARNER_STEP_TIMEOUT_S
+SESSION_LIFETIME_S = LEARNER_SESSION_LIFETIME_S
 
 
-class SandboxSession:
-    """The sandbox's long-lived container session (extractor.sandbox.session) as a learner Session."""
+class SandboxWorkspace:
+    """The sandbox's long-lived container session (extractor.sandbox.session) as a learner Workspace."""
 
     def __init__(self, t: Tutorial, allow_network: bool, say: Callable[[str], None]) -> None:
         from extractor.sandbox import images
@@ -235,9 +236,9 @@ class SandboxSession:
         self.session.close()
 
 
-def open_session(t: Tutorial, allow_network: bool) -> Session:
+def open_session(t: Tutorial, allow_network: bool) -> Workspace:
     """A sandbox session for the article: one container, one shell and one Python, kept for the walk."""
-    return SandboxSession(t, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
+    return SandboxWorkspace(t, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
 
 
 def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:

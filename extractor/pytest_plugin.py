@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from extractor.errors import ExtractorError
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions
 
 OPTION = "tutorcheck"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".html", ".htm")
@@ -37,8 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tutorcheck", "tutorcheck: run generated tutorials in Docker sandboxes")
     group.addoption("--tutorcheck", action="store_true", default=False,
                     help="collect generated tutorials (DIR/index.json) and feeds/pages named as paths")
-    group.addoption("--tutorcheck-timeout", type=float, default=60.0, metavar="SECONDS", help="per step")
-    group.addoption("--tutorcheck-article-timeout", type=float, default=900.0, metavar="SECONDS")
+    group.addoption("--tutorcheck-timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS",
+                    help="per step")
+    group.addoption("--tutorcheck-article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     group.addoption("--tutorcheck-allow-network", action="store_true", default=False)
     group.addoption("--tutorcheck-env", action="append", default=[], metavar="NAME=VALUE",
                     help="a secret or value for the steps")
@@ -186,13 +188,13 @@ class _State:
     def runner(self) -> Any:
         if self._runner is None:
             from extractor.cache import VerdictCache, verdict_key
-            from extractor.harness import Cached, RunSettings, parse_env, sandbox_fingerprint, sandbox_runner
+            from extractor.harness import Cached, parse_env, sandbox_fingerprint, sandbox_runner
 
             opt = self.config.getoption
-            settings = RunSettings(step_timeout=opt("tutorcheck_timeout"),
-                                   article_timeout=opt("tutorcheck_article_timeout"),
-                                   allow_network=opt("tutorcheck_allow_network"),
-                                   env=parse_env(opt("tutorcheck_env")))
+            settings = RunOptions(step_timeout=opt("tutorcheck_timeout"),
+                                  article_timeout=opt("tutorcheck_article_timeout"),
+                                  allow_network=opt("tutorcheck_allow_network"),
+                                  env=parse_env(opt("tutorcheck_env")))
             spec = opt("tutorcheck_runner")
             run = self.custom_runner or sandbox_runner(settings)
             fingerprint = (lambda t: spec) if self.custom_runner else sandbox_fingerprint
@@ -203,13 +205,15 @@ class _State:
 
     def result(self, tutorial: Any) -> Any:
         from extractor.results import ArticleResult
+        from extractor.vocab import ArticleStatus
 
         with self.lock:
             if tutorial.slug not in self.results:
                 try:
                     self.results[tutorial.slug] = self.runner()(tutorial)
                 except ExtractorError as e:
-                    self.results[tutorial.slug] = ArticleResult(slug=tutorial.slug, status="error", reason=str(e))
+                    self.results[tutorial.slug] = ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR,
+                                                                reason=str(e))
             return self.results[tutorial.slug]
 
 

@@ -17,10 +17,11 @@ from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
 from extractor.writer import atomic_write, dumps
 
-ICONS = {"passed": "✅", "failed": "❌", "skipped": "⏭️", "error": "⚠️", "timeout": "⏱️"}
+ICONS = {"passed": "✅", "failed": "❌", "blocked": "🚧", "skipped": "⏭️", "error": "⚠️", "timeout": "⏱️"}
 # JUnit element for each non-passing step status (None: a plain passing testcase).
 JUNIT_ELEMENTS: dict[str, str | None] = {
     "passed": None, "failed": "failure", "timeout": "failure", "error": "error", "skipped": "skipped",
+    "blocked": "skipped",  # an earlier step is what did not work: not this step's failure
 }
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_OUTPUT_CHARS = 4000
@@ -111,7 +112,7 @@ def junit_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutor
     root = ET.Element("testsuites", name="tutorcheck")
     every: list[str] = []
     for result in results:
-        statuses = [s.status for s in result.steps] or [result.status]
+        statuses: list[str] = [s.status for s in result.steps] or [result.status]
         every += statuses
         suite = ET.SubElement(root, "testsuite", {"name": result.slug, **_junit_counts(statuses),
                                                   "time": f"{result.duration_s:.3f}"})

@@ -5,11 +5,13 @@ the harness (reports, cache, pytest plugin) and the CLI. Formats per DESIGN.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from extractor.vocab import FAILING_STEP_STATUSES, ActionKind, ArticleStatus, NeedKind, StepStatus
 
 SCHEMA = 1
-STEP_STATUSES = ("passed", "failed", "skipped", "error", "timeout")
-ARTICLE_STATUSES = ("passed", "failed", "skipped", "error")
+STEP_STATUSES = tuple(StepStatus)
+ARTICLE_STATUSES = tuple(ArticleStatus)
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class StepResult:
     block: int
     step: int
     command: str
-    status: str
+    status: StepStatus
     reason: str = ""
     exit_code: int | None = None
     duration_s: float = 0.0
@@ -30,7 +32,8 @@ class StepResult:
     match_rule: str = ""  # extractor.matching.Comparison.rule: which normalisation(s) matched
     cwd: str = ""
     truncated: bool = False
-    action: str = ""  # what the step was: shell | python | script | write | static | skip (the plan's kind)
+    action: ActionKind | Literal[""] = ""  # what the step was (the plan's kind; "" when no plan made it)
+    need: NeedKind | Literal[""] = ""  # for a step not run: what it needed, typed (the reason says it in words)
 
     @property
     def id(self) -> str:
@@ -53,17 +56,24 @@ class StepResult:
             "action": self.action,
             "cwd": self.cwd,
             "truncated": self.truncated,
+            "need": self.need,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> StepResult:
-        return cls(**{k: d[k] for k in d if k in cls.__dataclass_fields__})
+        fields = {k: d[k] for k in d if k in cls.__dataclass_fields__}
+        fields["status"] = StepStatus(d["status"])
+        if fields.get("action") in ActionKind.__members__.values():
+            fields["action"] = ActionKind(fields["action"])
+        if fields.get("need") in NeedKind.__members__.values():
+            fields["need"] = NeedKind(fields["need"])
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
 class ArticleResult:
     slug: str
-    status: str
+    status: ArticleStatus
     image: str = ""
     duration_s: float = 0.0
     steps: tuple[StepResult, ...] = ()
@@ -86,7 +96,7 @@ class ArticleResult:
     def from_json(cls, d: dict[str, Any]) -> ArticleResult:
         return cls(
             slug=d["slug"],
-            status=d["status"],
+            status=ArticleStatus(d["status"]),
             image=d.get("image", ""),
             duration_s=d.get("duration_s", 0.0),
             steps=tuple(StepResult.from_json(s) for s in d.get("steps", ())),
@@ -95,26 +105,27 @@ class ArticleResult:
         )
 
 
-STATIC_ACTIONS = ("static",)
+STATIC_ACTIONS = (ActionKind.STATIC,)
 
 
-def article_status(steps: tuple[StepResult, ...] | list[StepResult]) -> str:
+def article_status(steps: tuple[StepResult, ...] | list[StepResult]) -> ArticleStatus:
     """An article fails if any step failed or timed out; errors come next. It passes only when
     something of it really ran and passed: static checks alone do not make an article whose
-    every command was skipped "passed" (that would claim the tutorial works)."""
+    every command was skipped "passed" (that would claim the tutorial works). A ``blocked``
+    step does not fail it: the earlier step it names is what did not work."""
     statuses = {s.status for s in steps}
-    if statuses & {"failed", "timeout"}:
-        return "failed"
-    if "error" in statuses:
-        return "error"
-    ran = any(s.status == "passed" and s.action not in STATIC_ACTIONS for s in steps)
-    only_checks = "skipped" not in statuses and "passed" in statuses
-    return "passed" if ran or only_checks else "skipped"
+    if statuses & FAILING_STEP_STATUSES:
+        return ArticleStatus.FAILED
+    if StepStatus.ERROR in statuses:
+        return ArticleStatus.ERROR
+    ran = any(s.status == StepStatus.PASSED and s.action not in STATIC_ACTIONS for s in steps)
+    only_checks = not statuses & {StepStatus.SKIPPED, StepStatus.BLOCKED} and StepStatus.PASSED in statuses
+    return ArticleStatus.PASSED if ran or only_checks else ArticleStatus.SKIPPED
 
 
 def summary(articles: list[ArticleResult]) -> dict[str, int]:
     counts = {"articles": len(articles), "steps": 0}
-    counts.update({s: 0 for s in STEP_STATUSES})
+    counts.update({str(s): 0 for s in STEP_STATUSES})
     for a in articles:
         for s in a.steps:
             counts["steps"] += 1

@@ -14,7 +14,7 @@ import pytest
 
 from extractor.errors import SandboxError, SourceError, UsageError
 from extractor.harness import (
-    CheckPlan,
+    CheckSetup,
     Shard,
     exit_status,
     expected_steps,
@@ -106,7 +106,7 @@ def test_when_a_tutorial_json_is_missing_then_the_error_names_it(tmp_path: Path)
 
 def test_when_checked_twice_then_the_second_run_comes_from_the_cache(tmp_path: Path) -> None:
     tutorials, _ = load_targets([str(GENERATED)])
-    plan = CheckPlan(cache_dir=tmp_path / "cache")
+    plan = CheckSetup(cache_dir=tmp_path / "cache")
     first_runner, second_runner = CountingRunner(), CountingRunner()
     first, _ = run_check(tutorials, first_runner, plan)
     second, cached = run_check(tutorials, second_runner, plan)
@@ -119,7 +119,7 @@ def test_when_checked_twice_then_the_second_run_comes_from_the_cache(tmp_path: P
 
 def test_when_an_article_changes_then_only_it_runs_again(tmp_path: Path) -> None:
     tutorials, _ = load_targets([str(GENERATED)])
-    plan = CheckPlan(cache_dir=tmp_path / "cache")
+    plan = CheckSetup(cache_dir=tmp_path / "cache")
     run_check(tutorials, CountingRunner(), plan)
     changed = [tutorials[0], replace(tutorials[1], title="A new title")]
     runner = CountingRunner()
@@ -129,19 +129,19 @@ def test_when_an_article_changes_then_only_it_runs_again(tmp_path: Path) -> None
 
 def test_when_the_sandbox_or_options_change_then_the_verdict_is_not_reused(tmp_path: Path) -> None:
     tutorials, _ = load_targets([str(GENERATED)])
-    run_check(tutorials, CountingRunner(), CheckPlan(cache_dir=tmp_path), fingerprint=lambda t: "image-1")
+    run_check(tutorials, CountingRunner(), CheckSetup(cache_dir=tmp_path), fingerprint=lambda t: "image-1")
     other_image, other_options = CountingRunner(), CountingRunner()
-    run_check(tutorials, other_image, CheckPlan(cache_dir=tmp_path), fingerprint=lambda t: "image-2")
-    run_check(tutorials, other_options, CheckPlan(cache_dir=tmp_path, options_key={"allow_network": True}),
+    run_check(tutorials, other_image, CheckSetup(cache_dir=tmp_path), fingerprint=lambda t: "image-2")
+    run_check(tutorials, other_options, CheckSetup(cache_dir=tmp_path, options_key={"allow_network": True}),
               fingerprint=lambda t: "image-1")
     assert len(other_image.calls) == 2 and len(other_options.calls) == 2
 
 
 def test_when_no_cache_then_every_article_runs(tmp_path: Path) -> None:
     tutorials, _ = load_targets([str(GENERATED)])
-    run_check(tutorials, CountingRunner(), CheckPlan(cache_dir=tmp_path))
+    run_check(tutorials, CountingRunner(), CheckSetup(cache_dir=tmp_path))
     runner = CountingRunner()
-    run_check(tutorials, runner, CheckPlan(cache_dir=None))
+    run_check(tutorials, runner, CheckSetup(cache_dir=None))
     assert len(runner.calls) == 2
 
 
@@ -150,11 +150,11 @@ def test_when_the_engine_is_unavailable_then_the_article_errors_and_is_not_cache
         raise SandboxError("docker", "cannot connect to the Docker engine")
 
     tutorials, _ = load_targets([str(GENERATED)])
-    results, _ = run_check(tutorials, no_engine, CheckPlan(cache_dir=tmp_path))
+    results, _ = run_check(tutorials, no_engine, CheckSetup(cache_dir=tmp_path))
     assert {r.status for r in results} == {"error"}
     assert "cannot connect" in results[0].reason
     runner = CountingRunner()
-    run_check(tutorials, runner, CheckPlan(cache_dir=tmp_path))
+    run_check(tutorials, runner, CheckSetup(cache_dir=tmp_path))
     assert len(runner.calls) == 2
 
 
@@ -168,7 +168,7 @@ def test_when_the_runner_has_a_bug_then_that_article_errors_and_the_rest_still_r
             raise LookupError("no such container")
         return inner(tutorial)
 
-    results, _ = run_check(tutorials, buggy, CheckPlan(cache_dir=None))
+    results, _ = run_check(tutorials, buggy, CheckSetup(cache_dir=None))
     assert [r.status for r in results] == ["failed", "error", "passed"]
     assert results[1].reason == "internal error in the runner: LookupError: no such container"
     assert "Traceback" in capsys.readouterr().err
@@ -179,7 +179,7 @@ def test_when_the_runner_leaves_the_rule_unnamed_then_the_harness_names_it() -> 
     step = StepResult(0, 0, "kubectl get deploy", "passed", output="NAME  READY  AGE\nweb   1/1   4s\n",
                       expected_output="NAME  READY  AGE\nweb   1/1   2m12s\n", match="normalized")
     results, _ = run_check(synthetic(1), lambda t: ArticleResult(t.slug, "passed", steps=(step,)),
-                           CheckPlan(cache_dir=None))
+                           CheckSetup(cache_dir=None))
     assert results[0].steps[0].match_rule == "table"
 
 
@@ -187,17 +187,17 @@ def test_when_the_runner_leaves_the_rule_unnamed_then_the_harness_names_it() -> 
 
 def test_when_run_with_two_jobs_then_the_verdicts_equal_a_serial_run(tmp_path: Path) -> None:
     tutorials = synthetic(12)
-    serial, _ = run_check(tutorials, CountingRunner(), CheckPlan(jobs=1, cache_dir=None))
+    serial, _ = run_check(tutorials, CountingRunner(), CheckSetup(jobs=1, cache_dir=None))
     runner = CountingRunner()
-    parallel, _ = run_check(tutorials, runner, CheckPlan(jobs=2, cache_dir=None))
+    parallel, _ = run_check(tutorials, runner, CheckSetup(jobs=2, cache_dir=None))
     assert verdicts(parallel) == verdicts(serial)
     assert sorted(runner.calls) == [t.slug for t in tutorials]
 
 
 def test_when_sharded_then_the_shards_partition_the_articles_with_the_same_verdicts() -> None:
     tutorials = synthetic(20)
-    serial, _ = run_check(tutorials, CountingRunner(), CheckPlan(cache_dir=None))
-    by_shard = [run_check(select_shard(tutorials, Shard(k, 3)), CountingRunner(), CheckPlan(cache_dir=None))[0]
+    serial, _ = run_check(tutorials, CountingRunner(), CheckSetup(cache_dir=None))
+    by_shard = [run_check(select_shard(tutorials, Shard(k, 3)), CountingRunner(), CheckSetup(cache_dir=None))[0]
                 for k in (1, 2, 3)]
     slugs = [r.slug for shard in by_shard for r in shard]
     assert sorted(slugs) == [t.slug for t in tutorials]  # every article in exactly one shard
@@ -231,7 +231,7 @@ def test_when_a_run_crashes_then_every_finished_verdict_is_on_disk(tmp_path: Pat
     paths = ReportPaths(tmp_path / "out.json", tmp_path / "junit.xml", tmp_path / "report.md")
     partial = tmp_path / "out.json.partial.jsonl"
     with pytest.raises(KeyboardInterrupt):
-        run_check(tutorials, crashes_on_third, CheckPlan(cache_dir=tmp_path / "cache", reports=paths,
+        run_check(tutorials, crashes_on_third, CheckSetup(cache_dir=tmp_path / "cache", reports=paths,
                                                          partial=partial))
     finished = [json.loads(line)["slug"] for line in partial.read_text(encoding="utf-8").splitlines()]
     # article-03 may or may not have finished by the time the interrupt reached the harness
@@ -243,7 +243,7 @@ def test_when_a_run_crashes_then_every_finished_verdict_is_on_disk(tmp_path: Pat
     # the finished verdicts are cached: a re-run only runs what had not finished (article-03 may
     # have completed, and been cached, while the interrupt was on its way)
     again = CountingRunner()
-    run_check(tutorials, again, CheckPlan(cache_dir=tmp_path / "cache", reports=paths, partial=partial))
+    run_check(tutorials, again, CheckSetup(cache_dir=tmp_path / "cache", reports=paths, partial=partial))
     assert again.calls[0] == "article-02"
     assert set(again.calls) <= {t.slug for t in tutorials} - set(finished)
     assert not partial.exists()
@@ -252,11 +252,11 @@ def test_when_a_run_crashes_then_every_finished_verdict_is_on_disk(tmp_path: Pat
 def test_when_the_run_completes_then_the_json_follows_the_contract(tmp_path: Path) -> None:
     tutorials, _ = load_targets([str(GENERATED)])
     paths = ReportPaths(json=tmp_path / "out.json")
-    run_check(tutorials, CountingRunner(), CheckPlan(cache_dir=None, reports=paths))
+    run_check(tutorials, CountingRunner(), CheckSetup(cache_dir=None, reports=paths))
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert data["schema"] == 1
-    assert data["summary"] == {"articles": 2, "steps": 6, "passed": 4, "failed": 1, "skipped": 1, "error": 0,
-                               "timeout": 0}
+    assert data["summary"] == {"articles": 2, "steps": 6, "passed": 4, "failed": 1, "skipped": 1, "blocked": 0,
+                               "error": 0, "timeout": 0}
     sample = data["articles"][0]
     assert sample["status"] == "failed"
     assert [s["match"] for s in sample["steps"]] == ["exact", "normalized", "mismatch", "none"]
@@ -276,7 +276,7 @@ def test_when_interrupted_then_articles_still_finishing_are_not_cached(tmp_path:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_check(tutorials, slow_then_interrupt, CheckPlan(jobs=2, cache_dir=tmp_path))
+        run_check(tutorials, slow_then_interrupt, CheckSetup(jobs=2, cache_dir=tmp_path))
     release.set()
     for thread in threading.enumerate():
         if thread.name.startswith("tutorcheck"):

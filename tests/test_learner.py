@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import UsageError
-from extractor.learner import Ran, Request, load_tutorial, request_for, step_through, verdict
+from extractor.learner import Ran, Request, load_tutorial, request_for, step_through, verdict_line
 from extractor.model import Tutorial, tutorial_from_json
 from extractor.notebook import plan_steps
 
@@ -111,11 +111,11 @@ def test_requests_name_the_op() -> None:
 def test_verdict_names_exit_and_match() -> None:
     plan = plan_steps(sample("shell-state"))
     echo = next(p for p in plan if p.code == 'echo "$GREETING"')
-    assert verdict(Ran(0, "hello from the workspace  \n"), echo).startswith("✓ exit 0; output matches the article")
-    assert verdict(Ran(1, "bye\n"), echo).startswith("✗ exit 1; output differs from the article:\n")
-    assert verdict(Ran(None, "", "timeout"), echo) == "✗ did not finish: timeout"
+    assert verdict_line(Ran(0, "hello from the workspace  \n"), echo).startswith("✓ exit 0; output matches the article")
+    assert verdict_line(Ran(1, "bye\n"), echo).startswith("✗ exit 1; output differs from the article:\n")
+    assert verdict_line(Ran(None, "", "timeout"), echo) == "✗ did not finish: timeout"
     python = next(p for p in plan_steps(sample("python-session")) if p.expected_output == "'2'\n")
-    assert verdict(Ran(0, "'2'\n"), python) == "✓ exit 0; output matches the article"
+    assert verdict_line(Ran(0, "'2'\n"), python) == "✓ exit 0; output matches the article"
 
 
 @pytest.mark.docker
@@ -184,6 +184,6 @@ def test_verdict_of_an_exception_the_article_shows() -> None:
     tb = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nValueError: bad\n"
     block = CodeBlock(index=0, text="", lang="python", kind="session")
     p = PlannedStep(block=block, step=0, lang="python", code="int('x')", needs=(), expected_output=tb)
-    assert verdict(Ran(1, tb), p) == "✓ raised the exception the article shows"
+    assert verdict_line(Ran(1, tb), p) == "✓ raised the exception the article shows"
     other = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nKeyError: 'x'\n"
-    assert "differs from the article" in verdict(Ran(1, other), p)
+    assert "differs from the article" in verdict_line(Ran(1, other), p)

@@ -15,13 +15,14 @@ import hashlib
 import shlex
 
 from extractor.model import Tutorial
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.sandbox.images import article_dockerfile
 from extractor.sandbox.plan import PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, make_plan
 from extractor.sandbox.policy import Policy
 
 INNER_EOF = "TUTORCHECK_INNER"
-DEFAULT_STEP_TIMEOUT = 60
-DEFAULT_ARTICLE_TIMEOUT = 900
+DEFAULT_STEP_TIMEOUT = int(DEFAULT_STEP_TIMEOUT_S)
+DEFAULT_ARTICLE_TIMEOUT = int(DEFAULT_ARTICLE_TIMEOUT_S)
 
 # Shell functions of the in-container program: verdicts, counters, a watchdog per step.
 INNER_PRELUDE = r"""set -u

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import UsageError
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.sandbox.policy import Policy
 
 NBRUN = ("python3", "/opt/tutorcheck/nbrun.py")
 
 
 @dataclass(frozen=True)
-class CellVerdict:
+class CellResult:
     index: int  # 1-based among the notebook's code cells
     cell_id: str
     status: str  # passed | failed | error | skipped | notrun
@@ -39,7 +40,7 @@ class CellVerdict:
 @dataclass
 class NotebookRun:
     executed: str  # the executed notebook (nbformat JSON text); "" when the run never started
-    cells: list[CellVerdict] = field(default_factory=list)
+    cells: list[CellResult] = field(default_factory=list)
     duration_s: float = 0.0
     note: str = ""
     container: str = ""  # the id of the container it ran in ("" when none was needed)
@@ -114,11 +115,11 @@ def _error_of(cell: Any) -> str:
     return ""
 
 
-def judge(original: Any, executed: Any) -> list[CellVerdict]:
+def judge(original: Any, executed: Any) -> list[CellResult]:
     """Pair each code cell of the generated notebook with its executed self and give a verdict."""
     from extractor.matching import compare
 
-    verdicts: list[CellVerdict] = []
+    results: list[CellResult] = []
     n = 0
     for old, new in zip(original.cells, executed.cells, strict=True):
         if old.cell_type != "code":
@@ -128,10 +129,10 @@ def judge(original: Any, executed: Any) -> list[CellVerdict]:
         meta = old.metadata.get("tutorcheck", {})
         if "skip-execution" in old.metadata.get("tags", []):
             reason = str(meta.get("skip", "tagged skip-execution"))
-            verdicts.append(CellVerdict(n, old.id, "skipped", head, reason=reason))
+            results.append(CellResult(n, old.id, "skipped", head, reason=reason))
             continue
         if new.get("execution_count") is None:
-            verdicts.append(CellVerdict(n, old.id, "notrun", head, reason="an earlier cell stopped the run"))
+            results.append(CellResult(n, old.id, "notrun", head, reason="an earlier cell stopped the run"))
             continue
         err = _error_of(new)
         expected = _recorded(old)
@@ -139,28 +140,28 @@ def judge(original: Any, executed: Any) -> list[CellVerdict]:
             # the article shows this exception on purpose: the one raised must be the one shown
             shown = expected.rstrip("\n").rsplit("\n", 1)[-1].strip()
             if shown == err:
-                verdicts.append(CellVerdict(n, old.id, "passed", head, rule="exception"))
+                results.append(CellResult(n, old.id, "passed", head, rule="exception"))
             else:
-                verdicts.append(CellVerdict(n, old.id, "failed", head, reason="a different exception",
+                results.append(CellResult(n, old.id, "failed", head, reason="a different exception",
                                             diff=f"-{shown}\n+{err}\n"))
             continue
         if err:
-            verdicts.append(CellVerdict(n, old.id, "error", head, reason=err, diff=_text(new.outputs)[-4000:]))
+            results.append(CellResult(n, old.id, "error", head, reason=err, diff=_text(new.outputs)[-4000:]))
             continue
         if expected is None:
-            verdicts.append(CellVerdict(n, old.id, "passed", head, rule="exit status"))
+            results.append(CellResult(n, old.id, "passed", head, rule="exit status"))
             continue
         cmp = compare(expected, _text(new.outputs))
         if cmp.ok:
-            verdicts.append(CellVerdict(n, old.id, "passed", head, rule=cmp.rule or cmp.match))
+            results.append(CellResult(n, old.id, "passed", head, rule=cmp.rule or cmp.match))
         else:
-            verdicts.append(CellVerdict(n, old.id, "failed", head, reason="output differs from the recording",
+            results.append(CellResult(n, old.id, "failed", head, reason="output differs from the recording",
                                         diff=cmp.diff))
-    return verdicts
+    return results
 
 
-def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: float = 60.0,
-                 lifetime_s: float = 900.0, env: dict[str, str] | None = None, name_hint: str = "",
+def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
+                 lifetime_s: float = DEFAULT_ARTICLE_TIMEOUT_S, env: dict[str, str] | None = None, name_hint: str = "",
                  say: Any = print) -> NotebookRun:
     """Execute ``ipynb`` (nbformat JSON text) in a fresh notebook sandbox; judge every code cell."""
     import nbformat
@@ -233,4 +234,4 @@ def notebook_command(target: Path, *, output: Path | None, timeout_s: float, all
     return 0 if run.ok else 1
 
 
-__all__ = ["CellVerdict", "NotebookRun", "judge", "notebook_command", "packages_of", "run_notebook"]
+__all__ = ["CellResult", "NotebookRun", "judge", "notebook_command", "packages_of", "run_notebook"]

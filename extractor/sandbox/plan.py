@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 
 from extractor.model import CodeBlock, Step, Tutorial
 from extractor.sandbox.tools import ToolTable, tool_table
+from extractor.vocab import ActionKind
 
-SHELL, PYTHON, SCRIPT, WRITE, STATIC, SKIP = "shell", "python", "script", "write", "static", "skip"
+SHELL, PYTHON, SCRIPT, WRITE, STATIC, SKIP = (ActionKind.SHELL, ActionKind.PYTHON, ActionKind.SCRIPT,
+                                              ActionKind.WRITE, ActionKind.STATIC, ActionKind.SKIP)
 # Not run because the sandbox's image already did it (installing system packages): reported as
 # skipped with the reason, but unlike SKIP it leaves no gap: later steps still have their state.
-PROVIDED = "provided"
+PROVIDED = ActionKind.PROVIDED
 RUN_KINDS = frozenset({"session", "commands"})
 FILE_KIND = "file"
 SCRIPT_DIR = "/tmp/.tutorcheck"
@@ -68,7 +70,7 @@ class PlanOptions:
 class Action:
     """One step of the result. ``source`` is what runs; ``command`` what the result shows."""
 
-    kind: str
+    kind: ActionKind
     block: int
     step: int
     command: str
@@ -310,7 +312,8 @@ def in_background(command: str, block: int, step: int) -> str:
 
 def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], ctx: _Ctx) -> Action:
     base = {"block": block.index, "step": i, "command": step.command, "expected_output": step.expected_output}
-    kind = {SHELL: SHELL, PYTHON: PYTHON if block.kind == "session" else SCRIPT}.get(step.lang)
+    kinds: dict[str, ActionKind] = {"shell": SHELL, "python": PYTHON if block.kind == "session" else SCRIPT}
+    kind = kinds.get(step.lang)
     if kind is None:
         return Action(SKIP, reason=f"cannot run {step.lang} steps", **base)  # type: ignore[arg-type]
     install = system_install(step.command) if kind == SHELL else None

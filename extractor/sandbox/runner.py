@@ -10,16 +10,14 @@ from __future__ import annotations
 import difflib
 import doctest
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.model import Tutorial
+from extractor.options import RunOptions
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
 from extractor.sandbox.plan import (
-    PROVIDED,
     PYTHON,
     SCRIPT,
     SHELL,
@@ -32,28 +30,15 @@ from extractor.sandbox.plan import (
 )
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
+from extractor.vocab import FAILING_STEP_STATUSES, NO_GAP_KINDS, StepStatus
 
-EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
 __all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",
            "plan_for"]
 
 
 @dataclass(frozen=True)
-class RunOptions:
-    """How to run an article: timeouts (seconds), network, secrets/values for the steps
-    (``env``), an image to use instead of the planned one, and the security policy."""
-
-    step_timeout: float = 60.0
-    article_timeout: float = 900.0
-    allow_network: bool = False
-    env: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
-    image: str | None = None
-    policy: Policy = field(default_factory=Policy)
-
-
-@dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: StepStatus
     reason: str = ""
     match: str = "none"
     diff: str = ""
@@ -63,9 +48,9 @@ class Verdict:
 
 def _exit_verdict(code: int | None) -> Verdict:
     if code == 0:
-        return Verdict("passed")
+        return Verdict(StepStatus.PASSED)
     hint = {126: " (not executable)", 127: " (command not found)", 137: " (killed: out of memory or limit)"}
-    return Verdict("failed", f"exit status {code}{hint.get(code or 0, '')}")
+    return Verdict(StepStatus.FAILED, f"exit status {code}{hint.get(code or 0, '')}")
 
 
 def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
@@ -77,8 +62,9 @@ def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
     cmp = compare(expected, output)
     if cmp.match == "mismatch":
         hint = " (command not found)" if code == 127 else ""
-        return Verdict("failed", f"output differs from the article (exit status {code}{hint})", "mismatch", cmp.diff)
-    return Verdict("passed", "", cmp.match)
+        return Verdict(StepStatus.FAILED, f"output differs from the article (exit status {code}{hint})",
+                       "mismatch", cmp.diff)
+    return Verdict(StepStatus.PASSED, "", cmp.match)
 
 
 _EXC = doctest.DocTestParser._EXCEPTION_RE  # type: ignore[attr-defined]
@@ -88,35 +74,37 @@ _FLAGS = doctest.ELLIPSIS
 def judge_python(source: str, expected: str | None, output: str, code: int | None) -> Verdict:
     """Doctest rules: output compared as doctest would; an exception by its last line(s)."""
     if expected is None:
-        return Verdict("passed") if code == 0 else Verdict("failed", "the example raised an exception")
+        if code == 0:
+            return Verdict(StepStatus.PASSED)
+        return Verdict(StepStatus.FAILED, "the example raised an exception")
     want = expected if expected.endswith("\n") or not expected else expected + "\n"
     got = output
     if want == got:
-        return Verdict("passed", "", "exact")
+        return Verdict(StepStatus.PASSED, "", "exact")
     example = doctest.Example(source, want)
     checker = doctest.OutputChecker()
     if example.exc_msg is not None:
         m = _EXC.match(got)
         got_msg = m.group("msg") if m else None
         if got_msg is not None and checker.check_output(example.exc_msg, got_msg, _FLAGS):
-            return Verdict("passed", "", "normalized")
+            return Verdict(StepStatus.PASSED, "", "normalized")
     elif checker.check_output(want, got, _FLAGS):
-        return Verdict("passed", "", "normalized")
+        return Verdict(StepStatus.PASSED, "", "normalized")
     diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "actual"))
-    return Verdict("failed", "output differs from the article (doctest rules)", "mismatch", diff)
+    return Verdict(StepStatus.FAILED, "output differs from the article (doctest rules)", "mismatch", diff)
 
 
 # -- running ------------------------------------------------------------------------------
 
-def _result(a: Action, status: str, reason: str = "", **kw: Any) -> StepResult:
+def _result(a: Action, status: StepStatus, reason: str = "", **kw: Any) -> StepResult:
     return StepResult(block=a.block, step=a.step, command=a.command, status=status, reason=reason,
                       expected_output=a.expected_output, action=a.kind, **kw)
 
 
 def _not_run(a: Action) -> StepResult:
     if a.kind == STATIC:
-        return _result(a, "passed" if a.ok else "failed", "" if a.ok else a.reason)
-    return _result(a, "skipped", a.reason)
+        return _result(a, StepStatus.PASSED if a.ok else StepStatus.FAILED, "" if a.ok else a.reason)
+    return _result(a, StepStatus.SKIPPED, a.reason)
 
 
 def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
@@ -124,20 +112,20 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
               "cwd": ans.cwd, "truncated": ans.truncated}
     if ans.status == "timeout":
         why = f"did not finish within {step_timeout:g}s" + (f"; {ans.note}" if ans.note else "")
-        return _result(a, "timeout", why, **common)
+        return _result(a, StepStatus.TIMEOUT, why, **common)
     if ans.status == "runaway":
-        return _result(a, "failed", ans.note, **common)
+        return _result(a, StepStatus.FAILED, ans.note, **common)
     if ans.status in ("error", "lost"):
-        return _result(a, "error", ans.note or "the sandbox could not run this step", **common)
+        return _result(a, StepStatus.ERROR, ans.note or "the sandbox could not run this step", **common)
     if a.kind == WRITE:
-        v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict("passed")
+        v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict(StepStatus.PASSED)
         return _result(a, v.status, ans.note or v.reason, **common)
     if a.kind == PYTHON:
         v = judge_python(a.source, a.expected_output, ans.output, ans.exit_code)
     else:
         v = judge_shell(a.expected_output, ans.output, ans.exit_code)
-    if ans.status == "died" and v.status == "passed" and ans.exit_code not in (0, None):
-        v = Verdict("failed", ans.note)
+    if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
+        v = Verdict(StepStatus.FAILED, ans.note)
     reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
     return _result(a, v.status, reason, match=v.match, diff=v.diff, **common)
 
@@ -165,16 +153,16 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_not_run(a))
             continue
         # State comes from earlier steps that ran; one that ran and failed still made its state.
-        if a.needs_state and any(r.status in ("skipped", "error") and r.action not in ("static", PROVIDED)
+        if a.needs_state and any(r.status in (StepStatus.SKIPPED, StepStatus.ERROR) and r.action not in NO_GAP_KINDS
                                  for r in results):
-            results.append(_result(a, "skipped", "depends on earlier steps that did not run"))
+            results.append(_result(a, StepStatus.SKIPPED, "depends on earlier steps that did not run"))
             continue
         left = article_deadline - time.monotonic()
         if left <= 0:
-            results.append(_result(a, "skipped", f"the article's time ({options.article_timeout:g}s) ran out"))
+            results.append(_result(a, StepStatus.SKIPPED, f"the article's time ({options.article_timeout:g}s) ran out"))
             continue
         if session is None or session.dead:
-            results.append(_result(a, "error", "the sandbox session had ended (an earlier step killed it)"))
+            results.append(_result(a, StepStatus.ERROR, "the sandbox session had ended (an earlier step killed it)"))
             continue
         timeout = min(options.step_timeout, left)
         results.append(_with_gap_note(_from_answer(a, _execute(session, a, timeout), timeout), results))
@@ -184,9 +172,9 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
 def _with_gap_note(result: StepResult, earlier: list[StepResult]) -> StepResult:
     """A step that fails after steps that did not run may fail for want of what they would have
     made (a go.mod, a cloned repo). The verdict stays; the reason names the first such step."""
-    if result.status not in ("failed", "timeout"):
+    if result.status not in FAILING_STEP_STATUSES:
         return result
-    gap = next((r for r in earlier if r.status == "skipped" and r.action not in ("static", PROVIDED)), None)
+    gap = next((r for r in earlier if r.status == StepStatus.SKIPPED and r.action not in NO_GAP_KINDS), None)
     if gap is None:
         return result
     note = (f"; block {gap.block} step {gap.step} did not run earlier ({gap.reason[:80]}), "
@@ -199,8 +187,10 @@ def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
                                            env_names=frozenset(options.env)))
 
 
-def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None) -> ArticleResult:
+def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, image: str | None = None,
+                   policy: Policy | None = None) -> ArticleResult:
     """Run every step of ``tutorial`` in one sandbox container and return the verdicts.
+    ``image`` replaces the planned image, ``policy`` the default security policy (benchmarks).
 
     Never raises for a snippet's failure; raises ``SandboxError`` when the engine or an image
     is unavailable.
@@ -216,10 +206,9 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None) -> Art
                              reason="" if steps else "no runnable steps")
     c = images.client()
     reap(c)
-    image = options.image or images.ensure_article(c, plan.packages, say=lambda _m: None)
-    policy = options.policy.with_network(options.allow_network)
-    session = Session(c, image, policy, lifetime_s=options.article_timeout,
-                      env=dict(options.env), name_hint=tutorial.slug)
+    image = image or images.ensure_article(c, plan.packages, say=lambda _m: None)
+    session = Session(c, image, (policy or Policy()).with_network(options.allow_network),
+                      lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
     session.start()
     try:
         steps = tuple(_run_actions(session, plan, options, t0))

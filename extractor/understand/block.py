@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
 from extractor.understand import checks, defects, files, python, shellsplit, transcript
-from extractor.understand.classify import COMMAND_THEN_OUTPUT, JSON_WITH_COMMENTS, Verdict, classify
+from extractor.understand.classify import Reading, Shape, classify
 from extractor.understand.prompts import Prompts, display
 
 
@@ -31,21 +31,21 @@ class Understood:
     article pass needs: each step's working directory and whether it was cut off."""
 
     block: CodeBlock
-    verdict: Verdict
+    reading: Reading
     workdirs: tuple[str | None, ...] = ()
     complete: tuple[bool, ...] = ()
     recogniser: str | None = None
     default_name: str | None = None  # the conventional name, if nothing names the file
 
 
-def _session(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
+def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     turns = transcript.split(block.text, ctx.prompts.for_block(block.text))
     steps = tuple(Step(t.command, t.output, "shell") for t in turns)
     done = replace(block, lang="shell", kind="session", prompt=display(t.prompt for t in turns), steps=steps)
     return Understood(done, v, tuple(t.prompt.dir for t in turns), tuple(t.complete for t in turns))
 
 
-def _pycon(block: CodeBlock, v: Verdict) -> Understood:
+def _pycon(block: CodeBlock, v: Reading) -> Understood:
     steps = tuple(Step(e.source, e.want, "python") for e in python.examples(block.text))
     done = replace(block, lang="python", kind="session", prompt=python.prompt_of(block.text), steps=steps)
     return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
@@ -67,7 +67,7 @@ def _printed(line: str) -> bool:
             and bool(_PRINTED.search(text)) and not _SHELL_SYNTAX.search(text))
 
 
-def _commands(block: CodeBlock, v: Verdict) -> Understood:
+def _commands(block: CodeBlock, v: Reading) -> Understood:
     """Prompt-less commands. A run of printed lines right after a command (no prompt to tell
     them apart, as in many posts) is that command's recorded output, not a command of its own."""
     lines = [line.rstrip() for line in block.text.split("\n")]
@@ -89,7 +89,7 @@ def _commands(block: CodeBlock, v: Verdict) -> Understood:
     return Understood(done, v, (None,) * len(steps), tuple(s.complete for s, _ in merged))
 
 
-def _command_then_output(block: CodeBlock, v: Verdict) -> Understood:
+def _command_then_output(block: CodeBlock, v: Reading) -> Understood:
     lines = block.text.rstrip("\n").split("\n")
     span = shellsplit.split_commands(lines)[0]
     command = "\n".join(lines[span.start:span.end]).rstrip()
@@ -104,7 +104,7 @@ _DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.
                   "makefile": "Makefile"}
 
 
-def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
+def _document(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     found = files.recognise(v.lang, v.docs)
     told = files.told_to_save(ctx.before, v.lang)
     # a first-line comment names a complete file; on an excerpt it names where it comes from
@@ -125,7 +125,7 @@ def _document(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
 _DOTENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)\S*$")
 
 
-def _dotenv(block: CodeBlock, v: Verdict, ctx: Context) -> Understood | None:
+def _dotenv(block: CodeBlock, v: Reading, ctx: Context) -> Understood | None:
     """``NAME=value`` lines and nothing else are an environment file (``.env``), not commands,
     when the prose says to save them as one or no later block expands the variables they set
     (run as commands they would set shell variables nobody reads)."""
@@ -135,13 +135,13 @@ def _dotenv(block: CodeBlock, v: Verdict, ctx: Context) -> Understood | None:
     named = files.told_to_save(ctx.before, "dotenv")
     names = {line.split("=", 1)[0] for line in lines}
     used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", ctx.later))
-    if not named and (names & used or v.why == COMMAND_THEN_OUTPUT):
+    if not named and (names & used or v.shape == Shape.COMMAND_THEN_OUTPUT):
         return None
     kind = "file" if named else "fragment"
     return Understood(replace(block, lang="dotenv", kind=kind, filename=named), replace(v, lang="dotenv", kind=kind))
 
 
-def _python(block: CodeBlock, v: Verdict, ctx: Context) -> Understood:
+def _python(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     program = python.is_program(block.text)
     named = files.told_to_save(ctx.before, "python") or (program and (
         files.named_in_comment(block.text, "python") or files.from_prose(ctx.before, ctx.after, "python")))
@@ -157,7 +157,7 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     """Kind, lang, prompt, steps of ``block``, and its file name when the prose gives one
     (names from later commands and content are given article-wide, see article.py)."""
     v = classify(block.text, block.label, ctx.prompts)
-    if v.why == COMMAND_THEN_OUTPUT:
+    if v.shape == Shape.COMMAND_THEN_OUTPUT:
         return _command_then_output(block, v)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
@@ -167,10 +167,10 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
         return _document(block, v, ctx)
-    if v.why == "plain text" and (named := files.told_to_save(ctx.before, "text")):
+    if v.shape == Shape.PLAIN_TEXT and (named := files.told_to_save(ctx.before, "text")):
         return Understood(replace(block, lang="text", kind="file", filename=named), v)  # requirements.txt, .gitignore
-    if v.why == "plain text" and introduces_output(ctx.before):
-        v = replace(v, kind="output", why="program output (the prose says so)")
+    if v.shape == Shape.PLAIN_TEXT and introduces_output(ctx.before):
+        v = replace(v, kind="output", why="program output (the prose says so)", shape=Shape.OTHER)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
 
 
@@ -226,20 +226,20 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
         found += [checks.bash_syntax(b.text, name), checks.shellcheck(b.text, name)]
     if b.lang == "yaml" and b.kind in ("file", "fragment"):
         found.append(checks.yaml_check(b.text, name))
-        scripts = checks.run_scripts(u.verdict.docs)
+        scripts = checks.run_scripts(u.reading.docs)
         if scripts:  # GitHub Actions / CI steps: their run: lines are shell
             where = f"{name} (its run: scripts)"
             found += [checks.bash_syntax(scripts, where), checks.shellcheck(scripts, where)]
     if b.lang == "toml" and b.kind in ("file", "fragment"):
         found.append(checks.toml_check(b.text, name))
     if b.lang == "json" and b.kind in ("file", "fragment"):
-        comments = u.verdict.why == JSON_WITH_COMMENTS and (
+        comments = u.reading.shape == Shape.JSON_WITH_COMMENTS and (
             u.recogniser in COMMENTED_JSON or (b.label or "").lower() in ("jsonc", "json5"))
         found.append(checks.json_check(b.text, name, comments))
     if u.recogniser == "kubernetes":
-        found.append(checks.kubernetes_check(u.verdict.docs, name))
+        found.append(checks.kubernetes_check(u.reading.docs, name))
     elif u.recogniser and b.kind == "file":
-        schema = checks.schema_check(u.recogniser, u.verdict.docs, name)
+        schema = checks.schema_check(u.recogniser, u.reading.docs, name)
         found += [schema] if schema else []
     if b.lang == "python" and b.kind in ("file", "commands") or (
         b.lang == "python" and b.kind == "fragment" and python.compile_error(b.text) is None
@@ -256,7 +256,7 @@ def _manifests(command: str) -> list[dict[str, object]]:
 
 def block_defects(u: Understood) -> tuple[str, ...]:
     b = u.block
-    found = defects.lying_label(b.label, b.lang, b.kind, u.verdict.why)
+    found = defects.lying_label(b.label, b.lang, b.kind, u.reading.why)
     found += defects.autolinks(b.steps)
     found += defects.cut_commands(b.steps, u.complete)
     found += defects.typography(b.steps)

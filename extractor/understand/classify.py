@@ -13,6 +13,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import yaml
@@ -22,12 +23,25 @@ from extractor.understand.prompts import Prompts
 from extractor.understand.tables import LABEL_LANGS
 
 
+class Shape(StrEnum):
+    """The readings later rules act on (``why`` is only words for people)."""
+
+    COMMAND_THEN_OUTPUT = "command then output"
+    JSON_WITH_COMMENTS = "json with comments"
+    PLAIN_TEXT = "plain text"
+    OTHER = "other"
+
+
 @dataclass(frozen=True)
-class Verdict:
+class Reading:
+    """What the classifier read in a block: its language and kind, why (in words), the shape
+    later rules act on, and the parsed documents (YAML/JSON/TOML) when there are some."""
+
     lang: str
     kind: str
     why: str
     docs: tuple[Any, ...] = ()
+    shape: Shape = Shape.OTHER
 
 
 def label_lang(label: str | None) -> str | None:
@@ -83,44 +97,44 @@ def strip_json_comments(text: str) -> str:
     return _JSON_COMMENT.sub(lambda m: m.group(1) or "", text)
 
 
-def _structured(text: str, claimed: str | None) -> Verdict | None:
+def _structured(text: str, claimed: str | None) -> Reading | None:
     stripped = text.strip()
     if claimed in (None, "diff", "text") and _DIFF.search(text):
-        return Verdict("diff", "fragment", "a unified diff")
+        return Reading("diff", "fragment", "a unified diff")
     if stripped[:1] in "{[" or claimed == "json":
         doc = load_json(stripped)
         if isinstance(doc, dict | list):
-            return Verdict("json", "fragment", "parses as JSON", (doc,))
+            return Reading("json", "fragment", "parses as JSON", (doc,))
         doc = load_json(strip_json_comments(stripped))
         if isinstance(doc, dict | list):
-            return Verdict("json", "fragment", JSON_WITH_COMMENTS, (doc,))
+            return Reading("json", "fragment", JSON_WITH_COMMENTS, (doc,), Shape.JSON_WITH_COMMENTS)
         if claimed == "json":
-            return Verdict("json", "fragment", "labelled JSON but does not parse")
+            return Reading("json", "fragment", "labelled JSON but does not parse")
     if claimed == "toml":
         try:
-            return Verdict("toml", "fragment", "parses as TOML", (tomllib.loads(text),))
+            return Reading("toml", "fragment", "parses as TOML", (tomllib.loads(text),))
         except tomllib.TOMLDecodeError:
-            return Verdict("toml", "fragment", "labelled TOML but does not parse")
+            return Reading("toml", "fragment", "labelled TOML but does not parse")
     docker_lines = [x for x in stripped.splitlines() if x.strip() and not x.startswith(("#", " ", "\t"))]
     if docker_lines and _DOCKER.match(docker_lines[0]) and (
         claimed == "dockerfile" or sum(bool(_DOCKER.match(x)) for x in docker_lines) >= 0.8 * len(docker_lines)
     ) and any(x.startswith("FROM ") for x in docker_lines):
-        return Verdict("dockerfile", "file", "Dockerfile instructions")
+        return Reading("dockerfile", "file", "Dockerfile instructions")
     if claimed in (None, "makefile", "text", "shell") and _MAKE_RULE.search(text + "\n"):
-        return Verdict("makefile", "file", "make rules with tab-indented recipes")
+        return Reading("makefile", "file", "make rules with tab-indented recipes")
     if claimed in (None, "hcl", "text", "shell") and _HCL_BLOCK.search(text):
-        return Verdict("hcl", "fragment", "Terraform/HCL blocks")
+        return Reading("hcl", "fragment", "Terraform/HCL blocks")
     if claimed == "go" or _GO.search(text):
         if claimed == "go" or claimed is None or claimed == "text":
             kind = "file" if re.search(r"^package \w+", text, re.MULTILINE) else "fragment"
-            return Verdict("go", kind, "Go declarations")
+            return Reading("go", kind, "Go declarations")
     if claimed == "python" or python.reads_like_python(text):
-        return Verdict("python", "fragment", "Python code")
+        return Reading("python", "fragment", "Python code")
     docs = load_yaml(text)
     if _yaml_like(text, docs, claimed):
-        return Verdict("yaml", "fragment", "parses as YAML", docs or ())
+        return Reading("yaml", "fragment", "parses as YAML", docs or ())
     if claimed == "yaml":
-        return Verdict("yaml", "fragment", "labelled YAML but does not parse")
+        return Reading("yaml", "fragment", "labelled YAML but does not parse")
     return None
 
 
@@ -172,30 +186,30 @@ def _command_then_output(text: str) -> bool:
     return bool(rest) and not any(words.looks_like_command(line) or line.lstrip().startswith("#") for line in rest)
 
 
-def classify(text: str, label: str | None, prompts: Prompts) -> Verdict:
+def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
     claimed = label_lang(label)
     if not text.strip():
-        return Verdict("text", "text", "empty block")
+        return Reading("text", "text", "empty block")
     if python.is_session(text) and python.examples(text):
-        return Verdict("python", "session", "Python >>> prompts")
+        return Reading("python", "session", "Python >>> prompts")
     if transcript.split(text, prompts.for_block(text)):
-        return Verdict("shell", "session", "shell prompts")
+        return Reading("shell", "session", "shell prompts")
     shape = shapes.text_shape(text)
     if shape:
-        return Verdict("text", "text", shape)
+        return Reading("text", "text", shape)
     if _SHEBANG.match(text):
-        return Verdict("shell", "file", "a shell script (shebang)")
+        return Reading("shell", "file", "a shell script (shebang)")
     if claimed in (None, "shell") and _command_then_output(text):
-        return Verdict("shell", "session", COMMAND_THEN_OUTPUT)
+        return Reading("shell", "session", COMMAND_THEN_OUTPUT, shape=Shape.COMMAND_THEN_OUTPUT)
     if _mostly_output(text) and not _parses(text, claimed):
-        return Verdict("text", "output", "program output")
+        return Reading("text", "output", "program output")
     found = _structured(text, claimed)
     if found:
         return found
     if not shapes.output_lines(text) and _commands(text, claimed):
-        return Verdict("shell", "commands", "shell commands without prompts")
+        return Reading("shell", "commands", "shell commands without prompts")
     if shapes.output_lines(text) or claimed == "shell":
-        return Verdict("text", "output", "program output")
+        return Reading("text", "output", "program output")
     if claimed and claimed != "text":
-        return Verdict(claimed, "fragment", f"{claimed} code (by its label)")
-    return Verdict("text", "text", "plain text")
+        return Reading(claimed, "fragment", f"{claimed} code (by its label)")
+    return Reading("text", "text", "plain text", shape=Shape.PLAIN_TEXT)
