@@ -139,7 +139,8 @@ class StepItem(pytest.Item):
         step = next((s for s in result.steps if (s.block, s.step) == (self.block, self.step)), None)
         if step is None:
             raise StepFailure(self, None, result.reason or "the runner reported no result for this step")
-        self.user_properties += [("status", step.status), ("match", step.match)]
+        # plain strings: xdist sends the properties between processes (it cannot pickle enums)
+        self.user_properties += [("status", str(step.status)), ("match", str(step.match))]
         if step.status == "skipped":
             pytest.skip(step.reason or "skipped")
         if step.status != "passed":

@@ -60,8 +60,8 @@ def test_when_checked_then_json_junit_and_report_are_written_and_the_exit_status
     proc, _, _, _ = check(out, "generated", "--json", "out.json", "--junit", "junit.xml", "--report", "report.md")
     assert proc.returncode == 1, proc.stderr
     data = json.loads((out / "out.json").read_text(encoding="utf-8"))
-    assert data["summary"] == {"articles": 2, "steps": 6, "passed": 4, "failed": 1, "skipped": 1, "error": 0,
-                               "timeout": 0}
+    assert data["summary"] == {"articles": 2, "steps": 6, "passed": 4, "failed": 1, "skipped": 1, "blocked": 0,
+                               "error": 0, "timeout": 0}
     sample = next(a for a in data["articles"] if a["slug"] == "harness-sample")
     assert [s["match"] for s in sample["steps"][:3]] == ["exact", "normalized", "mismatch"]
     root = ET.parse(out / "junit.xml").getroot()
