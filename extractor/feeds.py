@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import feedparser.datetimes
 from bs4 import BeautifulSoup
 
 from extractor.errors import ExtractorError, ItemError, SourceError
@@ -277,7 +278,7 @@ def _iso(parsed: Any) -> str:
 
 
 def _iso_text(text: str) -> str:
-    parsed = feedparser._parse_date(text)  # type: ignore[attr-defined]
+    parsed = feedparser.datetimes._parse_date(text)
     return _iso(parsed) if parsed else text
 
 

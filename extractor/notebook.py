@@ -31,6 +31,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from extractor.model import CodeBlock, ProseBlock, Step, Tutorial
+from extractor.quoting import comment, commented_out, heredoc, sh_word
 from extractor.sandbox.plan import runs_until_stopped
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +250,6 @@ def choose_kernel(plan: tuple[PlannedStep, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Cell sources.
 
-HEREDOC_WORDS = ("EOF", "TUTORCHECK_EOF", "TUTORCHECK_END_OF_FILE")
 IMAGE_IN_LINK = re.compile(r"\[!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 FENCE_LANG = {"shell": "bash", "text": "text", "dockerfile": "dockerfile"}
@@ -272,31 +272,25 @@ def fenced(text: str, lang: str) -> str:
     return f"{fence}{FENCE_LANG.get(lang, lang)}\n{body}{fence}"
 
 
-def heredoc_word(text: str) -> str:
-    lines = set(text.splitlines())
-    return next(w for w in HEREDOC_WORDS if w not in lines)
-
-
 def write_file_shell(filename: str, text: str) -> str:
     """Shell that writes ``text`` to ``filename`` byte for byte (a quoted heredoc: no expansion)."""
-    word = heredoc_word(text)
-    quoted = _sh_quote(filename)
-    mkdir = f"mkdir -p {_sh_quote(filename.rsplit('/', 1)[0])}\n" if "/" in filename.strip("/") else ""
-    return f"{mkdir}cat > {quoted} <<'{word}'\n{text}{word}"
+    quoted = sh_word(filename)
+    mkdir = f"mkdir -p {sh_word(filename.rsplit('/', 1)[0])}\n" if "/" in filename.strip("/") else ""
+    return mkdir + "\n".join(heredoc(f"cat > {quoted}", text, "EOF")) + "\n"
 
 
-def _sh_quote(word: str) -> str:
-    return word if re.fullmatch(r"[A-Za-z0-9_./@%+=:,-]+", word) else "'" + word.replace("'", "'\\''") + "'"
+# A name IPython's %%writefile takes as is (its line is expanded: {expr} and $name would run).
+_PLAIN_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def step_source(p: PlannedStep, style: KernelStyle) -> str:
     """The code a learner runs for one planned unit (before any skip commenting)."""
     if p.is_file:
         name = p.block.filename or ""
-        if style.shell_prefix and "/" not in name and re.fullmatch(r"[^\s'\"]+", name):
+        if style.shell_prefix and _PLAIN_FILE_NAME.fullmatch(name):
             return f"%%writefile {name}\n{p.code}".rstrip("\n")
         return (style.shell_prefix + write_file_shell(name, p.code)).rstrip("\n")
-    note = f"# needs: {', '.join(p.tools)} (install first)\n" if p.tools and not p.skip else ""
+    note = f"# needs: {comment(', '.join(p.tools))} (install first)\n" if p.tools and not p.skip else ""
     if p.lang == "python":
         return note + p.code.rstrip("\n")
     if not p.skip and runs_until_stopped(p.code):
@@ -319,10 +313,10 @@ TRACEBACK = "Traceback (most recent call last):"
 def commented(source: str, reason: str) -> str:
     """A cell that does nothing when run: a header saying why, then every line as a comment."""
     header = (
-        f"# tutorcheck: not run by Run All: {reason}.\n"
+        f"# tutorcheck: not run by Run All: {comment(reason)}.\n"
         "# To run it yourself: meet that need, then uncomment the lines below (select them, Ctrl-/).\n"
     )
-    return header + "\n".join(("# " + line) if line else "#" for line in source.split("\n"))
+    return header + commented_out(source)
 
 
 # ---------------------------------------------------------------------------------------------

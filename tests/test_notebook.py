@@ -95,7 +95,7 @@ def test_recorded_output_is_attached_and_marked() -> None:
 def test_file_becomes_a_cell_that_writes_it_where_introduced() -> None:
     cells = cells_by_id(build_notebook(sample("shell-state")))
     src = cells["b-2-file"].source
-    assert src.startswith("mkdir -p conf\ncat > conf/app.env <<'TUTORCHECK_EOF'\n")  # the file has an EOF line
+    assert src.startswith("mkdir -p conf\ncat > conf/app.env <<'EOF_'\n")  # the file has an EOF line
     assert cells["b-2-file"].metadata["tutorcheck"]["filename"] == "conf/app.env"
     py = cells_by_id(build_notebook(sample("python-session")))
     assert py["b-0-file"].source.startswith("%%writefile wordcount.py\nimport sys\n")
@@ -157,7 +157,7 @@ def test_fence_outlasts_backticks_in_text() -> None:
 
 
 def test_heredoc_keeps_content_exactly() -> None:
-    assert write_file_shell("my file.txt", "$HOME `x`\n") == "cat > 'my file.txt' <<'EOF'\n$HOME `x`\nEOF"
+    assert write_file_shell("my file.txt", "$HOME `x`\n") == "cat > 'my file.txt' <<'EOF'\n$HOME `x`\nEOF\n"
 
 
 def test_commented_cell_keeps_every_line() -> None:

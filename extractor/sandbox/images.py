@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import SandboxError
+from extractor.quoting import sh_word
 from extractor.sandbox.tools import SANDBOXES
 
 SUITE = "bookworm"
@@ -107,7 +108,7 @@ def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
     """The per-article layer: the toolbox plus the Debian packages its steps' tools need."""
     lines = [f"FROM {base}"]
     if packages:
-        pkgs = " ".join(sorted(set(packages)))
+        pkgs = " ".join(sh_word(p) for p in sorted(set(packages)))  # RUN is /bin/sh -c
         lines += [
             "USER root",
             "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
