@@ -31,7 +31,8 @@ def tool_version() -> str:
 
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("sandbox/**/*.py"), package / "matching.py", package / "results.py"]):
+    for path in sorted([*package.glob("sandbox/**/*.py"), package / "matching.py", package / "results.py",
+                          package / "blocked.py", package / "understand" / "provides.py"]):
         if path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{release}+{digest.hexdigest()[:12]}"

@@ -73,6 +73,7 @@ class NeedKind(StrEnum):
     TOOL = "tool"
     SERVICE = "service"  # a server another step (or the world) must have started
     ROOT = "root"  # sudo: a password on a reader's machine, no root in the sandbox
+    OS = "os"  # another operating system (a PowerShell or cmd prompt)
     PATH = "path"  # a file outside the notebook's folder
     SEQUENCE = "sequence"  # follows a step of its block that is not run
     TIME = "time"  # the article's time ran out

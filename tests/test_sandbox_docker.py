@@ -271,19 +271,24 @@ def test_when_a_step_serves_until_stopped_then_the_next_step_can_use_it(engine: 
     assert result.steps[3].exit_code not in (0, None)  # a server that cannot start is a failure
 
 
-def test_when_a_step_fails_after_a_step_that_did_not_run_then_the_reason_says_so(engine: Any) -> None:
+def test_when_a_failure_is_explained_by_a_step_that_did_not_run_then_it_is_blocked_naming_it(engine: Any) -> None:
     from extractor.model import CodeBlock, SourceRef, Step
 
     t = Tutorial(slug="gap", title="", url="", source=SourceRef("test", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
             Step("git clone https://example.invalid/repo.git", None, needs=("network",)),)),
         CodeBlock(index=1, text="", lang="shell", kind="session", steps=(
-            Step("ls repo", "README.md\n"), Step("echo fine", "fine\n"))),))
+            Step("ls repo", "README.md\n"), Step("echo fine", "fine\n"), Step("srot notes.txt", None),
+            Step("echo changed", "unchanged\n"))),))
     result = check_tutorial(t, RunOptions(step_timeout=20))
-    assert [s.status for s in result.steps] == ["skipped", "failed", "passed"]
-    assert result.steps[1].reason.endswith(
-        "; block 0 step 0 did not run earlier (needs the network (run with --allow-network)), which may be why")
+    assert [s.status for s in result.steps] == ["skipped", "blocked", "passed", "failed", "failed"]
+    assert result.steps[1].reason.startswith(
+        "blocked: block 0 step 0 (`git clone https://example.invalid/repo.git`) did not run (needs the network")
+    assert "it would have made repo" in result.steps[1].reason
     assert result.steps[2].reason == ""
+    # a misspelt program and a changed output are not the gap's doing
+    assert "command not found" in result.steps[3].reason and "blocked" not in result.steps[3].reason
+    assert result.status == "failed"
 
 
 def test_env_values_reach_the_steps_but_not_the_containers_config(engine: Any) -> None:

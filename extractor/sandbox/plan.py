@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from extractor.model import CodeBlock, Step, Tutorial
 from extractor.sandbox.tools import ToolTable, tool_table
-from extractor.vocab import ActionKind
+from extractor.vocab import ActionKind, NeedKind
 
 SHELL, PYTHON, SCRIPT, WRITE, STATIC, SKIP = (ActionKind.SHELL, ActionKind.PYTHON, ActionKind.SCRIPT,
                                               ActionKind.WRITE, ActionKind.STATIC, ActionKind.SKIP)
@@ -80,6 +80,7 @@ class Action:
     needs_state: bool = False
     reason: str = ""
     ok: bool = True
+    need: NeedKind | None = None  # for a step not run: what it lacked, typed (``reason`` says it in words)
 
     @property
     def runs(self) -> bool:
@@ -164,26 +165,43 @@ def _need_tool(need: str, cmd: str, ctx: _Ctx) -> str | None:
     return None
 
 
-# Checked in this order; the first reason wins (a cluster outranks a missing tool).
-NEED_RULES: tuple[tuple[str, Callable[[str, str, _Ctx], str | None]], ...] = (
-    ("cluster", _need_cluster),
-    ("placeholder", _need_placeholder),
-    ("secret", _need_secret),
-    ("network", _need_network),
-    ("tool:", _need_tool),
-    ("state", _need_state),
+# Checked in this order; the first reason wins (a cluster outranks a missing tool). Each row
+# names the need kind its skip reports.
+NEED_RULES: tuple[tuple[str, NeedKind, Callable[[str, str, _Ctx], str | None]], ...] = (
+    ("cluster", NeedKind.CLUSTER, _need_cluster),
+    ("placeholder", NeedKind.PLACEHOLDER, _need_placeholder),
+    ("secret", NeedKind.SECRET, _need_secret),
+    ("network", NeedKind.NETWORK, _need_network),
+    ("tool:", NeedKind.TOOL, _need_tool),
+    ("state", NeedKind.STATE, _need_state),
 )
+# Tools no Debian package provides because they stand for something else the sandbox lacks.
+TOOL_NEEDS: dict[str, NeedKind] = {
+    "sudo": NeedKind.ROOT, "cmd": NeedKind.OS, "powershell": NeedKind.OS,
+    "systemctl": NeedKind.SERVICE, "service": NeedKind.SERVICE, "journalctl": NeedKind.SERVICE,
+}
 
 
-def skip_reason(needs: tuple[str, ...], command: str, ctx: _Ctx) -> str | None:
-    for prefix, rule in NEED_RULES:
+@dataclass(frozen=True)
+class Skip:
+    """Why a step cannot run: in words, and typed."""
+
+    reason: str
+    need: NeedKind
+
+
+def skip_reason(needs: tuple[str, ...], command: str, ctx: _Ctx) -> Skip | None:
+    for prefix, kind, rule in NEED_RULES:
         for need in needs:
             if need == prefix or (prefix.endswith(":") and need.startswith(prefix)):
                 reason = rule(need, command, ctx)
                 if reason:
-                    return reason
-    unknown = [n for n in needs if not any(n == p or (p.endswith(":") and n.startswith(p)) for p, _ in NEED_RULES)]
-    return f"needs {', '.join(unknown)}, which the sandbox does not provide" if unknown else None
+                    tool = need.split(":", 1)[1] if kind == NeedKind.TOOL else ""
+                    return Skip(reason, TOOL_NEEDS.get(tool, kind))
+    unknown = [n for n in needs if not any(n == p or (p.endswith(":") and n.startswith(p)) for p, _, _ in NEED_RULES)]
+    if unknown:
+        return Skip(f"needs {', '.join(unknown)}, which the sandbox does not provide", NeedKind.TOOL)
+    return None
 
 
 def _packages(needs: tuple[str, ...], tools: ToolTable) -> set[str]:
@@ -315,15 +333,15 @@ def _step_action(block: CodeBlock, i: int, step: Step, needs: tuple[str, ...], c
     kinds: dict[str, ActionKind] = {"shell": SHELL, "python": PYTHON if block.kind == "session" else SCRIPT}
     kind = kinds.get(step.lang)
     if kind is None:
-        return Action(SKIP, reason=f"cannot run {step.lang} steps", **base)  # type: ignore[arg-type]
+        return Action(SKIP, reason=f"cannot run {step.lang} steps", need=NeedKind.LANG, **base)  # type: ignore[arg-type]
     install = system_install(step.command) if kind == SHELL else None
     if install is not None:  # needs root and a mirror; the article's image layer does it instead
         why, packages = install_reason(install, ctx.tools)
         ctx.packages |= set(packages)
-        return Action(PROVIDED, reason=why, **base)  # type: ignore[arg-type]
-    reason = skip_reason(needs, step.command, ctx)
-    if reason:
-        return Action(SKIP, reason=reason, **base)  # type: ignore[arg-type]
+        return Action(PROVIDED, reason=why, need=NeedKind.ROOT, **base)  # type: ignore[arg-type]
+    skip = skip_reason(needs, step.command, ctx)
+    if skip:
+        return Action(SKIP, reason=skip.reason, need=skip.need, **base)  # type: ignore[arg-type]
     ctx.packages |= _packages(needs, ctx.tools)
     if kind == SHELL:
         ctx.assigned |= set(_ASSIGN.findall(step.command)) | set(_READ.findall(step.command))
@@ -344,6 +362,7 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
             needs = step.needs if own else tuple(dict.fromkeys(block.needs + step.needs))
             if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
                 actions.append(Action(SKIP, block.index, i, step.command, expected_output=step.expected_output,
+                                      need=NeedKind.SEQUENCE,
                                       reason=f"follows step {skipped.step} of this block, which cannot run "
                                              f"({skipped.reason})"))
                 continue
@@ -352,9 +371,9 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
             actions.append(action)
     elif block.kind == FILE_KIND and block.filename:
         cmd = f"write {block.filename}"
-        reason = skip_reason(tuple(n for n in block.needs if n == "placeholder"), block.text, ctx)
-        if reason:
-            actions.append(Action(SKIP, block.index, 0, cmd, reason=reason))
+        skip = skip_reason(tuple(n for n in block.needs if n == "placeholder"), block.text, ctx)
+        if skip:
+            actions.append(Action(SKIP, block.index, 0, cmd, reason=skip.reason, need=skip.need))
         else:
             actions.append(Action(WRITE, block.index, 0, cmd, source=block.text, path=block.filename))
     for check in block.checks:

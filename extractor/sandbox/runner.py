@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import doctest
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+from extractor.blocked import judge_gaps
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.results import ArticleResult, StepResult, article_status
@@ -30,7 +31,7 @@ from extractor.sandbox.plan import (
 )
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
-from extractor.vocab import FAILING_STEP_STATUSES, NO_GAP_KINDS, StepStatus
+from extractor.vocab import NO_GAP_KINDS, NeedKind, StepStatus
 
 __all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",
            "plan_for"]
@@ -104,7 +105,7 @@ def _result(a: Action, status: StepStatus, reason: str = "", **kw: Any) -> StepR
 def _not_run(a: Action) -> StepResult:
     if a.kind == STATIC:
         return _result(a, StepStatus.PASSED if a.ok else StepStatus.FAILED, "" if a.ok else a.reason)
-    return _result(a, StepStatus.SKIPPED, a.reason)
+    return _result(a, StepStatus.SKIPPED, a.reason, need=a.need or "")
 
 
 def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
@@ -153,33 +154,23 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_not_run(a))
             continue
         # State comes from earlier steps that ran; one that ran and failed still made its state.
-        if a.needs_state and any(r.status in (StepStatus.SKIPPED, StepStatus.ERROR) and r.action not in NO_GAP_KINDS
-                                 for r in results):
-            results.append(_result(a, StepStatus.SKIPPED, "depends on earlier steps that did not run"))
+        gap = next((r for r in results if r.status in (StepStatus.SKIPPED, StepStatus.ERROR)
+                    and r.action not in NO_GAP_KINDS), None) if a.needs_state else None
+        if gap is not None:
+            results.append(_result(a, StepStatus.SKIPPED, f"depends on earlier steps that did not run: block "
+                                   f"{gap.block} step {gap.step} ({gap.reason})", need=NeedKind.STATE))
             continue
         left = article_deadline - time.monotonic()
         if left <= 0:
-            results.append(_result(a, StepStatus.SKIPPED, f"the article's time ({options.article_timeout:g}s) ran out"))
+            results.append(_result(a, StepStatus.SKIPPED, f"the article's time ({options.article_timeout:g}s) ran out",
+                                   need=NeedKind.TIME))
             continue
         if session is None or session.dead:
             results.append(_result(a, StepStatus.ERROR, "the sandbox session had ended (an earlier step killed it)"))
             continue
         timeout = min(options.step_timeout, left)
-        results.append(_with_gap_note(_from_answer(a, _execute(session, a, timeout), timeout), results))
+        results.append(_from_answer(a, _execute(session, a, timeout), timeout))
     return results
-
-
-def _with_gap_note(result: StepResult, earlier: list[StepResult]) -> StepResult:
-    """A step that fails after steps that did not run may fail for want of what they would have
-    made (a go.mod, a cloned repo). The verdict stays; the reason names the first such step."""
-    if result.status not in FAILING_STEP_STATUSES:
-        return result
-    gap = next((r for r in earlier if r.status == StepStatus.SKIPPED and r.action not in NO_GAP_KINDS), None)
-    if gap is None:
-        return result
-    note = (f"; block {gap.block} step {gap.step} did not run earlier ({gap.reason[:80]}), "
-            "which may be why")
-    return replace(result, reason=result.reason + note)
 
 
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
@@ -200,7 +191,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     t0 = time.monotonic()
     plan = plan_for(tutorial, options)
     if not plan.runnable:
-        steps = tuple(_run_actions(None, plan, options, t0))
+        steps = judge_gaps(_run_actions(None, plan, options, t0))
         return ArticleResult(slug=tutorial.slug, status=article_status(steps), steps=steps,
                              duration_s=time.monotonic() - t0,
                              reason="" if steps else "no runnable steps")
@@ -211,7 +202,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
                       lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
     session.start()
     try:
-        steps = tuple(_run_actions(session, plan, options, t0))
+        steps = judge_gaps(_run_actions(session, plan, options, t0))
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""

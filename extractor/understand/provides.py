@@ -1,0 +1,128 @@
+"""What a step would leave behind for later steps, had it run: names of files and folders it
+mentions (a download, a clone, a redirect, a file it writes), variables it sets, folders it
+enters, packages it installs, repositories it makes.
+
+Used to decide whether a later failure is explained by this step not running
+(``extractor.blocked``). The names are generous (every word of the command, with URL and
+archive suffixes taken off); precision comes from the failure side, which must name one of them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractor.understand import shellsplit
+
+_ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=")
+_READ = re.compile(r"\bread\s+(?:-\w+\s+)*([A-Za-z_]\w*)")
+_SUFFIXES = (".git", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
+_VERSION = re.compile(r"(\[.*?\])?(==|>=|<=|~=|!=|@|>|<|=).*$")
+
+# Package managers: (program, the words before the package names) → what installs.
+INSTALLERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pip", ("install",)), ("pip3", ("install",)), ("python", ("-m", "pip", "install")),
+    ("python3", ("-m", "pip", "install")), ("uv", ("pip", "install")), ("uv", ("add",)), ("poetry", ("add",)),
+    ("pipx", ("install",)), ("conda", ("install",)), ("npm", ("install",)), ("npm", ("i",)), ("yarn", ("add",)),
+    ("pnpm", ("add",)), ("gem", ("install",)), ("cargo", ("add",)), ("cargo", ("install",)), ("go", ("get",)),
+    ("go", ("install",)), ("apt", ("install",)), ("apt-get", ("install",)), ("brew", ("install",)),
+    ("composer", ("require",)),
+)
+# The same programs with no package named install the project's own dependencies.
+PROJECT_INSTALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("npm", ("install",)), ("npm", ("ci",)), ("yarn", ("install",)), ("yarn", ()), ("pnpm", ("install",)),
+    ("bundle", ("install",)), ("bundle", ()), ("poetry", ("install",)), ("uv", ("sync",)), ("pipenv", ("install",)),
+    ("go", ("mod", "download")), ("go", ("mod", "tidy")), ("composer", ("install",)),
+)
+
+
+@dataclass(frozen=True)
+class Provides:
+    names: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
+    directories: frozenset[str] = frozenset()  # folders a ``cd`` enters
+    packages: frozenset[str] = frozenset()  # normalised package names it installs
+    installs_project: bool = False  # installs dependencies it does not name (-r requirements.txt, npm install)
+    repository: bool = False  # makes a git repository (git init, git clone)
+
+
+def norm_package(name: str) -> str:
+    """``PyYAML[extra]==6.0`` → ``pyyaml``; ``@scope/pkg@1`` → ``@scope/pkg``; ``github.com/x/y@v1`` → ``y``."""
+    base = _VERSION.sub("", name[1:]) if name.startswith("@") else _VERSION.sub("", name)
+    base = ("@" + base) if name.startswith("@") else base
+    if "/" in base and not base.startswith("@"):
+        base = base.rstrip("/").rsplit("/", 1)[-1]
+    return base.lower().replace("_", "-")
+
+
+def _words(command: str) -> list[str]:
+    try:
+        return shlex.split(command, comments=True)
+    except ValueError:
+        return command.split()
+
+
+def _names(words: list[str]) -> set[str]:
+    out: set[str] = set()
+    for word in words:
+        for part in re.split(r"[>=:,]", word.rstrip("/")):
+            if not part or part.startswith("-"):
+                continue
+            base = posixpath.basename(part.split("?", 1)[0].rstrip("/"))
+            out |= {part.removeprefix("./"), base}
+            for suffix in _SUFFIXES:
+                if base.endswith(suffix) and len(base) > len(suffix):
+                    out.add(base[: -len(suffix)])
+    return {n for n in out if n}
+
+
+def _after(args: tuple[str, ...], lead: tuple[str, ...]) -> list[str] | None:
+    if tuple(args[: len(lead)]) != lead:
+        return None
+    return [a for a in args[len(lead):] if not a.startswith("-")]
+
+
+def _installs(inv: shellsplit.Invocation) -> tuple[set[str], bool]:
+    name, args = inv.name, inv.args
+    if name == "sudo" and args:
+        name, args = args[0], args[1:]
+    packages: set[str] = set()
+    project = False
+    for program, lead in INSTALLERS:
+        rest = _after(args, lead) if name == program else None
+        if rest:
+            packages |= {norm_package(p) for p in rest if p not in (".",)}
+            project |= "." in rest or any(a in ("-r", "--requirement", "-e", "--editable") for a in args)
+    for program, lead in PROJECT_INSTALLS:
+        rest = _after(args, lead) if name == program else None
+        if rest is not None and not rest:
+            project = True
+    return packages, project
+
+
+@lru_cache(maxsize=512)
+def provides(command: str) -> Provides:
+    """What ``command`` would leave for later steps (see the module doc)."""
+    words = _words(command)
+    calls = shellsplit.invocations(command) if command.strip() else []
+    packages: set[str] = set()
+    project = False
+    dirs: set[str] = set()
+    repo = False
+    for inv in calls:
+        found, whole = _installs(inv)
+        packages |= found
+        project |= whole
+        if inv.name in ("cd", "pushd") and inv.args:
+            dirs.add(inv.args[0])
+        if inv.name == "git" and inv.args[:1] in (("init",), ("clone",)):
+            repo = True
+    variables = set(_ASSIGN.findall(command)) | set(_READ.findall(command))
+    return Provides(names=frozenset(_names(words)), variables=frozenset(variables), directories=frozenset(dirs),
+                    packages=frozenset(packages), installs_project=project, repository=repo)
+
+
+__all__ = ["INSTALLERS", "PROJECT_INSTALLS", "Provides", "norm_package", "provides"]
