@@ -64,15 +64,17 @@ def preflight(name: str) -> str:
         raise fail(name, f"the Docker engine does not answer (docker version timed out); {SETUP_HINT}") from None
     if r.returncode != 0:
         raise fail(name, f"no Docker engine answers ({r.stderr.strip()[:200]}); {SETUP_HINT}")
-    from extractor.sandbox.images import RECIPE_LABEL, TOOLBOX, toolbox_recipe
+    from extractor.sandbox.images import RECIPE_LABEL, toolbox_recipe, toolbox_tag
 
+    # The pinned tag: the moving one may belong to another checkout's recipe on a shared engine.
+    tag = toolbox_tag()
     r = subprocess.run(["docker", "image", "inspect", "--format", f'{{{{index .Config.Labels "{RECIPE_LABEL}"}}}}',
-                        TOOLBOX], capture_output=True, text=True, timeout=30)
+                        tag], capture_output=True, text=True, timeout=30)
     if r.returncode != 0:
-        raise fail(name, f"the sandbox image {TOOLBOX} is missing; {SETUP_HINT}")
+        raise fail(name, f"the sandbox image {tag} is missing; {SETUP_HINT}")
     if r.stdout.strip() != toolbox_recipe():
-        raise fail(name, f"the sandbox image {TOOLBOX} is out of date with sandboxes/toolbox; {SETUP_HINT}")
-    return TOOLBOX
+        raise fail(name, f"the sandbox image {tag} is out of date with sandboxes/toolbox; {SETUP_HINT}")
+    return tag
 
 
 def ensure_article_images(tutorials: Sequence[Any]) -> list[str]:
