@@ -15,7 +15,8 @@ stages, in order, and are then compared line by line:
    number of lines (zero or more).
 
 A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
-missing or extra line) still fails. ``Comparison.rule`` names the stages the match needed.
+missing or extra line) still fails, and so does a different outcome (``OUTCOMES``: a conflict,
+an error, a prompt shown on one side only) hidden by an elision. ``Comparison.rule`` names the stages the match needed.
 """
 
 from __future__ import annotations
@@ -123,6 +124,23 @@ _HEADER = re.compile(rf"^\s*{_HEADER_NAME}(?:(?: {{2,}}|\t+){_HEADER_NAME})+\s*$
 _CELL = re.compile(r"\S+(?: \S+)*")
 
 
+# What a transcript shows happened, by the shape of a line. The article's output and the run's
+# must show the same outcomes, whatever an elision (``...``) absorbed: a merge the article shows
+# in conflict does not pass with "Already up to date.", nor a clean run with a hidden error.
+OUTCOMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("conflict", re.compile(r"^CONFLICT \(|^Automatic merge failed|^<<<<<<< ", re.M)),
+    ("error", re.compile(r"^(?:error|fatal|Error|ERROR|E|npm ERR!)(?:\[\w+\])?:? |^Traceback \(most recent call "
+                         r"last\):|: command not found$|: No such file or directory$|^\w+(?:Error|Exception): ", re.M)),
+    ("prompt", re.compile(r"(?:\[[yY]/[nN]\]|\((?:yes/no|y/n)\)|[Pp]assword(?: for \S+)?:|Are you sure[^\n]*\?)\s*$",
+                          re.M)),
+)
+
+
+def outcomes(text: str) -> frozenset[str]:
+    """The outcomes ``text`` shows (``OUTCOMES``): a conflict, an error, a prompt for an answer."""
+    return frozenset(name for name, pattern in OUTCOMES if pattern.search(text))
+
+
 def compare(expected: str, actual: str) -> Comparison:
     """Compare what the article shows with what the sandbox printed (see the module doc)."""
     if expected == actual:
@@ -130,6 +148,11 @@ def compare(expected: str, actual: str) -> Comparison:
     exp, act = normalize(expected), normalize(actual)
     if not _lines_match(exp, act, ellipsis=True):
         return Comparison(MISMATCH, "", _diff(exp, act))
+    shown, seen = outcomes("\n".join(exp)), outcomes("\n".join(act))
+    if shown != seen:
+        what = "; ".join([f"the article shows {o}, the run does not" for o in sorted(shown - seen)]
+                         + [f"the run shows {o}, the article does not" for o in sorted(seen - shown)])
+        return Comparison(MISMATCH, "", f"# outcome differs: {what}\n" + _diff(exp, act))
     return Comparison(NORMALIZED, "+".join(_needed_stages(expected, actual)))
 
 

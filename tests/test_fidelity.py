@@ -107,3 +107,14 @@ def test_each_labelled_page_is_extracted_on_its_own_under_a_slug_from_its_path()
     assert [e.tutorial.slug for e in extracted if e.tutorial] == [
         "fidelity-sphinx-greeter-quickstart-html", "fidelity-mkdocs-wordtools-sorting-html"]
     assert all(not e.errors for e in extracted)
+
+
+def test_output_shown_in_the_next_block_is_the_commands_expected_output() -> None:
+    from extractor.pipeline import load_tutorials
+
+    (tutorial,), _ = load_tutorials([DATA / "fidelity" / "pages" / "adjacent-output.html"])
+    steps = [s for b in tutorial.code_blocks for s in b.steps]
+    assert [(s.command, s.expected_output) for s in steps] == [
+        ("printf 'a\\nb\\n' | wc -l", "3\n"),
+        ("git merge feature", "Auto-merging notes.txt\nCONFLICT (content): Merge conflict in notes.txt\n"
+                              "Automatic merge failed; fix conflicts and then commit the result.\n")]

@@ -254,3 +254,22 @@ def test_when_text_only_looks_volatile_then_the_rule_leaves_it_alone(name: str, 
     assert rules, name
     for rule in rules:
         assert rule.pattern.sub(rule.placeholder, text) == text
+
+
+@pytest.mark.parametrize(("expected", "actual"), [
+    ("Updating 1a2b3c4..4d5e6f7\n...\n", "Updating 1a2b3c4..4d5e6f7\nerror: Your local changes would be overwritten\n"),
+    ("Auto-merging x\n...\n", "Auto-merging x\nCONFLICT (content): Merge conflict in x\n"),
+    ("Connecting to db\n...\n", "Connecting to db\nPassword for tutor:\n"),
+    ("Building\n...\nTraceback (most recent call last):\n...\n", "Building\nok\nBuilt\n"),
+], ids=["hidden-error", "hidden-conflict", "hidden-prompt", "error-shown-not-seen"])
+def test_an_elision_never_hides_a_different_outcome(expected: str, actual: str) -> None:
+    c = compare(expected, actual)
+    assert c.match == "mismatch"
+    assert c.diff.startswith("# outcome differs: ") or "Traceback" in c.diff
+
+
+def test_an_elision_still_matches_when_both_sides_show_the_same_outcome() -> None:
+    c = compare("Auto-merging x\n...\nAutomatic merge failed; fix conflicts and then commit the result.\n",
+                "Auto-merging x\nCONFLICT (content): Merge conflict in x\n"
+                "Automatic merge failed; fix conflicts and then commit the result.\n")
+    assert (c.match, c.rule) == ("normalized", "ellipsis")

@@ -118,16 +118,22 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     return tuple(next(understood) if isinstance(b, CodeBlock) else b for b in blocks)
 
 
+# Blocks that show something rather than run it: program output, or plain text (a listing, a tree).
+SHOWN_KINDS = frozenset({"output", "text"})
+
+
 def _attach_outputs(firsts: list[Understood | None], contexts: list[Context]) -> list[Understood | None]:
-    """An output block the prose introduces ("Its output:") right after a block that runs
-    something becomes the expected output of that block's last step, if it has none."""
+    """An output block right after a block that runs something becomes the expected output of
+    that block's last step, if it has none, when the page presents it so: the prose between
+    introduces it ("Its output:"), or there is no prose between (the two blocks are adjacent)."""
     out = list(firsts)
     for n in range(1, len(out)):
         prev, cur = out[n - 1], out[n]
-        if not (prev and cur and cur.block.kind == "output" and prev.block.steps) or prev.block.kind == "output":
+        if not (prev and cur and cur.block.kind in SHOWN_KINDS and prev.block.steps) or prev.block.kind in SHOWN_KINDS:
             continue
         last = prev.block.steps[-1]
-        if last.expected_output is None and introduces_output(contexts[n].before):
+        before = contexts[n].before
+        if last.expected_output is None and (not before.strip() or introduces_output(before)):
             text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
             steps = (*prev.block.steps[:-1], replace(last, expected_output=text))
             out[n - 1] = replace(prev, block=replace(prev.block, steps=steps))
