@@ -65,7 +65,8 @@ def main() -> None:
             report = fidelity(labels, jobs=args.jobs, cache_dir=cache_dir)
             feeds = feeds_verdicts(args.jobs, cache_dir)
         elapsed = time.perf_counter() - t0
-    emit({"benchmark": NAME, "labels": str(labels.relative_to(ROOT)), **report, "bundled_feeds": feeds,
+    shown = labels.resolve().relative_to(ROOT) if labels.resolve().is_relative_to(ROOT) else labels
+    emit({"benchmark": NAME, "labels": str(shown), **report, "bundled_feeds": feeds,
           "met": report["targets"]["all_met"], "seconds": r3(elapsed),
           "cache": "none (--no-cache)" if args.no_cache else ".tutorcheck-cache (unchanged pages are not run again)"})
 
