@@ -121,7 +121,8 @@ def _explains_program(gap: Gap, failed: StepResult, text: str) -> str | None:
         return None
     for m in _NOT_FOUND.finditer(text):
         program = posixpath.basename(m.group(1))
-        if program in gap.provides.names or norm_package(program) in gap.provides.packages:
+        named = program in gap.provides.names and program not in gap.provides.invoked
+        if named or norm_package(program) in gap.provides.packages:
             return f"it would have provided {program}"
     return None
 

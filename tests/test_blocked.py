@@ -91,3 +91,9 @@ def test_static_checks_and_passed_steps_are_never_blocked() -> None:
     static = StepResult(1, 0, "bash -n a.txt", StepStatus.FAILED, "syntax", output="a.txt: No such file or directory",
                         action=ActionKind.STATIC)
     assert judge_gaps([gap, static])[1] == static
+
+
+def test_a_gap_that_only_ran_the_missing_program_does_not_explain_its_absence() -> None:
+    first = _fail("pytest test_simple.yaml", "bash: line 1: pytest: command not found\n", 127, block=2)
+    later = _fail("pytest -v", "bash: line 1: pytest: command not found\n", 127, block=3)
+    assert judge_gaps([first, later])[1].status == StepStatus.FAILED

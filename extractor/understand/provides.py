@@ -47,6 +47,7 @@ class Provides:
     packages: frozenset[str] = frozenset()  # normalised package names it installs
     installs_project: bool = False  # installs dependencies it does not name (-r requirements.txt, npm install)
     repository: bool = False  # makes a git repository (git init, git clone)
+    invoked: frozenset[str] = frozenset()  # the programs it runs (running a program does not provide it)
 
 
 def norm_package(name: str) -> str:
@@ -122,7 +123,8 @@ def provides(command: str) -> Provides:
             repo = True
     variables = set(_ASSIGN.findall(command)) | set(_READ.findall(command))
     return Provides(names=frozenset(_names(words)), variables=frozenset(variables), directories=frozenset(dirs),
-                    packages=frozenset(packages), installs_project=project, repository=repo)
+                    packages=frozenset(packages), installs_project=project, repository=repo,
+                    invoked=frozenset(inv.name for inv in calls))
 
 
 __all__ = ["INSTALLERS", "PROJECT_INSTALLS", "Provides", "norm_package", "provides"]
