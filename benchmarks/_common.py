@@ -80,8 +80,8 @@ def preflight(name: str) -> str:
 def ensure_article_images(tutorials: Sequence[Any]) -> list[str]:
     """Build (outside any timing) the per-article tool layers these tutorials run in, so the
     benchmark measures checking, not image builds; the tags."""
+    from extractor.plan import make_plan
     from extractor.sandbox import images
-    from extractor.sandbox.plan import make_plan
 
     c = images.client()
     return sorted({images.ensure_article(c, make_plan(t).packages, say=lambda _m: None) for t in tutorials})

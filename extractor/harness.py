@@ -26,8 +26,9 @@ from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
 from extractor.errors import ExtractorError, SourceError, UsageError
-from extractor.model import CodeBlock, Tutorial, tutorial_from_json
+from extractor.model import Tutorial, tutorial_from_json
 from extractor.options import RunOptions
+from extractor.plan import Place, Plan, make_plan
 from extractor.reports import ReportPaths, article_line, write_reports
 from extractor.results import ArticleResult, StepResult
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
@@ -97,29 +98,25 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
     return list(by_slug.values()), list(errors)
 
 
-def expected_steps(tutorial: Tutorial) -> list[tuple[int, int, str]]:
-    """(block index, step number, command) of every step the runner will report, in order.
+class Plans:
+    """The check plan of each article for one set of options, made once: the cache key, the
+    pytest plugin's items and the run all read the same plan."""
 
-    The sandbox's plan decides (``extractor.sandbox.plan.make_plan``); without it, the same
-    rule: a run block's steps (a ``commands`` block without steps is one step), a file block's
-    write, then each static check of the block, numbered on within the block.
-    """
-    try:
-        from extractor.sandbox.plan import make_plan
-    except ImportError:
-        return [ids for block in tutorial.code_blocks for ids in _block_steps(block)]
-    return [(a.block, a.step, a.command) for a in make_plan(tutorial).actions]
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self._plans: dict[str, Plan] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, tutorial: Tutorial) -> Plan:
+        with self._lock:
+            if tutorial.slug not in self._plans:
+                self._plans[tutorial.slug] = make_plan(tutorial, Place.CHECK, self.options)
+            return self._plans[tutorial.slug]
 
 
-def _block_steps(block: CodeBlock) -> list[tuple[int, int, str]]:
-    commands: list[str] = []
-    if block.kind in ("session", "commands"):
-        commands = [s.command for s in block.steps] or (
-            [block.text] if block.kind == "commands" and block.text.strip() else [])
-    elif block.kind == "file" and block.filename:
-        commands = [f"write {block.filename}"]
-    commands += [c.command for c in block.checks]
-    return [(block.index, n, command) for n, command in enumerate(commands)]
+def expected_steps(plan: Plan) -> list[tuple[int, int, str]]:
+    """(block index, step number, command) of every step the runner will report, in order."""
+    return [(a.block, a.step, a.command) for a in plan.actions]
 
 
 # --- sharding --------------------------------------------------------------------------------
@@ -291,14 +288,16 @@ class Recorder:
 
 # --- the sandbox (extractor.sandbox.runner) --------------------------------------------------
 
-def sandbox_runner(options: RunOptions) -> Runner:
-    """``check_tutorial`` of the sandbox with ``options``. The sandbox is imported on the first
-    article that really runs: a fully cached check never loads it."""
+def sandbox_runner(options: RunOptions, plans: Plans | None = None) -> Runner:
+    """``check_tutorial`` of the sandbox with ``options`` and each article's plan from ``plans``.
+    The sandbox is imported on the first article that really runs: a fully cached check never
+    loads it."""
+    plans = plans or Plans(options)
 
     def run(tutorial: Tutorial) -> ArticleResult:
         from extractor.sandbox.runner import check_tutorial
 
-        return check_tutorial(tutorial, options=options)
+        return check_tutorial(tutorial, options=options, plan=plans(tutorial))
 
     return run
 
@@ -313,15 +312,18 @@ def _recipes_hash() -> str:
     return digest.hexdigest()
 
 
-def sandbox_fingerprint(tutorial: Tutorial) -> str:
+def sandbox_fingerprint(plans: Plans) -> Fingerprint:
     """The sandbox an article runs in, by recipe (no engine call, so a cached run starts
     nothing and the key is the same before and after the image is built): the recipes in
     ``sandboxes/`` and the article's image tag, which hashes the toolbox recipe and the
     packages its plan adds."""
-    from extractor.sandbox.images import article_tag
-    from extractor.sandbox.plan import make_plan
 
-    return f"{_recipes_hash()}\n{article_tag(make_plan(tutorial).packages)}"
+    def fingerprint(tutorial: Tutorial) -> str:
+        from extractor.sandbox.images import article_tag
+
+        return f"{_recipes_hash()}\n{article_tag(plans(tutorial).packages)}"
+
+    return fingerprint
 
 
 def owner_label(key: str) -> bool:
@@ -428,7 +430,8 @@ def check_command(args: Any) -> int:
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
                          allow_network=args.allow_network, env=env)
-    runner = sandbox_runner(options)
+    plans = Plans(options)
+    runner = sandbox_runner(options, plans)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)
     setup = CheckSetup(
         jobs=args.jobs,
@@ -438,7 +441,7 @@ def check_command(args: Any) -> int:
         options_key=options.cache_key(),
     )
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
-        results, cached = run_check(selected, runner, setup, sandbox_fingerprint, on_result=show)
+        results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
     print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
           + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
     return exit_status(results, errors)
@@ -498,7 +501,7 @@ def _progress(total: int) -> Iterator[OnResult]:
 
 
 __all__ = [
-    "Cached", "CheckSetup", "Fingerprint", "Recorder", "RunOptions", "Runner", "Shard", "check_command",
+    "Cached", "CheckSetup", "Fingerprint", "Plans", "Recorder", "RunOptions", "Runner", "Shard", "check_command",
     "cleanup_on_exit", "exit_status", "expected_steps", "load_targets", "owner_label", "parse_env",
     "read_generated", "read_tutorial", "remove_owned_containers", "run_articles", "run_check",
     "sandbox_fingerprint", "sandbox_runner", "select_shard", "with_match_rules",

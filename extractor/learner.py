@@ -2,8 +2,8 @@
 
 Shows the prose and each step in article order and asks, per step, run / skip / quit; a step
 runs in a sandbox session (one long-lived shell in a Docker container, so ``cd``, ``export``
-and files carry over). Steps the notebook would not run (a cluster, a secret, a placeholder,
-the network without ``--allow-network``) are shown with the reason and passed over.
+and files carry over). Steps the article's plan does not run here (a cluster, a secret, a
+placeholder, the network without ``--allow-network``) are shown with the reason and passed over.
 
 With no terminal on stdin there is nobody to ask: the plan is printed and the exit status is 0.
 """
@@ -19,9 +19,9 @@ from typing import Protocol, TextIO
 
 from extractor.errors import UsageError
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
-from extractor.notebook import PlannedStep, plan_steps
-from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S
-from extractor.sandbox.plan import in_background, runs_until_stopped
+from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S, RunOptions
+from extractor.plan import Action, Place, Plan, make_plan
+from extractor.vocab import ActionKind
 
 ANSWERS = {"": "run", "r": "run", "run": "run", "s": "skip", "skip": "skip", "q": "quit", "quit": "quit"}
 # How a step is shown: (first line, continuation lines), as a reader would type it.
@@ -75,32 +75,37 @@ def load_tutorial(path: Path) -> Tutorial:
 # Turning a planned unit into a request for the session.
 
 
-def request_for(p: PlannedStep) -> Request:
-    if p.is_file:
-        return Request("write", path=p.block.filename or "", data=p.code)
-    if p.lang != "python" and runs_until_stopped(p.code):  # a server: in the background, as in a 2nd terminal
-        return Request("shell", src=in_background(p.code, p.block.index, p.step or 0))
-    return Request("python" if p.lang == "python" else "shell", src=p.code)
+def request_for(a: Action) -> Request:
+    if a.kind == ActionKind.WRITE:
+        return Request("write", path=a.path, data=a.source)
+    if a.kind in (ActionKind.PYTHON, ActionKind.SCRIPT):
+        return Request("python", src=a.source)
+    return Request("shell", src=a.source)  # a server's source already starts it in the background
 
 
-def unit_title(p: PlannedStep) -> str:
-    if p.is_file:
-        return f"write {p.block.filename}"
-    return f"block {p.block.index}, step {p.step} ({p.lang})"
+def unit_title(a: Action) -> str:
+    if a.lang == "file":
+        return f"write {a.path}"
+    return f"block {a.block}, step {a.step} ({a.lang})"
+
+
+def _runs(a: Action) -> bool:
+    return a.kind.runs
 
 
 # ---------------------------------------------------------------------------------------------
 # Showing.
 
 
-def show_unit(p: PlannedStep, out: TextIO) -> None:
-    out.write(f"\n── {unit_title(p)}\n")
-    first, rest = ("", "") if p.is_file else PROMPTS.get(p.lang, ("$ ", ""))
-    out.write(_indent(p.code, first, rest) + "\n")
-    if p.expected_output:
-        out.write("  the article shows:\n" + _indent(p.expected_output, "  │ ") + "\n")
-    if p.skip:
-        out.write(f"  not run: {p.skip}\n")
+def show_unit(a: Action, out: TextIO) -> None:
+    out.write(f"\n── {unit_title(a)}\n")
+    first, rest = ("", "") if a.lang == "file" else PROMPTS.get(a.lang, ("$ ", ""))
+    code = a.source if a.lang == "file" else a.command
+    out.write(_indent(code, first, rest) + "\n")
+    if a.expected_output:
+        out.write("  the article shows:\n" + _indent(a.expected_output, "  │ ") + "\n")
+    if not _runs(a):
+        out.write(f"  not run: {a.reason}\n")
 
 
 def _indent(text: str, prefix: str, rest: str | None = None) -> str:
@@ -109,17 +114,17 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "\n".join([prefix + lines[0], *(pad + line for line in lines[1:])])
 
 
-def verdict_line(ran: Ran, p: PlannedStep) -> str:
+def verdict_line(ran: Ran, p: Action) -> str:
     """One line (and a diff when the output differs), judged as ``tutorcheck check`` judges."""
     from extractor.sandbox.runner import judge_python, judge_shell
 
     if ran.exit_code is None:
         return f"✗ did not finish: {ran.reason}"
     status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
-    if p.expected_output is None or p.is_file:
+    if p.expected_output is None or p.lang == "file":
         return status
     if p.lang == "python":
-        v = judge_python(p.code, p.expected_output, ran.output, ran.exit_code)
+        v = judge_python(p.command, p.expected_output, ran.output, ran.exit_code)
     else:
         v = judge_shell(p.expected_output, ran.output, ran.exit_code)
     if v.match == "mismatch":
@@ -129,20 +134,24 @@ def verdict_line(ran: Ran, p: PlannedStep) -> str:
     return f"{status}; output {'matches the article' if v.match == 'exact' else 'matches the article (normalized)'}"
 
 
-def print_plan(t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO) -> None:
+def print_plan(t: Tutorial, plan: Plan, out: TextIO) -> None:
     """The whole walk, without running anything (for a non-terminal stdin)."""
     _walk(t, plan, out, on_unit=lambda p: show_unit(p, out))
-    runs = sum(1 for p in plan if not p.skip)
-    out.write(f"\n{len(plan)} steps, {runs} would run, {len(plan) - runs} not run\n")
+    units = _units(plan)
+    runs = sum(1 for a in units if _runs(a))
+    out.write(f"\n{len(units)} steps, {runs} would run, {len(units) - runs} not run\n")
 
 
-def _walk(
-    t: Tutorial, plan: tuple[PlannedStep, ...], out: TextIO, on_unit: Callable[[PlannedStep], bool | None]
-) -> bool:
+def _units(plan: Plan) -> list[Action]:
+    """What the walk shows: every action but the static checks."""
+    return [a for a in plan.actions if a.kind != ActionKind.STATIC]
+
+
+def _walk(t: Tutorial, plan: Plan, out: TextIO, on_unit: Callable[[Action], bool | None]) -> bool:
     """Show the article in order, calling ``on_unit`` for each planned unit; False from it stops."""
-    by_block: dict[int, list[PlannedStep]] = {}
-    for p in plan:
-        by_block.setdefault(p.block.index, []).append(p)
+    by_block: dict[int, list[Action]] = {}
+    for a in _units(plan):
+        by_block.setdefault(a.block, []).append(a)
     out.write(f"# {t.title}\n{t.url}\n")
     for block in t.blocks:
         if isinstance(block, ProseBlock):
@@ -171,13 +180,13 @@ def ask_choice(ask: Ask, out: TextIO) -> str:
         out.write("  please answer r, s or q\n")
 
 
-def step_through(t: Tutorial, plan: tuple[PlannedStep, ...], session: Workspace, ask: Ask, out: TextIO) -> int:
+def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: TextIO) -> int:
     """The interactive walk. Returns 0 (quitting early is not a failure)."""
     counts = {"ran": 0, "skipped": 0}
 
-    def on_unit(p: PlannedStep) -> bool:
+    def on_unit(p: Action) -> bool:
         show_unit(p, out)
-        if p.skip:
+        if not _runs(p):
             counts["skipped"] += 1
             return True
         choice = ask_choice(ask, out)
@@ -207,16 +216,15 @@ SESSION_LIFETIME_S = LEARNER_SESSION_LIFETIME_S
 class SandboxWorkspace:
     """The sandbox's long-lived container session (extractor.sandbox.session) as a learner Workspace."""
 
-    def __init__(self, t: Tutorial, allow_network: bool, say: Callable[[str], None]) -> None:
+    def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None]) -> None:
         from extractor.sandbox import images
-        from extractor.sandbox.plan import PlanOptions, make_plan
         from extractor.sandbox.policy import Policy
         from extractor.sandbox.session import Session as DockerSession
         from extractor.sandbox.session import reap
 
         c = images.client()
         reap(c)
-        packages = make_plan(t, PlanOptions(allow_network=allow_network)).packages
+        packages = plan.packages
         say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
         image = images.ensure_article(c, packages, say=say)
         self.session = DockerSession(c, image, Policy().with_network(allow_network),
@@ -236,24 +244,29 @@ class SandboxWorkspace:
         self.session.close()
 
 
-def open_session(t: Tutorial, allow_network: bool) -> Workspace:
+def open_session(t: Tutorial, plan: Plan, allow_network: bool) -> Workspace:
     """A sandbox session for the article: one container, one shell and one Python, kept for the walk."""
-    return SandboxWorkspace(t, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
+    return SandboxWorkspace(t, plan, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
+
+
+def learner_plan(t: Tutorial, allow_network: bool) -> Plan:
+    """The article's plan in a learner's terminal."""
+    return make_plan(t, Place.STEP, RunOptions(allow_network=allow_network))
 
 
 def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:
     """``tutorcheck step DIR/SLUG``: interactive in a terminal; the plan only when stdin is not
     one, unless ``yes`` (run every runnable step without asking)."""
     t = load_tutorial(path)
-    plan = plan_steps(t, frozenset({"network"}) if allow_network else frozenset())
+    plan = learner_plan(t, allow_network)
     interactive = sys.stdin.isatty()
-    if (not interactive and not yes) or all(p.skip for p in plan):
+    if (not interactive and not yes) or not any(_runs(a) for a in _units(plan)):
         print_plan(t, plan, sys.stdout)
         if not interactive and not yes:
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
     ask: Ask = (lambda _prompt: "r") if yes else input
-    session = open_session(t, allow_network)
+    session = open_session(t, plan, allow_network)
     try:
         return step_through(t, plan, session, ask, sys.stdout)
     finally:

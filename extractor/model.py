@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from extractor.vocab import NeedKind
+
 SCHEMA = 1
 
 # Vocabulary of labels.yaml, extended where the issues asked for it.
 KINDS = ("session", "commands", "file", "fragment", "output", "text")
 LANGS = ("shell", "python", "yaml", "json", "go", "dockerfile", "text")
-# needs: network, cluster, secret, placeholder, state, tool:NAME
+# needs: network, cluster, secret, placeholder, state, tool:NAME (typed, with values: ``Need``)
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,94 @@ class RawArticle:
 
 
 @dataclass(frozen=True)
+class Need:
+    """Something a step needs to run as written, with its value where it has one: which tool
+    (``kubectl``), which secret variable (``TOKEN``; '' when the step names none), which
+    placeholder (``<your-name>``, or ``$NAMESPACE`` for a variable nobody sets)."""
+
+    kind: NeedKind
+    value: str = ""
+
+    @property
+    def label(self) -> str:
+        """The need in the vocabulary of labels.yaml (``tool:kubectl``, ``secret``)."""
+        if self.kind == NeedKind.TOOL:
+            return f"tool:{self.value}"
+        return self.value if self.kind == NeedKind.OTHER else str(self.kind)
+
+    @classmethod
+    def from_label(cls, label: str) -> Need:
+        """A need from its label alone (no value but a tool's name)."""
+        kind, _, value = label.partition(":")
+        if kind == NeedKind.TOOL and value:
+            return cls(NeedKind.TOOL, value)
+        if label in LABEL_NEEDS:
+            return cls(NeedKind(label))
+        return cls(NeedKind.OTHER, label)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": str(self.kind), "value": self.value}
+
+
+# The need kinds a label of labels.yaml names (``tool:NAME`` aside).
+LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"})
+
+
+@dataclass(frozen=True)
+class Install:
+    """A step that only installs system packages: the package manager and the packages."""
+
+    manager: str
+    packages: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"manager": self.manager, "packages": list(self.packages)}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What understand/ decided about a command (or a file's text), once, for every later stage:
+    its needs with their values, and its nature. Nothing downstream reads the text again."""
+
+    needs: tuple[Need, ...] = ()
+    installs: Install | None = None  # it only installs system packages
+    serves: bool = False  # it serves or watches until stopped (a server, ``tail -f``)
+    editor: str = ""  # the interactive editor it opens ('' when none)
+    fetches: bool = False  # it reaches the network
+    reads_only: bool = False  # it only reads: it changes nothing
+
+    def to_json(self) -> dict[str, Any]:
+        return {"needs": [n.to_json() for n in self.needs],
+                "installs": self.installs.to_json() if self.installs else None,
+                "serves": self.serves, "editor": self.editor, "fetches": self.fetches, "reads_only": self.reads_only}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any] | None) -> Facts:
+        if not d:
+            return cls()
+        installs = d.get("installs")
+        return cls(
+            needs=tuple(Need(NeedKind(n["kind"]), n.get("value", "")) for n in d.get("needs", ())),
+            installs=Install(installs["manager"], tuple(installs.get("packages", ()))) if installs else None,
+            serves=bool(d.get("serves", False)), editor=str(d.get("editor", "")),
+            fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
+        )
+
+
+@dataclass(frozen=True)
 class Step:
     """One thing to run, as a reader would type it.
 
     ``lang`` is ``shell`` or ``python``. ``expected_output`` is None when the article
-    records no output (then the exit status decides). ``needs`` are the step's own.
+    records no output (then the exit status decides). ``needs`` are the step's own, as labels;
+    ``facts`` the same needs with their values, and the command's nature (understand/ decides).
     """
 
     command: str
     expected_output: str | None = None
     lang: str = "shell"
     needs: tuple[str, ...] = ()
+    facts: Facts = Facts()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +147,7 @@ class Step:
             "expected_output": self.expected_output,
             "lang": self.lang,
             "needs": list(self.needs),
+            "facts": self.facts.to_json(),
         }
 
 
@@ -112,6 +192,7 @@ class CodeBlock:
     needs: tuple[str, ...] = ()
     defects: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    facts: Facts = Facts()  # of the text itself, for a block that is saved, not run (placeholders in a file)
     type: Literal["code"] = "code"
 
     def to_json(self) -> dict[str, Any]:
@@ -128,6 +209,7 @@ class CodeBlock:
             "needs": list(self.needs),
             "defects": list(self.defects),
             "checks": [c.to_json() for c in self.checks],
+            "facts": self.facts.to_json(),
         }
 
 
@@ -186,6 +268,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         expected_output=d.get("expected_output"),
         lang=d.get("lang", "shell"),
         needs=tuple(d.get("needs", ())),
+        facts=Facts.from_json(d.get("facts")),
     )
 
 
@@ -204,6 +287,7 @@ def block_from_json(d: dict[str, Any]) -> Block:
         needs=tuple(d.get("needs", ())),
         defects=tuple(d.get("defects", ())),
         checks=tuple(Check(**c) for c in d.get("checks", ())),
+        facts=Facts.from_json(d.get("facts")),
     )
 
 

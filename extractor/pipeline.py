@@ -140,18 +140,39 @@ def load_tutorials(sources: list[str] | list[Path]) -> tuple[list[Tutorial], lis
     return tutorials, extraction.loaded.errors
 
 
+@dataclass(frozen=True)
+class ArticleFiles:
+    """The rendered files of one article (besides tutorial.json)."""
+
+    ipynb: str
+    md: str
+    check_sh: str
+    dockerfile: str
+
+
+def render_article(tutorial: Tutorial) -> ArticleFiles:
+    """Each place's plan made once, then rendered: the notebook pair from the notebook plan,
+    check.sh and its Dockerfile from the check.sh plan and the sandbox's container spec."""
+    from extractor.plan import Place, make_plan
+    from extractor.render.checkscript import render_check_sh, render_dockerfile
+    from extractor.render.notebook import render_notebook
+    from extractor.sandbox.standalone import standalone_container
+
+    ipynb, md = render_notebook(tutorial, make_plan(tutorial, Place.NOTEBOOK))
+    check_plan = make_plan(tutorial, Place.CHECK_SH)
+    box = standalone_container(check_plan.packages)
+    return ArticleFiles(ipynb, md, render_check_sh(tutorial, check_plan, box), render_dockerfile(tutorial, box))
+
+
 def write_tutorial(out_dir: Path, tutorial: Tutorial) -> None:
     """tutorial.json, the notebook pair, check.sh and the Dockerfile of one article."""
-    from extractor.notebook import render_notebook
-    from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
-
     folder = out_dir / tutorial.slug
     write_json(folder / "tutorial.json", tutorial.to_json())
-    ipynb, md = render_notebook(tutorial)
-    atomic_write(folder / f"{tutorial.slug}.ipynb", ipynb)
-    atomic_write(folder / f"{tutorial.slug}.md", md)
-    atomic_write(folder / "check.sh", render_check_sh(tutorial), mode=0o755)
-    atomic_write(folder / "Dockerfile", render_dockerfile(tutorial))
+    files = render_article(tutorial)
+    atomic_write(folder / f"{tutorial.slug}.ipynb", files.ipynb)
+    atomic_write(folder / f"{tutorial.slug}.md", files.md)
+    atomic_write(folder / "check.sh", files.check_sh, mode=0o755)
+    atomic_write(folder / "Dockerfile", files.dockerfile)
 
 
 def index_entry(tutorial: Tutorial) -> dict[str, object]:
@@ -208,7 +229,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor.pipeline", "extractor.understand", "extractor.notebook"])
+    context.set_forkserver_preload(["extractor.pipeline", "extractor.understand", "extractor.render.notebook"])
     return context
 
 

@@ -113,7 +113,7 @@ class ArticleNode(pytest.Collector):
     def collect(self) -> Iterator[pytest.Item]:
         from extractor.harness import expected_steps
 
-        for block, step, command in expected_steps(self.tutorial):
+        for block, step, command in expected_steps(self.config.stash[_STATE].plans(self.tutorial)):
             yield StepItem.from_parent(self, name=f"block-{block}::step-{step}", block=block, step=step,
                                        command=command)
 
@@ -185,20 +185,36 @@ class _State:
         self.results: dict[str, Any] = {}
         self.lock = threading.Lock()
         self._runner: Any = None
+        self._plans: Any = None
+
+    def options(self) -> RunOptions:
+        from extractor.harness import parse_env
+
+        opt = self.config.getoption
+        return RunOptions(step_timeout=opt("tutorcheck_timeout"), article_timeout=opt("tutorcheck_article_timeout"),
+                          allow_network=opt("tutorcheck_allow_network"), env=parse_env(opt("tutorcheck_env")))
+
+    def plan_book(self) -> Any:
+        """Each article's check plan, made once per process (items, cache key and run share it)."""
+        if self._plans is None:
+            from extractor.harness import Plans
+
+            self._plans = Plans(self.options())
+        return self._plans
+
+    def plans(self, tutorial: Any) -> Any:
+        return self.plan_book()(tutorial)
 
     def runner(self) -> Any:
         if self._runner is None:
             from extractor.cache import VerdictCache, verdict_key
-            from extractor.harness import Cached, parse_env, sandbox_fingerprint, sandbox_runner
+            from extractor.harness import Cached, sandbox_fingerprint, sandbox_runner
 
             opt = self.config.getoption
-            settings = RunOptions(step_timeout=opt("tutorcheck_timeout"),
-                                  article_timeout=opt("tutorcheck_article_timeout"),
-                                  allow_network=opt("tutorcheck_allow_network"),
-                                  env=parse_env(opt("tutorcheck_env")))
+            settings, book = self.options(), self.plan_book()
             spec = opt("tutorcheck_runner")
-            run = self.custom_runner or sandbox_runner(settings)
-            fingerprint = (lambda t: spec) if self.custom_runner else sandbox_fingerprint
+            run = self.custom_runner or sandbox_runner(settings, book)
+            fingerprint = (lambda t: spec) if self.custom_runner else sandbox_fingerprint(book)
             cache_dir = opt("tutorcheck_cache_dir")
             self._runner = Cached(run, VerdictCache(Path(cache_dir)) if cache_dir else None,
                                   lambda t: verdict_key(t, fingerprint(t), settings.cache_key()))

@@ -23,6 +23,7 @@ from extractor.harness import (
     select_shard,
 )
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+from extractor.plan import make_plan
 from extractor.reports import ReportPaths
 from extractor.results import ArticleResult, StepResult
 
@@ -76,8 +77,9 @@ def test_when_a_generated_dir_is_given_then_its_tutorials_load_in_index_order() 
     tutorials, errors = load_targets([str(GENERATED)])
     assert [t.slug for t in tutorials] == ["harness-sample", "harness-second"]
     assert errors == []
-    assert [(b, s) for b, s, _ in expected_steps(tutorials[0])] == [(0, 0), (0, 1), (0, 2), (1, 0)]
-    assert expected_steps(tutorials[0])[2][2] == "echo Running"
+    steps = expected_steps(make_plan(tutorials[0]))
+    assert [(b, s) for b, s, _ in steps] == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert steps[2][2] == "echo Running"
 
 
 def test_when_a_single_article_folder_is_given_then_only_it_loads() -> None:

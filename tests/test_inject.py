@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
-from extractor.notebook import render_notebook, write_file_shell
-from extractor.pipeline import extract_command
+from extractor.pipeline import extract_command, render_article
 from extractor.quoting import comment, commented_out, delimiter, heredoc, lines, sh_word
-from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+from extractor.render.cells import write_file_shell
 
 INJECT = Path(__file__).resolve().parent / "data" / "hostile" / "inject"
 UNTOUCHED = "untouched\n"
@@ -102,18 +101,18 @@ def _hostile_tutorial() -> Tutorial:
 
 def test_check_sh_of_a_hostile_model_is_valid_bash_with_one_line_comments(tmp_path: Path) -> None:
     t = _hostile_tutorial()
-    script = render_check_sh(t)
+    script = render_article(t).check_sh
     (tmp_path / "check.sh").write_text(script, encoding="utf-8")
     assert subprocess.run(["bash", "-n", str(tmp_path / "check.sh")]).returncode == 0
     head = script.split("set -euo pipefail", 1)[0]
     assert all(ln.startswith("#") for ln in head.splitlines()), head
     assert "\x00" not in script
-    assert "\x00" not in render_dockerfile(t)
+    assert "\x00" not in render_article(t).dockerfile
 
 
 def test_skipped_notebook_cells_are_comments_only() -> None:
     t = _hostile_tutorial()
-    nb = json.loads(render_notebook(t)[0])
+    nb = json.loads(render_article(t).ipynb)
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if "skip-execution" in cell.get("metadata", {}).get("tags", []):

@@ -17,15 +17,24 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import UsageError
-from extractor.learner import Ran, Request, load_tutorial, request_for, step_through, verdict_line
+from extractor.learner import Ran, Request, learner_plan, load_tutorial, request_for, step_through, verdict_line
 from extractor.model import Tutorial, tutorial_from_json
-from extractor.notebook import plan_steps
+from extractor.plan import Action, Plan
+from extractor.vocab import ActionKind
 
 DATA = Path(__file__).resolve().parent / "data" / "notebook"
 
 
 def sample(name: str) -> Tutorial:
     return tutorial_from_json(json.loads((DATA / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def plan_steps(t: Tutorial) -> Plan:
+    return learner_plan(t, allow_network=False)
+
+
+def units(plan: Plan) -> list[Action]:
+    return [a for a in plan.actions if a.kind != ActionKind.STATIC]
 
 
 class LocalBash:
@@ -86,7 +95,7 @@ def test_when_all_run_then_state_carries_and_outputs_match(bash: LocalBash, tmp_
     text = out.getvalue()
     assert text.count("output matches the article") == 6
     assert "differs" not in text and "✗" not in text
-    assert "not run: needs a Kubernetes cluster; uses kubectl" in text
+    assert "not run: needs a Kubernetes cluster" in text
     assert (tmp_path / "workspace" / "conf" / "app.env").read_text().startswith("NAME=demo\n")
     assert text.rstrip().endswith("done: 10 run, 4 skipped")
 
@@ -102,19 +111,19 @@ def test_when_skip_and_quit_then_stops_there(bash: LocalBash, tmp_path: Path) ->
 
 
 def test_requests_name_the_op() -> None:
-    plan = plan_steps(sample("python-session"))
-    assert request_for(plan[0]) == Request("write", path="wordcount.py", data=plan[0].code)
+    plan = units(plan_steps(sample("python-session")))
+    assert request_for(plan[0]) == Request("write", path="wordcount.py", data=plan[0].source)
     assert request_for(plan[1]) == Request("shell", src="mkdir -p words && cd words")
-    assert [request_for(p).op for p in plan if p.block.index == 3] == ["python"] * 7
+    assert [request_for(p).op for p in plan if p.block == 3] == ["python"] * 7
 
 
 def test_verdict_names_exit_and_match() -> None:
-    plan = plan_steps(sample("shell-state"))
-    echo = next(p for p in plan if p.code == 'echo "$GREETING"')
+    plan = units(plan_steps(sample("shell-state")))
+    echo = next(p for p in plan if p.command == 'echo "$GREETING"')
     assert verdict_line(Ran(0, "hello from the workspace  \n"), echo).startswith("✓ exit 0; output matches the article")
     assert verdict_line(Ran(1, "bye\n"), echo).startswith("✗ exit 1; output differs from the article:\n")
     assert verdict_line(Ran(None, "", "timeout"), echo) == "✗ did not finish: timeout"
-    python = next(p for p in plan_steps(sample("python-session")) if p.expected_output == "'2'\n")
+    python = next(p for p in units(plan_steps(sample("python-session"))) if p.expected_output == "'2'\n")
     assert verdict_line(Ran(0, "'2'\n"), python) == "✓ exit 0; output matches the article"
 
 
@@ -123,7 +132,7 @@ def test_when_stepping_in_the_sandbox_then_shell_python_and_files_share_state() 
     from extractor.learner import open_session
 
     t = sample("python-session")
-    session = open_session(t, allow_network=False)
+    session = open_session(t, plan_steps(t), allow_network=False)
     out = io.StringIO()
     try:
         assert step_through(t, plan_steps(t), session, answers(*[""] * 20), out) == 0
@@ -136,7 +145,7 @@ def test_when_stepping_in_the_sandbox_then_shell_python_and_files_share_state() 
     assert "cat 1\n  ✓ exit 0; output matches the article" in text
     # the sandbox's Python session does not see the shell's exports (unlike the notebook's helper)
     assert text.count("✗") == 1 and "KeyError: 'WORDS_TOP'" in text
-    assert "not run: needs network access" in text
+    assert "not run: needs the network" in text
     assert text.rstrip().endswith("done: 14 run, 1 skipped")
 
 
@@ -178,12 +187,8 @@ def test_when_yes_then_every_runnable_step_runs_without_a_terminal(tmp_path: Pat
 
 
 def test_verdict_of_an_exception_the_article_shows() -> None:
-    from extractor.model import CodeBlock
-    from extractor.notebook import PlannedStep
-
     tb = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nValueError: bad\n"
-    block = CodeBlock(index=0, text="", lang="python", kind="session")
-    p = PlannedStep(block=block, step=0, lang="python", code="int('x')", needs=(), expected_output=tb)
+    p = Action(ActionKind.PYTHON, 0, 0, "int('x')", source="int('x')", lang="python", expected_output=tb)
     assert verdict_line(Ran(1, tb), p) == "✓ raised the exception the article shows"
     other = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nKeyError: 'x'\n"
     assert "differs from the article" in verdict_line(Ran(1, other), p)

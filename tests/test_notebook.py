@@ -10,17 +10,12 @@ import jupytext
 import nbformat
 import pytest
 
-from extractor.model import CodeBlock, ProseBlock, SourceRef, Step, Tutorial, tutorial_from_json
-from extractor.notebook import (
-    build_notebook,
-    commented,
-    fenced,
-    images_as_links,
-    plan_steps,
-    render_notebook,
-    steps_of,
-    write_file_shell,
-)
+from extractor.model import CodeBlock, Facts, Install, ProseBlock, SourceRef, Step, Tutorial, tutorial_from_json
+from extractor.options import RunOptions
+from extractor.plan import Action, Place, make_plan, steps_of
+from extractor.render import notebook as render
+from extractor.render.cells import commented, fenced, images_as_links, write_file_shell
+from extractor.vocab import ActionKind
 
 DATA = Path(__file__).resolve().parent / "data" / "notebook"
 SAMPLES = sorted(p.stem for p in DATA.glob("*.json"))
@@ -28,6 +23,24 @@ SAMPLES = sorted(p.stem for p in DATA.glob("*.json"))
 
 def sample(name: str) -> Tutorial:
     return tutorial_from_json(json.loads((DATA / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def build_notebook(t: Tutorial) -> nbformat.NotebookNode:
+    return render.build_notebook(t, make_plan(t, Place.NOTEBOOK))
+
+
+def render_notebook(t: Tutorial) -> tuple[str, str]:
+    return render.render_notebook(t, make_plan(t, Place.NOTEBOOK))
+
+
+def plan_steps(t: Tutorial, allow_network: bool = False) -> list[Action]:
+    """The notebook's units: every planned action but the static checks."""
+    plan = make_plan(t, Place.NOTEBOOK, RunOptions(allow_network=allow_network))
+    return [a for a in plan.actions if a.kind != ActionKind.STATIC]
+
+
+def skip(a: Action) -> str:
+    return "" if a.kind.runs else a.reason
 
 
 def cells_by_id(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
@@ -116,15 +129,16 @@ def test_unmeetable_steps_are_commented_tagged_and_explained() -> None:
     cells = cells_by_id(build_notebook(sample("shell-state")))
     kube = cells["b-4-s0"]
     assert kube.source.splitlines()[0] == (
-        "# tutorcheck: not run by Run All: needs a Kubernetes cluster; uses kubectl."
+        "# tutorcheck: not run by Run All: needs a Kubernetes cluster."
     )
     assert kube.source.splitlines()[-1] == "# kubectl apply -f deploy.yaml"
     assert kube.metadata["tags"] == ["skip-execution"]
     assert kube.metadata["tutorcheck"]["skip"].startswith("needs a Kubernetes cluster")
     assert kube.outputs[0].data["text/plain"] == "deployment.apps/demo created\n"  # still shown
-    assert "follows a step" in cells["b-4-s1"].metadata["tutorcheck"]["skip"]
+    assert kube.metadata["tutorcheck"]["need"] == "cluster"
+    assert "follows step 0" in cells["b-4-s1"].metadata["tutorcheck"]["skip"]
     assert "placeholder" in cells["b-5-file"].metadata["tutorcheck"]["skip"]
-    assert "state left by an earlier step" in cells["b-9-s0"].metadata["tutorcheck"]["skip"]
+    assert "depends on earlier steps that did not run" in cells["b-9-s0"].metadata["tutorcheck"]["skip"]
     runnable = [c for c in cells.values() if c.cell_type == "code" and "skip" not in c.metadata["tutorcheck"]]
     assert all(not c.source.startswith("# tutorcheck") for c in runnable)
 
@@ -166,15 +180,15 @@ def test_commented_cell_keeps_every_line() -> None:
 
 def test_allow_network_lifts_network_skips() -> None:
     t = sample("python-session")
-    assert [p.skip for p in plan_steps(t) if p.step == 1 and p.block.index == 4] != [""]
-    assert [p.skip for p in plan_steps(t, frozenset({"network"})) if p.step == 1 and p.block.index == 4] == [""]
+    assert [skip(p) for p in plan_steps(t) if p.step == 1 and p.block == 4] != [""]
+    assert [skip(p) for p in plan_steps(t, allow_network=True) if p.step == 1 and p.block == 4] == [""]
 
 
 def test_block_needs_apply_when_steps_carry_none() -> None:
     block = CodeBlock(index=0, text="$ curl x\n", kind="session", lang="shell",
                       steps=(Step("curl x"),), needs=("network",))
     t = Tutorial(slug="s", title="T", url="u", source=SourceRef("f", "rss20"), blocks=(ProseBlock("p"), block))
-    assert plan_steps(t)[0].skip == "needs network access"
+    assert skip(plan_steps(t)[0]) == "needs the network (run with --allow-network)"
 
 
 def test_session_without_steps_is_shown_not_run() -> None:
@@ -204,20 +218,24 @@ def test_files_outside_the_folder_and_sudo_are_not_run() -> None:
         CodeBlock(index=0, text="x: 1\n", kind="file", lang="yaml", filename="~/.kube/config"),
         CodeBlock(index=1, text="y\n", kind="file", lang="text", filename="/etc/motd"),
         CodeBlock(index=2, text="$ sudo apt-get install -y jq\n", kind="session", lang="shell",
-                  steps=(Step("sudo apt-get install -y jq", needs=("tool:sudo", "tool:apt-get")),)),
+                  steps=(Step("sudo apt-get install -y jq", needs=("tool:sudo", "tool:apt-get"),
+                              facts=Facts(installs=Install("apt-get", ("jq",)))),)),
         CodeBlock(index=3, text="ok\n", kind="file", lang="text", filename="sub/dir/ok.txt"),
     )
     t = Tutorial(slug="s", title="T", url="u", source=SourceRef("f", "rss20"), blocks=blocks)
-    assert [p.skip for p in plan_steps(t)] == [
+    assert [skip(p) for p in plan_steps(t)] == [
         "writes ~/.kube/config, outside the notebook's folder",
         "writes /etc/motd, outside the notebook's folder",
-        "needs root rights via sudo; uses apt-get",
+        "installs system packages (jq) with apt-get: not run; the sandbox image carries them",
         "",
     ]
+    # the same files are written in the sandbox: the one row of the places table that differs
+    assert [a.kind for a in make_plan(t, Place.CHECK).actions] == [ActionKind.WRITE, ActionKind.WRITE,
+                                                                   ActionKind.PROVIDED, ActionKind.WRITE]
 
 
 def test_unsplit_commands_block_is_one_step() -> None:
     block = CodeBlock(index=0, text="echo a\necho b\n", kind="commands", lang="shell")
     t = Tutorial(slug="s", title="T", url="u", source=SourceRef("f", "rss20"), blocks=(block,))
     (p,) = plan_steps(t)
-    assert (p.code, p.step, p.skip) == ("echo a\necho b", 0, "")
+    assert (p.command, p.step, skip(p)) == ("echo a\necho b\n", 0, "")

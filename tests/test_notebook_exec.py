@@ -14,14 +14,14 @@ import pytest
 from nbclient import NotebookClient
 
 from extractor.model import Tutorial, tutorial_from_json
-from extractor.notebook import render_notebook
+from extractor.pipeline import render_article
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "notebook"
 
 
 def execute(t: Tutorial, workdir: Path) -> nbformat.NotebookNode:
-    nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+    nb = nbformat.reads(render_article(t).ipynb, as_version=4)
     client = NotebookClient(nb, timeout=60, kernel_name=nb.metadata["kernelspec"]["name"],
                             resources={"metadata": {"path": str(workdir)}})
     client.execute()  # raises CellExecutionError when a cell fails
@@ -41,7 +41,7 @@ def recorded(cell: nbformat.NotebookNode) -> str | None:
 @pytest.mark.parametrize("name", ["shell-state", "python-session"])
 def test_when_run_all_then_every_cell_runs_and_matches_the_recording(name: str, tmp_path: Path) -> None:
     t = tutorial_from_json(json.loads((DATA / f"{name}.json").read_text(encoding="utf-8")))
-    before = nbformat.reads(render_notebook(t)[0], as_version=4)
+    before = nbformat.reads(render_article(t).ipynb, as_version=4)
     after = execute(t, tmp_path)
     compared = 0
     for old, new in zip(before.cells, after.cells, strict=True):
@@ -87,7 +87,7 @@ def test_seed_notebooks_survive_run_all_even_when_tags_are_ignored(tmp_path: Pat
     runnable = [t for t in tutorials if any(b.steps or b.kind == "file" for b in t.code_blocks)]
     assert len(runnable) >= 4
     for t in runnable:
-        nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+        nb = nbformat.reads(render_article(t).ipynb, as_version=4)
         workdir = tmp_path / t.slug
         workdir.mkdir()
         NotebookClient(nb, timeout=60, kernel_name=nb.metadata["kernelspec"]["name"], skip_cells_with_tag="",

@@ -54,14 +54,17 @@ def test_no_recording_means_the_exit_status_decides() -> None:
     assert (w.status, w.rule, w.first_line) == ("passed", "exit status", "print(1)")
 
 
-def test_packages_come_from_the_tools_of_cells_that_run() -> None:
-    nb = new_notebook(cells=[
-        new_code_cell("echo 1 + 1 | bc", id="a", metadata={"tutorcheck": {"needs": ["tool:bc"]}}),
-        new_code_cell("# kubectl", id="b", metadata={"tags": ["skip-execution"],
-                                                     "tutorcheck": {"needs": ["tool:tree", "cluster"]}}),
-        new_code_cell("jq .", id="c", metadata={"tutorcheck": {"needs": ["tool:jq"]}}),  # in the toolbox
-    ])
+def test_packages_come_from_the_plan_of_cells_that_run() -> None:
+    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+    from extractor.pipeline import render_article
+
+    block = CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+        Step("echo 1 + 1 | bc", needs=("tool:bc",)), Step("tree", needs=("cluster", "tool:tree")),
+        Step("jq .", needs=("tool:jq",))))  # jq: in the toolbox; tree: its step is not run
+    t = Tutorial(slug="p", title="p", url="", source=SourceRef("test", "json"), blocks=(block,))
+    nb = nbformat.reads(render_article(t).ipynb, as_version=4)
     assert packages_of(nb) == ["bc"]
+    assert packages_of(new_notebook()) == []  # a notebook from before the plan wrote them needs none
 
 
 def test_an_exception_the_article_shows_on_purpose_passes_only_when_it_is_the_same_one() -> None:
@@ -80,26 +83,26 @@ def test_an_exception_the_article_shows_on_purpose_passes_only_when_it_is_the_sa
 
 def test_a_python_example_recorded_as_a_traceback_is_tagged_so_run_all_goes_on() -> None:
     from extractor.model import CodeBlock, SourceRef, Step, Tutorial
-    from extractor.notebook import render_notebook
+    from extractor.pipeline import render_article
 
     tb = ("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n"
           "ZeroDivisionError: division by zero\n")
     block = CodeBlock(index=0, text=">>> 1/0\n" + tb, lang="python", kind="session", prompt=">>> ",
                       steps=(Step("1/0", tb, "python"), Step("2 + 2", "4\n", "python")))
     t = Tutorial(slug="tb", title="tb", url="", source=SourceRef("test", "json"), blocks=(block,))
-    nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+    nb = nbformat.reads(render_article(t).ipynb, as_version=4)
     tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
     assert tags == [["raises-exception"], []]
 
 
 def test_a_server_step_becomes_a_cell_that_starts_it_in_the_background() -> None:
-    from extractor.model import CodeBlock, SourceRef, Step, Tutorial
-    from extractor.notebook import render_notebook
+    from extractor.model import CodeBlock, Facts, SourceRef, Step, Tutorial
+    from extractor.pipeline import render_article
 
-    block = CodeBlock(index=0, text="", lang="shell", kind="session", prompt="$ ",
-                      steps=(Step("python3 -m http.server 8000", None, "shell"), Step("ls", None, "shell")))
+    server = Step("python3 -m http.server 8000", None, "shell", facts=Facts(serves=True))  # as understand/ says
+    block = CodeBlock(index=0, text="", lang="shell", kind="session", prompt="$ ", steps=(server, Step("ls")))
     t = Tutorial(slug="srv", title="srv", url="", source=SourceRef("test", "json"), blocks=(block,))
-    nb = nbformat.reads(render_notebook(t)[0], as_version=4)
+    nb = nbformat.reads(render_article(t).ipynb, as_version=4)
     server, ls = [c.source for c in nb.cells if c.cell_type == "code"]
     assert "( python3 -m http.server 8000 >/tmp/tutorcheck-0-0.log 2>&1 & echo $! >/tmp/tutorcheck-0-0.pid )" in server
     assert server.startswith("# tutorcheck: this keeps running") and ls == "ls"

@@ -16,7 +16,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.model import tutorial_from_json
-from extractor.notebook import render_notebook
+from extractor.pipeline import render_article
 from extractor.sandbox import images
 from extractor.sandbox.notebook_run import run_notebook
 from extractor.sandbox.policy import LABEL
@@ -38,7 +38,7 @@ def engine() -> Any:
 
 def notebook(name: str) -> str:
     t = tutorial_from_json(json.loads((DATA / f"{name}.json").read_text(encoding="utf-8")))
-    return render_notebook(t)[0]
+    return render_article(t).ipynb
 
 
 def gone(c: Any, cid: str) -> bool:
@@ -144,7 +144,7 @@ def test_when_the_article_shows_an_exception_then_run_all_checks_it_and_goes_on(
                       steps=(Step("int('x')", tb, "python"), Step("int('41') + 1", "42\n", "python"),
                              Step("{}['k']", tb, "python")))
     t = Tutorial(slug="tb", title="tb", url="", source=SourceRef("test", "json"), blocks=(block,))
-    run = run_notebook(render_notebook(t)[0], say=lambda _m: None)
+    run = run_notebook(render_article(t).ipynb, say=lambda _m: None)
     assert [v.status for v in run.cells] == ["passed", "passed", "failed"]
     assert run.cells[0].rule == "exception" and run.cells[1].rule != "exit status"  # 42 was compared
     assert "+KeyError: 'k'" in run.cells[2].diff

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from extractor.model import tutorial_from_json
-from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+from extractor.pipeline import render_article
 from extractor.sandbox.images import TOOLBOX
 from extractor.sandbox.policy import Policy
 
@@ -20,12 +20,12 @@ def load(slug: str):  # type: ignore[no-untyped-def]
 
 def test_when_rendered_twice_then_the_text_is_identical() -> None:
     t = load("sandbox-sample")
-    assert render_check_sh(t) == render_check_sh(t)
-    assert render_dockerfile(t) == render_dockerfile(t)
+    assert render_article(t).check_sh == render_article(t).check_sh
+    assert render_article(t).dockerfile == render_article(t).dockerfile
 
 
 def test_check_sh_is_valid_bash_and_carries_the_policy(tmp_path: Path) -> None:
-    script = render_check_sh(load("sandbox-hostile"))
+    script = render_article(load("sandbox-hostile")).check_sh
     path = tmp_path / "check.sh"
     path.write_text(script, encoding="utf-8")
     assert subprocess.run(["bash", "-n", str(path)], capture_output=True).returncode == 0
@@ -42,6 +42,6 @@ def test_dockerfile_is_the_toolbox_plus_the_packages_the_steps_name() -> None:
     t = Tutorial(slug="k", title="k", url="", source=SourceRef("t", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session",
                   steps=(Step("yq . a.yaml", needs=("tool:yq",)),)),))
-    text = render_dockerfile(t)
+    text = render_article(t).dockerfile
     assert f"FROM {TOOLBOX}" in text and "apt-get install" in text and " yq " in text
-    assert "apt-get" not in render_dockerfile(load("sandbox-sample"))
+    assert "apt-get" not in render_article(load("sandbox-sample")).dockerfile

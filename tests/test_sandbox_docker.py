@@ -138,13 +138,13 @@ def test_when_images_exist_then_build_is_a_no_op(engine: Any) -> None:
 
 
 def write_check(tmp_path: Path, slug: str) -> Path:
-    from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+    from extractor.pipeline import render_article
 
     t = load(slug)
     d = tmp_path / slug
     d.mkdir()
-    (d / "check.sh").write_text(render_check_sh(t), encoding="utf-8")
-    (d / "Dockerfile").write_text(render_dockerfile(t), encoding="utf-8")
+    (d / "check.sh").write_text(render_article(t).check_sh, encoding="utf-8")
+    (d / "Dockerfile").write_text(render_article(t).dockerfile, encoding="utf-8")
     return d / "check.sh"
 
 
@@ -168,7 +168,7 @@ def test_when_check_sh_compares_output_then_it_uses_tutorchecks_matching_rules(e
     import subprocess
 
     from extractor.model import CodeBlock, SourceRef, Step
-    from extractor.sandbox.checkscript import render_check_sh, render_dockerfile
+    from extractor.pipeline import render_article
 
     t = Tutorial(slug="volatile", title="", url="", source=SourceRef("test", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
@@ -177,8 +177,8 @@ def test_when_check_sh_compares_output_then_it_uses_tutorchecks_matching_rules(e
             Step("echo 3", "4\n"))),))
     d = tmp_path / t.slug
     d.mkdir()
-    (d / "check.sh").write_text(render_check_sh(t), encoding="utf-8")
-    (d / "Dockerfile").write_text(render_dockerfile(t), encoding="utf-8")
+    (d / "check.sh").write_text(render_article(t).check_sh, encoding="utf-8")
+    (d / "Dockerfile").write_text(render_article(t).dockerfile, encoding="utf-8")
     run = subprocess.run(["bash", str(d / "check.sh")], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "STEP_TIMEOUT": "20"})
     lines = [ln.split(":")[0] for ln in run.stdout.splitlines() if ln.startswith(("PASS", "FAIL"))]

@@ -218,7 +218,7 @@ def test_when_the_prose_only_mentions_a_file_then_an_html_excerpt_stays_a_fragme
     ("C:\\> dir /b\nnotes.txt\n", "cmd"),
 ])
 def test_when_the_prompt_is_windows_then_the_step_needs_that_shell_not_its_cmdlets(text: str, shell: str) -> None:
-    from extractor.sandbox.plan import make_plan
+    from extractor.plan import make_plan
 
     out = understand_blocks((ProseBlock("On Windows:"), CodeBlock(0, text, "powershell")), "src", "T")
     block = out[1]

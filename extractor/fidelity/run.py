@@ -61,13 +61,14 @@ def extract_pages(root: Path, pages: Sequence[LabelledPage]) -> list[Extracted]:
 def check_pages(extracted: Sequence[Extracted], *, jobs: int = 2, cache_dir: Path | None = None,
                 options: RunOptions | None = None) -> dict[str, ArticleResult]:
     """tutorcheck's verdicts for the pages that extracted, by slug (cached under ``cache_dir``)."""
-    from extractor.harness import CheckSetup, run_check, sandbox_fingerprint, sandbox_runner
+    from extractor.harness import CheckSetup, Plans, run_check, sandbox_fingerprint, sandbox_runner
     from extractor.reports import ReportPaths
 
     options = options or RunOptions()
     tutorials = [e.tutorial for e in extracted if e.tutorial is not None]
     setup = CheckSetup(jobs=jobs, cache_dir=cache_dir, reports=ReportPaths(), options_key=options.cache_key())
-    results, _ = run_check(tutorials, sandbox_runner(options), setup, sandbox_fingerprint)
+    plans = Plans(options)
+    results, _ = run_check(tutorials, sandbox_runner(options, plans), setup, sandbox_fingerprint(plans))
     return {r.slug: r for r in results}
 
 

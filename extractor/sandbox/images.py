@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import SandboxError
+from extractor.plan.tools import SANDBOXES
 from extractor.quoting import sh_word
-from extractor.sandbox.tools import SANDBOXES
 
 SUITE = "bookworm"
 REGISTRY_BASE = "debian:bookworm-slim"

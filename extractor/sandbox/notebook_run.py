@@ -91,21 +91,9 @@ def _first_line(cell: Any) -> str:
 
 
 def packages_of(nb: Any) -> list[str]:
-    """The Debian packages the tools of the cells that will run need (the same table as check's)."""
-    from extractor.sandbox.tools import tool_table
-
-    table = tool_table()
-    out: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "skip-execution" in cell.metadata.get("tags", []):
-            continue
-        for need in cell.metadata.get("tutorcheck", {}).get("needs", []):
-            if str(need).startswith("tool:"):
-                tool = str(need).split(":", 1)[1]
-                pkg = table.package_for(tool)
-                if pkg and not table.in_toolbox(tool):
-                    out.add(pkg)
-    return sorted(out)
+    """The Debian packages the notebook's plan says its running cells need (written into the
+    notebook's metadata by the renderer; a notebook from before that key needs none)."""
+    return sorted(str(p) for p in nb.metadata.get("tutorcheck", {}).get("packages", []))
 
 
 def _error_of(cell: Any) -> str:

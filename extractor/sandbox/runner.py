@@ -16,25 +16,18 @@ from typing import Any
 from extractor.blocked import judge_gaps
 from extractor.model import Tutorial
 from extractor.options import RunOptions
+from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
-from extractor.sandbox.plan import (
-    PYTHON,
-    SCRIPT,
-    SHELL,
-    STATIC,
-    WRITE,
-    Action,
-    Plan,
-    PlanOptions,
-    make_plan,
-)
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
-from extractor.vocab import NO_GAP_KINDS, NeedKind, StepStatus
+from extractor.vocab import NO_GAP_KINDS, ActionKind, NeedKind, StepStatus
 
 __all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",
            "plan_for"]
+
+PROVIDED, PYTHON, SCRIPT, SHELL, STATIC, WRITE = (ActionKind.PROVIDED, ActionKind.PYTHON, ActionKind.SCRIPT,
+                                                ActionKind.SHELL, ActionKind.STATIC, ActionKind.WRITE)
 
 
 @dataclass(frozen=True)
@@ -157,8 +150,8 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
         gap = next((r for r in results if r.status in (StepStatus.SKIPPED, StepStatus.ERROR)
                     and r.action not in NO_GAP_KINDS), None) if a.needs_state else None
         if gap is not None:
-            results.append(_result(a, StepStatus.SKIPPED, f"depends on earlier steps that did not run: block "
-                                   f"{gap.block} step {gap.step} ({gap.reason})", need=NeedKind.STATE))
+            results.append(_result(a, StepStatus.SKIPPED, depends_on(gap.block, gap.step, gap.reason),
+                                   need=NeedKind.STATE))
             continue
         left = article_deadline - time.monotonic()
         if left <= 0:
@@ -174,14 +167,15 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
 
 
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
-    return make_plan(tutorial, PlanOptions(allow_network=options.allow_network,
-                                           env_names=frozenset(options.env)))
+    """The plan of ``tutorcheck check`` (and the pytest plugin) for ``tutorial``."""
+    return make_plan(tutorial, Place.CHECK, options)
 
 
 def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, image: str | None = None,
-                   policy: Policy | None = None) -> ArticleResult:
+                   policy: Policy | None = None, plan: Plan | None = None) -> ArticleResult:
     """Run every step of ``tutorial`` in one sandbox container and return the verdicts.
-    ``image`` replaces the planned image, ``policy`` the default security policy (benchmarks).
+    ``image`` replaces the planned image, ``policy`` the default security policy (benchmarks);
+    ``plan`` is the article's check plan when the caller already made it (else it is made here).
 
     Never raises for a snippet's failure; raises ``SandboxError`` when the engine or an image
     is unavailable.
@@ -189,7 +183,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     options = options or RunOptions()
     install_cleanup_hooks()
     t0 = time.monotonic()
-    plan = plan_for(tutorial, options)
+    plan = plan or plan_for(tutorial, options)
     if not plan.runnable:
         steps = judge_gaps(_run_actions(None, plan, options, t0))
         return ArticleResult(slug=tutorial.slug, status=article_status(steps), steps=steps,

@@ -22,6 +22,9 @@ How a block is read (modules in pipeline order):
   commands (``kubectl apply -f x.yaml``), then the content's conventional name.
 - ``needs`` (+ ``kube``, ``paths``, ``made``) — per step; ``state`` means "uses something no
   earlier step of *this block* made" (an earlier block or the world outside the article).
+- ``facts`` (+ ``nature``) — each step's needs *with their values* (which tool, secret
+  variable, placeholder) and its nature (installs packages, serves until stopped, opens an
+  editor, fetches, only reads), stored typed on the step (``Step.facts``) for the plan.
 - ``checks`` — YAML/JSON/TOML parse, schemas, ``bash -n``, shellcheck, Python compile.
 - ``defects`` — autolinks in commands, lying labels, cut commands, broken continuations.
 """

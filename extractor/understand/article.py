@@ -18,6 +18,7 @@ from extractor.understand.block import (
     understand,
     windows_shell,
 )
+from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.prompts import learn
 
 
@@ -63,20 +64,23 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
     steps = []
     windows = windows_shell(b.prompt)
     for step, workdir in zip(b.steps, u.workdirs or (None,) * len(b.steps), strict=False):
-        if step.lang == "shell" and windows:
-            # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
-            found = needs.step_needs(step.command, made, known_vars, workdir)
-            step_needs = tuple(sorted({f"tool:{windows}", *found}))
-        elif step.lang == "shell":
+        unset: list[str] = []
+        if step.lang == "shell":
+            unset = needs.unset_variables(step.command, made, known_vars)  # before step_needs updates `made`
             step_needs = needs.step_needs(step.command, made, known_vars, workdir)
+            if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
+                step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
         else:
             step_needs = _python_needs(step)
-        steps.append(replace(step, needs=step_needs))
+        steps.append(replace(step, needs=step_needs,
+                             facts=command_facts(step.command, step_needs, unset, shell=step.lang == "shell")))
     known_vars |= made.variables
     union = {n for s in steps for n in s.needs}
+    text_labels: tuple[str, ...] = ()
     if b.kind in ("file", "fragment"):
-        union |= set(needs.text_needs(b.text))
-    return replace(b, steps=tuple(steps), needs=tuple(sorted(union)))
+        text_labels = needs.text_needs(b.text)
+        union |= set(text_labels)
+    return replace(b, steps=tuple(steps), needs=tuple(sorted(union)), facts=text_facts(b.text, text_labels))
 
 
 def _fallback(block: CodeBlock, error: Exception, where: str) -> CodeBlock:

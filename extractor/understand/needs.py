@@ -21,7 +21,7 @@ from extractor.understand.tables import (
     STANDARD_VARS,
 )
 
-__all__ = ["Made", "step_needs", "text_needs"]
+__all__ = ["Made", "step_needs", "text_needs", "unset_variables"]
 
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "xargs", "watch", "timeout", "nice"})
 
@@ -82,12 +82,17 @@ def _names_a_subcommand(pos: list[str], subs: frozenset[str]) -> bool:
     return pos[0] in subs or " ".join(pos[:2]) in subs or (len(pos) > 1 and f"{pos[0]} *" in subs)
 
 
-def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> None:
+def unset_variables(command: str, made: Made, known: set[str]) -> list[str]:
+    """Variables the command reads that neither the shell, the command itself, an earlier step
+    of the block (``made``) nor an earlier block (``known``) sets: the reader must supply them."""
     own = shellsplit.assigned_variables(command)  # ``for svc in a b; do ... "$svc"``, ``X=1 && echo $X``
-    for var in shellsplit.used_variables(command):
-        if (var in STANDARD_VARS or var in made.variables or var in known or var in own or var.isdigit()
-                or var in "@*#?$!-_"):
-            continue
+    return [var for var in dict.fromkeys(shellsplit.used_variables(command))
+            if not (var in STANDARD_VARS or var in made.variables or var in known or var in own or var.isdigit()
+                    or var in "@*#?$!-_")]
+
+
+def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> None:
+    for var in unset_variables(command, made, known):
         needs.add("secret" if credential(var) else "placeholder")
 
 

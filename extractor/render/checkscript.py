@@ -1,8 +1,10 @@
-"""The standalone check of one article: ``check.sh`` and its ``Dockerfile`` (pure, deterministic).
+"""The standalone check of one article: ``check.sh`` and its ``Dockerfile`` (pure, deterministic),
+rendered from the article's check.sh plan and the sandbox's container spec (``Container``:
+the policy as docker flags and the image recipe, given by ``extractor.sandbox.standalone``).
 
 ``check.sh`` needs only bash and the docker CLI: it builds the Dockerfile (FROM a tutorcheck
-sandbox image), starts ONE container under the same policy as ``tutorcheck check``
-(``Policy.cli_args``), feeds it a program that runs every planned step in order in one shell
+sandbox image), starts ONE container under the same policy as ``tutorcheck check``,
+feeds it a program that runs every planned step in order in one shell
 (state carried, stdin /dev/null, a per-step watchdog), prints a verdict per step and exits 1
 when a step failed or timed out. Differences from ``tutorcheck check``: recorded output is
 compared with ``diff -Z -B`` (no volatile-token normalisation) and a Python ``>>>`` session
@@ -12,15 +14,29 @@ runs as one doctest per block.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from extractor.model import Tutorial
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
+from extractor.plan import Action, Plan
 from extractor.quoting import comment, delimiter, heredoc, sh_word
-from extractor.sandbox.images import article_dockerfile
-from extractor.sandbox.plan import PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE, Action, make_plan
-from extractor.sandbox.policy import Policy
+from extractor.vocab import ActionKind
+
+PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE = (
+    ActionKind.PROVIDED, ActionKind.PYTHON, ActionKind.SCRIPT, ActionKind.SHELL, ActionKind.SKIP,
+    ActionKind.STATIC, ActionKind.WRITE)
 
 INNER_EOF = "TUTORCHECK_INNER"
+
+
+@dataclass(frozen=True)
+class Container:
+    """What check.sh needs of the sandbox: its policy as ``docker run`` flags (without the
+    network, which check.sh sets), its process limit, and the article image's Dockerfile."""
+
+    flags: tuple[str, ...]
+    pids_limit: int
+    dockerfile: str
 DEFAULT_STEP_TIMEOUT = int(DEFAULT_STEP_TIMEOUT_S)
 DEFAULT_ARTICLE_TIMEOUT = int(DEFAULT_ARTICLE_TIMEOUT_S)
 
@@ -145,10 +161,10 @@ def _python_block(steps: list[Action]) -> list[str]:
     return lines
 
 
-def render_inner(t: Tutorial) -> str:
+def render_inner(plan: Plan) -> str:
     """The program the container runs: every planned step, in article order, in one shell."""
     out = [INNER_PRELUDE]
-    actions = list(make_plan(t).actions)
+    actions = list(plan.actions)
     i = 0
     while i < len(actions):
         a = actions[i]
@@ -165,23 +181,21 @@ def render_inner(t: Tutorial) -> str:
     return "\n".join(out)
 
 
-def image_tag(t: Tutorial) -> str:
-    digest = hashlib.sha256(render_dockerfile(t).encode()).hexdigest()[:12]
+def image_tag(t: Tutorial, box: Container) -> str:
+    digest = hashlib.sha256(render_dockerfile(t, box).encode()).hexdigest()[:12]
     return f"tutorcheck/check:{digest}"
 
 
-def render_dockerfile(t: Tutorial) -> str:
+def render_dockerfile(t: Tutorial, box: Container) -> str:
     """The article's sandbox image: a tutorcheck image plus the packages its steps' tools need."""
-    packages = make_plan(t).packages
     head = f"# Sandbox for {comment(repr(t.slug))}: the tutorcheck toolbox plus the tools its steps name.\n"
-    return head + article_dockerfile(packages)
+    return head + box.dockerfile
 
 
-def render_check_sh(t: Tutorial) -> str:
+def render_check_sh(t: Tutorial, plan: Plan, box: Container) -> str:
     """A standalone ``check.sh`` for ``t`` (bash + docker CLI only); deterministic text."""
-    policy_flags = [f for f in Policy().cli_args() if not f.startswith("--network=")]
-    flags = " \\\n    ".join(sh_word(f) for f in policy_flags)
-    inner = render_inner(t)
+    flags = " \\\n    ".join(sh_word(f) for f in box.flags)
+    inner = render_inner(plan)
     inner_eof = delimiter(inner, INNER_EOF)  # a step's text can never end the host-side heredoc
     return f"""#!/usr/bin/env bash
 # Standalone check of {comment(repr(t.title))}
@@ -197,7 +211,7 @@ STEP_TIMEOUT=${{STEP_TIMEOUT:-{DEFAULT_STEP_TIMEOUT}}}
 ARTICLE_TIMEOUT=${{ARTICLE_TIMEOUT:-{DEFAULT_ARTICLE_TIMEOUT}}}
 network=none
 [ "${{1:-}}" = --allow-network ] && network=bridge
-image={image_tag(t)}
+image={image_tag(t, box)}
 if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s\n' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
@@ -209,7 +223,7 @@ IFS= read -r -d '' inner <<'{inner_eof}' || true
 {inner}
 {inner_eof}
 status=0
-printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {Policy().pids_limit} "$inner" |
+printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {box.pids_limit} "$inner" |
   timeout -s KILL "$ARTICLE_TIMEOUT" docker run --rm -i --name "$name" \\
     --label tutorcheck=1 --label "tutorcheck.owner=$$" --label "tutorcheck.host=$(hostname)" \\
     --label "tutorcheck.deadline=$(( $(date +%s) + ARTICLE_TIMEOUT + 60 ))" \\

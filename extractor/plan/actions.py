@@ -1,0 +1,61 @@
+"""A plan: the ordered actions of one article in one place, and the packages its image needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.plan.places import Place
+from extractor.vocab import ActionKind, NeedKind
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the result, decided. ``source`` is what runs (a command, a program, a file's
+    text); ``command`` is what a result shows. ``reason`` and ``need`` say why a step is not
+    run; ``background`` that it serves or watches until stopped (started as in a second
+    terminal); ``needs_state`` that it relies on what earlier steps left (judged again at run
+    time, where an earlier step can still fail)."""
+
+    kind: ActionKind
+    block: int
+    step: int
+    command: str
+    source: str = ""
+    path: str = ""
+    lang: str = "shell"
+    expected_output: str | None = None
+    needs_state: bool = False
+    background: bool = False
+    reason: str = ""
+    need: NeedKind | None = None
+    ok: bool = True  # a static check's outcome
+    needs: tuple[str, ...] = ()  # the step's needs, in the vocabulary of labels.yaml (shown, not decided on)
+
+    @property
+    def runs(self) -> bool:
+        return self.kind.runs
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        """The tools the step names (``needs: tool:NAME``)."""
+        return tuple(n.split(":", 1)[1] for n in self.needs if n.startswith("tool:"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every action of an article in order, for one place, and the Debian packages its image
+    layer adds (for tools its running steps name and installs the image does for them)."""
+
+    place: Place
+    actions: tuple[Action, ...]
+    packages: tuple[str, ...] = ()
+
+    @property
+    def runnable(self) -> bool:
+        return any(a.runs for a in self.actions)
+
+    def of_block(self, index: int) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.block == index)
+
+
+__all__ = ["Action", "Plan"]

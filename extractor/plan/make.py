@@ -1,0 +1,162 @@
+"""``make_plan(tutorial, place, options)``: what every step of an article does in one place.
+
+Per code block, in article order:
+
+- ``session`` and ``commands`` blocks: each step runs (shell in the article's one shell, a
+  Python step of a session in its one interpreter, other Python as a program); a
+  ``commands`` block without steps runs its whole text as one step;
+- ``file`` blocks with a file name are written where the article introduces them;
+- ``fragment``, ``output`` and ``text`` blocks are not run;
+- every block's static checks (``CodeBlock.checks``) follow as steps of their own.
+
+For each step, first rule that holds wins: a language nothing runs → skip; after a step of
+its block that is not run → skip (a session is a sequence: what follows a gap is not the
+article's); installs system packages → provided (the image does it); an unmet need → skip
+(rules.NEED_RULES); opens an editor → skip; relies on state an earlier step that is not run
+would have left → skip; else it runs (in the background when it serves until stopped).
+
+The decisions use only what understand/ stored on the steps (``Step.facts``) and the place's
+row of ``places.PLACES``; nothing here reads a command's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.model import CodeBlock, Need, Step, Tutorial
+from extractor.options import RunOptions
+from extractor.plan.actions import Action, Plan
+from extractor.plan.places import PLACES, Place, PlaceRules
+from extractor.plan.rules import Provides, in_background, install_reason, tool_packages, unmet
+from extractor.plan.tools import ToolTable, tool_table
+from extractor.vocab import ActionKind, NeedKind
+
+RUN_KINDS = frozenset({"session", "commands"})
+SCRIPT_DIR = "/tmp/.tutorcheck"
+
+
+def depends_on(block: int, step: int, reason: str) -> str:
+    """Why a step that relies on earlier steps' state is not run: the first of them that was not."""
+    return f"depends on earlier steps that did not run: block {block} step {step} ({reason})"
+
+
+@dataclass
+class _Ctx:
+    rules: PlaceRules
+    here: Provides
+    packages: set[str] = field(default_factory=set)
+    gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
+
+
+def steps_of(block: CodeBlock) -> tuple[Step, ...]:
+    """A block's steps; a ``commands`` block the classifier did not split is one step."""
+    if block.steps or block.kind != "commands" or block.lang not in ("shell", "python") or not block.text.strip():
+        return block.steps
+    return (Step(command=block.text, lang=block.lang),)
+
+
+def needs_of(block: CodeBlock, step: Step) -> tuple[Need, ...]:
+    """A step's needs are its own; the block's when no step of the block has any."""
+    own = any(s.needs for s in block.steps)
+    if own:
+        return step.facts.needs or tuple(Need.from_label(label) for label in step.needs)
+    return block.facts.needs or tuple(Need.from_label(label) for label in block.needs)
+
+
+def _outside(filename: str) -> bool:
+    """A file the article puts in an absolute place, in the home directory or above the folder."""
+    return filename.startswith(("/", "~", "$")) or ".." in filename.split("/")
+
+
+def _skip(base: Action, need: NeedKind, reason: str) -> Action:
+    return Action(ActionKind.SKIP, base.block, base.step, base.command, source=base.source, path=base.path,
+                  lang=base.lang, expected_output=base.expected_output, reason=reason, need=need, needs=base.needs)
+
+
+def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
+    needs = needs_of(block, step)
+    labels = tuple(dict.fromkeys(n.label for n in needs))
+    base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
+                  expected_output=step.expected_output, needs=labels)
+    kinds = {"shell": ActionKind.SHELL, "python": ActionKind.PYTHON if block.kind == "session" else ActionKind.SCRIPT}
+    kind = kinds.get(step.lang)
+    if kind is None:
+        return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
+    if kind == ActionKind.SHELL and step.facts.installs is not None:
+        # needs root and a mirror; the article's image layer does it instead
+        why, packages = install_reason(step.facts.installs, ctx.here.tools)
+        ctx.packages |= set(packages)
+        return Action(ActionKind.PROVIDED, block.index, i, step.command, lang=step.lang,
+                      expected_output=step.expected_output, reason=why, need=NeedKind.ROOT, needs=labels)
+    missing = unmet(needs, ctx.here)
+    if missing is not None:
+        return _skip(base, missing.need, missing.reason)
+    if step.facts.editor:
+        return _skip(base, NeedKind.TERMINAL, f"opens an editor ({step.facts.editor}): a reader types into it, "
+                                              "nothing here can")
+    needs_state = any(n.kind == NeedKind.STATE for n in needs)
+    if needs_state and ctx.gap is not None:
+        return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
+    ctx.packages |= tool_packages(needs, ctx.here.tools)
+    background = kind == ActionKind.SHELL and step.facts.serves
+    source = in_background(step.command, block.index, i) if background else step.command
+    path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
+    return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
+                  expected_output=step.expected_output, needs_state=needs_state, background=background,
+                  needs=labels)
+
+
+def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
+    actions: list[Action] = []
+    skipped: Action | None = None
+    for i, step in enumerate(steps_of(block)):
+        if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
+            base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
+                          expected_output=step.expected_output, needs=step.needs)
+            actions.append(_skip(base, NeedKind.SEQUENCE, f"follows step {skipped.step} of this block, which "
+                                                          f"cannot run ({skipped.reason})"))
+            continue
+        action = _step_action(block, i, step, ctx)
+        skipped = action if action.kind == ActionKind.SKIP else None
+        actions.append(action)
+    return actions
+
+
+def _file(block: CodeBlock, ctx: _Ctx) -> Action:
+    name = block.filename or ""
+    base = Action(ActionKind.WRITE, block.index, 0, f"write {name}", source=block.text, path=name, lang="file",
+                  needs=block.needs)
+    placeholders = [n for n in block.facts.needs or tuple(Need.from_label(x) for x in block.needs)
+                    if n.kind == NeedKind.PLACEHOLDER]
+    missing = unmet(placeholders, ctx.here)
+    if missing is not None:
+        return _skip(base, missing.need, missing.reason)
+    if not ctx.rules.writes_outside_folder and _outside(name):
+        return _skip(base, NeedKind.PATH, f"writes {name}, outside the notebook's folder")
+    return base
+
+
+def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
+    actions: list[Action] = []
+    if block.kind in RUN_KINDS:
+        actions = _run_block(block, ctx)
+    elif block.kind == "file" and block.filename:
+        actions = [_file(block, ctx)]
+    ctx.gap = ctx.gap or next((a for a in actions if a.kind == ActionKind.SKIP), None)
+    for check in block.checks:
+        actions.append(Action(ActionKind.STATIC, block.index, len(actions), check.command, ok=check.ok,
+                              reason=check.message or (f"{check.name} failed" if not check.ok else "")))
+    return actions
+
+
+def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOptions | None = None,
+              tools: ToolTable | None = None) -> Plan:
+    """The ordered actions of ``tutorial`` in ``place`` and the packages its image layer needs."""
+    ctx = _Ctx(PLACES[place], Provides(options or RunOptions(), tools or tool_table()))
+    actions: list[Action] = []
+    for block in tutorial.code_blocks:
+        actions.extend(_block_actions(block, ctx))
+    return Plan(place, tuple(actions), tuple(sorted(ctx.packages)))
+
+
+__all__ = ["SCRIPT_DIR", "depends_on", "make_plan", "needs_of", "steps_of"]

@@ -1,0 +1,39 @@
+"""Where a plan runs, and the one table of what really differs between those places."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Place(StrEnum):
+    """Where an article's steps run."""
+
+    CHECK = "check"  # `tutorcheck check` (and the pytest plugin): the sandbox, one container per article
+    CHECK_SH = "check.sh"  # the standalone check.sh: the same sandbox through the plain docker CLI
+    NOTEBOOK = "notebook"  # the generated notebook: a Jupyter kernel, maybe on a learner's own machine
+    STEP = "step"  # `tutorcheck step`: a learner's terminal, each step in the sandbox
+
+
+@dataclass(frozen=True)
+class PlaceRules:
+    """What one place can do that another cannot. Every field is a row of the table below; a
+    decision that differs between places reads it here, never tests the place itself."""
+
+    # Files the article puts outside the working folder (``/etc/x``, ``~/.bashrc``, ``../x``)
+    # are written. In a container they land in its throw-away filesystem; a notebook may run
+    # on a reader's own machine, where writing there would change it.
+    writes_outside_folder: bool
+
+
+PLACES: Mapping[Place, PlaceRules] = MappingProxyType({
+    Place.CHECK: PlaceRules(writes_outside_folder=True),
+    Place.CHECK_SH: PlaceRules(writes_outside_folder=True),
+    Place.NOTEBOOK: PlaceRules(writes_outside_folder=False),
+    Place.STEP: PlaceRules(writes_outside_folder=True),
+})
+
+
+__all__ = ["PLACES", "Place", "PlaceRules"]

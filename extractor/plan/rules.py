@@ -1,0 +1,169 @@
+"""The rules of a plan, as tables: what each need asks of a place, why an install step is the
+image's job, and how a server starts in the background.
+
+A need rule answers one question: given the run's options and the tool table, is this need
+met here, and if not, why (in words) and what kind of need it is (typed, for machines)?
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from extractor.model import Install, Need
+from extractor.options import RunOptions
+from extractor.plan.tools import ToolTable
+from extractor.vocab import NeedKind
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Why a step is not run: the words for people, the kind for machines."""
+
+    need: NeedKind
+    reason: str
+
+
+@dataclass(frozen=True)
+class Provides:
+    """What the place provides: the run's options and the tool table of its image."""
+
+    options: RunOptions
+    tools: ToolTable
+
+
+NeedRule = Callable[[Sequence[Need], Provides], str | None]
+
+# Tools no Debian package provides because they stand for something else the sandbox lacks:
+# the need a skip for them reports.
+TOOL_NEEDS: dict[str, NeedKind] = {
+    "sudo": NeedKind.ROOT, "cmd": NeedKind.OS, "powershell": NeedKind.OS,
+    "systemctl": NeedKind.SERVICE, "service": NeedKind.SERVICE, "journalctl": NeedKind.SERVICE,
+}
+
+
+def _cluster(needs: Sequence[Need], here: Provides) -> str | None:
+    return "needs a Kubernetes cluster"
+
+
+def _placeholder(needs: Sequence[Need], here: Provides) -> str | None:
+    # A variable nobody sets ($NAMESPACE) is filled in with --env NAME=...; text (<your-name>) by an edit.
+    unmet = [n.value for n in needs if not (n.value.startswith("$") and n.value[1:] in here.options.env_names)]
+    if not unmet:
+        return None
+    return f"a placeholder must be filled in: {unmet[0] or 'a value of your own'}"
+
+
+def _secret(needs: Sequence[Need], here: Provides) -> str | None:
+    names = [n.value for n in needs if n.value]
+    if not names:
+        return "needs a secret the step does not name (no $VARIABLE to supply with --env)"
+    missing = [name for name in dict.fromkeys(names) if name not in here.options.env_names]
+    if missing:
+        return "needs a secret: supply " + ", ".join(f"--env {name}=..." for name in missing)
+    return None
+
+
+def _network(needs: Sequence[Need], here: Provides) -> str | None:
+    return None if here.options.allow_network else "needs the network (run with --allow-network)"
+
+
+def unavailable_tool(needs: Sequence[Need], here: Provides) -> Need | None:
+    """The first tool of ``needs`` the place's image cannot have."""
+    for need in needs:
+        tool, table = need.value, here.tools
+        # Unknown is not unavailable: a misspelt or renamed command must fail loudly ("command
+        # not found"), not hide behind a skip. So an unknown tool runs.
+        if not (table.in_toolbox(tool) or not table.known(tool) or table.package_for(tool) is not None):
+            return need
+    return None
+
+
+def _tool(needs: Sequence[Need], here: Provides) -> str | None:
+    need = unavailable_tool(needs, here)
+    if need is None:
+        return None
+    note = here.tools.notes.get(need.value)
+    return f"needs {note}" if note else f"needs the tool {need.value}, which no Debian package provides"
+
+
+def _other(needs: Sequence[Need], here: Provides) -> str | None:
+    return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
+
+
+# Checked in this order; the first unmet need wins (a cluster outranks a missing tool). ``state``
+# is not here: it depends on what earlier steps did (see make.py). Each row: the needs it
+# judges, its rule, and the need kind its skip reports (None: the kind of the need, refined for
+# tools by TOOL_NEEDS; a need no rule knows is reported as a tool the sandbox lacks).
+NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
+    (NeedKind.CLUSTER, _cluster, None),
+    (NeedKind.PLACEHOLDER, _placeholder, None),
+    (NeedKind.SECRET, _secret, None),
+    (NeedKind.NETWORK, _network, None),
+    (NeedKind.TOOL, _tool, None),
+    (NeedKind.OTHER, _other, NeedKind.TOOL),
+)
+
+
+def unmet(needs: Sequence[Need], here: Provides) -> Unmet | None:
+    """The first need of ``needs`` this place cannot meet, or None."""
+    for kind, rule, reported in NEED_RULES:
+        of_kind = [n for n in needs if n.kind == kind]
+        if of_kind and (reason := rule(of_kind, here)):
+            if kind == NeedKind.TOOL and (tool := unavailable_tool(of_kind, here)) is not None:
+                reported = TOOL_NEEDS.get(tool.value)
+            return Unmet(reported or kind, reason)
+    return None
+
+
+def tool_packages(needs: Sequence[Need], tools: ToolTable) -> set[str]:
+    """The Debian packages the article's layer adds for the tools of a step that runs."""
+    out = set()
+    for need in needs:
+        if need.kind == NeedKind.TOOL:
+            pkg = tools.package_for(need.value)
+            if pkg and not tools.in_toolbox(need.value):
+                out.add(pkg)
+    return out
+
+
+_DEBIAN = frozenset({"apt", "apt-get"})
+_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
+
+
+def install_reason(install: Install, tools: ToolTable) -> tuple[str, tuple[str, ...]]:
+    """Why an install step is not run, and the Debian packages the article's layer adds for it."""
+    if not install.packages:
+        return f"updates the package lists with {install.manager}: not run (the sandbox image is built with them)", ()
+    names = ", ".join(install.packages)
+    if install.manager not in _DEBIAN:
+        return f"installs system packages ({names}) with {install.manager}, which a Debian sandbox does not have", ()
+    known = set(tools.toolbox) | {p for p in tools.packages.values() if p}
+    provided = [p for p in install.packages if p in known and _PACKAGE_NAME.match(p)]
+    missing = [p for p in install.packages if p not in provided]
+    head = f"installs system packages ({names}) with {install.manager}: not run"
+    if not missing:
+        tail = "; the sandbox image carries them"
+    elif provided:
+        tail = f"; the sandbox image carries {', '.join(provided)} but not {', '.join(missing)}"
+    else:
+        tail = f"; the sandbox does not know {', '.join(missing)}"
+    return head + tail, tuple(p for p in provided if p not in tools.toolbox)
+
+
+def in_background(command: str, block: int, step: int) -> str:
+    """The step as a reader runs it in a second terminal: started in the background, its output
+    so far shown once it has printed something (or 5 s passed), still running afterwards. The
+    step fails only if the program already exited with an error."""
+    log = f"/tmp/.tutorcheck-bg-{block}-{step}.log"
+    return (f"{{ {command}\n}} >{log} 2>&1 </dev/null &\n"
+            "__tc_bg=$!\n"
+            f"for __tc_i in $(seq 50); do [ -s {log} ] && break; kill -0 $__tc_bg 2>/dev/null || break; "
+            "sleep 0.1; done\n"
+            "sleep 0.5\n"
+            f"cat {log}\n"
+            "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")
+
+
+__all__ = ["NEED_RULES", "TOOL_NEEDS", "Provides", "Unmet", "in_background", "install_reason", "tool_packages", "unmet"]

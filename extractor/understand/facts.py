@@ -1,0 +1,49 @@
+"""A step's facts, typed: its needs with their values, and its nature (:mod:`.nature`).
+
+The labels (``needs``) are decided by :mod:`.needs`; here each gets its value: which tool,
+which secret variable, which placeholder. Decided once, stored on the step
+(``Step.facts``): the plan and every place that runs a step read them, never the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractor.model import Facts, Need
+from extractor.understand import nature
+from extractor.understand.placeholders import credential, placeholders
+from extractor.vocab import NeedKind
+
+
+def _needs(labels: Sequence[str], text: str, unset: Sequence[str]) -> tuple[Need, ...]:
+    found: list[Need] = []
+    for label in labels:
+        need = Need.from_label(label)
+        if need.kind == NeedKind.SECRET:
+            names = [v for v in unset if credential(v)]
+            found += [Need(NeedKind.SECRET, v) for v in names] or [need]
+        elif need.kind == NeedKind.PLACEHOLDER:
+            values = placeholders(text) + [f"${v}" for v in unset if not credential(v)]
+            found += [Need(NeedKind.PLACEHOLDER, v) for v in values] or [need]
+        else:
+            found.append(need)
+    return tuple(found)
+
+
+def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = (), shell: bool = True) -> Facts:
+    """The facts of one step: ``labels`` are its needs, ``unset`` the variables it reads that
+    nothing before it sets (:func:`.needs.unset_variables`)."""
+    needs = _needs(labels, command, unset)
+    fetches = any(n.kind == NeedKind.NETWORK for n in needs)
+    if not shell:
+        return Facts(needs=needs, fetches=fetches)
+    return Facts(needs=needs, installs=nature.system_install(command), serves=nature.runs_until_stopped(command),
+                 editor=nature.editor(command), fetches=fetches, reads_only=nature.only_reads(command))
+
+
+def text_facts(text: str, labels: Sequence[str]) -> Facts:
+    """The facts of a block's text that is saved, not run (a file): the values to fill in."""
+    return Facts(needs=_needs(labels, text, ()))
+
+
+__all__ = ["command_facts", "text_facts"]
