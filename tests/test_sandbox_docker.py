@@ -21,6 +21,7 @@ from extractor.sandbox.commands import sandbox_command
 from extractor.sandbox.policy import LABEL
 from extractor.sandbox.runner import RunOptions, check_tutorial
 from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, OWNER_LABEL, reap
+from extractor.understand.facts import command_facts
 
 pytestmark = pytest.mark.docker
 DATA = Path(__file__).resolve().parent / "data" / "sandbox"
@@ -209,7 +210,8 @@ def test_when_the_article_installs_a_package_then_the_layer_has_it_and_state_car
     t = Tutorial(slug="install-step", title="", url="", source=SourceRef("test", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
             Step("printf 'a: 1\\n' > a.yaml"),
-            Step("sudo apt-get update && sudo apt-get install -y yq", None, needs=("network", "tool:sudo")),
+            Step("sudo apt-get update && sudo apt-get install -y yq", None, needs=("network", "tool:sudo"),
+                 facts=command_facts("sudo apt-get update && sudo apt-get install -y yq", ("network", "tool:sudo"))),
             Step("yq -r .a a.yaml", "1\n", needs=("state",)))),))
     result = check_tutorial(t, RunOptions(step_timeout=20))
     assert [(s.status, s.action) for s in result.steps] == [("passed", "shell"), ("skipped", "provided"),
@@ -263,9 +265,10 @@ def test_when_a_step_serves_until_stopped_then_the_next_step_can_use_it(engine: 
     t = Tutorial(slug="serve", title="", url="", source=SourceRef("test", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
             Step("echo hello > index.html"),
-            Step("python3 -m http.server 8765", "Serving HTTP on 0.0.0.0 port 8765 (http://0.0.0.0:8765/) ...\n"),
+            Step("python3 -m http.server 8765", "Serving HTTP on 0.0.0.0 port 8765 (http://0.0.0.0:8765/) ...\n",
+                 facts=command_facts("python3 -m http.server 8765", ())),
             Step("curl -s http://localhost:8765/index.html", "hello\n"),
-            Step("python3 -m http.server not-a-port", None))),))
+            Step("python3 -m http.server not-a-port", None, facts=command_facts("python3 -m http.server x", ())))),))
     result = check_tutorial(t, RunOptions(step_timeout=20))
     assert [s.status for s in result.steps] == ["passed", "passed", "passed", "failed"]
     assert result.steps[3].exit_code not in (0, None)  # a server that cannot start is a failure
