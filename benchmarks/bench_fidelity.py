@@ -31,14 +31,15 @@ FEEDS = ROOT / "feeds"
 
 def feeds_verdicts(jobs: int, cache_dir: Path | None) -> dict[str, Any]:
     """Article and step verdicts of the bundled feeds, as ``tutorcheck check feeds`` gives them."""
-    from extractor.harness import CheckSetup, load_targets, run_check, sandbox_fingerprint, sandbox_runner
+    from extractor.harness import CheckSetup, Plans, load_targets, run_check, sandbox_fingerprint, sandbox_runner
     from extractor.options import RunOptions
     from extractor.reports import ReportPaths
 
     tutorials, errors = load_targets([str(FEEDS)])
     options = RunOptions()
     setup = CheckSetup(jobs=jobs, cache_dir=cache_dir, reports=ReportPaths(), options_key=options.cache_key())
-    results, _ = run_check(tutorials, sandbox_runner(options), setup, sandbox_fingerprint)
+    plans = Plans(options)
+    results, _ = run_check(tutorials, sandbox_runner(options, plans), setup, sandbox_fingerprint(plans))
     steps = Counter(str(s.status) for r in results for s in r.steps)
     return {"articles": {r.slug: str(r.status) for r in results}, "steps": dict(sorted(steps.items())),
             "failed_steps": [{"article": r.slug, "block": s.block, "step": s.step, "command": s.command[:120],
