@@ -99,7 +99,9 @@ def _iter_directory(path: Path) -> Iterator[Loaded]:
             continue
         try:
             data = _read(child)
-            if sniff(data) is None:
+            # A file named as a feed or page that is none is an error, as when named directly;
+            # anything else in the folder (notes, images) is skipped with a note.
+            if sniff(data) is None and child.suffix.lower() not in _FEED_SUFFIXES | _PAGE_SUFFIXES:
                 yield Loaded(notes=[f"{child}: skipped, not a feed or an HTML page"])
                 continue
             yield parse_document(data, str(child))

@@ -10,10 +10,12 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, PageElement, Tag
 from markdownify import MarkdownConverter
 
+from extractor.bounds import MAX_DEPTH
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
+from extractor.quoting import delimiter
 
 LabelRule = Callable[[Tag], str | None]
 
@@ -32,8 +34,8 @@ _GUTTER_CELL = re.compile(r"(^|\s)(rouge-gutter|gutter|linenos|gl)(\s|$)")
 _CHROME = re.compile(r"panel|toolbar|copy|action|fullscreen|clipboard", re.IGNORECASE)
 # Never shown to a reader as text: embedded widgets' code, styles, forms.
 _INVISIBLE = ["script", "style", "noscript", "template", "button", "form", "svg"]
-_MARK = "TUTORCHECKCODEBLOCK{}X"
-_MARK_RE = re.compile(r"TUTORCHECKCODEBLOCK(\d+)X")
+# Where a code block was, in the Markdown of the prose: a word the article's text does not hold.
+_MARK = "TUTORCHECKCODEBLOCK"
 
 
 def _classes(tag: Tag | None) -> list[str]:
@@ -203,29 +205,77 @@ def _resolve_links(root: Tag, base_url: str) -> None:
                 node[attr] = urljoin(base_url, value)
 
 
-def html_to_blocks(html: str, origin: Origin, base_url: str = "") -> list[Block]:
+def _leaves(top: Tag) -> tuple[list[PageElement], int]:
+    """Text and ``<pre>`` elements under ``top``, in document order, and how many other
+    elements hold them (iterative: the subtree may be thousands of levels deep)."""
+    leaves: list[PageElement] = []
+    holders = 0
+    stack: list[PageElement] = list(reversed(top.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag) and node.name != "pre":
+            holders += 1
+            stack.extend(reversed(node.contents))
+        elif not isinstance(node, Comment):
+            leaves.append(node)
+    return leaves, holders
+
+
+def _flatten_deep(root: Tag) -> int:
+    """Below ``MAX_DEPTH`` levels, keep only the text and the ``<pre>`` elements (in order), so
+    the recursive Markdown conversion cannot overflow. Returns how many elements went."""
+    tops: list[Tag] = []
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.children:
+            if not isinstance(child, Tag) or child.name == "pre":
+                continue
+            if depth + 1 < MAX_DEPTH:
+                stack.append((child, depth + 1))
+            elif any(isinstance(c, Tag) and c.name != "pre" for c in child.children):
+                tops.append(child)
+    flattened = 0
+    for top in tops:  # one pass per subtree: unwrapping element by element is quadratic in bs4
+        leaves, holders = _leaves(top)
+        flattened += holders
+        for leaf in leaves:
+            leaf.extract()
+        top.clear()
+        for leaf in leaves:
+            top.append(leaf)
+    return flattened
+
+
+def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[str] | None = None) -> list[Block]:
     """Split an article's HTML into prose and code blocks, in article order.
 
     ``CodeBlock.index`` is the block's position among the article's outermost ``<pre>``s.
+    What had to be bounded (nesting too deep) is appended to ``notes``.
     """
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
+    flattened = _flatten_deep(root)
+    if flattened and notes is not None:
+        notes.append(f"{origin}: HTML nested deeper than {MAX_DEPTH} levels; {flattened} elements "
+                     "below that were flattened (their text kept)")
     if base_url.startswith(("http://", "https://")):
         _resolve_links(root, base_url)
     for invisible in root.find_all(_INVISIBLE):
         invisible.decompose()
     codes: list[CodeBlock] = []
+    mark = delimiter(str(root), _MARK, filler="Z")  # entities decoded: the text as markdownify sees it
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
     for index, pre in enumerate(list(_outer_pres(root))):
         codes.append(CodeBlock(index=index, text=pre_text(pre), label=claimed_label(pre)))
         marker = soup.new_tag("p")
-        marker.string = _MARK.format(index)
+        marker.string = f"{mark}{index}X"
         _replacement_root(pre).replace_with(marker)
     markdown = _to_markdown(root)
     blocks: list[Block] = []
     position = 0
-    for match in _MARK_RE.finditer(markdown):
+    for match in re.finditer(re.escape(mark) + r"(\d+)X", markdown):
         _append_prose(blocks, markdown[position:match.start()])
         blocks.append(codes[int(match.group(1))])
         position = match.end()

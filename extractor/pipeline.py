@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from extractor.bounds import MAX_PARSE_CHARS
 from extractor.errors import ExtractorError
 from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
@@ -27,7 +28,7 @@ from extractor.model import Block, CodeBlock, RawArticle, Tutorial
 from extractor.writer import atomic_write, write_json
 
 # A block larger than this is kept verbatim but not analysed (a 10 MB log is not a tutorial step).
-MAX_BLOCK_CHARS = 256 * 1024
+MAX_BLOCK_CHARS = MAX_PARSE_CHARS
 INDEX_SCHEMA = 1
 # Below this many articles a process pool costs more than it saves.
 MIN_ARTICLES_FOR_POOL = 16
@@ -72,7 +73,8 @@ def build(slug: str, group: Group) -> Built:
     primary = group.primary
     notes: list[str] = []
     try:
-        blocks = _cap_oversized(html_to_blocks(primary.html, primary.origin, primary.url), str(primary.origin), notes)
+        blocks = html_to_blocks(primary.html, primary.origin, primary.url, notes)
+        blocks = _cap_oversized(blocks, str(primary.origin), notes)
         tutorial = to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
     except ExtractorError as e:
         return Built(slug, None, tuple(notes), (e,))

@@ -52,13 +52,14 @@ def comment(text: str) -> str:
     return _UNSAFE_IN_COMMENT.sub(_escape, text)
 
 
-def delimiter(payload: str, base: str) -> str:
-    """A heredoc delimiter that occurs nowhere in ``payload`` (so no line of it can end the heredoc)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", base):
-        raise ValueError(f"heredoc delimiter base must be a plain word, not {base!r}")
+def delimiter(payload: str, base: str, filler: str = "_") -> str:
+    """A delimiter that occurs nowhere in ``payload`` (so no line of it can end a heredoc, and
+    no text of it can pass for a marker): ``base``, lengthened with ``filler`` as needed."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", base + filler):
+        raise ValueError(f"delimiter must be a plain word, not {base + filler!r}")
     d = base
     while d in payload:
-        d += "_"
+        d += filler
     return d
 
 

@@ -7,12 +7,14 @@ import ast
 import re
 from dataclasses import replace
 
+from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
 from extractor.understand import files, needs, python
 from extractor.understand.block import (
     Context,
     Understood,
     block_defects,
+    expanded_vars,
     introduces_output,
     static_checks,
     understand,
@@ -40,7 +42,13 @@ def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
             prose = []
     if befores:
         afters.append("\n\n".join(prose))
-    return [Context(prompts, before, after, "\n".join(b.text for b in codes[n + 1:]))
+    # What later blocks expand, gathered backwards and shared: the texts of all later blocks per
+    # block would be quadratic (10,000 blocks held gigabytes).
+    later: list[frozenset[str]] = [frozenset()] * len(codes)
+    for n in range(len(codes) - 2, -1, -1):
+        found = expanded_vars(codes[n + 1].text)
+        later[n] = later[n + 1] if found <= later[n + 1] else later[n + 1] | found
+    return [Context(prompts, before, after, later[n])
             for n, (before, after) in enumerate(zip(befores, afters, strict=True))]
 
 
@@ -84,6 +92,9 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
 
 
 def _fallback(block: CodeBlock, error: Exception, where: str) -> CodeBlock:
+    if isinstance(error, OverBound):  # untrusted text over a parser bound: kept, not analysed
+        return replace(block, lang="text", kind="text", prompt=None, steps=(), filename=None, needs=(),
+                       defects=(f"not analysed: {error.what}",), checks=())
     note = (f"{where} › block {block.index}: not understood (internal error {type(error).__name__}: "
             f"{error}); kept as text")
     check = Check("understand", "tutorcheck extract", False, note)
@@ -103,6 +114,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     firsts: list[Understood | None] = []
     for n, (block, ctx) in enumerate(zip(codes, contexts, strict=True)):
         try:
+            check_size(block.text, "code block")  # a 10 MB log is no step: kept as text
             firsts.append(understand(block, ctx))
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)

@@ -22,7 +22,7 @@ class Context:
     prompts: Prompts
     before: str = ""
     after: str = ""
-    later: str = ""  # the text of the article's code blocks after this one
+    later_vars: frozenset[str] = frozenset()  # variables the article's later code blocks expand
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,11 @@ def _document(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
 _DOTENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)\S*$")
 
 
+def expanded_vars(text: str) -> frozenset[str]:
+    """The variable names ``text`` expands (``$NAME``, ``${NAME}``)."""
+    return frozenset(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
+
+
 def _dotenv(block: CodeBlock, v: Reading, ctx: Context) -> Understood | None:
     """``NAME=value`` lines and nothing else are an environment file (``.env``), not commands,
     when the prose says to save them as one or no later block expands the variables they set
@@ -134,7 +139,7 @@ def _dotenv(block: CodeBlock, v: Reading, ctx: Context) -> Understood | None:
         return None
     named = files.told_to_save(ctx.before, "dotenv")
     names = {line.split("=", 1)[0] for line in lines}
-    used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", ctx.later))
+    used = ctx.later_vars
     if not named and (names & used or v.shape == Shape.COMMAND_THEN_OUTPUT):
         return None
     kind = "file" if named else "fragment"

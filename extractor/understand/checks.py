@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from extractor import bounds
 from extractor.model import Check
 
 # Recogniser name (see files.py) → check-jsonschema builtin schema.
@@ -42,7 +43,7 @@ def _yaml11_keys(doc: Any) -> Any:
 def yaml_check(text: str, name: str) -> Check:
     command = f"python3 -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' {name}"
     try:
-        list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        bounds.load_yaml(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
@@ -60,7 +61,7 @@ def json_check(text: str, name: str, comments: bool = False) -> Check:
 
         text = strip_json_comments(text)
     try:
-        json.loads(text)
+        bounds.load_json(text)
     except json.JSONDecodeError as e:
         return Check("json", command, False, f"line {e.lineno}, column {e.colno}: {e.msg}")
     return Check("json", command, True, note)
@@ -138,7 +139,14 @@ def bash_syntax(script: str, name: str) -> Check:
     bash = shutil.which("bash")
     if bash is None:
         return Check("bash-syntax", command, True, "bash not found; not checked")
-    run = subprocess.run([bash, "-n"], input=script, capture_output=True, text=True, timeout=20)
+    bounds.check_shell(script)
+    try:
+        run = subprocess.run(bounds.limited([bash, "-n"]), input=script, capture_output=True, text=True,
+                             timeout=bounds.TOOL_CPU_SECONDS)
+    except subprocess.TimeoutExpired:
+        return Check("bash-syntax", command, True, f"took longer than {bounds.TOOL_CPU_SECONDS}s; not checked")
+    if run.returncode > 2:  # killed at a limit (bash -n itself exits 0 or 2)
+        return Check("bash-syntax", command, True, f"stopped at a limit (exit {run.returncode}); not checked")
     message = "; ".join(re.sub(r"^\S*bash: ", "", line) for line in run.stderr.strip().splitlines())
     return Check("bash-syntax", command, run.returncode == 0, message)
 
@@ -149,10 +157,17 @@ def shellcheck(script: str, name: str) -> Check:
     binary = _tool("shellcheck")
     if binary is None:
         return Check("shellcheck", command, True, "shellcheck not found; not checked")
-    run = subprocess.run(
-        [binary, "--shell=bash", "--severity=warning", f"--exclude={SHELLCHECK_EXCLUDE}", "--format=json1", "-"],
-        input=script, capture_output=True, text=True, timeout=30, env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )
+    bounds.check_shell(script)
+    try:
+        run = subprocess.run(
+            bounds.limited([binary, "--shell=bash", "--severity=warning", f"--exclude={SHELLCHECK_EXCLUDE}",
+                            "--format=json1", "-"]), input=script, capture_output=True, text=True,
+            timeout=bounds.TOOL_CPU_SECONDS, env={**os.environ, "LC_ALL": "C.UTF-8"},
+        )
+    except subprocess.TimeoutExpired:
+        return Check("shellcheck", command, True, f"took longer than {bounds.TOOL_CPU_SECONDS}s; not checked")
+    if run.returncode not in (0, 1):  # 0 clean, 1 findings; anything else: stopped at a limit or broken
+        return Check("shellcheck", command, True, f"stopped (exit {run.returncode}); not checked")
     try:
         comments = json.loads(run.stdout or "{}").get("comments", [])
     except ValueError:
@@ -189,7 +204,7 @@ def toml_check(text: str, name: str) -> Check:
 
     command = f"python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], \"rb\"))' {name}"
     try:
-        tomllib.loads(text)
+        bounds.load_toml(text)
     except tomllib.TOMLDecodeError as e:
         return Check("toml", command, False, str(e))
     return Check("toml", command, True)

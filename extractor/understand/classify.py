@@ -9,7 +9,6 @@ are told apart from commands in block.py (they need the prose and the later bloc
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from extractor import bounds
 from extractor.understand import python, shapes, shellsplit, transcript, words
 from extractor.understand.prompts import Prompts
 from extractor.understand.tables import LABEL_LANGS
@@ -50,14 +50,14 @@ def label_lang(label: str | None) -> str | None:
 
 def load_yaml(text: str) -> tuple[Any, ...] | None:
     try:
-        return tuple(d for d in yaml.load_all(text, Loader=_LOADER) if d is not None)
+        return tuple(d for d in bounds.load_yaml(text) if d is not None)
     except yaml.YAMLError:
         return None
 
 
 def load_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return bounds.load_json(text)
     except ValueError:
         return None
 
@@ -112,7 +112,7 @@ def _structured(text: str, claimed: str | None) -> Reading | None:
             return Reading("json", "fragment", "labelled JSON but does not parse")
     if claimed == "toml":
         try:
-            return Reading("toml", "fragment", "parses as TOML", (tomllib.loads(text),))
+            return Reading("toml", "fragment", "parses as TOML", (bounds.load_toml(text),))
         except tomllib.TOMLDecodeError:
             return Reading("toml", "fragment", "labelled TOML but does not parse")
     docker_lines = [x for x in stripped.splitlines() if x.strip() and not x.startswith(("#", " ", "\t"))]

@@ -22,13 +22,15 @@ def embedded_docs(command: str) -> list[dict[str, object]]:
     """Manifests a command feeds to ``kubectl apply -f -`` (heredoc body or quoted text)."""
     import yaml
 
+    from extractor import bounds
+
     lines = command.split("\n")[1:]
     if "<<-" in command.split("\n")[0]:
         lines = [line.lstrip("\t") for line in lines]
     if lines and re.fullmatch(r"\s*['\"]?\w*['\"]?.*", lines[-1]) and not re.match(r"\s*[\w-]+:", lines[-1]):
         lines = lines[:-1]
     try:
-        return [d for d in yaml.safe_load_all("\n".join(lines)) if isinstance(d, dict)]
+        return [d for d in bounds.load_yaml("\n".join(lines)) if isinstance(d, dict)]
     except yaml.YAMLError:
         return []
 

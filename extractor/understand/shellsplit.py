@@ -14,6 +14,8 @@ from functools import lru_cache
 import tree_sitter
 import tree_sitter_bash
 
+from extractor import bounds
+
 _OPENERS = ("'", '"', "$'", '$"', "`", "<<", "$(", "(", "{", "[[")
 _COMMENT = re.compile(r"^\s*#")
 _COMPOUND = re.compile(r"^(for|if|while|until|case|select|function)\b|\b(do|then|else)\s*$")
@@ -26,6 +28,7 @@ def _parser() -> tree_sitter.Parser:
 
 @lru_cache(maxsize=256)  # a step is parsed by several rules in a row; keep memory bounded
 def parse(text: str) -> tree_sitter.Tree:
+    bounds.check_shell(text)  # the tree is walked in Python: its depth and size are bounded first
     return _parser().parse(text.encode())
 
 
