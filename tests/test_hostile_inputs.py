@@ -26,6 +26,9 @@ GOOD_SLUGS = ("shell-state-that-carries-cd-export-and-heredocs", "counting-words
 HANG_GUARD_S = 300  # not a speed assertion: a run that never ends must fail, not hang CI
 
 
+Run = tuple[subprocess.CompletedProcess[str], Path, Path]
+
+
 @dataclass(frozen=True)
 class Expect:
     """What one input must give: a message naming it (note or error) and/or an article."""
@@ -81,7 +84,7 @@ def _generate_big(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     base = tmp_path_factory.mktemp("hostile")
     inputs = base / "inputs"
     shutil.copytree(INPUTS, inputs)
@@ -100,14 +103,14 @@ def test_there_are_at_least_twenty_malformed_inputs() -> None:
     assert committed == set(CASES) - {"big-block.rss.xml", "big-line.html"}
 
 
-def test_the_run_ends_cleanly_and_says_inputs_were_bad(run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+def test_the_run_ends_cleanly_and_says_inputs_were_bad(run: Run) -> None:
     done, _, out = run
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2, done.stderr  # some inputs are unreadable: exit 2, the rest written
     assert (out / "index.json").exists()
 
 
-def test_no_good_article_is_lost(run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+def test_no_good_article_is_lost(run: Run) -> None:
     _, _, out = run
     index = {a["slug"]: a for a in json.loads((out / "index.json").read_text(encoding="utf-8"))["articles"]}
     for slug in GOOD_SLUGS:
@@ -118,7 +121,7 @@ def test_no_good_article_is_lost(run: tuple[subprocess.CompletedProcess[str], Pa
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_input_gives_its_outcome(name: str, run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+def test_each_input_gives_its_outcome(name: str, run: Run) -> None:
     done, inputs, out = run
     expect = CASES[name]
     if expect.message:
@@ -134,13 +137,13 @@ def test_each_input_gives_its_outcome(name: str, run: tuple[subprocess.Completed
             assert sum(len(b["steps"]) for b in codes) == expect.steps
 
 
-def test_internal_markers_in_prose_stay_prose(run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+def test_internal_markers_in_prose_stay_prose(run: Run) -> None:
     _, _, out = run
     blocks = json.loads((out / "marker-in-prose" / "tutorial.json").read_text(encoding="utf-8"))["blocks"]
     assert [b["type"] for b in blocks] == ["prose", "code", "prose"]
     assert "TUTORCHECKCODEBLOCK99X" in blocks[0]["markdown"]
 
 
-def test_nuls_never_reach_the_model(run: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+def test_nuls_never_reach_the_model(run: Run) -> None:
     _, _, out = run
     assert "\\u0000" not in (out / "nul-bytes" / "tutorial.json").read_text(encoding="utf-8")
