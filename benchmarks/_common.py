@@ -90,16 +90,16 @@ def ensure_article_images(tutorials: Sequence[Any]) -> list[str]:
 def labels(article: str) -> list[str]:
     """``--label`` flags like the sandbox's own: ``tutorcheck sandbox prune`` finds leftovers, and
     a later run reaps them once this process is gone or the deadline passed."""
-    from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL
+    from extractor.sandbox.reaper import ARTICLE_LABEL, DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL
 
     values = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
-              DEADLINE_LABEL: f"{time.time() + 600:.0f}", "tutorcheck.article": article}
+              DEADLINE_LABEL: f"{time.time() + 600:.0f}", ARTICLE_LABEL: article}
     return [f"--label={k}={v}" for k, v in values.items()]
 
 
 def remove_own_containers() -> int:
     """Remove every container labelled with this process as owner (the benchmark's CLI ones)."""
-    from extractor.sandbox.session import OWNER_LABEL
+    from extractor.sandbox.reaper import OWNER_LABEL
 
     r = subprocess.run(["docker", "ps", "-aq", "--filter", f"label={OWNER_LABEL}={os.getpid()}"],
                        capture_output=True, text=True, timeout=60)
@@ -112,7 +112,7 @@ def remove_own_containers() -> int:
 def containers_created(owner_pid: int, since: float, until: float) -> int:
     """How many sandbox containers process ``owner_pid`` created between two wall-clock times,
     from the engine's event log (``docker events``), so a run that starts nothing shows 0."""
-    from extractor.sandbox.session import OWNER_LABEL
+    from extractor.sandbox.reaper import OWNER_LABEL
 
     wait = until + 1.0 - time.time()
     if wait > 0:  # --until in the future would block until then anyway
@@ -173,7 +173,7 @@ def extract(source: Path, out: Path) -> list[Any]:
                        text=True, timeout=300, env=child_env())
     if r.returncode != 0:
         raise fail("benchmarks", f"tutorcheck extract {source} failed: {r.stderr.strip()[-500:]}")
-    from extractor.harness import read_generated
+    from extractor.targets import read_generated
 
     return read_generated(out)
 

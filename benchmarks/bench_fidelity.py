@@ -31,9 +31,10 @@ FEEDS = ROOT / "feeds"
 
 def feeds_verdicts(jobs: int, cache_dir: Path | None) -> dict[str, Any]:
     """Article and step verdicts of the bundled feeds, as ``tutorcheck check feeds`` gives them."""
-    from extractor.harness import CheckSetup, Plans, load_targets, run_check, sandbox_fingerprint, sandbox_runner
+    from extractor.harness import CheckSetup, Plans, run_check, sandbox_fingerprint, sandbox_runner
     from extractor.options import RunOptions
     from extractor.reports import ReportPaths
+    from extractor.targets import load_targets
 
     tutorials, errors = load_targets([str(FEEDS)])
     options = RunOptions()
@@ -56,8 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     labels = args.labels or (CORPUS_LABELS if CORPUS_LABELS.is_file() else TEST_LABELS)
     preflight(NAME)
+    from extractor.check_command import cleanup_on_exit
     from extractor.fidelity.run import fidelity
-    from extractor.harness import cleanup_on_exit
 
     with tempfile.TemporaryDirectory(prefix="tutorcheck-fidelity-") as tmp:
         cache_dir = Path(tmp) if args.no_cache else ROOT / ".tutorcheck-cache"

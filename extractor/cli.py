@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return extract_command([str(s) for s in args.sources], Path(args.output), workers=args.jobs)
         if args.command == "check":
-            from extractor.harness import check_command
+            from extractor.check_command import check_command
 
             return check_command(args)
         if args.command == "step":

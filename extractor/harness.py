@@ -1,9 +1,11 @@
-"""``tutorcheck check``: load tutorials, pick this shard's articles, run each once in its sandbox
-(in parallel, skipping unchanged articles whose verdict is cached) and write the reports as each
-article finishes, so a crash or Ctrl-C keeps every finished verdict.
+"""Running many tutorials and collecting their results: each article's plan made once, this
+shard's articles run (in parallel, skipping unchanged articles whose verdict is cached), and the
+reports written as each article finishes, so a crash or Ctrl-C keeps every finished verdict.
+The ``check`` command (extractor/check_command.py) and the pytest plugin are built on it.
 
 The runner is a plain callable ``Tutorial → ArticleResult`` (the sandbox's ``check_tutorial``
-with its options bound), so everything here works the same with any runner.
+with its options and plan bound), so everything here works the same with any runner. Nothing
+here talks to Docker.
 """
 
 from __future__ import annotations
@@ -12,90 +14,27 @@ import functools
 import hashlib
 import json
 import os
-import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
-from extractor.errors import ExtractorError, SourceError, UsageError
-from extractor.model import Tutorial, tutorial_from_json
+from extractor.errors import ExtractorError, UsageError
+from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Place, Plan, make_plan
-from extractor.reports import ReportPaths, article_line, write_reports
+from extractor.reports import ReportPaths, write_reports
 from extractor.results import ArticleResult, StepResult
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
 
 Runner = Callable[[Tutorial], ArticleResult]
 Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
 OnResult = Callable[[ArticleResult], None]
-
-
-# --- targets ---------------------------------------------------------------------------------
-
-def read_generated(folder: Path) -> list[Tutorial]:
-    """The tutorials of a generated DIR (index.json + <slug>/tutorial.json), in index order."""
-    index_path = folder / "index.json"
-    index = _read_json(index_path)
-    try:
-        slugs = [str(a["slug"]) for a in index["articles"]]
-    except (KeyError, TypeError) as e:
-        raise SourceError(str(index_path), f"expected {{'articles': [{{'slug': ...}}]}}, missing {e}") from e
-    return [read_tutorial(folder / slug / "tutorial.json") for slug in slugs]
-
-
-def read_tutorial(path: Path) -> Tutorial:
-    data = _read_json(path)
-    try:
-        return tutorial_from_json(data)
-    except (KeyError, TypeError, ValueError) as e:
-        raise SourceError(str(path), f"not a tutorial.json (missing or bad {e})") from e
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
-    except ValueError as e:
-        raise SourceError(str(path), f"not valid JSON: {e}") from e
-
-
-def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[ExtractorError]]:
-    """Generated DIRs, single ``DIR/SLUG`` folders and sources (feeds, pages, URLs, directories).
-
-    A target that does not exist is a usage error; unreadable items of a source are returned
-    as errors (the rest is still checked).
-    """
-    tutorials: list[Tutorial] = []
-    errors: list[ExtractorError] = []
-    sources: list[str] = []
-    for target in targets or ["generated"]:
-        path = Path(target)
-        if (path / "index.json").is_file():
-            tutorials += read_generated(path)
-        elif (path / "tutorial.json").is_file():
-            tutorials.append(read_tutorial(path / "tutorial.json"))
-        elif target.startswith(("http://", "https://")) or path.exists():
-            sources.append(target)
-        else:
-            raise UsageError(target, "no such file or directory (expected a generated DIR or a feed/page/URL)")
-    if sources:
-        from extractor.pipeline import load_tutorials
-
-        found, errors = load_tutorials(sources)
-        tutorials += found
-    by_slug: dict[str, Tutorial] = {}  # the same article named twice is checked once
-    for tutorial in tutorials:
-        by_slug.setdefault(tutorial.slug, tutorial)
-    return list(by_slug.values()), list(errors)
 
 
 class Plans:
@@ -286,7 +225,7 @@ class Recorder:
             self.partial.unlink(missing_ok=True)
 
 
-# --- the sandbox (extractor.sandbox.runner) --------------------------------------------------
+# --- the sandbox runner (extractor.sandbox.runner), imported when an article runs -------------
 
 def sandbox_runner(options: RunOptions, plans: Plans | None = None) -> Runner:
     """``check_tutorial`` of the sandbox with ``options`` and each article's plan from ``plans``.
@@ -326,54 +265,7 @@ def sandbox_fingerprint(plans: Plans) -> Fingerprint:
     return fingerprint
 
 
-def owner_label(key: str) -> bool:
-    """A container label naming its owner's pid (the sandbox uses ``tutorcheck.owner``)."""
-    return key.startswith("tutorcheck.") and ("owner" in key or "pid" in key)
-
-
-def remove_owned_containers(pid: int | None = None) -> int:
-    """Remove the sandbox containers this process started; the count removed. First the
-    sandbox's own ``cleanup_owned`` (the sessions it knows), then any container still carrying
-    our pid as owner label (one caught between creation and registration)."""
-    import docker
-
-    from extractor.sandbox.session import cleanup_owned
-
-    removed = cleanup_owned()
-    pid_text = str(pid or os.getpid())
-    try:
-        client = docker.from_env()
-        # sparse: no per-container inspect, which races with other runs removing theirs
-        for container in client.containers.list(all=True, sparse=True, filters={"label": "tutorcheck"}):
-            labels = container.attrs.get("Labels") or {}
-            if any(owner_label(k) and v == pid_text for k, v in labels.items()):
-                try:
-                    container.remove(force=True)
-                    removed += 1
-                except docker.errors.NotFound:  # its session closed it meanwhile
-                    pass
-    except docker.errors.DockerException as e:
-        print(f"tutorcheck: could not remove sandbox containers: {e}", file=sys.stderr)
-    return removed
-
-
-@contextmanager
-def cleanup_on_exit() -> Iterator[None]:
-    """On Ctrl-C, SIGTERM or a crash: remove our containers (their runs then end)."""
-    try:
-        yield
-    except BaseException:
-        try:
-            removed = remove_owned_containers()
-        except ExtractorError as e:  # no sandbox module: nothing of ours can be running
-            print(f"tutorcheck: {e}", file=sys.stderr)
-            removed = 0
-        if removed:
-            print(f"tutorcheck: removed {removed} sandbox container(s)", file=sys.stderr)
-        raise
-
-
-# --- the command -----------------------------------------------------------------------------
+# --- a whole run ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CheckSetup:
@@ -418,91 +310,8 @@ def exit_status(results: Sequence[ArticleResult], input_errors: Sequence[Extract
     return 1 if bad else 0
 
 
-def check_command(args: Any) -> int:
-    """``tutorcheck check`` (arguments parsed by extractor.cli)."""
-    if args.jobs < 1:
-        raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
-    shard = Shard.parse(args.shard) if args.shard else None
-    env = parse_env(args.env)
-    tutorials, errors = load_targets([str(t) for t in args.targets])
-    for error in errors:
-        print(f"tutorcheck: error: {error}", file=sys.stderr)
-    selected = select_shard(tutorials, shard)
-    options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                         allow_network=args.allow_network, env=env)
-    plans = Plans(options)
-    runner = sandbox_runner(options, plans)
-    cache_dir = Path(args.cache_dir or DEFAULT_DIR)
-    setup = CheckSetup(
-        jobs=args.jobs,
-        cache_dir=None if args.no_cache else cache_dir,
-        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
-        partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
-        options_key=options.cache_key(),
-    )
-    with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
-        results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
-    print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
-          + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
-    return exit_status(results, errors)
-
-
-def parse_env(pairs: Sequence[str]) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError("--env", f"expected NAME=VALUE, got {pair!r}")
-        env[name] = value
-    return env
-
-
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """A CI job being cancelled (SIGTERM) is handled like Ctrl-C: keep verdicts, clean up."""
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interactive() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[OnResult]:
-    """A progress bar on a terminal (rich); in CI / non-tty, one plain line per article."""
-    if not _interactive():
-        yield lambda result: print(article_line(result), flush=True)
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as progress:
-        task = progress.add_task("articles", total=total)
-
-        def show(result: ArticleResult) -> None:
-            progress.console.print(article_line(result), highlight=False, markup=False)
-            progress.advance(task)
-
-        yield show
-
-
 __all__ = [
-    "Cached", "CheckSetup", "Fingerprint", "Plans", "Recorder", "RunOptions", "Runner", "Shard", "check_command",
-    "cleanup_on_exit", "exit_status", "expected_steps", "load_targets", "owner_label", "parse_env",
-    "read_generated", "read_tutorial", "remove_owned_containers", "run_articles", "run_check",
-    "sandbox_fingerprint", "sandbox_runner", "select_shard", "with_match_rules",
+    "Cached", "CheckSetup", "Fingerprint", "OnResult", "Plans", "Recorder", "Runner", "Shard", "exit_status",
+    "expected_steps", "run_articles", "run_check", "sandbox_fingerprint", "sandbox_runner", "select_shard",
+    "with_match_rules",
 ]

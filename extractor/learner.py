@@ -219,8 +219,8 @@ class SandboxWorkspace:
     def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None]) -> None:
         from extractor.sandbox import images
         from extractor.sandbox.policy import Policy
+        from extractor.sandbox.reaper import reap
         from extractor.sandbox.session import Session as DockerSession
-        from extractor.sandbox.session import reap
 
         c = images.client()
         reap(c)

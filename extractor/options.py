@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from extractor.errors import UsageError
 
 DEFAULT_STEP_TIMEOUT_S = 60.0
 DEFAULT_ARTICLE_TIMEOUT_S = 900.0
@@ -41,5 +43,17 @@ class RunOptions:
                 "allow_network": self.allow_network, "env": env}
 
 
+def parse_env(pairs: Sequence[str]) -> dict[str, str]:
+    """``--env NAME=VALUE`` arguments as a mapping (a usage error names the bad one)."""
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError("--env", f"expected NAME=VALUE, got {pair!r}")
+        env[name] = value
+    return env
+
+
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions",
+           "parse_env"]

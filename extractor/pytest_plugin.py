@@ -86,7 +86,7 @@ class TutorialsFile(pytest.File):
     """A generated DIR's index.json, a single tutorial.json, or a feed/page (extracted on the fly)."""
 
     def collect(self) -> Iterator[pytest.Collector]:
-        from extractor.harness import load_targets, read_generated, read_tutorial
+        from extractor.targets import load_targets, read_generated, read_tutorial
 
         try:
             if self.path.name == "index.json":
@@ -188,7 +188,7 @@ class _State:
         self._plans: Any = None
 
     def options(self) -> RunOptions:
-        from extractor.harness import parse_env
+        from extractor.options import parse_env
 
         opt = self.config.getoption
         return RunOptions(step_timeout=opt("tutorcheck_timeout"), article_timeout=opt("tutorcheck_article_timeout"),

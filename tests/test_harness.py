@@ -18,7 +18,6 @@ from extractor.harness import (
     Shard,
     exit_status,
     expected_steps,
-    load_targets,
     run_check,
     select_shard,
 )
@@ -26,6 +25,7 @@ from extractor.model import CodeBlock, SourceRef, Step, Tutorial
 from extractor.plan import make_plan
 from extractor.reports import ReportPaths
 from extractor.results import ArticleResult, StepResult
+from extractor.targets import load_targets
 
 HARNESS = Path(__file__).resolve().parent / "data" / "harness"
 GENERATED = HARNESS / "generated"

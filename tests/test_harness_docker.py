@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from extractor.harness import owner_label
+from extractor.sandbox.reaper import LABEL, OWNER_LABEL
 
 pytestmark = pytest.mark.docker
 
@@ -44,9 +44,8 @@ def containers_created_by(pid: int, since: float, until: float) -> int:
 
     client = docker.from_env()
     events = client.events(since=int(since) - 1, until=int(until) + 2, decode=True,
-                           filters={"type": "container", "event": "create", "label": "tutorcheck"})
-    owned = [e for e in events if any(owner_label(k) and v == str(pid)
-                                      for k, v in e.get("Actor", {}).get("Attributes", {}).items())]
+                           filters={"type": "container", "event": "create", "label": LABEL})
+    owned = [e for e in events if e.get("Actor", {}).get("Attributes", {}).get(OWNER_LABEL) == str(pid)]
     return len(owned)
 
 
@@ -139,8 +138,8 @@ def test_when_interrupted_then_finished_verdicts_stay_and_no_container_is_left(t
     client = docker.from_env()
 
     def owned() -> list[Any]:
-        return [c for c in client.containers.list(all=True, sparse=True, filters={"label": "tutorcheck"})
-                if any(owner_label(k) and v == str(proc.pid) for k, v in (c.attrs.get("Labels") or {}).items())]
+        return [c for c in client.containers.list(all=True, sparse=True, filters={"label": LABEL})
+                if (c.attrs.get("Labels") or {}).get(OWNER_LABEL) == str(proc.pid)]
 
     partial = tmp_path / "out.json.partial.jsonl"
     try:

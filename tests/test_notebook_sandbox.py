@@ -19,7 +19,7 @@ from extractor.model import tutorial_from_json
 from extractor.pipeline import render_article
 from extractor.sandbox import images
 from extractor.sandbox.notebook_run import run_notebook
-from extractor.sandbox.policy import LABEL
+from extractor.sandbox.reaper import LABEL
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,9 +18,8 @@ from extractor.model import Tutorial, tutorial_from_json
 from extractor.results import ArticleResult, StepResult
 from extractor.sandbox import images
 from extractor.sandbox.commands import sandbox_command
-from extractor.sandbox.policy import LABEL
+from extractor.sandbox.reaper import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL, reap
 from extractor.sandbox.runner import RunOptions, check_tutorial
-from extractor.sandbox.session import DEADLINE_LABEL, HOST_LABEL, OWNER_LABEL, reap
 from extractor.understand.facts import command_facts
 
 pytestmark = pytest.mark.docker

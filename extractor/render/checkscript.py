@@ -14,6 +14,7 @@ runs as one doctest per block.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from extractor.model import Tutorial
@@ -37,6 +38,15 @@ class Container:
     flags: tuple[str, ...]
     pids_limit: int
     dockerfile: str
+    labels: tuple[tuple[str, str], ...] = ()  # (key, shell expression): the reaper's labels, as check.sh sets them
+
+
+def _label_args(labels: tuple[tuple[str, str], ...]) -> str:
+    """``--label`` arguments, three to a line; an expression the shell expands is double-quoted."""
+    words = [f"--label {k}={v}" if re.fullmatch(r"[\w.=-]+", f"{k}={v}") else f'--label "{k}={v}"' for k, v in labels]
+    return " \\\n    ".join(" ".join(words[i:i + 3]) for i in range(0, len(words), 3))
+
+
 DEFAULT_STEP_TIMEOUT = int(DEFAULT_STEP_TIMEOUT_S)
 DEFAULT_ARTICLE_TIMEOUT = int(DEFAULT_ARTICLE_TIMEOUT_S)
 
@@ -225,8 +235,7 @@ IFS= read -r -d '' inner <<'{inner_eof}' || true
 status=0
 printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {box.pids_limit} "$inner" |
   timeout -s KILL "$ARTICLE_TIMEOUT" docker run --rm -i --name "$name" \\
-    --label tutorcheck=1 --label "tutorcheck.owner=$$" --label "tutorcheck.host=$(hostname)" \\
-    --label "tutorcheck.deadline=$(( $(date +%s) + ARTICLE_TIMEOUT + 60 ))" \\
+    {_label_args(box.labels)} \\
     --network="$network" \\
     {flags} \\
     "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' || status=$?

@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 from extractor.errors import UsageError
 from extractor.sandbox import images
-from extractor.sandbox.policy import LABEL
-from extractor.sandbox.session import reap
+from extractor.sandbox.reaper import ARTICLE_LABEL, LABEL, OWNER_LABEL, reap
 
 
 def _say(msg: str) -> None:
@@ -28,8 +27,8 @@ def list_() -> int:
         print(f"image\t{i.tag}\t{i.kind}\trecipe={i.recipe}\t{i.size_mb}MB")
     for ct in c.api.containers(all=True, filters={"label": LABEL}):
         labels = ct.get("Labels") or {}
-        print(f"container\t{ct['Id'][:12]}\t{ct.get('State', '')}\towner={labels.get('tutorcheck.owner', '?')}"
-              f"\tarticle={labels.get('tutorcheck.article', '')}")
+        print(f"container\t{ct['Id'][:12]}\t{ct.get('State', '')}\towner={labels.get(OWNER_LABEL, '?')}"
+              f"\tarticle={labels.get(ARTICLE_LABEL, '')}")
     return 0
 
 

@@ -155,7 +155,8 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
     import nbformat
 
     from extractor.sandbox import images
-    from extractor.sandbox.session import Session, reap
+    from extractor.sandbox.reaper import reap
+    from extractor.sandbox.session import Session
 
     original = nbformat.reads(ipynb, as_version=4)
     runnable = [cell for cell in original.cells

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 MiB = 1024 * 1024
-LABEL = "tutorcheck"
 USER_HOME = "/home/tutor"
 
 

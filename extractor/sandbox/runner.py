@@ -20,7 +20,8 @@ from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images
 from extractor.sandbox.policy import Policy
-from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks, reap
+from extractor.sandbox.reaper import reap
+from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks
 from extractor.vocab import NO_GAP_KINDS, ActionKind, NeedKind, StepStatus
 
 __all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",

@@ -5,9 +5,9 @@ The host attaches to its stdin/stdout before starting it and exchanges one JSON 
 step, so a step costs no ``docker exec``. A reader thread keeps draining the attach socket
 (docker's 8-byte frame headers) and hands complete lines to the caller; when an answer does
 not come in time the host kills the container (the driver's own per-step timeout is the
-first line, this is the backstop). Containers are labelled with the owner's pid and a
-deadline, removed when the session closes, at interpreter exit and on SIGTERM/SIGINT, and
-reaped by any later run when their owner is dead or their deadline has passed.
+first line, this is the backstop). Containers are labelled (``reaper.container_labels``),
+removed when the session closes, at interpreter exit and on SIGTERM/SIGINT, and reaped
+(``reaper.reap``) by any later run when their owner is dead or their deadline has passed.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.errors import SandboxError
-from extractor.sandbox.policy import LABEL, Policy
+from extractor.sandbox.policy import Policy
+from extractor.sandbox.reaper import container_labels
 
-OWNER_LABEL = "tutorcheck.owner"
-HOST_LABEL = "tutorcheck.host"
-DEADLINE_LABEL = "tutorcheck.deadline"
 MAX_LINE = 4 * 1024 * 1024  # an answer carries at most 64 KiB of output, JSON-escaped
 START_TIMEOUT_S = 30.0
 
@@ -103,42 +101,6 @@ def install_cleanup_hooks() -> None:
     _install_hooks()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def reap(c: Any, everything: bool = False) -> list[str]:
-    """Remove labelled containers whose owner died or whose deadline passed (all with ``everything``).
-
-    Uses the list endpoint only (no per-container inspect), so containers that vanish while
-    we look, removed by their own run, are no error."""
-    removed = []
-    now = time.time()
-    host = socket.gethostname()
-    for ct in c.api.containers(all=True, filters={"label": LABEL}):
-        labels = ct.get("Labels") or {}
-        try:
-            deadline = float(labels.get(DEADLINE_LABEL, "0"))
-            owner = int(labels.get(OWNER_LABEL, "0"))
-        except ValueError:
-            deadline, owner = 0.0, 0
-        same_host = labels.get(HOST_LABEL) == host
-        dead = same_host and (owner <= 0 or not _pid_alive(owner))
-        if everything or deadline < now or dead:
-            try:
-                c.api.remove_container(ct["Id"], force=True)
-            except Exception:  # removed meanwhile by its own run, or removal already under way
-                pass
-            removed.append(ct["Id"][:12])
-    return removed
-
-
 class Session:
     """A running sandbox container and its driver; use as a context manager."""
 
@@ -174,9 +136,7 @@ class Session:
         kwargs = self.policy.sdk_kwargs()
         # self.env (--env values, often secrets) is sent over stdin after start, never put in the
         # container's config, where `docker inspect` would show it to anyone on the host
-        deadline = time.time() + self.lifetime_s + 60
-        labels = {LABEL: "1", OWNER_LABEL: str(os.getpid()), HOST_LABEL: socket.gethostname(),
-                  DEADLINE_LABEL: f"{deadline:.0f}", "tutorcheck.article": self.name_hint[:200]}
+        labels = container_labels(self.lifetime_s, self.name_hint)
         # the in-container backstop: the driver exits (SIGALRM) at the article's deadline
         command = self.command
         kwargs["environment"]["TUTORCHECK_LIFETIME"] = str(int(self.lifetime_s + 30))

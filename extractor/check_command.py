@@ -1,0 +1,128 @@
+"""``tutorcheck check``: the command. It parses nothing (extractor.cli does) and decides
+nothing (the plan does): it loads the targets, picks this shard's articles, makes each
+article's plan once, runs them through the harness with the sandbox's runner, shows progress,
+and on Ctrl-C, SIGTERM or a crash has the sandbox's reaper remove this run's containers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from extractor.cache import DEFAULT_DIR
+from extractor.errors import ExtractorError, UsageError
+from extractor.harness import (
+    CheckSetup,
+    OnResult,
+    Plans,
+    Shard,
+    exit_status,
+    run_check,
+    sandbox_fingerprint,
+    sandbox_runner,
+    select_shard,
+)
+from extractor.options import RunOptions, parse_env
+from extractor.reports import ReportPaths, article_line
+from extractor.results import ArticleResult
+from extractor.targets import load_targets
+
+
+@contextmanager
+def cleanup_on_exit() -> Iterator[None]:
+    """On Ctrl-C, SIGTERM or a crash: remove our containers (their runs then end)."""
+    try:
+        yield
+    except BaseException:
+        from extractor.sandbox.reaper import remove_owned_containers
+
+        try:
+            removed = remove_owned_containers()
+        except ExtractorError as e:  # no engine: nothing of ours can be running
+            print(f"tutorcheck: {e}", file=sys.stderr)
+            removed = 0
+        if removed:
+            print(f"tutorcheck: removed {removed} sandbox container(s)", file=sys.stderr)
+        raise
+
+
+def check_command(args: Any) -> int:
+    """``tutorcheck check`` (arguments parsed by extractor.cli)."""
+    if args.jobs < 1:
+        raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
+    shard = Shard.parse(args.shard) if args.shard else None
+    env = parse_env(args.env)
+    tutorials, errors = load_targets([str(t) for t in args.targets])
+    for error in errors:
+        print(f"tutorcheck: error: {error}", file=sys.stderr)
+    selected = select_shard(tutorials, shard)
+    options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
+                         allow_network=args.allow_network, env=env)
+    plans = Plans(options)
+    runner = sandbox_runner(options, plans)
+    cache_dir = Path(args.cache_dir or DEFAULT_DIR)
+    setup = CheckSetup(
+        jobs=args.jobs,
+        cache_dir=None if args.no_cache else cache_dir,
+        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
+        partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
+        options_key=options.cache_key(),
+    )
+    with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
+        results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
+    print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
+          + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
+    return exit_status(results, errors)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """A CI job being cancelled (SIGTERM) is handled like Ctrl-C: keep verdicts, clean up."""
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[OnResult]:
+    """A progress bar on a terminal (rich); in CI / non-tty, one plain line per article."""
+    if not _interactive():
+        yield lambda result: print(article_line(result), flush=True)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as progress:
+        task = progress.add_task("articles", total=total)
+
+        def show(result: ArticleResult) -> None:
+            progress.console.print(article_line(result), highlight=False, markup=False)
+            progress.advance(task)
+
+        yield show
+
+
+__all__ = ["check_command", "cleanup_on_exit"]
