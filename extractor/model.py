@@ -87,7 +87,8 @@ LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"}
 
 @dataclass(frozen=True)
 class Install:
-    """A step that only installs system packages: the package manager and the packages."""
+    """A step that only installs packages: the package manager and the packages (for a
+    language installer such as pip or npm, written ``ECOSYSTEM:SPEC``: ``pip:flask==2.2.*``)."""
 
     manager: str
     packages: tuple[str, ...] = ()
@@ -102,16 +103,26 @@ class Facts:
     its needs with their values, and its nature. Nothing downstream reads the text again."""
 
     needs: tuple[Need, ...] = ()
-    installs: Install | None = None  # it only installs system packages
+    installs: Install | None = None  # it only installs packages (system, or a language's)
     serves: bool = False  # it serves or watches until stopped (a server, ``tail -f``)
     editor: str = ""  # the interactive editor it opens ('' when none)
     fetches: bool = False  # it reaches the network
     reads_only: bool = False  # it only reads: it changes nothing
+    # language packages it installs (``pip:flask``), also when it does more than install; with
+    # ``packages_offline`` the network it needs is only for them (a registry the image can stand in for)
+    packages: tuple[str, ...] = ()
+    packages_offline: bool = False
+    activates_venv: bool = False  # it enters a Python virtual environment (``. .venv/bin/activate``)
 
     def to_json(self) -> dict[str, Any]:
-        return {"needs": [n.to_json() for n in self.needs],
-                "installs": self.installs.to_json() if self.installs else None,
-                "serves": self.serves, "editor": self.editor, "fetches": self.fetches, "reads_only": self.reads_only}
+        out: dict[str, Any] = {
+            "needs": [n.to_json() for n in self.needs], "installs": self.installs.to_json() if self.installs else None,
+            "serves": self.serves, "editor": self.editor, "fetches": self.fetches, "reads_only": self.reads_only}
+        if self.packages:  # only where there are some: earlier tutorial.json files stay as they were
+            out |= {"packages": list(self.packages), "packages_offline": self.packages_offline}
+        if self.activates_venv:
+            out["activates_venv"] = True
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any] | None) -> Facts:
@@ -123,6 +134,8 @@ class Facts:
             installs=Install(installs["manager"], tuple(installs.get("packages", ()))) if installs else None,
             serves=bool(d.get("serves", False)), editor=str(d.get("editor", "")),
             fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
+            packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
+            activates_venv=bool(d.get("activates_venv")),
         )
 
 

@@ -90,6 +90,8 @@ class ArticleResult:
             "reason": self.reason,
             "cached": self.cached,
             "steps": [s.to_json() for s in self.steps],
+            # what the image layer installed for the article's install steps, with versions and sources
+            **({"provided": self.extra["provided"]} if self.extra.get("provided") else {}),
         }
 
     @classmethod
@@ -102,6 +104,7 @@ class ArticleResult:
             steps=tuple(StepResult.from_json(s) for s in d.get("steps", ())),
             reason=d.get("reason", ""),
             cached=d.get("cached", False),
+            extra={"provided": d["provided"]} if isinstance(d.get("provided"), dict) else {},
         )
 
 

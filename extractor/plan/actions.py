@@ -30,6 +30,7 @@ class Action:
     need: NeedKind | None = None
     ok: bool = True  # a static check's outcome
     needs: tuple[str, ...] = ()  # the step's needs, in the vocabulary of labels.yaml (shown, not decided on)
+    packages: tuple[str, ...] = ()  # for a provided step: the packages the image layer installs in its place
 
     @property
     def runs(self) -> bool:

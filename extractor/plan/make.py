@@ -27,8 +27,18 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.places import PLACES, Place, PlaceRules
-from extractor.plan.rules import Provides, in_background, install_reason, tool_packages, unmet
+from extractor.plan.rules import (
+    Provides,
+    Unmet,
+    in_background,
+    install_reason,
+    language_install_reason,
+    layer_packages,
+    tool_packages,
+    unmet,
+)
 from extractor.plan.tools import ToolTable, tool_table
+from extractor.understand.packages import LANGUAGE_MANAGERS
 from extractor.vocab import ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
@@ -45,6 +55,8 @@ class _Ctx:
     rules: PlaceRules
     here: Provides
     packages: set[str] = field(default_factory=set)
+    files: dict[str, str] = field(default_factory=dict)  # the files the article shows, by name (requirements)
+    venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
 
 
@@ -82,12 +94,15 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     kind = kinds.get(step.lang)
     if kind is None:
         return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
-    if kind == ActionKind.SHELL and step.facts.installs is not None:
-        # needs root and a mirror; the article's image layer does it instead
-        why, packages = install_reason(step.facts.installs, ctx.here.tools)
-        ctx.packages |= set(packages)
-        return Action(ActionKind.PROVIDED, block.index, i, step.command, lang=step.lang,
-                      expected_output=step.expected_output, reason=why, need=NeedKind.ROOT, needs=labels)
+    ctx.venv = ctx.venv or step.facts.activates_venv
+    if kind == ActionKind.SHELL and step.facts.installs is not None and not (ctx.venv and step.facts.packages_offline):
+        return _install(base, step, ctx)
+    if step.facts.packages_offline:
+        # the network it needs is only the package index: the layer's wheel house stands in for it
+        packages, absent = layer_packages(step.facts.packages, ctx.files)
+        if absent is None:
+            ctx.packages |= set(packages)
+            needs = tuple(n for n in needs if n.kind != NeedKind.NETWORK)
     missing = unmet(needs, ctx.here)
     if missing is not None:
         return _skip(base, missing.need, missing.reason)
@@ -104,6 +119,23 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
                   expected_output=step.expected_output, needs_state=needs_state, background=background,
                   needs=labels)
+
+
+def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
+    """A step that only installs packages: the article's image layer does it instead (a system
+    install needs root and a mirror; a language install a registry, reached only at build time)."""
+    install = step.facts.installs
+    assert install is not None
+    if install.manager in LANGUAGE_MANAGERS:
+        decided = language_install_reason(install, ctx.files)
+        if isinstance(decided, Unmet):
+            return _skip(base, decided.need, decided.reason)
+        (why, packages), need = decided, NeedKind.NETWORK
+    else:
+        (why, packages), need = install_reason(install, ctx.here.tools), NeedKind.ROOT
+    ctx.packages |= set(packages)
+    return Action(ActionKind.PROVIDED, base.block, base.step, base.command, lang=base.lang,
+                  expected_output=base.expected_output, reason=why, need=need, needs=base.needs, packages=packages)
 
 
 def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
@@ -153,6 +185,10 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
               tools: ToolTable | None = None) -> Plan:
     """The ordered actions of ``tutorial`` in ``place`` and the packages its image layer needs."""
     ctx = _Ctx(PLACES[place], Provides(options or RunOptions(), tools or tool_table()))
+    for block in tutorial.code_blocks:
+        if block.kind == "file" and block.filename:
+            ctx.files.setdefault(block.filename, block.text)
+            ctx.files.setdefault(block.filename.rsplit("/", 1)[-1], block.text)
     actions: list[Action] = []
     for block in tutorial.code_blocks:
         actions.extend(_block_actions(block, ctx))

@@ -8,12 +8,13 @@ met here, and if not, why (in words) and what kind of need it is (typed, for mac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from extractor.model import Install, Need
 from extractor.options import RunOptions
 from extractor.plan.tools import ToolTable
+from extractor.understand.packages import requirements
 from extractor.vocab import NeedKind
 
 
@@ -152,6 +153,40 @@ def install_reason(install: Install, tools: ToolTable) -> tuple[str, tuple[str, 
     return head + tail, tuple(p for p in provided if p not in tools.toolbox)
 
 
+_ECOSYSTEMS = {"pip": "Python packages", "npm": "JavaScript packages"}
+
+
+def layer_packages(specs: Sequence[str], files: Mapping[str, str]) -> tuple[tuple[str, ...], str | None]:
+    """The language packages the image layer installs for ``specs`` (``pip:flask``), with a
+    requirements file (``pip-r:requirements.txt``) replaced by what the article's file says;
+    and the requirements file the article never shows, if one is missing."""
+    out: list[str] = []
+    for spec in specs:
+        ecosystem, _, value = spec.partition(":")
+        if ecosystem != "pip-r":
+            out.append(spec)
+            continue
+        text = files.get(value, files.get(value.rsplit("/", 1)[-1]))
+        if text is None:
+            return (), value
+        out += requirements(text)
+    return tuple(dict.fromkeys(out)), None
+
+
+def language_install_reason(install: Install, files: Mapping[str, str]) -> tuple[str, tuple[str, ...]] | Unmet:
+    """Why a step that installs language packages is not run, and the packages the article's
+    layer installs in its place (from the registry when the image is built); Unmet when the
+    packages are not known (a requirements file the article does not show)."""
+    packages, missing = layer_packages(install.packages, files)
+    if missing is not None:
+        return Unmet(NeedKind.NETWORK, f"installs the requirements in {missing}, which the article does not show: "
+                                       "needs the network (run with --allow-network)")
+    kinds = sorted({_ECOSYSTEMS[p.split(":", 1)[0]] for p in packages})
+    names = ", ".join(p.split(":", 1)[1] for p in packages)
+    return (f"installs {' and '.join(kinds) or 'packages'} ({names}) with {install.manager}: not run; the sandbox "
+            "image carries them, installed from the registry when it was built", packages)
+
+
 def in_background(command: str, block: int, step: int) -> str:
     """The step as a reader runs it in a second terminal: started in the background, its output
     so far shown once it has printed something (or 5 s passed), still running afterwards. The
@@ -166,4 +201,5 @@ def in_background(command: str, block: int, step: int) -> str:
             "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")
 
 
-__all__ = ["NEED_RULES", "TOOL_NEEDS", "Provides", "Unmet", "in_background", "install_reason", "tool_packages", "unmet"]
+__all__ = ["NEED_RULES", "TOOL_NEEDS", "Provides", "Unmet", "in_background", "install_reason",
+           "language_install_reason", "layer_packages", "tool_packages", "unmet"]

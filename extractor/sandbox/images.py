@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,7 @@ from typing import Any
 
 from extractor.errors import SandboxError
 from extractor.plan.tools import SANDBOXES
-from extractor.quoting import sh_word
+from extractor.sandbox import layers
 
 SUITE = "bookworm"
 REGISTRY_BASE = "debian:bookworm-slim"
@@ -105,17 +106,10 @@ def toolbox_tag() -> str:
 
 
 def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
-    """The per-article layer: the toolbox plus the Debian packages its steps' tools need."""
-    lines = [f"FROM {base}"]
-    if packages:
-        pkgs = " ".join(sh_word(p) for p in sorted(set(packages)))  # RUN is /bin/sh -c
-        lines += [
-            "USER root",
-            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
-            f"--no-install-recommends {pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*",
-            "USER tutor",
-        ]
-    return "\n".join(lines) + "\n"
+    """The per-article layer as a standalone Dockerfile (check.sh): the toolbox plus the Debian
+    packages its steps' tools need and the language packages its install steps name, installed
+    from their registries when the image is built."""
+    return layers.dockerfile(base, layers.Layer.of(packages))
 
 
 def article_tag(packages: Sequence[str]) -> str:
@@ -265,9 +259,8 @@ def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> s
         tag = f"{NOTEBOOK_ARTICLE_REPO}:{layer[:12]}"
         if not _current(c, tag, layer):
             say(f"notebook layer: {tag} with {' '.join(sorted(set(packages)))}")
-            _build(c, tag, {KIND_LABEL: "notebook", RECIPE_LABEL: layer, "tutorcheck.toolbox": toolbox_recipe(),
-                            "tutorcheck.notebook": recipe},
-                   dockerfile=article_dockerfile(packages, base=pin))
+            _build_layer(c, tag, {KIND_LABEL: "notebook", RECIPE_LABEL: layer, "tutorcheck.toolbox": toolbox_recipe(),
+                                  "tutorcheck.notebook": recipe}, packages, base=pin)
         return tag
 
 
@@ -281,9 +274,30 @@ def ensure_article(c: Any, packages: Sequence[str], say: Any = print) -> str:
         recipe = _hash(toolbox_recipe(), *sorted(set(packages)))
         if not _current(c, tag, recipe):
             say(f"article layer: {tag} with {' '.join(sorted(set(packages)))}")
-            _build(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},
-                   dockerfile=article_dockerfile(packages, base=toolbox))
+            _build_layer(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},
+                         packages, base=toolbox)
         return tag
+
+
+def _build_layer(c: Any, tag: str, labels: dict[str, str], packages: Sequence[str], base: str) -> None:
+    """Build a layer on ``base``: the host fetches its language packages into the context first."""
+    layer = layers.Layer.of(packages)
+    with tempfile.TemporaryDirectory(prefix="tutorcheck-layer-") as tmp:
+        ctx = Path(tmp)
+        fetched = layers.fetch(layer, ctx)
+        (ctx / "Dockerfile").write_text(layers.dockerfile(base, layer, fetched), encoding="utf-8")
+        _build(c, tag, {**labels, layers.PROVIDED_LABEL: json.dumps(fetched.to_json(), sort_keys=True)},
+               path=str(ctx))
+
+
+def provided(c: Any, image: str) -> dict[str, Any]:
+    """What the image's layer installed for the article's install steps (empty when nothing)."""
+    try:
+        text = (c.images.get(image).labels or {}).get(layers.PROVIDED_LABEL, "")
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def ensure_all(c: Any, say: Any = print) -> str:

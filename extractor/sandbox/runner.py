@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import doctest
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.blocked import judge_gaps
@@ -18,7 +18,7 @@ from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
-from extractor.sandbox import images
+from extractor.sandbox import images, layers
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import reap
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks
@@ -193,6 +193,9 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     c = images.client()
     reap(c)
     image = image or images.ensure_article(c, plan.packages, say=lambda _m: None)
+    provided = images.provided(c, image)
+    if provided:
+        plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
     session = Session(c, image, (policy or Policy()).with_network(options.allow_network),
                       lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
     session.start()
@@ -201,5 +204,6 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""
+    extra: dict[str, Any] = {"container": cid, **({"provided": provided} if provided else {})}
     return ArticleResult(slug=tutorial.slug, status=article_status(steps), image=image,
-                         duration_s=time.monotonic() - t0, steps=steps, extra={"container": cid})
+                         duration_s=time.monotonic() - t0, steps=steps, extra=extra)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractor.model import Facts, Need
-from extractor.understand import nature
+from extractor.understand import nature, packages
 from extractor.understand.placeholders import credential, placeholders
 from extractor.vocab import NeedKind
 
@@ -37,8 +37,12 @@ def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = ()
     fetches = any(n.kind == NeedKind.NETWORK for n in needs)
     if not shell:
         return Facts(needs=needs, fetches=fetches)
-    return Facts(needs=needs, installs=nature.system_install(command), serves=nature.runs_until_stopped(command),
-                 editor=nature.editor(command), fetches=fetches, reads_only=nature.only_reads(command))
+    found = packages.language_packages(command)
+    return Facts(needs=needs, installs=nature.system_install(command) or packages.language_install(command),
+                 serves=nature.runs_until_stopped(command), editor=nature.editor(command), fetches=fetches,
+                 reads_only=nature.only_reads(command), packages=found.packages,
+                 packages_offline=packages.offline_with_packages(command, found),
+                 activates_venv=nature.activates_venv(command))
 
 
 def text_facts(text: str, labels: Sequence[str]) -> Facts:

@@ -74,12 +74,36 @@ def runs_until_stopped(command: str) -> bool:
     calls = invocations(command)
     if not calls:
         return False
-    last = calls[-1]
-    words = " ".join(last.args)
+    forms = [calls[-1]]
+    if forms[0].name in ("python", "python3") and forms[0].args[:1] == ("-m",) and len(forms[0].args) > 1:
+        forms.append(Invocation(forms[0].args[1], forms[0].args[2:]))  # ``python -m flask run`` is ``flask run``
+    return any(_serves(inv) for inv in forms)
+
+
+def _serves(inv: Invocation) -> bool:
+    said = (" ".join(inv.args), " ".join(_without_options(inv.args)))  # ``flask --app hello run``
     for program, starts in FOREGROUND:
-        if last.name == program and (not starts or any(words == w or words.startswith(w + " ") for w in starts)):
+        if inv.name == program and (not starts or any(words == w or words.startswith(w + " ")
+                                                      for w in starts for words in said)):
             return True
     return False
+
+
+def _without_options(args: tuple[str, ...]) -> list[str]:
+    """The words after the leading options (``--app hello``, ``--debug``, ``-p=1``) of a command."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0)
+        if "=" not in option and option.startswith("--") and rest and not rest[0].startswith("-") and len(rest) > 1:
+            rest.pop(0)  # its value
+    return rest
+
+
+def activates_venv(command: str) -> bool:
+    """The command enters a Python virtual environment (``. .venv/bin/activate``): the pip
+    installs after it go into that environment."""
+    return any(inv.name in (".", "source") and inv.args[:1] and inv.args[0].endswith("bin/activate")
+               for inv in invocations(command))
 
 
 def editor(command: str) -> str:
@@ -104,5 +128,5 @@ def only_reads(command: str) -> bool:
     return True
 
 
-__all__ = ["EDITORS", "FOREGROUND", "PACKAGE_MANAGERS", "READERS", "editor", "only_reads", "runs_until_stopped",
-           "system_install"]
+__all__ = ["EDITORS", "FOREGROUND", "PACKAGE_MANAGERS", "READERS", "activates_venv", "editor", "only_reads",
+           "runs_until_stopped", "system_install"]

@@ -21,7 +21,7 @@ from extractor.understand.tables import (
     STANDARD_VARS,
 )
 
-__all__ = ["Made", "step_needs", "text_needs", "unset_variables"]
+__all__ = ["Made", "fetches", "step_needs", "text_needs", "unset_variables"]
 
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "xargs", "watch", "timeout", "nice"})
 
@@ -47,12 +47,21 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
         needs.update({"network", "secret"})
     subs = NETWORK_SUBCOMMANDS.get(name, frozenset())
     pos = positionals(inv.args, name)
-    if name in ("curl", "wget") and pos and all(LOCAL.match(a) for a in pos):
-        return  # the loopback interface is there without a network
+    if name in ("curl", "wget"):
+        urls = [a for a in inv.args if "://" in a or LOCAL.match(a)] or pos  # not option values (``--retry 5``)
+        if urls and all(LOCAL.match(a) for a in urls):
+            return  # the loopback interface is there without a network
     if subs is None or (subs and name not in ("helm", "docker") and _names_a_subcommand(pos, subs)):
         needs.add("network")
     if name == "docker" and pos and pos[0] in ("pull", "push", "login", "run", "build"):
         needs.add("network")
+
+
+def fetches(inv: shellsplit.Invocation) -> bool:
+    """The invocation reaches the network (by its program and subcommand, as :func:`step_needs` decides)."""
+    found: set[str] = set()
+    _program(_unwrap(inv), found)
+    return "network" in found
 
 
 # docker subcommands that act on a container that must already exist (its name or id follows).
