@@ -85,6 +85,11 @@ class Need:
 LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"})
 
 
+# How a language package is written (``pip:flask``, ``npm:express@4``; ``pip-r:FILE`` for the
+# requirements a file lists): the ecosystems the image layer can install from.
+LANGUAGE_ECOSYSTEMS = ("pip", "pip-r", "npm")
+
+
 @dataclass(frozen=True)
 class Install:
     """A step that only installs packages: the package manager and the packages (for a
@@ -92,6 +97,11 @@ class Install:
 
     manager: str
     packages: tuple[str, ...] = ()
+
+    @property
+    def language(self) -> bool:
+        """The packages come from a language's registry (pip, npm), not from the system's."""
+        return any(p.partition(":")[0] in LANGUAGE_ECOSYSTEMS for p in self.packages)
 
     def to_json(self) -> dict[str, Any]:
         return {"manager": self.manager, "packages": list(self.packages)}

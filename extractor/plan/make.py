@@ -38,7 +38,6 @@ from extractor.plan.rules import (
     unmet,
 )
 from extractor.plan.tools import ToolTable, tool_table
-from extractor.understand.packages import LANGUAGE_MANAGERS
 from extractor.vocab import ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
@@ -55,7 +54,7 @@ class _Ctx:
     rules: PlaceRules
     here: Provides
     packages: set[str] = field(default_factory=set)
-    files: dict[str, str] = field(default_factory=dict)  # the files the article shows, by name (requirements)
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requirements files the article shows
     venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
 
@@ -126,7 +125,7 @@ def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
     install needs root and a mirror; a language install a registry, reached only at build time)."""
     install = step.facts.installs
     assert install is not None
-    if install.manager in LANGUAGE_MANAGERS:
+    if install.language:
         decided = language_install_reason(install, ctx.files)
         if isinstance(decided, Unmet):
             return _skip(base, decided.need, decided.reason)
@@ -187,8 +186,8 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     ctx = _Ctx(PLACES[place], Provides(options or RunOptions(), tools or tool_table()))
     for block in tutorial.code_blocks:
         if block.kind == "file" and block.filename:
-            ctx.files.setdefault(block.filename, block.text)
-            ctx.files.setdefault(block.filename.rsplit("/", 1)[-1], block.text)
+            ctx.files.setdefault(block.filename, block.facts.packages)
+            ctx.files.setdefault(block.filename.rsplit("/", 1)[-1], block.facts.packages)
     actions: list[Action] = []
     for block in tutorial.code_blocks:
         actions.extend(_block_actions(block, ctx))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from extractor.model import Install, Need
 from extractor.options import RunOptions
 from extractor.plan.tools import ToolTable
-from extractor.understand.packages import requirements
 from extractor.vocab import NeedKind
 
 
@@ -156,24 +155,28 @@ def install_reason(install: Install, tools: ToolTable) -> tuple[str, tuple[str, 
 _ECOSYSTEMS = {"pip": "Python packages", "npm": "JavaScript packages"}
 
 
-def layer_packages(specs: Sequence[str], files: Mapping[str, str]) -> tuple[tuple[str, ...], str | None]:
+Listed = Mapping[str, tuple[str, ...]]  # a requirements file's name → the packages it lists
+
+
+def layer_packages(specs: Sequence[str], files: Listed) -> tuple[tuple[str, ...], str | None]:
     """The language packages the image layer installs for ``specs`` (``pip:flask``), with a
-    requirements file (``pip-r:requirements.txt``) replaced by what the article's file says;
-    and the requirements file the article never shows, if one is missing."""
+    requirements file (``pip-r:requirements.txt``) replaced by the packages the article's file
+    lists (``files``: file name → its ``Facts.packages``); and the requirements file the article
+    never shows, if one is missing."""
     out: list[str] = []
     for spec in specs:
         ecosystem, _, value = spec.partition(":")
         if ecosystem != "pip-r":
             out.append(spec)
             continue
-        text = files.get(value, files.get(value.rsplit("/", 1)[-1]))
-        if text is None:
+        listed = files.get(value, files.get(value.rsplit("/", 1)[-1]))
+        if listed is None:
             return (), value
-        out += requirements(text)
+        out += listed
     return tuple(dict.fromkeys(out)), None
 
 
-def language_install_reason(install: Install, files: Mapping[str, str]) -> tuple[str, tuple[str, ...]] | Unmet:
+def language_install_reason(install: Install, files: Listed) -> tuple[str, tuple[str, ...]] | Unmet:
     """Why a step that installs language packages is not run, and the packages the article's
     layer installs in its place (from the registry when the image is built); Unmet when the
     packages are not known (a requirements file the article does not show)."""

@@ -88,7 +88,7 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
     if b.kind in ("file", "fragment"):
         text_labels = needs.text_needs(b.text)
         union |= set(text_labels)
-    return replace(b, steps=tuple(steps), needs=tuple(sorted(union)), facts=text_facts(b.text, text_labels))
+    return replace(b, steps=tuple(steps), needs=tuple(sorted(union)), facts=text_facts(b.text, text_labels, b.filename))
 
 
 def _fallback(block: CodeBlock, error: Exception, where: str) -> CodeBlock:

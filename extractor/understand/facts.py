@@ -45,9 +45,11 @@ def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = ()
                  activates_venv=nature.activates_venv(command))
 
 
-def text_facts(text: str, labels: Sequence[str]) -> Facts:
-    """The facts of a block's text that is saved, not run (a file): the values to fill in."""
-    return Facts(needs=_needs(labels, text, ()))
+def text_facts(text: str, labels: Sequence[str], filename: str | None = None) -> Facts:
+    """The facts of a block's text that is saved, not run (a file): the values to fill in, and
+    for a requirements file the packages it lists (what ``pip install -r`` of it installs)."""
+    listed = packages.requirements(text) if filename and packages.is_requirements(filename) else ()
+    return Facts(needs=_needs(labels, text, ()), packages=listed)
 
 
 __all__ = ["command_facts", "text_facts"]

@@ -25,7 +25,6 @@ LANGUAGE_INSTALLERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("yarn", ("add",), "npm"), ("yarn", ("global", "add"), "npm"), ("pnpm", ("add",), "npm"),
 )
 _MANAGER_NAMES = {"python": "pip", "python3": "pip"}
-LANGUAGE_MANAGERS = frozenset({"pip", "pip3", "pipx", "npm", "yarn", "pnpm"})
 # Options of those installers that take a value (the value is not a package).
 _VALUED = frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
                      "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--python", "--registry",
@@ -129,6 +128,12 @@ def offline_with_packages(command: str, found: Found) -> bool:
     return True
 
 
+def is_requirements(filename: str) -> bool:
+    """A pip requirements file by its name (``requirements.txt``, ``requirements-dev.txt``, ``reqs/base.txt``)."""
+    base = filename.rsplit("/", 1)[-1]
+    return base.endswith(".txt") and (base.startswith("requirements") or "/req" in f"/{filename}")
+
+
 def requirements(text: str) -> tuple[str, ...]:
     """The registry requirements of a ``requirements.txt`` (comments, options and paths left out)."""
     out = []
@@ -139,5 +144,5 @@ def requirements(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-__all__ = ["LANGUAGE_INSTALLERS", "LANGUAGE_MANAGERS", "Found", "language_install", "language_packages",
-           "offline_with_packages", "requirements"]
+__all__ = ["LANGUAGE_INSTALLERS", "Found", "language_install", "language_packages",
+           "is_requirements", "offline_with_packages", "requirements"]
