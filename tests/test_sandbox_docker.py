@@ -119,7 +119,7 @@ def test_when_the_article_time_runs_out_then_the_rest_is_skipped(engine: Any) ->
 def test_when_an_owner_died_then_its_container_is_reaped(engine: Any) -> None:
     labels = {LABEL: "1", OWNER_LABEL: "999999999", HOST_LABEL: socket.gethostname(),
               DEADLINE_LABEL: f"{time.time() + 3600:.0f}"}
-    ct = engine.containers.create(images.TOOLBOX, command=["sleep", "600"], labels=labels)
+    ct = engine.containers.create(images.toolbox_tag(), command=["sleep", "600"], labels=labels)
     ct.start()
     assert ct.short_id in reap(engine)
     for _ in range(50):
@@ -130,10 +130,10 @@ def test_when_an_owner_died_then_its_container_is_reaped(engine: Any) -> None:
 
 
 def test_when_images_exist_then_build_is_a_no_op(engine: Any) -> None:
-    before = engine.images.get(images.TOOLBOX).id
+    before = engine.images.get(images.toolbox_tag()).id
     assert sandbox_command("build") == 0
-    assert engine.images.get(images.TOOLBOX).id == before
-    assert engine.images.get(images.TOOLBOX).labels[images.RECIPE_LABEL] == images.toolbox_recipe()
+    assert engine.images.get(images.toolbox_tag()).id == before
+    assert engine.images.get(images.toolbox_tag()).labels[images.RECIPE_LABEL] == images.toolbox_recipe()
     assert os.path.exists(images.LOCK)
 
 
@@ -297,7 +297,7 @@ def test_env_values_reach_the_steps_but_not_the_containers_config(engine: Any) -
     from extractor.sandbox.policy import Policy
     from extractor.sandbox.session import Session
 
-    with Session(engine, images.TOOLBOX, Policy(), lifetime_s=60, env={"API_TOKEN": "s3cret-value"}) as s:
+    with Session(engine, images.toolbox_tag(), Policy(), lifetime_s=60, env={"API_TOKEN": "s3cret-value"}) as s:
         config = engine.api.inspect_container(s.container.id)["Config"]
         assert not any("s3cret-value" in e for e in config.get("Env") or [])
         assert "s3cret-value" not in json.dumps(config)
