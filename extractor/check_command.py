@@ -58,7 +58,7 @@ def check_command(args: Any) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
     shard = Shard.parse(args.shard) if args.shard else None
-    env = parse_env(args.env)
+    env = parse_env(args.env, getattr(args, "env_file", None) or ())
     tutorials, errors = load_targets([str(t) for t in args.targets])
     for error in errors:
         print(f"tutorcheck: error: {error}", file=sys.stderr)

@@ -34,8 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
     ck.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
-    ck.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                    help="a secret or value for the steps; lifts 'secret' skips that name it")
+    ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
+                    help="a secret or value for the steps; lifts 'secret' skips that name it. NAME alone takes "
+                         "the value from tutorcheck's environment; NAME=VALUE is visible in ps to local users")
+    ck.add_argument("--env-file", action="append", default=[], metavar="FILE",
+                    help="NAME=VALUE lines (or NAME, from the environment), as docker run --env-file")
     ck.add_argument("--json", dest="json_path", metavar="FILE")
     ck.add_argument("--junit", dest="junit_path", metavar="FILE")
     ck.add_argument("--report", dest="report_path", metavar="FILE.md")

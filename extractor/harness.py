@@ -30,6 +30,7 @@ from extractor.options import RunOptions
 from extractor.plan import Place, Plan, make_plan
 from extractor.reports import ReportPaths, write_reports
 from extractor.results import ArticleResult, StepResult
+from extractor.secrets import mask_result
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
 
 Runner = Callable[[Tutorial], ArticleResult]
@@ -236,7 +237,8 @@ def sandbox_runner(options: RunOptions, plans: Plans | None = None) -> Runner:
     def run(tutorial: Tutorial) -> ArticleResult:
         from extractor.sandbox.runner import check_tutorial
 
-        return check_tutorial(tutorial, options=options, plan=plans(tutorial))
+        # Judged on the real output; from here on (cache, reports, terminal) values are masked.
+        return mask_result(check_tutorial(tutorial, options=options, plan=plans(tutorial)), options.env.values())
 
     return run
 
