@@ -33,6 +33,7 @@ from extractor.options import RunOptions, parse_env
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
 from extractor.targets import load_targets
+from extractor.writer import ensure_writable
 
 
 @contextmanager
@@ -68,6 +69,11 @@ def check_command(args: Any) -> int:
     plans = Plans(options)
     runner = sandbox_runner(options, plans)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)
+    if not args.no_cache:
+        ensure_writable(cache_dir, "--cache-dir")
+    for flag, value in (("--json", args.json_path), ("--junit", args.junit_path), ("--report", args.report_path)):
+        if value:
+            ensure_writable(Path(value).resolve().parent, flag)
     setup = CheckSetup(
         jobs=args.jobs,
         cache_dir=None if args.no_cache else cache_dir,

@@ -94,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: stop quietly, as other CLI tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # an output that cannot be written (read-only, full): said, not a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"tutorcheck: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("tutorcheck: interrupted", file=sys.stderr)
         return 130

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sys
 import threading
 import traceback
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
-from extractor.errors import ExtractorError, UsageError
+from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Place, Plan, make_plan
@@ -32,6 +31,7 @@ from extractor.reports import ReportPaths, write_reports
 from extractor.results import ArticleResult, StepResult
 from extractor.secrets import mask_result
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
+from extractor.writer import append_line
 
 Runner = Callable[[Tutorial], ArticleResult]
 Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
@@ -198,11 +198,27 @@ class Recorder:
     results: dict[str, ArticleResult] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    failures: list[str] = field(default_factory=list)
+
     def start(self) -> None:
         if self.partial:
-            self.partial.parent.mkdir(parents=True, exist_ok=True)
-            self.partial.write_text("", encoding="utf-8")
+            try:
+                self.partial.parent.mkdir(parents=True, exist_ok=True)
+                self.partial.write_text("", encoding="utf-8")
+            except OSError as e:  # a convenience, not an output the user asked for
+                print(f"tutorcheck: note: no partial results ({self.partial}: {e.strerror or e})", file=sys.stderr)
+                self.partial = None
         write_reports(self.paths, [], self.tutorials)
+
+    def _attempt(self, what: str, write: Callable[[], object]) -> None:
+        """A write that fails (disk full) is said once per kind; the run goes on, results kept in memory."""
+        try:
+            write()
+        except OSError as e:
+            message = f"cannot write {what}: {e.strerror or e}"
+            if message not in self.failures:
+                self.failures.append(message)
+                print(f"tutorcheck: error: {message}; the run goes on", file=sys.stderr)
 
     @property
     def tutorials(self) -> dict[str, Tutorial]:
@@ -214,14 +230,17 @@ class Recorder:
     def __call__(self, result: ArticleResult) -> None:
         with self._lock:
             self.results[result.slug] = result
-            if self.partial:
-                with self.partial.open("a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n")
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            write_reports(self.paths, self.sorted_results(), self.tutorials)
+            if (partial := self.partial) is not None:
+                line = json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False)
+                self._attempt(f"the partial results {partial}", lambda: append_line(partial, line))
+            self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials))
 
     def finish(self) -> None:
+        """The reports written once more; exit 2 (an ExtractorError) when they still cannot be."""
+        self.failures.clear()
+        self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials))
+        if self.failures:
+            raise SourceError("tutorcheck check", "; ".join(self.failures))
         if self.partial:
             self.partial.unlink(missing_ok=True)
 
