@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR
+from extractor.display import terminal
 from extractor.errors import ExtractorError, UsageError
 from extractor.harness import (
     CheckSetup,
@@ -62,7 +63,7 @@ def check_command(args: Any) -> int:
     env = parse_env(args.env, getattr(args, "env_file", None) or ())
     tutorials, errors = load_targets([str(t) for t in args.targets])
     for error in errors:
-        print(f"tutorcheck: error: {error}", file=sys.stderr)
+        print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
                          allow_network=args.allow_network, env=env)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from extractor.display import terminal
 from extractor.errors import ExtractorError
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return sandbox_command(args.action)
     except ExtractorError as e:
-        print(f"tutorcheck: {e}", file=sys.stderr)
+        print(terminal(f"tutorcheck: {e}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as other CLI tools do.
@@ -96,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as e:  # an output that cannot be written (read-only, full): said, not a traceback
         where = f"{e.filename}: " if e.filename else ""
-        print(f"tutorcheck: error: {where}{e.strerror or e}", file=sys.stderr)
+        print(terminal(f"tutorcheck: error: {where}{e.strerror or e}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tutorcheck: interrupted", file=sys.stderr)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
+from extractor.display import terminal
 from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import Tutorial
 from extractor.options import RunOptions
@@ -95,7 +96,7 @@ def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
         return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e))
     except Exception as e:  # a runner bug: report it as one, keep checking the rest
         trace = "".join(traceback.format_exception(e))
-        print(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}", file=sys.stderr)
+        print(terminal(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}"), file=sys.stderr)
         return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR,
                              reason=f"internal error in the runner: {type(e).__name__}: {e}")
 

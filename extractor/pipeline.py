@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractor.bounds import MAX_PARSE_CHARS
+from extractor.display import terminal
 from extractor.errors import ExtractorError, ItemError, SourceError
 from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
@@ -271,11 +272,11 @@ def extract_command(sources: list[str], out_dir: Path, workers: int | None = Non
         loaded.errors.extend(written.errors)
         if written.entry is not None:
             index.append(written.entry)
-            print(written.summary, flush=True)
+            print(terminal(written.summary), flush=True)
     for note in loaded.notes:
-        print(f"tutorcheck: note: {note}", file=sys.stderr)
+        print(terminal(f"tutorcheck: note: {note}"), file=sys.stderr)
     for error in loaded.errors:
-        print(f"tutorcheck: error: {error}", file=sys.stderr)
+        print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     if index or not loaded.errors:
         try:
             _remove_stale(out_dir, {str(e["slug"]) for e in index})
