@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractor.display import terminal
 from extractor.errors import ExtractorError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, seconds
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
     ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
     ck.add_argument("--jobs", type=int, default=1, metavar="N")
-    ck.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
-    ck.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
+    ck.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
+    ck.add_argument("--article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
     ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
                     help="a secret or value for the steps; lifts 'secret' skips that name it. NAME alone takes "
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
     nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
-    nb.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
+    nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true")
 
     sb = sub.add_parser("sandbox", help="images and leftover containers")

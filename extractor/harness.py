@@ -15,6 +15,7 @@ import hashlib
 import json
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -90,10 +91,12 @@ def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tut
 def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
     """An environment problem (engine, image) becomes the article's error, not a crash; so
     does a bug in the runner, loudly (traceback on stderr), so the other articles still run."""
+    started = time.monotonic()
     try:
         return runner(tutorial)
-    except ExtractorError as e:
-        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e))
+    except ExtractorError as e:  # the time it took is reported as it was (an engine that hangs costs it)
+        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e),
+                             duration_s=time.monotonic() - started)
     except Exception as e:  # a runner bug: report it as one, keep checking the rest
         trace = "".join(traceback.format_exception(e))
         print(terminal(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}"), file=sys.stderr)

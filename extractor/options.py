@@ -24,6 +24,21 @@ LEARNER_SESSION_LIFETIME_S = 4 * 3600.0
 EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
 
 
+def seconds(text: str) -> float:
+    """A time limit from the command line: a finite, positive number of seconds (nan, inf, 0
+    and -5 are refused, as argparse's type errors: exit 2 with the reason)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run an article: timeouts (seconds), whether the network is allowed, and values for
@@ -85,5 +100,4 @@ def parse_env(pairs: Sequence[str], files: Sequence[str] = (), environ: Mapping[
 
 
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions",
-           "parse_env"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "parse_env", "seconds"]

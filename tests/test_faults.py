@@ -141,3 +141,88 @@ def test_a_cache_entry_with_a_wrong_typed_field_is_a_miss_said_on_stderr(tmp_pat
         path.write_text(json.dumps(data), encoding="utf-8")
         assert cache.get("ab" * 32) is None, corrupt
         assert "unreadable cache entry" in capsys.readouterr().err
+
+
+def test_an_engine_that_accepts_and_never_answers_costs_one_ping_not_minutes_per_article(tmp_path: Path) -> None:
+    import json as json_
+    import socket
+    import threading
+
+    path = tmp_path / "silent.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:  # accept every connection, answer nothing
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        gen = tmp_path / "gen"
+        assert _cli("extract", str(FEEDS / "tutorcheck-examples.atom.xml"), "-o", str(gen)).returncode == 0
+        done = subprocess.run([*CLI, "check", str(gen), "--no-cache", "--json", str(tmp_path / "r.json")],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300,
+                              env={**__import__("os").environ, "DOCKER_HOST": f"unix://{path}"})
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
+    assert done.returncode == 1, done.stderr
+    articles = json_.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["articles"]
+    assert len(articles) == 3 and {a["status"] for a in articles} == {"error"}
+    assert all("no Docker engine answers within" in a.get("reason", "") for a in articles), articles
+    assert articles[0]["duration_s"] > 0  # the wait is reported as it was, not as 0.0s
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "0", "ten"])
+def test_a_time_limit_must_be_a_positive_finite_number(value: str) -> None:
+    done = _cli("check", str(ROOT / "tests" / "data" / "hostile" / "secrets"), f"--timeout={value}")
+    assert done.returncode == 2
+    assert f"expected a positive number of seconds, got {value!r}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_server_dribbling_bytes_cannot_hold_a_fetch_past_its_total_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import threading
+    import time
+
+    from extractor import feeds
+    from extractor.errors import SourceError
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def dribble() -> None:  # a byte every half second: each read is quick, the whole never ends
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+        while not stop.is_set():
+            try:
+                conn.sendall(b"<")
+            except OSError:
+                break
+            time.sleep(0.5)
+        conn.close()
+
+    thread = threading.Thread(target=dribble, daemon=True)
+    thread.start()
+    monkeypatch.setattr(feeds, "FETCH_TIMEOUT_S", 2.0)
+    try:
+        with pytest.raises(SourceError, match="no complete answer within 2s"):
+            feeds.fetch(f"http://127.0.0.1:{server.getsockname()[1]}/feed.xml")
+    finally:
+        stop.set()
+        server.close()
