@@ -239,6 +239,12 @@ class Recorder:
                 self._attempt(f"the partial results {partial}", lambda: append_line(partial, line))
             self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials))
 
+    def interrupted(self) -> None:
+        """The run was stopped (Ctrl-C, SIGTERM): the reports say so, with how far it got."""
+        done, total = len(self.results), len(self.order)
+        why = f"interrupted after {done} of {total} articles; the other {total - done} have no verdict"
+        self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials, why))
+
     def finish(self) -> None:
         """The reports written once more; exit 2 (an ExtractorError) when they still cannot be."""
         self.failures.clear()
@@ -321,6 +327,7 @@ def run_check(tutorials: Sequence[Tutorial], runner: Runner, setup: CheckSetup,
         results = run_articles(tutorials, cached, jobs=setup.jobs, on_result=record)
     except BaseException:
         cached.stop()
+        recorder.interrupted()
         raise
     recorder.finish()
     return results, cached

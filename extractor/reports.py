@@ -38,18 +38,22 @@ class ReportPaths:
 
 
 def write_reports(paths: ReportPaths, results: Sequence[ArticleResult],
-                  tutorials: Mapping[str, Tutorial] | None = None) -> None:
-    """Rewrite every asked-for report atomically (a reader never sees half a file)."""
+                  tutorials: Mapping[str, Tutorial] | None = None, incomplete: str = "") -> None:
+    """Rewrite every asked-for report atomically (a reader never sees half a file).
+    ``incomplete`` says why the run stopped early (the JSON's ``incomplete``, the report's banner)."""
     if paths.json:
-        atomic_write(paths.json, json_report(results))
+        atomic_write(paths.json, json_report(results, incomplete))
     if paths.junit:
         atomic_write(paths.junit, junit_report(results, tutorials))
     if paths.markdown:
-        atomic_write(paths.markdown, markdown_report(results, tutorials))
+        atomic_write(paths.markdown, markdown_report(results, tutorials, incomplete))
 
 
-def json_report(results: Sequence[ArticleResult]) -> str:
-    return dumps(run_to_json(list(results)))
+def json_report(results: Sequence[ArticleResult], incomplete: str = "") -> str:
+    data = run_to_json(list(results))
+    if incomplete:
+        data["incomplete"] = incomplete
+    return dumps(data)
 
 
 def step_counts(result: ArticleResult) -> dict[str, int]:
@@ -216,8 +220,10 @@ def _steps(results: Sequence[ArticleResult]) -> list[str]:
     return lines
 
 
-def markdown_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial] | None = None) -> str:
+def markdown_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial] | None = None,
+                    incomplete: str = "") -> str:
     """A Markdown page for a CI job summary: headline, articles, problems, skip reasons, steps."""
-    lines = ["# tutorcheck report", "", _headline(results), "", *_articles_table(results, tutorials), "",
+    banner = [f"> ⚠️ **Incomplete run:** {md_text(incomplete)}", ""] if incomplete else []
+    lines = ["# tutorcheck report", "", *banner, _headline(results), "", *_articles_table(results, tutorials), "",
              *_problems(results, tutorials), *_skips(results), *_steps(results)]
     return "\n".join(lines).rstrip("\n") + "\n"
