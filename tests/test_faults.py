@@ -226,3 +226,15 @@ def test_a_server_dribbling_bytes_cannot_hold_a_fetch_past_its_total_limit(monke
     finally:
         stop.set()
         server.close()
+
+
+def test_one_corrupted_tutorial_json_in_a_generated_folder_loses_only_that_article(tmp_path: Path) -> None:
+    from extractor.targets import load_targets
+
+    gen = tmp_path / "gen"
+    assert _cli("extract", str(FEEDS / "tutorcheck-examples.atom.xml"), "-o", str(gen)).returncode == 0
+    broken = sorted(gen.glob("*/tutorial.json"))[0]
+    broken.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # nested past what json reads
+    tutorials, errors = load_targets([str(gen)])
+    assert len(tutorials) == 2
+    assert len(errors) == 1 and str(broken) in str(errors[0]) and "not valid JSON" in str(errors[0])
