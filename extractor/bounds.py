@@ -35,6 +35,7 @@ TOOL_MEMORY_BYTES = 1024 * 1024 * 1024
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+_SHELL_INERT = re.compile(r"'[^'\n]*'|(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
 _SHELL_OPEN = re.compile(r"\$\(\(?|\$\{|\(|\{")
 
 
@@ -138,7 +139,8 @@ def check_shell(text: str) -> None:
     """Before tree-sitter's tree is walked or shellcheck runs: size, and nesting of ``$(``, ``{``, ..."""
     check_size(text, "shell text")
     depth = 0
-    for m in re.finditer(r"\$\(\(?|\$\{|[({]|\)\)?|\}", text):
+    code = _SHELL_INERT.sub("", text)  # a ':(' in quotes or a comment opens nothing
+    for m in re.finditer(r"\$\(\(?|\$\{|[({]|\)\)?|\}", code):
         token = m.group()
         if _SHELL_OPEN.fullmatch(token):
             depth += 1

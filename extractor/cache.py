@@ -8,9 +8,13 @@ atomically, so parallel runs and a Ctrl-C never leave a half-written verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
+import sys
+import types
+import typing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -74,12 +78,23 @@ class VerdictCache:
         return self.root / "verdicts" / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> ArticleResult | None:
-        """The stored verdict (marked ``cached``), or None when absent or unreadable."""
+        """The stored verdict (marked ``cached``), or None when absent or unreadable. A file
+        that is there but wrong (bad JSON, a field of the wrong type) is a miss, said on stderr."""
+        path = self._path(key)
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return replace(ArticleResult.from_json(data["result"]), cached=True)
-        except (OSError, ValueError, KeyError, TypeError):
+            text = path.read_text(encoding="utf-8")
+        except OSError:
             return None
+        try:
+            result = ArticleResult.from_json(json.loads(text)["result"])
+            problem = well_typed(result)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            problem = f"{type(e).__name__}: {e}"
+        if problem:
+            print(f"tutorcheck: note: {path}: unreadable cache entry ({problem[:200]}); the article is run again",
+                  file=sys.stderr)
+            return None
+        return replace(result, cached=True)
 
     def put(self, key: str, result: ArticleResult) -> bool:
         """Store ``result`` under ``key``; False when it is not a verdict worth keeping."""
@@ -88,3 +103,35 @@ class VerdictCache:
         payload = {"schema": CACHE_SCHEMA, "key": key, "result": replace(result, cached=False).to_json()}
         atomic_write(self._path(key), dumps(payload))
         return True
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    if hint is Any:
+        return True
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Literal:
+        return value in args
+    if origin in (types.UnionType, typing.Union):
+        return any(_conforms(value, a) for a in args)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return isinstance(value, hint) and not well_typed(value)
+    return isinstance(value, hint)
+
+
+def well_typed(value: Any) -> str:
+    """'' when every field of the dataclass ``value`` has its declared type, else the first that has not."""
+    hints = typing.get_type_hints(type(value))
+    for f in dataclasses.fields(value):
+        if not _conforms(getattr(value, f.name), hints[f.name]):
+            return f"{f.name} is {getattr(value, f.name)!r}"
+    return ""

@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR
+from extractor.display import terminal
 from extractor.errors import ExtractorError, UsageError
 from extractor.harness import (
     CheckSetup,
@@ -33,6 +34,7 @@ from extractor.options import RunOptions, parse_env
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
 from extractor.targets import load_targets
+from extractor.writer import ensure_writable
 
 
 @contextmanager
@@ -58,16 +60,21 @@ def check_command(args: Any) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
     shard = Shard.parse(args.shard) if args.shard else None
-    env = parse_env(args.env)
+    env = parse_env(args.env, getattr(args, "env_file", None) or ())
     tutorials, errors = load_targets([str(t) for t in args.targets])
     for error in errors:
-        print(f"tutorcheck: error: {error}", file=sys.stderr)
+        print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
                          allow_network=args.allow_network, env=env)
     plans = Plans(options)
     runner = sandbox_runner(options, plans)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)
+    if not args.no_cache:
+        ensure_writable(cache_dir, "--cache-dir")
+    for flag, value in (("--json", args.json_path), ("--junit", args.junit_path), ("--report", args.report_path)):
+        if value:
+            ensure_writable(Path(value).resolve().parent, flag)
     setup = CheckSetup(
         jobs=args.jobs,
         cache_dir=None if args.no_cache else cache_dir,

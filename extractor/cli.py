@@ -11,8 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from extractor.display import terminal
 from extractor.errors import ExtractorError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, seconds
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,11 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
     ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
     ck.add_argument("--jobs", type=int, default=1, metavar="N")
-    ck.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
-    ck.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
+    ck.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
+    ck.add_argument("--article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
-    ck.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                    help="a secret or value for the steps; lifts 'secret' skips that name it")
+    ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
+                    help="a secret or value for the steps; lifts 'secret' skips that name it. NAME alone takes "
+                         "the value from tutorcheck's environment; NAME=VALUE is visible in ps to local users")
+    ck.add_argument("--env-file", action="append", default=[], metavar="FILE",
+                    help="NAME=VALUE lines (or NAME, from the environment), as docker run --env-file")
     ck.add_argument("--json", dest="json_path", metavar="FILE")
     ck.add_argument("--junit", dest="junit_path", metavar="FILE")
     ck.add_argument("--report", dest="report_path", metavar="FILE.md")
@@ -51,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
     nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
-    nb.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
+    nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true")
 
     sb = sub.add_parser("sandbox", help="images and leftover containers")
@@ -85,12 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return sandbox_command(args.action)
     except ExtractorError as e:
-        print(f"tutorcheck: {e}", file=sys.stderr)
+        print(terminal(f"tutorcheck: {e}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as other CLI tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # an output that cannot be written (read-only, full): said, not a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(terminal(f"tutorcheck: error: {where}{e.strerror or e}"), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("tutorcheck: interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,7 @@ broken item never loses the others.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -109,18 +110,32 @@ def _iter_directory(path: Path) -> Iterator[Loaded]:
             yield Loaded(errors=[e])
 
 
-def fetch(url: str) -> tuple[bytes, str]:
-    """GET a URL (bounded in time and size); unreachable or HTTP errors are SourceErrors."""
+def _get(url: str, answer: list[tuple[bytes, str] | BaseException]) -> None:
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:
-            data = resp.read(MAX_SOURCE_BYTES + 1)
-            ctype = resp.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as e:
-        raise SourceError(url, f"HTTP {e.code} {e.reason}") from e
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
-        raise SourceError(url, f"unreachable: {reason}") from e
+            answer.append((resp.read(MAX_SOURCE_BYTES + 1), resp.headers.get("Content-Type", "")))
+    except BaseException as e:  # handed to the caller's thread as it is
+        answer.append(e)
+
+
+def fetch(url: str) -> tuple[bytes, str]:
+    """GET a URL within ``FETCH_TIMEOUT_S`` in total (a server dribbling a byte every few
+    seconds resets a per-read timeout forever) and ``MAX_SOURCE_BYTES``; SourceError otherwise."""
+    answer: list[tuple[bytes, str] | BaseException] = []
+    worker = threading.Thread(target=_get, args=(url, answer), name="tutorcheck-fetch", daemon=True)
+    worker.start()
+    worker.join(FETCH_TIMEOUT_S)
+    if not answer:  # the thread is left to its socket timeout; nothing waits for it
+        raise SourceError(url, f"no complete answer within {FETCH_TIMEOUT_S:g}s")
+    got = answer[0]
+    if isinstance(got, urllib.error.HTTPError):
+        raise SourceError(url, f"HTTP {got.code} {got.reason}") from got
+    if isinstance(got, urllib.error.URLError | OSError | ValueError):
+        raise SourceError(url, f"unreachable: {getattr(got, 'reason', got)}") from got
+    if isinstance(got, BaseException):
+        raise got
+    data, ctype = got
     if len(data) > MAX_SOURCE_BYTES:
         raise SourceError(url, f"response larger than {MAX_SOURCE_BYTES} bytes")
     return data, ctype

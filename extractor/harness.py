@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -24,13 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
-from extractor.errors import ExtractorError, UsageError
+from extractor.display import terminal
+from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Place, Plan, make_plan
 from extractor.reports import ReportPaths, write_reports
 from extractor.results import ArticleResult, StepResult
+from extractor.secrets import mask_result
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
+from extractor.writer import append_line
 
 Runner = Callable[[Tutorial], ArticleResult]
 Fingerprint = Callable[[Tutorial], str]  # the sandbox an article runs in (image id / recipe hash)
@@ -88,13 +91,15 @@ def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tut
 def _guarded(runner: Runner, tutorial: Tutorial) -> ArticleResult:
     """An environment problem (engine, image) becomes the article's error, not a crash; so
     does a bug in the runner, loudly (traceback on stderr), so the other articles still run."""
+    started = time.monotonic()
     try:
         return runner(tutorial)
-    except ExtractorError as e:
-        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e))
+    except ExtractorError as e:  # the time it took is reported as it was (an engine that hangs costs it)
+        return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR, reason=str(e),
+                             duration_s=time.monotonic() - started)
     except Exception as e:  # a runner bug: report it as one, keep checking the rest
         trace = "".join(traceback.format_exception(e))
-        print(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}", file=sys.stderr)
+        print(terminal(f"tutorcheck: internal error while checking {tutorial.slug}:\n{trace}"), file=sys.stderr)
         return ArticleResult(slug=tutorial.slug, status=ArticleStatus.ERROR,
                              reason=f"internal error in the runner: {type(e).__name__}: {e}")
 
@@ -197,11 +202,27 @@ class Recorder:
     results: dict[str, ArticleResult] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    failures: list[str] = field(default_factory=list)
+
     def start(self) -> None:
         if self.partial:
-            self.partial.parent.mkdir(parents=True, exist_ok=True)
-            self.partial.write_text("", encoding="utf-8")
+            try:
+                self.partial.parent.mkdir(parents=True, exist_ok=True)
+                self.partial.write_text("", encoding="utf-8")
+            except OSError as e:  # a convenience, not an output the user asked for
+                print(f"tutorcheck: note: no partial results ({self.partial}: {e.strerror or e})", file=sys.stderr)
+                self.partial = None
         write_reports(self.paths, [], self.tutorials)
+
+    def _attempt(self, what: str, write: Callable[[], object]) -> None:
+        """A write that fails (disk full) is said once per kind; the run goes on, results kept in memory."""
+        try:
+            write()
+        except OSError as e:
+            message = f"cannot write {what}: {e.strerror or e}"
+            if message not in self.failures:
+                self.failures.append(message)
+                print(f"tutorcheck: error: {message}; the run goes on", file=sys.stderr)
 
     @property
     def tutorials(self) -> dict[str, Tutorial]:
@@ -213,14 +234,23 @@ class Recorder:
     def __call__(self, result: ArticleResult) -> None:
         with self._lock:
             self.results[result.slug] = result
-            if self.partial:
-                with self.partial.open("a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n")
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            write_reports(self.paths, self.sorted_results(), self.tutorials)
+            if (partial := self.partial) is not None:
+                line = json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False)
+                self._attempt(f"the partial results {partial}", lambda: append_line(partial, line))
+            self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials))
+
+    def interrupted(self) -> None:
+        """The run was stopped (Ctrl-C, SIGTERM): the reports say so, with how far it got."""
+        done, total = len(self.results), len(self.order)
+        why = f"interrupted after {done} of {total} articles; the other {total - done} have no verdict"
+        self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials, why))
 
     def finish(self) -> None:
+        """The reports written once more; exit 2 (an ExtractorError) when they still cannot be."""
+        self.failures.clear()
+        self._attempt("the reports", lambda: write_reports(self.paths, self.sorted_results(), self.tutorials))
+        if self.failures:
+            raise SourceError("tutorcheck check", "; ".join(self.failures))
         if self.partial:
             self.partial.unlink(missing_ok=True)
 
@@ -236,7 +266,8 @@ def sandbox_runner(options: RunOptions, plans: Plans | None = None) -> Runner:
     def run(tutorial: Tutorial) -> ArticleResult:
         from extractor.sandbox.runner import check_tutorial
 
-        return check_tutorial(tutorial, options=options, plan=plans(tutorial))
+        # Judged on the real output; from here on (cache, reports, terminal) values are masked.
+        return mask_result(check_tutorial(tutorial, options=options, plan=plans(tutorial)), options.env.values())
 
     return run
 
@@ -296,6 +327,7 @@ def run_check(tutorials: Sequence[Tutorial], runner: Runner, setup: CheckSetup,
         results = run_articles(tutorials, cached, jobs=setup.jobs, on_result=record)
     except BaseException:
         cached.stop()
+        recorder.interrupted()
         raise
     recorder.finish()
     return results, cached

@@ -15,8 +15,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, cast
 
+from extractor.display import TerminalOut, terminal
 from extractor.errors import UsageError
 from extractor.model import CodeBlock, ProseBlock, Tutorial, tutorial_from_json
 from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S, RunOptions
@@ -246,7 +247,8 @@ class SandboxWorkspace:
 
 def open_session(t: Tutorial, plan: Plan, allow_network: bool) -> Workspace:
     """A sandbox session for the article: one container, one shell and one Python, kept for the walk."""
-    return SandboxWorkspace(t, plan, allow_network, say=lambda message: print(message, file=sys.stderr, flush=True))
+    return SandboxWorkspace(t, plan, allow_network,
+                            say=lambda message: print(terminal(message), file=sys.stderr, flush=True))
 
 
 def learner_plan(t: Tutorial, allow_network: bool) -> Plan:
@@ -261,13 +263,13 @@ def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:
     plan = learner_plan(t, allow_network)
     interactive = sys.stdin.isatty()
     if (not interactive and not yes) or not any(_runs(a) for a in _units(plan)):
-        print_plan(t, plan, sys.stdout)
+        print_plan(t, plan, cast(TextIO, TerminalOut(sys.stdout)))
         if not interactive and not yes:
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
     ask: Ask = (lambda _prompt: "r") if yes else input
     session = open_session(t, plan, allow_network)
     try:
-        return step_through(t, plan, session, ask, sys.stdout)
+        return step_through(t, plan, session, ask, cast(TextIO, TerminalOut(sys.stdout)))
     finally:
         session.close()

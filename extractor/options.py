@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -20,6 +22,21 @@ LEARNER_STEP_TIMEOUT_S = 300.0
 LEARNER_SESSION_LIFETIME_S = 4 * 3600.0
 
 EMPTY_ENV: Mapping[str, str] = MappingProxyType({})
+
+
+def seconds(text: str) -> float:
+    """A time limit from the command line: a finite, positive number of seconds (nan, inf, 0
+    and -5 are refused, as argparse's type errors: exit 2 with the reason)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -43,17 +60,44 @@ class RunOptions:
                 "allow_network": self.allow_network, "env": env}
 
 
-def parse_env(pairs: Sequence[str]) -> dict[str, str]:
-    """``--env NAME=VALUE`` arguments as a mapping (a usage error names the bad one)."""
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _one(item: str, where: str, environ: Mapping[str, str]) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not _NAME.fullmatch(name):
+        raise UsageError(where, f"expected NAME=VALUE or NAME, got {item!r}")
+    if not sep:
+        if name not in environ:
+            raise UsageError(where, f"{name} is not set in tutorcheck's environment (give NAME=VALUE)")
+        value = environ[name]
+    return name, value
+
+
+def parse_env(pairs: Sequence[str], files: Sequence[str] = (), environ: Mapping[str, str] | None = None,
+              ) -> dict[str, str]:
+    """The values for the steps, as ``docker run`` takes them: ``--env-file`` files first, then
+    ``--env`` items (later wins). ``NAME=VALUE`` (visible to every local user in ``ps``: prefer
+    the others), ``NAME`` (the value of NAME in tutorcheck's own environment), and files of
+    ``NAME=VALUE`` or ``NAME`` lines with ``#`` comments (no quotes are removed)."""
+    import os
+
+    environ = os.environ if environ is None else environ
     env: dict[str, str] = {}
+    for file in files:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"--env-file {file}", f"cannot read: {getattr(e, 'strerror', None) or e}") from e
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                name, value = _one(line.strip(), f"--env-file {file}, line {n}", environ)
+                env[name] = value
     for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError("--env", f"expected NAME=VALUE, got {pair!r}")
+        name, value = _one(pair, "--env", environ)
         env[name] = value
     return env
 
 
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions",
-           "parse_env"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "parse_env", "seconds"]

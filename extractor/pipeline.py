@@ -20,12 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractor.bounds import MAX_PARSE_CHARS
-from extractor.errors import ExtractorError
+from extractor.display import terminal
+from extractor.errors import ExtractorError, ItemError, SourceError
 from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
 from extractor.merge import Group, assign_slugs, group_copies, to_tutorial
 from extractor.model import Block, CodeBlock, RawArticle, Tutorial
-from extractor.writer import atomic_write, write_json
+from extractor.writer import atomic_write, ensure_writable, write_json
 
 # A block larger than this is kept verbatim but not analysed (a 10 MB log is not a tutorial step).
 MAX_BLOCK_CHARS = MAX_PARSE_CHARS
@@ -78,6 +79,9 @@ def build(slug: str, group: Group) -> Built:
         tutorial = to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
     except ExtractorError as e:
         return Built(slug, None, tuple(notes), (e,))
+    except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as e:  # a bug met on odd input
+        return Built(slug, None, tuple(notes), (ItemError(str(primary.origin), f"not extracted: internal error "
+                                                          f"{type(e).__name__}: {e}"),))
     return Built(slug, tutorial, tuple(notes))
 
 
@@ -92,7 +96,12 @@ class Spool:
     def park(self, article: RawArticle) -> RawArticle:
         data = article.html.encode("utf-8")
         offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
+        try:
+            self._file.write(data)
+            self._file.flush()
+        except OSError as e:
+            raise SourceError(str(article.origin), f"cannot hold its HTML in a temporary file "
+                                                   f"({tempfile.gettempdir()}): {e.strerror or e}") from e
         light = replace(article, html="")
         self._spans[id(light)] = (offset, len(data))
         return light
@@ -203,7 +212,11 @@ def build_and_write(out_dir: Path, slug: str, group: Group) -> Written:
     built = build(slug, group)
     if built.tutorial is None:
         return Written(None, "", built.notes, built.errors)
-    write_tutorial(out_dir, built.tutorial)
+    try:
+        write_tutorial(out_dir, built.tutorial)
+    except OSError as e:  # a full disk: this article is lost, said so; the next ones are tried
+        error = ItemError(str(group.primary.origin), f"cannot write {out_dir / slug}: {e.strerror or e}")
+        return Written(None, "", built.notes, (*built.errors, error))
     return Written(index_entry(built.tutorial), summarize(built.tutorial).text(), built.notes, built.errors)
 
 
@@ -250,6 +263,7 @@ def _remove_stale(out_dir: Path, keep: set[str]) -> None:
 
 def extract_command(sources: list[str], out_dir: Path, workers: int | None = None) -> int:
     """``tutorcheck extract``: exit 0, or 2 when some source or item could not be read."""
+    ensure_writable(out_dir, "-o")
     extraction = extract(sources)
     loaded = extraction.loaded
     index: list[dict[str, object]] = []
@@ -258,13 +272,17 @@ def extract_command(sources: list[str], out_dir: Path, workers: int | None = Non
         loaded.errors.extend(written.errors)
         if written.entry is not None:
             index.append(written.entry)
-            print(written.summary, flush=True)
+            print(terminal(written.summary), flush=True)
     for note in loaded.notes:
-        print(f"tutorcheck: note: {note}", file=sys.stderr)
+        print(terminal(f"tutorcheck: note: {note}"), file=sys.stderr)
     for error in loaded.errors:
-        print(f"tutorcheck: error: {error}", file=sys.stderr)
+        print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     if index or not loaded.errors:
-        _remove_stale(out_dir, {str(e["slug"]) for e in index})
-        write_json(out_dir / "index.json", {"schema": INDEX_SCHEMA, "articles": index})
+        try:
+            _remove_stale(out_dir, {str(e["slug"]) for e in index})
+            write_json(out_dir / "index.json", {"schema": INDEX_SCHEMA, "articles": index})
+        except OSError as e:
+            print(f"tutorcheck: error: cannot write {out_dir / 'index.json'}: {e.strerror or e}", file=sys.stderr)
+            return 2
     print(f"{len(index)} articles → {out_dir}", file=sys.stderr)
     return 2 if loaded.errors else 0

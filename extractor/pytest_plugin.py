@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from extractor.errors import ExtractorError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions, seconds
 
 OPTION = "tutorcheck"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".html", ".htm")
@@ -38,9 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tutorcheck", "tutorcheck: run generated tutorials in Docker sandboxes")
     group.addoption("--tutorcheck", action="store_true", default=False,
                     help="collect generated tutorials (DIR/index.json) and feeds/pages named as paths")
-    group.addoption("--tutorcheck-timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS",
+    group.addoption("--tutorcheck-timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS",
                     help="per step")
-    group.addoption("--tutorcheck-article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
+    group.addoption("--tutorcheck-article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     group.addoption("--tutorcheck-allow-network", action="store_true", default=False)
     group.addoption("--tutorcheck-env", action="append", default=[], metavar="NAME=VALUE",
                     help="a secret or value for the steps")

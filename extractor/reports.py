@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.display import md_code, md_fence, md_link, md_text, terminal
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
 from extractor.writer import atomic_write, dumps
@@ -37,18 +38,22 @@ class ReportPaths:
 
 
 def write_reports(paths: ReportPaths, results: Sequence[ArticleResult],
-                  tutorials: Mapping[str, Tutorial] | None = None) -> None:
-    """Rewrite every asked-for report atomically (a reader never sees half a file)."""
+                  tutorials: Mapping[str, Tutorial] | None = None, incomplete: str = "") -> None:
+    """Rewrite every asked-for report atomically (a reader never sees half a file).
+    ``incomplete`` says why the run stopped early (the JSON's ``incomplete``, the report's banner)."""
     if paths.json:
-        atomic_write(paths.json, json_report(results))
+        atomic_write(paths.json, json_report(results, incomplete))
     if paths.junit:
         atomic_write(paths.junit, junit_report(results, tutorials))
     if paths.markdown:
-        atomic_write(paths.markdown, markdown_report(results, tutorials))
+        atomic_write(paths.markdown, markdown_report(results, tutorials, incomplete))
 
 
-def json_report(results: Sequence[ArticleResult]) -> str:
-    return dumps(run_to_json(list(results)))
+def json_report(results: Sequence[ArticleResult], incomplete: str = "") -> str:
+    data = run_to_json(list(results))
+    if incomplete:
+        data["incomplete"] = incomplete
+    return dumps(data)
 
 
 def step_counts(result: ArticleResult) -> dict[str, int]:
@@ -64,7 +69,7 @@ def article_line(result: ArticleResult) -> str:
     parts = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no steps"
     why = f" — {result.reason}" if result.reason and result.status != "passed" else ""
     when = "cached" if result.cached else f"{result.duration_s:.1f}s"
-    return f"{result.status.upper():7} {result.slug}: {parts} ({when}){why}"
+    return terminal(f"{result.status.upper():7} {result.slug}: {parts} ({when}){why}")
 
 
 # --- JUnit ---------------------------------------------------------------------------------
@@ -133,23 +138,20 @@ def junit_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutor
 # --- Markdown ------------------------------------------------------------------------------
 
 def _cell(text: str, limit: int = 100) -> str:
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text.replace("|", "\\|")
+    return md_text(text, limit)
 
 
 def _code(text: str, limit: int = 80) -> str:
-    text = _cell(text, limit)
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+    return md_code(text, limit)
 
 
 def _article_name(result: ArticleResult, tutorials: Mapping[str, Tutorial] | None) -> str:
     tutorial = tutorials.get(result.slug) if tutorials else None
     if tutorial is None:
-        return f"`{result.slug}`"
-    return f"[{_cell(tutorial.title, 80)}]({tutorial.url}) `{result.slug}`" if tutorial.url else _cell(tutorial.title)
+        return md_code(result.slug)
+    if tutorial.url:
+        return f"{md_link(tutorial.title, tutorial.url, 80)} {md_code(result.slug)}"
+    return md_text(tutorial.title)
 
 
 def _headline(results: Sequence[ArticleResult]) -> str:
@@ -174,14 +176,16 @@ def _problems(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial
     for r in results:
         bad = [s for s in r.steps if s.status in ("failed", "timeout", "error")]
         if not r.steps and r.status == "error":
-            lines += [f"### {ICONS['error']} {_article_name(r, tutorials)}", "", r.reason or "could not run", ""]
+            why = md_text(r.reason or "could not run")
+            lines += [f"### {ICONS['error']} {_article_name(r, tutorials)}", "", why, ""]
         for s in bad:
             lines += [f"### {ICONS[s.status]} {_article_name(r, tutorials)} — block {s.block}, step {s.step}", "",
-                      f"{s.status}: {s.reason or '(no reason given)'}", "", "```console", f"$ {s.command}", "```", ""]
+                      f"{s.status}: {md_text(s.reason or '(no reason given)')}", "",
+                      *md_fence(f"$ {s.command}", "console"), ""]
             if s.diff:
-                lines += ["```diff", s.diff.rstrip("\n"), "```", ""]
-            lines += ["<details><summary>sandbox output</summary>", "", "```", _tail(s.output, 2000).rstrip("\n")
-                      .replace("```", "``\u200b`"), "```", "", "</details>", ""]
+                lines += [*md_fence(s.diff, "diff"), ""]
+            lines += ["<details><summary>sandbox output</summary>", "", *md_fence(_tail(s.output, 2000)), "",
+                      "</details>", ""]
     return ["## Problems", "", *lines] if lines else []
 
 
@@ -197,7 +201,7 @@ def _skips(results: Sequence[ArticleResult]) -> list[str]:
         return []
     lines = ["## Skipped by reason", "", "| Reason | Steps | Articles |", "|---|---:|---|"]
     for reason, slugs in sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines.append(f"| {_cell(reason)} | {len(slugs)} | {', '.join(f'`{s}`' for s in dict.fromkeys(slugs))} |")
+        lines.append(f"| {_cell(reason)} | {len(slugs)} | {', '.join(md_code(s) for s in dict.fromkeys(slugs))} |")
     return [*lines, ""]
 
 
@@ -205,8 +209,9 @@ def _steps(results: Sequence[ArticleResult]) -> list[str]:
     lines = ["## Steps", ""]
     for r in results:
         c = step_counts(r)
-        lines += [f"<details><summary>{ICONS.get(r.status, '?')} {r.slug} — {c['passed']}/{len(r.steps)} passed"
-                  "</summary>", "", "| Step | Status | Match | Command | Reason |", "|---|---|---|---|---|"]
+        icon = ICONS.get(r.status, "?")
+        lines += [f"<details><summary>{icon} {md_text(r.slug)} — {c['passed']}/{len(r.steps)} passed</summary>",
+                  "", "| Step | Status | Match | Command | Reason |", "|---|---|---|---|---|"]
         for s in r.steps:
             match = s.match + (f" ({s.match_rule})" if s.match == "normalized" and s.match_rule else "")
             lines.append(f"| {s.id} | {ICONS.get(s.status, '?')} {s.status} | {match} | {_code(s.command)} "
@@ -215,8 +220,10 @@ def _steps(results: Sequence[ArticleResult]) -> list[str]:
     return lines
 
 
-def markdown_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial] | None = None) -> str:
+def markdown_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial] | None = None,
+                    incomplete: str = "") -> str:
     """A Markdown page for a CI job summary: headline, articles, problems, skip reasons, steps."""
-    lines = ["# tutorcheck report", "", _headline(results), "", *_articles_table(results, tutorials), "",
+    banner = [f"> ⚠️ **Incomplete run:** {md_text(incomplete)}", ""] if incomplete else []
+    lines = ["# tutorcheck report", "", *banner, _headline(results), "", *_articles_table(results, tutorials), "",
              *_problems(results, tutorials), *_skips(results), *_steps(results)]
     return "\n".join(lines).rstrip("\n") + "\n"

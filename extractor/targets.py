@@ -12,15 +12,24 @@ from extractor.errors import ExtractorError, SourceError, UsageError
 from extractor.model import Tutorial, tutorial_from_json
 
 
-def read_generated(folder: Path) -> list[Tutorial]:
-    """The tutorials of a generated DIR (index.json + <slug>/tutorial.json), in index order."""
+def read_generated(folder: Path, errors: list[ExtractorError] | None = None) -> list[Tutorial]:
+    """The tutorials of a generated DIR (index.json + <slug>/tutorial.json), in index order.
+    With ``errors``, an unreadable tutorial.json is added there and the others are still read."""
     index_path = folder / "index.json"
     index = _read_json(index_path)
     try:
         slugs = [str(a["slug"]) for a in index["articles"]]
     except (KeyError, TypeError) as e:
         raise SourceError(str(index_path), f"expected {{'articles': [{{'slug': ...}}]}}, missing {e}") from e
-    return [read_tutorial(folder / slug / "tutorial.json") for slug in slugs]
+    tutorials = []
+    for slug in slugs:
+        try:
+            tutorials.append(read_tutorial(folder / slug / "tutorial.json"))
+        except SourceError as e:
+            if errors is None:
+                raise
+            errors.append(e)
+    return tutorials
 
 
 def read_tutorial(path: Path) -> Tutorial:
@@ -36,7 +45,7 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: nested beyond what json can read
         raise SourceError(str(path), f"not valid JSON: {e}") from e
 
 
@@ -52,7 +61,7 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
     for target in targets or ["generated"]:
         path = Path(target)
         if (path / "index.json").is_file():
-            tutorials += read_generated(path)
+            tutorials += read_generated(path, errors)
         elif (path / "tutorial.json").is_file():
             tutorials.append(read_tutorial(path / "tutorial.json"))
         elif target.startswith(("http://", "https://")) or path.exists():
@@ -62,7 +71,8 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
     if sources:
         from extractor.pipeline import load_tutorials
 
-        found, errors = load_tutorials(sources)
+        found, more = load_tutorials(sources)
+        errors += more
         tutorials += found
     by_slug: dict[str, Tutorial] = {}  # the same article named twice is checked once
     for tutorial in tutorials:

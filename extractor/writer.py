@@ -3,11 +3,14 @@ same input gives the same bytes (sorted keys, fixed indentation, final newline).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from extractor.errors import UsageError
 
 
 def dumps(data: Any) -> str:
@@ -40,3 +43,31 @@ def atomic_write(path: Path, text: str, mode: int = 0o644) -> bool:
 
 def write_json(path: Path, data: Any) -> bool:
     return atomic_write(path, dumps(data))
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line whole or not at all: a full disk never leaves half a line behind."""
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)
+
+
+def ensure_writable(folder: Path, what: str) -> None:
+    """Fail early, with the reason, when ``folder`` cannot take output (read-only, not a folder)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".tutorcheck-probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise UsageError(f"{what} {folder}", f"cannot write there: {e.strerror or e}") from e

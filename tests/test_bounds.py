@@ -52,6 +52,7 @@ def test_json_and_toml_depth_and_size() -> None:
 
 def test_shell_nesting_is_bounded_but_ordinary_scripts_pass() -> None:
     bounds.check_shell('for f in *; do echo "$(basename "${f%.*}")"; done\n' * 500)
+    bounds.check_shell("echo 'sad :('  # :( :(\n" * 200)  # parentheses in quotes and comments open nothing
     with pytest.raises(OverBound, match="shell text nested deeper than 100"):
         bounds.check_shell("echo " + "$(" * 101 + "x" + ")" * 101)
 

@@ -238,6 +238,7 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {box.pids_limit} 
     {_label_args(box.labels)} \\
     --network="$network" \\
     {flags} \\
-    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' || status=$?
+    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
+  LC_ALL=C tr -d '\\000-\\010\\013-\\037\\177' || status=$?  # no control character of a step reaches the terminal
 exit $(( status == 0 ? 0 : 1 ))
 """

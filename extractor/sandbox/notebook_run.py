@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.display import terminal
 from extractor.errors import UsageError
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.sandbox.policy import Policy
@@ -208,10 +209,10 @@ def notebook_command(target: Path, *, output: Path | None, timeout_s: float, all
                        name_hint=nb_path.stem, say=say)
     for v in run.cells:
         extra = f" ({v.rule})" if v.status == "passed" else (f": {v.reason}" if v.reason else "")
-        print(f"cell {v.index:>3} {v.status:<7} {v.first_line}{extra}")
+        print(terminal(f"cell {v.index:>3} {v.status:<7} {v.first_line}{extra}"))
         if v.status in ("failed", "error") and v.diff:
             for line in v.diff.rstrip("\n").splitlines()[:40]:
-                print(f"          {line}")
+                print(terminal(f"          {line}"))
     counts = run.counts()
     summary = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "notrun", "skipped") if counts.get(k))
     print(f"{nb_path.stem}: {summary or 'no code cells'} in {run.duration_s:.1f}s")

@@ -180,5 +180,6 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\n%s\n' "$STEP_TIMEOUT" 128 "$inner" |
     --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,mode=1777 \
     --workdir=/home/tutor \
     --init \
-    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' || status=$?
+    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
+  LC_ALL=C tr -d '\000-\010\013-\037\177' || status=$?  # no control character of a step reaches the terminal
 exit $(( status == 0 ? 0 : 1 ))
