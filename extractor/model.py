@@ -122,7 +122,7 @@ class Facts:
     # ``packages_offline`` the network it needs is only for them (a registry the image can stand in for)
     packages: tuple[str, ...] = ()
     packages_offline: bool = False
-    activates_venv: bool = False  # it enters a Python virtual environment (``. .venv/bin/activate``)
+    venv: str = ""  # "enter": it enters a virtual environment (``. .venv/bin/activate``); "leave": ``deactivate``
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -130,8 +130,8 @@ class Facts:
             "serves": self.serves, "editor": self.editor, "fetches": self.fetches, "reads_only": self.reads_only}
         if self.packages:  # only where there are some: earlier tutorial.json files stay as they were
             out |= {"packages": list(self.packages), "packages_offline": self.packages_offline}
-        if self.activates_venv:
-            out["activates_venv"] = True
+        if self.venv:
+            out["venv"] = self.venv
         return out
 
     @classmethod
@@ -145,7 +145,7 @@ class Facts:
             serves=bool(d.get("serves", False)), editor=str(d.get("editor", "")),
             fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
             packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
-            activates_venv=bool(d.get("activates_venv")),
+            venv=str(d.get("venv", "")),
         )
 
 

@@ -93,7 +93,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     kind = kinds.get(step.lang)
     if kind is None:
         return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
-    ctx.venv = ctx.venv or step.facts.activates_venv
+    ctx.venv = {"enter": True, "leave": False}.get(step.facts.venv, ctx.venv)
     if kind == ActionKind.SHELL and step.facts.installs is not None and not (ctx.venv and step.facts.packages_offline):
         return _install(base, step, ctx)
     if step.facts.packages_offline:

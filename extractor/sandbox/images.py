@@ -301,16 +301,6 @@ def _build_layer(c: Any, tag: str, labels: dict[str, str], packages: Sequence[st
                path=str(ctx))
 
 
-def provided(c: Any, image: str) -> dict[str, Any]:
-    """What the image's layer installed for the article's install steps (empty when nothing)."""
-    try:
-        text = (c.images.get(image).labels or {}).get(layers.PROVIDED_LABEL, "")
-        data = json.loads(text) if text else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def ensure_all(c: Any, say: Any = print) -> str:
     with _lock():
         return ensure_toolbox(c, say)

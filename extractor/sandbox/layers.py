@@ -157,6 +157,16 @@ def settle(action: Action, provided: Mapping[str, Any]) -> Action:
     return replace(action, reason=f"{action.reason} ({', '.join(got)})")
 
 
+def provided(client: Any, image: str) -> dict[str, Any]:
+    """What the image's layer installed for the article's install steps (empty when nothing)."""
+    try:
+        text = (client.images.get(image).labels or {}).get(PROVIDED_LABEL, "")
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _words(items: Sequence[str]) -> str:
     return " ".join(sh_word(p) for p in items)  # RUN is /bin/sh -c
 
@@ -191,4 +201,4 @@ def dockerfile(base: str, layer: Layer, fetched: Fetched | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["PROVIDED_LABEL", "Fetched", "Layer", "dockerfile", "fetch", "settle"]
+__all__ = ["PROVIDED_LABEL", "Fetched", "Layer", "dockerfile", "fetch", "provided", "settle"]

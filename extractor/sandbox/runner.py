@@ -193,7 +193,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     c = images.client()
     reap(c)
     image = image or images.ensure_article(c, plan.packages, say=lambda _m: None)
-    provided = images.provided(c, image)
+    provided = layers.provided(c, image)
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
     session = Session(c, image, (policy or Policy()).with_network(options.allow_network),

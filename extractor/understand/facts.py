@@ -42,7 +42,7 @@ def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = ()
                  serves=nature.runs_until_stopped(command), editor=nature.editor(command), fetches=fetches,
                  reads_only=nature.only_reads(command), packages=found.packages,
                  packages_offline=packages.offline_with_packages(command, found),
-                 activates_venv=nature.activates_venv(command))
+                 venv=nature.venv(command))
 
 
 def text_facts(text: str, labels: Sequence[str], filename: str | None = None) -> Facts:

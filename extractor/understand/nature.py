@@ -99,11 +99,16 @@ def _without_options(args: tuple[str, ...]) -> list[str]:
     return rest
 
 
-def activates_venv(command: str) -> bool:
-    """The command enters a Python virtual environment (``. .venv/bin/activate``): the pip
-    installs after it go into that environment."""
-    return any(inv.name in (".", "source") and inv.args[:1] and inv.args[0].endswith("bin/activate")
-               for inv in invocations(command))
+def venv(command: str) -> str:
+    """``enter`` when the command enters a Python virtual environment (``. .venv/bin/activate``:
+    the pip installs after it go into that environment), ``leave`` for ``deactivate``, else ''."""
+    found = ""
+    for inv in invocations(command):
+        if inv.name in (".", "source") and inv.args[:1] and inv.args[0].endswith("bin/activate"):
+            found = "enter"
+        elif inv.name == "deactivate":
+            found = "leave"
+    return found
 
 
 def editor(command: str) -> str:
@@ -128,5 +133,5 @@ def only_reads(command: str) -> bool:
     return True
 
 
-__all__ = ["EDITORS", "FOREGROUND", "PACKAGE_MANAGERS", "READERS", "activates_venv", "editor", "only_reads",
-           "runs_until_stopped", "system_install"]
+__all__ = ["EDITORS", "FOREGROUND", "PACKAGE_MANAGERS", "READERS", "editor", "only_reads",
+           "runs_until_stopped", "system_install", "venv"]
