@@ -7,11 +7,11 @@ failure names something a gap would have provided:
 
 - a missing file or folder (``No such file or directory``, ``can't open file``, ``ENOENT``) that
   the gap names (a download, a clone, a file to write, a redirect), or any missing relative
-  path when the gap was a ``cd``;
+  path when the gap was a ``cd`` that did not run;
 - a missing module or package (``No module named X``, ``Cannot find module``, ``cannot load such
   file``) that the gap installs, or any module when the gap installs the project's dependencies;
 - a program not found (exit 127) that the gap installs or names (a file it downloads);
-- a variable the failing command reads, which the gap sets;
+- a variable the failing command reads (or a Python name it finds undefined), which the gap sets;
 - ``not a git repository`` after a gap that makes one; a refused connection after a gap that
   needed a service or root (a server it would have started).
 
@@ -33,6 +33,7 @@ from extractor.vocab import NO_GAP_KINDS, ActionKind, NeedKind, StepStatus
 _MISSING_PATH = (
     re.compile(r"(?:^|[\s:])([^\s:'\"`]+): No such file or directory", re.M),
     re.compile(r"No such file or directory[:,]? ['\"]([^'\"]+)['\"]"),
+    re.compile(r"([^\s:'\"]+): Cannot (?:open|stat): No such file or directory"),
     re.compile(r"(?:can't open file|cannot open|cannot access|cannot stat|can't cd to|could not open)"
                r" ['\"‘]?([^'\"’\s:]+)", re.I),
     re.compile(r"ENOENT: no such file or directory, \w+ '([^']+)'"),
@@ -48,6 +49,7 @@ _MISSING_MODULE = (
 )
 _NOT_FOUND = re.compile(r"(?:^|[\s:])([\w.+/-]+): (?:command )?not found", re.M)
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 _NOT_A_REPO = re.compile(r"not a git repository", re.I)
 _REFUSED = re.compile(r"connection refused|could not connect|couldn't connect|failed to connect|"
                       r"is the server running|no such host|cannot connect to", re.I)
@@ -70,7 +72,8 @@ class Gap:
         command = s.command.strip().splitlines()[0] if s.command.strip() else s.command
         command = command[:60] + ("…" if len(command) > 60 else "")
         did = "did not run" if s.status == StepStatus.SKIPPED else f"was {s.status}"
-        why = f" ({s.reason[:100]})" if s.reason else ""
+        # a blocked gap's own reason names the step before it: follow the chain there, not here
+        why = f" ({s.reason[:100]})" if s.reason and s.status != StepStatus.BLOCKED else ""
         return f"block {s.block} step {s.step} (`{command}`) {did}{why}"
 
 
@@ -97,7 +100,8 @@ def _explains_path(gap: Gap, failed: StepResult, text: str) -> str | None:
         hit = _path_names(path) & gap.provides.names
         if hit:
             return f"it would have made {sorted(hit)[0]}"
-        if gap.provides.directories and not path.startswith(("/", "~")):
+        # a cd that did not run leaves the shell elsewhere; one that ran and failed does not
+        if gap.provides.directories and gap.step.status == StepStatus.SKIPPED and not path.startswith(("/", "~")):
             return f"the step runs in {sorted(gap.provides.directories)[0]}, where {path} would be"
     return None
 
@@ -122,13 +126,16 @@ def _explains_program(gap: Gap, failed: StepResult, text: str) -> str | None:
     for m in _NOT_FOUND.finditer(text):
         program = posixpath.basename(m.group(1))
         named = program in gap.provides.names and program not in gap.provides.invoked
-        if named or norm_package(program) in gap.provides.packages:
+        # a package's commands often carry its name: sphinx → sphinx-build, django → django-admin
+        prog = norm_package(program)
+        packaged = any(prog == p or prog.startswith(p + "-") for p in gap.provides.packages)
+        if named or packaged:
             return f"it would have provided {program}"
     return None
 
 
 def _explains_variable(gap: Gap, failed: StepResult, text: str) -> str | None:
-    used = set(_VARIABLE.findall(failed.command)) & gap.provides.variables
+    used = (set(_VARIABLE.findall(failed.command)) | set(_UNDEFINED.findall(text))) & gap.provides.variables
     return f"it would have set {sorted(used)[0]}" if used else None
 
 

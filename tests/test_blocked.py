@@ -97,3 +97,40 @@ def test_a_gap_that_only_ran_the_missing_program_does_not_explain_its_absence() 
     first = _fail("pytest test_simple.yaml", "bash: line 1: pytest: command not found\n", 127, block=2)
     later = _fail("pytest -v", "bash: line 1: pytest: command not found\n", 127, block=3)
     assert judge_gaps([first, later])[1].status == StepStatus.FAILED
+
+
+def test_a_python_name_a_skipped_example_would_have_bound_explains_its_name_error() -> None:
+    gap = _skip(0, "r = requests.get('https://api.github.com/events')")
+    failed = StepResult(1, 0, "r.status_code", StepStatus.FAILED, "output differs from the article (doctest rules)",
+                        output="Traceback (most recent call last):\nNameError: name 'r' is not defined\n",
+                        action=ActionKind.PYTHON)
+    other = StepResult(1, 1, "len(items)", StepStatus.FAILED, "output differs",
+                       output="NameError: name 'items' is not defined\n", action=ActionKind.PYTHON)
+    out = judge_gaps([gap, failed, other])
+    assert out[1].status == StepStatus.BLOCKED and "it would have set r" in out[1].reason
+    assert out[2].status == StepStatus.FAILED
+
+
+def test_a_program_named_after_the_package_a_gap_installs_is_explained() -> None:
+    gap = _skip(0, "python -m pip install sphinx")
+    out = judge_gaps([gap, _fail("sphinx-build --version", "bash: sphinx-build: command not found\n", 127),
+                      _fail("sphinxy", "bash: sphinxy: command not found\n", 127)])
+    assert [s.status for s in out[1:]] == [StepStatus.BLOCKED, StepStatus.FAILED]
+
+
+def test_reading_copying_or_entering_a_path_does_not_make_it() -> None:
+    for gap_command in ("ln -s ccache /usr/local/bin/g++", "cd build", "cat notes.txt"):
+        gap = StepResult(0, 0, gap_command, StepStatus.FAILED, "exit status 1", exit_code=1, action=ActionKind.SHELL)
+        missing = gap_command.split()[-2 if gap_command.startswith("ln") else -1]
+        later = _fail(f"ls {missing}", f"ls: cannot access '{missing}': No such file or directory\n", 2)
+        assert judge_gaps([gap, later])[1].status == StepStatus.FAILED, gap_command
+
+
+def test_a_blocked_gap_is_named_without_its_own_chain() -> None:
+    first = _skip(0, "curl -sO https://x.example/app.tgz")
+    second = _fail("tar xzf app.tgz", "tar: app.tgz: Cannot open: No such file or directory\n", 2, block=1)
+    third = _fail("cat app/README", "cat: app/README: No such file or directory\n", block=2)
+    out = judge_gaps([first, second, third])
+    assert out[1].status == out[2].status == StepStatus.BLOCKED
+    assert "block 0 step 0" in out[1].reason
+    assert out[2].reason.startswith("blocked: block 0 step 0") or "was blocked, and" in out[2].reason

@@ -106,3 +106,17 @@ def test_a_server_step_becomes_a_cell_that_starts_it_in_the_background() -> None
     server, ls = [c.source for c in nb.cells if c.cell_type == "code"]
     assert "( python3 -m http.server 8000 >/tmp/tutorcheck-0-0.log 2>&1 & echo $! >/tmp/tutorcheck-0-0.pid )" in server
     assert server.startswith("# tutorcheck: this keeps running") and ls == "ls"
+
+
+def test_a_cell_whose_error_a_skipped_cell_explains_is_blocked_naming_that_cell() -> None:
+    skip_meta = {"tags": ["skip-execution"], "tutorcheck": {"skip": "needs the network"}}
+    before = [new_code_cell("# tutorcheck: not run by Run All: x.\n# To run it ...\n"
+                            "# r = requests.get('https://api.example.org/items')", id="s", metadata=skip_meta),
+              new_code_cell("r.status_code", id="e", outputs=[recorded("200\n")])]
+    after = [nbformat.from_dict(dict(before[0])),
+             new_code_cell("r.status_code", id="e", execution_count=1, outputs=[
+                 new_output("error", ename="NameError", evalue="name 'r' is not defined", traceback=[])])]
+    s, e = pair(before, after)
+    assert s.status == "skipped"
+    assert e.status == "blocked" and e.reason.startswith("blocked: cell 1 (`r = requests.get(")
+    assert "it would have set r" in e.reason

@@ -155,6 +155,23 @@ def test_when_a_step_of_a_session_is_skipped_then_the_steps_after_it_in_the_bloc
     assert plan(session(1, step("ls")))[0][0] == SHELL  # the next block is judged on its own needs
 
 
+def test_a_step_after_a_gap_that_lacks_something_else_itself_names_that_first_with_its_need() -> None:
+    b = session(0, step("kubectl apply -f app.yaml", needs=("cluster",)),
+                step("kubectl get pods", needs=("cluster",)), step("curl -s https://x.example/", needs=("network",)),
+                step("echo done"))
+    actions = make_plan(tut(b), Place.CHECK, options(), tools=TOOLS).actions
+    assert [a.need for a in actions] == [NeedKind.CLUSTER, NeedKind.CLUSTER, NeedKind.NETWORK, NeedKind.SEQUENCE]
+    assert actions[1].reason.startswith("follows step 0 of this block, which cannot run (needs a Kubernetes")
+    assert actions[2].reason.startswith("needs the network (run with --allow-network); it also follows step 0")
+
+
+@pytest.mark.parametrize(("command", "need"), [("sudo apt-get install -y jq", NeedKind.ROOT),
+                                              ("sudo dnf install jq", NeedKind.OS), ("brew install jq", NeedKind.OS)])
+def test_an_install_the_image_does_says_what_it_needed(command: str, need: NeedKind) -> None:
+    (action,) = make_plan(tut(session(0, step(command))), Place.CHECK, options(), tools=TOOLS).actions
+    assert (action.kind, action.need) == (PROVIDED, need)
+
+
 @pytest.mark.parametrize(("command", "reason_has", "packages"), [
     ("sudo apt-get update && sudo apt-get install -y jq yq", "the sandbox image carries them", ("yq",)),
     ("apt install -y yq not-in-debian-xyz", "carries yq but not not-in-debian-xyz", ("yq",)),

@@ -32,3 +32,11 @@ def test_python_examples_follow_doctest_rules() -> None:
 def test_when_a_python_example_records_nothing_then_an_exception_fails_it() -> None:
     assert judge_python("x = 1", None, "", 0).status == "passed"
     assert judge_python("1/0", None, "Traceback ...", 1).status == "failed"
+
+
+def test_a_program_not_found_inside_a_substitution_is_no_pass_even_with_status_0() -> None:
+    from extractor.sandbox.runner import judge_shell
+
+    v = judge_shell(None, "bash: line 1: i3-msg: command not found\n", 0)
+    assert v.status == "failed" and "i3-msg: command not found" in v.reason
+    assert judge_shell(None, "the word 'found' is fine\n", 0).status == "passed"

@@ -40,7 +40,7 @@ NEED_CLASSES: dict[NeedKind, str] = {
     NeedKind.CLUSTER: "cluster", NeedKind.NETWORK: "network", NeedKind.SECRET: "secret",
     NeedKind.PLACEHOLDER: "placeholder", NeedKind.TOOL: "tool", NeedKind.SERVICE: "service",
     NeedKind.ROOT: "root", NeedKind.PATH: "assumed-file", NeedKind.TIME: "other", NeedKind.LANG: "tool",
-    NeedKind.OS: "other-os",
+    NeedKind.OS: "other-os", NeedKind.TERMINAL: "interactive",
 }
 KNOCK_ON = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})
 

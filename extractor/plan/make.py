@@ -11,9 +11,10 @@ Per code block, in article order:
 
 For each step, first rule that holds wins: a language nothing runs → skip; after a step of
 its block that is not run → skip (a session is a sequence: what follows a gap is not the
-article's); installs system packages → provided (the image does it); an unmet need → skip
-(rules.NEED_RULES); opens an editor → skip; relies on state an earlier step that is not run
-would have left → skip; else it runs (in the background when it serves until stopped).
+article's; the reason and need are the step's own when it lacks something else itself);
+installs system packages → provided (the image does it); an unmet need → skip (rules.NEED_RULES);
+opens an editor → skip; relies on state an earlier step that is not run would have left → skip;
+else it runs (in the background when it serves until stopped).
 
 The decisions use only what understand/ stored on the steps (``Step.facts``) and the place's
 row of ``places.PLACES``; nothing here reads a command's text.
@@ -31,6 +32,7 @@ from extractor.plan.rules import (
     Provides,
     Unmet,
     in_background,
+    install_need,
     install_reason,
     language_install_reason,
     layer_packages,
@@ -131,10 +133,19 @@ def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
             return _skip(base, decided.need, decided.reason)
         (why, packages), need = decided, NeedKind.NETWORK
     else:
-        (why, packages), need = install_reason(install, ctx.here.tools), NeedKind.ROOT
+        (why, packages), need = install_reason(install, ctx.here.tools), install_need(install)
     ctx.packages |= set(packages)
     return Action(ActionKind.PROVIDED, base.block, base.step, base.command, lang=base.lang,
                   expected_output=base.expected_output, reason=why, need=need, needs=base.needs, packages=packages)
+
+
+def _after_gap(base: Action, skipped: Action, mine: Unmet | None) -> Action:
+    """A step after a gap in its block: what it lacks itself comes first (typed), then the gap;
+    when it lacks the same as the gap, the gap says it."""
+    follows = f"follows step {skipped.step} of this block, which cannot run ({skipped.reason})"
+    if mine is None:
+        return _skip(base, NeedKind.SEQUENCE, follows)
+    return _skip(base, mine.need, follows if mine.need == skipped.need else f"{mine.reason}; it also {follows}")
 
 
 def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
@@ -144,8 +155,7 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
             base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                           expected_output=step.expected_output, needs=step.needs)
-            actions.append(_skip(base, NeedKind.SEQUENCE, f"follows step {skipped.step} of this block, which "
-                                                          f"cannot run ({skipped.reason})"))
+            actions.append(_after_gap(base, skipped, unmet(needs_of(block, step), ctx.here)))
             continue
         action = _step_action(block, i, step, ctx)
         skipped = action if action.kind == ActionKind.SKIP else None

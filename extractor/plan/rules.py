@@ -132,6 +132,12 @@ _DEBIAN = frozenset({"apt", "apt-get"})
 _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
 
 
+def install_need(install: Install) -> NeedKind:
+    """What an install step the image does in its stead needed: root on Debian; with dnf, pacman
+    or brew, another system."""
+    return NeedKind.ROOT if install.manager in _DEBIAN else NeedKind.OS
+
+
 def install_reason(install: Install, tools: ToolTable) -> tuple[str, tuple[str, ...]]:
     """Why an install step is not run, and the Debian packages the article's layer adds for it."""
     if not install.packages:

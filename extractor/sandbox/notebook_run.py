@@ -15,7 +15,7 @@ command failed; Run All stops there), ``notrun`` (after the cell that stopped th
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ NBRUN = ("python3", "/opt/tutorcheck/nbrun.py")
 class CellResult:
     index: int  # 1-based among the notebook's code cells
     cell_id: str
-    status: str  # passed | failed | error | skipped | notrun
+    status: str  # passed | failed | error | blocked | skipped | notrun
     first_line: str
     reason: str = ""
     rule: str = ""
@@ -48,7 +48,7 @@ class NotebookRun:
 
     @property
     def ok(self) -> bool:
-        return not self.note and all(c.status in ("passed", "skipped") for c in self.cells)
+        return not self.note and all(c.status in ("passed", "skipped", "blocked") for c in self.cells)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -104,16 +104,46 @@ def _error_of(cell: Any) -> str:
     return ""
 
 
+def _code_of(cell: Any) -> str:
+    """The cell's code as the article has it (a skipped cell's two-line header dropped, uncommented)."""
+    lines = str(cell.get("source", "")).splitlines()
+    if "skip-execution" in cell.get("metadata", {}).get("tags", []):
+        lines = [ln[2:] if ln.startswith("# ") else ln for ln in lines[2:]]
+    return "\n".join(ln for ln in lines if not ln.startswith("%%"))
+
+
+def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str]) -> list[CellResult]:
+    """The one ``blocked`` decision (extractor.blocked) over the cells: a failed or raising cell
+    whose failure an earlier skipped or failing cell explains is ``blocked``, naming that cell."""
+    from extractor.blocked import judge_gaps
+    from extractor.results import StepResult
+    from extractor.vocab import ActionKind, StepStatus
+
+    status = {"passed": StepStatus.PASSED, "failed": StepStatus.FAILED, "error": StepStatus.FAILED,
+              "skipped": StepStatus.SKIPPED, "notrun": StepStatus.PASSED}
+    steps = [StepResult(0, c.index, code, status[c.status], c.reason, output=out,
+                        exit_code=127 if "command not found" in out else None,
+                        action=ActionKind.SKIP if c.status == "skipped" else ActionKind.SHELL)
+             for c, code, out in zip(cells, codes, outputs, strict=True)]
+    judged = judge_gaps(steps)
+    return [replace(c, status="blocked", reason=j.reason.replace("block 0 step", "cell"))
+            if j.status == StepStatus.BLOCKED else c for c, j in zip(cells, judged, strict=True)]
+
+
 def judge(original: Any, executed: Any) -> list[CellResult]:
     """Pair each code cell of the generated notebook with its executed self and give a verdict."""
     from extractor.matching import compare
 
     results: list[CellResult] = []
+    codes: list[str] = []
+    outputs: list[str] = []
     n = 0
     for old, new in zip(original.cells, executed.cells, strict=True):
         if old.cell_type != "code":
             continue
         n += 1
+        codes.append(_code_of(old))
+        outputs.append(_text(new.get("outputs", [])) + ("\n" + _error_of(new) if _error_of(new) else ""))
         head = _first_line(old)
         meta = old.metadata.get("tutorcheck", {})
         if "skip-execution" in old.metadata.get("tags", []):
@@ -146,7 +176,7 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         else:
             results.append(CellResult(n, old.id, "failed", head, reason="output differs from the recording",
                                         diff=cmp.diff))
-    return results
+    return _with_blocked(results, codes, outputs)
 
 
 def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import doctest
+import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -48,9 +49,16 @@ def _exit_verdict(code: int | None) -> Verdict:
     return Verdict(StepStatus.FAILED, f"exit status {code}{hint.get(code or 0, '')}")
 
 
+_NOT_FOUND = re.compile(r"^(?:bash: )?(?:line \d+: )?\S+: command not found$", re.M)
+
+
 def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
-    """Recorded output decides when there is some; otherwise the exit status does."""
+    """Recorded output decides when there is some; otherwise the exit status does, unless the
+    shell reported a program not found (inside ``$(...)`` or a loop, the status can still be 0)."""
     if expected is None:
+        missing = _NOT_FOUND.search(output) if code == 0 else None
+        if missing:
+            return Verdict(StepStatus.FAILED, f"exit status 0, but a program it runs was not found: {missing.group(0)}")
         return _exit_verdict(code)
     from extractor.matching import compare
 

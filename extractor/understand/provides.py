@@ -9,6 +9,7 @@ archive suffixes taken off); precision comes from the failure side, which must n
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 import shlex
@@ -42,7 +43,7 @@ PROJECT_INSTALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
 @dataclass(frozen=True)
 class Provides:
     names: frozenset[str] = frozenset()
-    variables: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()  # shell variables it sets, Python names it binds
     directories: frozenset[str] = frozenset()  # folders a ``cd`` enters
     packages: frozenset[str] = frozenset()  # normalised package names it installs
     installs_project: bool = False  # installs dependencies it does not name (-r requirements.txt, npm install)
@@ -80,6 +81,23 @@ def _names(words: list[str]) -> set[str]:
     return {n for n in out if n}
 
 
+def python_bindings(source: str) -> set[str]:
+    """Names a Python step binds (assignments, imports, definitions); empty when it is not Python."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+    return out
+
+
 def _after(args: tuple[str, ...], lead: tuple[str, ...]) -> list[str] | None:
     if tuple(args[: len(lead)]) != lead:
         return None
@@ -104,6 +122,22 @@ def _installs(inv: shellsplit.Invocation) -> tuple[set[str], bool]:
     return packages, project
 
 
+# Programs whose arguments (all, or all but the last) are read or entered, not made.
+READS_ALL = frozenset({"cd", "pushd", "cat", "less", "more", "head", "tail", "wc", "grep", "source", ".", "diff"})
+READS_BUT_LAST = frozenset({"cp", "mv", "ln", "install", "rsync", "scp"})
+
+
+def _read_only(calls: list[shellsplit.Invocation]) -> set[str]:
+    out: set[str] = set()
+    for inv in calls:
+        args = [a for a in inv.args if not a.startswith("-")]
+        if inv.name in READS_ALL:
+            out |= _names(args)
+        elif inv.name in READS_BUT_LAST and len(args) > 1:
+            out |= _names(args[:-1]) - _names(args[-1:])
+    return out
+
+
 @lru_cache(maxsize=512)
 def provides(command: str) -> Provides:
     """What ``command`` would leave for later steps (see the module doc)."""
@@ -121,10 +155,11 @@ def provides(command: str) -> Provides:
             dirs.add(inv.args[0])
         if inv.name == "git" and inv.args[:1] in (("init",), ("clone",)):
             repo = True
-    variables = set(_ASSIGN.findall(command)) | set(_READ.findall(command))
-    return Provides(names=frozenset(_names(words)), variables=frozenset(variables), directories=frozenset(dirs),
-                    packages=frozenset(packages), installs_project=project, repository=repo,
+    variables = set(_ASSIGN.findall(command)) | set(_READ.findall(command)) | python_bindings(command)
+    return Provides(names=frozenset(_names(words) - _read_only(calls)), variables=frozenset(variables),
+                    directories=frozenset(dirs), packages=frozenset(packages), installs_project=project,
+                    repository=repo,
                     invoked=frozenset(inv.name for inv in calls))
 
 
-__all__ = ["INSTALLERS", "PROJECT_INSTALLS", "Provides", "norm_package", "provides"]
+__all__ = ["INSTALLERS", "PROJECT_INSTALLS", "Provides", "norm_package", "provides", "python_bindings"]

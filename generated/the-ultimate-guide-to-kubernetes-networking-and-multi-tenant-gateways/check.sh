@@ -90,7 +90,7 @@ static 3 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,S
 static 3 3 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for GatewayConfiguration (gateway-operator.konghq.com/v1beta1), GatewayClass (gateway.networking.k8s.io/v1beta1), Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
 skip 4 0 'kubectl get Gateway -A' 'needs a Kubernetes cluster'
 skip 4 1 'export PROXY_IP=$(kubectl get gateway kong -n default -o jsonpath='"'"'{.status.addresses[0].value}'"'"')' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
-skip 4 2 'curl $PROXY_IP' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
+skip 4 2 'curl $PROXY_IP' 'needs the network (run with --allow-network); it also follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 4 3 'bash -n block-4.sh' ok ''
 static 4 4 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-4.sh' ok ''
 skip 5 0 'kubectl get deploy' 'needs a Kubernetes cluster'
