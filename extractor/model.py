@@ -87,7 +87,7 @@ LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"}
 
 # How a language package is written (``pip:flask``, ``npm:express@4``; ``pip-r:FILE`` for the
 # requirements a file lists): the ecosystems the image layer can install from.
-LANGUAGE_ECOSYSTEMS = ("pip", "pip-r", "npm")
+LANGUAGE_ECOSYSTEMS = ("pip", "pip-r", "npm", "pymod")
 
 
 @dataclass(frozen=True)

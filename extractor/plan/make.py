@@ -201,7 +201,11 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     actions: list[Action] = []
     for block in tutorial.code_blocks:
         actions.extend(_block_actions(block, ctx))
-    return Plan(place, tuple(actions), tuple(sorted(ctx.packages)))
+    # a module the article writes itself (``hello.py``, ``pkg/__init__.py``) is no package to install
+    own = {name.split("/")[-2] if name.endswith("/__init__.py") else name.rsplit("/", 1)[-1].removesuffix(".py")
+           for name in ctx.files}
+    return Plan(place, tuple(actions), tuple(sorted(p for p in ctx.packages if p.removeprefix("pymod:") not in own
+                                                    or not p.startswith("pymod:"))))
 
 
 __all__ = ["SCRIPT_DIR", "depends_on", "make_plan", "needs_of", "steps_of"]

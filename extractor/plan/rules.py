@@ -118,10 +118,14 @@ def unmet(needs: Sequence[Need], here: Provides) -> Unmet | None:
 
 
 def tool_packages(needs: Sequence[Need], tools: ToolTable) -> set[str]:
-    """The Debian packages the article's layer adds for the tools of a step that runs."""
+    """The packages the article's layer adds for the tools of a step that runs: Debian's, and
+    for a module a Python step imports (``tool:python:pint``) ``pymod:pint``, which the layer
+    installs from Debian (``python3-pint``, the version a Debian reader has) or else PyPI."""
     out = set()
     for need in needs:
-        if need.kind == NeedKind.TOOL:
+        if need.kind == NeedKind.TOOL and need.value.startswith("python:"):
+            out.add("pymod:" + need.value.split(":", 1)[1])
+        elif need.kind == NeedKind.TOOL:
             pkg = tools.package_for(need.value)
             if pkg and not tools.in_toolbox(need.value):
                 out.add(pkg)

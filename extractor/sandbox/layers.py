@@ -48,14 +48,15 @@ class Layer:
     debian: tuple[str, ...] = ()
     pip: tuple[str, ...] = ()
     npm: tuple[str, ...] = ()
+    pymod: tuple[str, ...] = ()  # modules Python steps import: Debian's python3-MODULE, else PyPI
 
     @classmethod
     def of(cls, packages: Sequence[str]) -> Layer:
-        parts: dict[str, list[str]] = {"debian": [], "pip": [], "npm": []}
+        parts: dict[str, list[str]] = {"debian": [], "pip": [], "npm": [], "pymod": []}
         for p in sorted(set(packages)):
             ecosystem, sep, spec = p.partition(":")
             parts[ecosystem if sep and ecosystem in parts else "debian"].append(spec if sep else p)
-        return cls(tuple(parts["debian"]), tuple(parts["pip"]), tuple(parts["npm"]))
+        return cls(tuple(parts["debian"]), tuple(parts["pip"]), tuple(parts["npm"]), tuple(parts["pymod"]))
 
 
 @dataclass
@@ -127,11 +128,33 @@ def fetch_node_modules(specs: Sequence[str], dest: Path, fetched: Fetched) -> No
             fetched.npm[_name(spec, "npm")] = str(json.loads(manifest.read_text(encoding="utf-8")).get("version", ""))
 
 
+# Modules whose Debian package is not python3-<module>.
+MODULE_PACKAGES = {"cv2": "python3-opencv", "sklearn": "python3-sklearn", "yaml": "python3-yaml",
+                   "PIL": "python3-pil", "bs4": "python3-bs4", "dateutil": "python3-dateutil",
+                   "OpenSSL": "python3-openssl", "Crypto": "python3-pycryptodome", "attr": "python3-attr"}
+
+
+def module_package(module: str) -> str:
+    return MODULE_PACKAGES.get(module, "python3-" + module.lower().replace("_", "-"))
+
+
+def _modules(layer: Layer, fetched: Fetched) -> list[str]:
+    """Imported modules: Debian's package where Debian has one; the rest are fetched from PyPI."""
+    from_pypi = []
+    for module in layer.pymod:
+        if _debian_has(module_package(module)):
+            fetched.debian[f"pymod:{module}"] = module_package(module)
+        else:
+            from_pypi.append(module)
+    return from_pypi
+
+
 def fetch(layer: Layer, context: Path) -> Fetched:
     """Fetch the layer's language packages into the build context (``wheels/``, ``npm/``)."""
     fetched = Fetched()
-    if layer.pip:
-        fetch_wheels(layer.pip, context / "wheels", fetched)
+    pip = [*layer.pip, *_modules(layer, fetched)]
+    if pip:
+        fetch_wheels(pip, context / "wheels", fetched)
     if layer.npm:
         fetch_node_modules(layer.npm, context / "npm", fetched)
     return fetched
@@ -177,13 +200,23 @@ def dockerfile(base: str, layer: Layer, fetched: Fetched | None = None) -> str:
     node = {"nodejs"} | (set() if fetched else {"npm"})  # the host fetches the modules; check.sh's build uses npm
     debian = sorted({*layer.debian, *(fetched.debian.values() if fetched else ())} | (node if layer.npm else set()))
     lines = [f"FROM {base}"]
-    if not (debian or layer.pip or layer.npm):
+    if fetched is None and layer.pymod:  # check.sh: Debian's package, or PyPI when Debian has none
+        lines_pymod = [f"(apt-get install -y --no-install-recommends {sh_word(module_package(m))} || "
+                       f"python3 -m pip install --break-system-packages {sh_word(m)})" for m in layer.pymod]
+    else:
+        lines_pymod = []
+    if not (debian or layer.pip or layer.npm or layer.pymod):
         return lines[0] + "\n"
     lines.append("USER root")
     if debian:
         lines.append("RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
                      f"--no-install-recommends {_words(debian)} && apt-get clean && rm -rf /var/lib/apt/lists/*")
+    if lines_pymod:
+        lines.append("RUN apt-get update && export DEBIAN_FRONTEND=noninteractive && "
+                     + " && ".join(lines_pymod) + " && apt-get clean && rm -rf /var/lib/apt/lists/*")
     pip = [s for s in layer.pip if not fetched or not ({f"pip:{s}"} & {*fetched.debian, *fetched.missing})]
+    if fetched is not None:  # imported modules Debian has not: from the wheels the host fetched
+        pip += [m for m in layer.pymod if not ({f"pymod:{m}", f"pip:{m}"} & {*fetched.debian, *fetched.missing})]
     if pip and fetched is not None:
         lines += [f"COPY wheels {WHEELS}",
                   f"RUN python3 -m pip install --break-system-packages --no-index --find-links {WHEELS} {_words(pip)}"
