@@ -306,3 +306,14 @@ def test_when_docker_addresses_a_container_then_an_earlier_step_must_have_made_i
     assert "state" in needs.step_needs("docker exec -it web sh", made, set())
     needs.step_needs("docker run -d --name cache redis:7", made, set())
     assert "state" not in needs.step_needs("docker logs -f cache", made, set())
+
+
+def test_a_python_session_example_owns_its_output_up_to_the_next_prompt_blank_lines_included() -> None:
+    text = (">>> print('first\\n\\nsecond')\nfirst\n\nsecond\n\n>>> for i in range(2):\n...     print(i)\n...\n"
+            "0\n...\n>>> x = 1\n")
+    found = python.examples(text)
+    assert [(e.source, e.want) for e in found] == [
+        ("print('first\\n\\nsecond')", "first\n\nsecond\n"),
+        ("for i in range(2):\n    print(i)", "0\n...\n"),  # '...' after the output is output (an elision)
+        ("x = 1", None),
+    ]

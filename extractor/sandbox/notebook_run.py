@@ -132,6 +132,7 @@ def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str])
 def judge(original: Any, executed: Any) -> list[CellResult]:
     """Pair each code cell of the generated notebook with its executed self and give a verdict."""
     from extractor.matching import compare
+    from extractor.replmatch import compare_example
 
     results: list[CellResult] = []
     codes: list[str] = []
@@ -169,7 +170,8 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         if expected is None:
             results.append(CellResult(n, old.id, "passed", head, rule="exit status"))
             continue
-        cmp = compare(expected, _text(new.outputs))
+        # a >>> example by the REPL's rules (doctest's, completed), anything else by the matcher's
+        cmp = (compare_example if meta.get("lang") == "python" else compare)(expected, _text(new.outputs))
         if cmp.ok:
             results.append(CellResult(n, old.id, "passed", head, rule=cmp.rule or cmp.match))
         else:

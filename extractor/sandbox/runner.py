@@ -7,8 +7,6 @@ A failing snippet is a result, never an exception; only an engine or image probl
 
 from __future__ import annotations
 
-import difflib
-import doctest
 import re
 import time
 from dataclasses import dataclass, replace
@@ -38,6 +36,7 @@ class Verdict:
     reason: str = ""
     match: str = "none"
     diff: str = ""
+    rule: str = ""  # which normalisation(s) matched (``match_rule`` in the results)
 
 
 # -- judging ------------------------------------------------------------------------------
@@ -67,34 +66,22 @@ def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
         hint = " (command not found)" if code == 127 else ""
         return Verdict(StepStatus.FAILED, f"output differs from the article (exit status {code}{hint})",
                        "mismatch", cmp.diff)
-    return Verdict(StepStatus.PASSED, "", cmp.match)
-
-
-_EXC = doctest.DocTestParser._EXCEPTION_RE  # type: ignore[attr-defined]
-_FLAGS = doctest.ELLIPSIS
+    return Verdict(StepStatus.PASSED, "", cmp.match, rule=cmp.rule if cmp.match == "normalized" else "")
 
 
 def judge_python(source: str, expected: str | None, output: str, code: int | None) -> Verdict:
-    """Doctest rules: output compared as doctest would; an exception by its last line(s)."""
+    """A ``>>>`` example, judged as a reader compares the REPL with the article
+    (``extractor.replmatch``: doctest's rules completed, then the matcher's)."""
     if expected is None:
         if code == 0:
             return Verdict(StepStatus.PASSED)
         return Verdict(StepStatus.FAILED, "the example raised an exception")
-    want = expected if expected.endswith("\n") or not expected else expected + "\n"
-    got = output
-    if want == got:
-        return Verdict(StepStatus.PASSED, "", "exact")
-    example = doctest.Example(source, want)
-    checker = doctest.OutputChecker()
-    if example.exc_msg is not None:
-        m = _EXC.match(got)
-        got_msg = m.group("msg") if m else None
-        if got_msg is not None and checker.check_output(example.exc_msg, got_msg, _FLAGS):
-            return Verdict(StepStatus.PASSED, "", "normalized")
-    elif checker.check_output(want, got, _FLAGS):
-        return Verdict(StepStatus.PASSED, "", "normalized")
-    diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "actual"))
-    return Verdict(StepStatus.FAILED, "output differs from the article (doctest rules)", "mismatch", diff)
+    from extractor.replmatch import compare_example
+
+    cmp = compare_example(expected, output)
+    if cmp.match == "mismatch":
+        return Verdict(StepStatus.FAILED, "output differs from the article (doctest rules)", "mismatch", cmp.diff)
+    return Verdict(StepStatus.PASSED, "", cmp.match, rule=cmp.rule if cmp.match == "normalized" else "")
 
 
 # -- running ------------------------------------------------------------------------------
@@ -130,7 +117,7 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
         v = Verdict(StepStatus.FAILED, ans.note)
     reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
-    return _result(a, v.status, reason, match=v.match, diff=v.diff, **common)
+    return _result(a, v.status, reason, match=v.match, diff=v.diff, match_rule=v.rule, **common)
 
 
 def _execute(session: Session, a: Action, timeout: float) -> Answer:

@@ -1,0 +1,67 @@
+"""Running like a reader, on the real engine: sample tutorials of our own (tests/data/reader/).
+
+One container per sample article; each test asserts every step's verdict, then the same
+sample with one changed expected value fails exactly that step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.model import Tutorial
+from extractor.pipeline import load_tutorials
+from extractor.results import ArticleResult
+from extractor.sandbox import images
+from extractor.sandbox.runner import RunOptions, check_tutorial
+
+pytestmark = pytest.mark.docker
+DATA = Path(__file__).resolve().parent / "data" / "reader"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
+    try:
+        c = images.client()
+        images.ensure_all(c, say=lambda _m: None)
+    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
+        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
+    return c
+
+
+def sample(name: str, tmp_path: Path, change: tuple[str, str] | None = None) -> Tutorial:
+    """The sample page, or a copy with one recorded value changed."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    if change is not None:
+        assert text.count(change[0]) == 1, change
+        text = text.replace(*change)
+    page = tmp_path / name
+    page.write_text(text, encoding="utf-8")
+    tutorials, errors = load_tutorials([page])
+    assert not errors and len(tutorials) == 1
+    return tutorials[0]
+
+
+def not_passed(result: ArticleResult) -> list[tuple[str, str, str, str]]:
+    return [(s.command, s.status, s.reason, s.diff) for s in result.steps if s.status != "passed"]
+
+
+def test_when_a_python_session_runs_then_the_repl_shows_what_the_article_shows(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("python-repl.html", tmp_path), RunOptions(step_timeout=20))
+    assert not_passed(result) == []
+    rules = {s.command.split("\n")[0]: s.match_rule for s in result.steps}
+    assert rules["Box()"] == "address"
+    assert rules["fruit"] == "unordered"
+    assert rules["1 +"] == "traceback"  # a SyntaxError as the REPL prints it, caret column aside
+    assert rules["try:"] == ""  # the chained traceback, exactly: no frame of the shim in it
+    assert rules["area.__annotations__"] == ""  # classes, not strings: no inherited __future__ flag
+
+
+def test_when_one_recorded_value_changes_then_exactly_that_example_fails(engine: Any, tmp_path: Path) -> None:
+    t = sample("python-repl.html", tmp_path, ("{'cherry', 'banana', 'apple'}", "{'cherry', 'banana', 'grape'}"))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [(c, s) for c, s, _, _ in not_passed(result)] == [("fruit", "failed")]
+    assert "grape" in result.steps[3].diff
