@@ -97,6 +97,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("address", r"\b0x[0-9a-fA-F]{6,16}\b", "0x<address>"),
     _rule("job-pid", r"^\[(\d+)\] \d+$", r"[\1] <pid>"),
     _rule("digest", r"\b(sha(?:1|256|384|512)):[0-9a-f]{16,128}\b", r"\1:<digest>"),
+    _rule("hex", r"^(\[[\w./-]+(?: \(root-commit\))?) [0-9a-f]{7,40}\]", r"\1 <hex>]"),  # git commit: may be all digits
     _rule("hex", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,128}\b", "<hex>"),
     _rule("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", "<ip>"),
     _rule("ip", r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])", "<ip>"),

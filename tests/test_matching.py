@@ -146,6 +146,7 @@ MATCHES = [
     ("ls-l-date", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
      "-rw-r--r-- 1 tutor tutor 12 Jan  2  2027 notes.txt\n", "date"),
     ("ansi-colour", "\x1b[32mPASSED\x1b[0m 3 tests\n", "PASSED 3 tests\n", "ansi"),
+    ("git-commit-all-digit-hash", "[main 3f2a1bc] Add a note\n", "[main 5959574] Add a note\n", "hex"),
     ("set-hash-order", "{'cherry', 'banana', 'apple'}\n", "{'apple', 'banana', 'cherry'}\n", "unordered"),
     ("frozenset-order", "frozenset({3, 1, 2})\n", "frozenset({1, 2, 3})\n", "unordered"),
     ("dict-order-nested-set", "{'b': {2, 1}, 'a': [1, 2]}\n", "{'a': [1, 2], 'b': {1, 2}}\n", "unordered"),
