@@ -82,7 +82,7 @@ class Need:
 
 
 # The need kinds a label of labels.yaml names (``tool:NAME`` aside).
-LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"})
+LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state", "interactive"})
 
 
 # How a language package is written (``pip:flask``, ``npm:express@4``; ``pip-r:FILE`` for the
@@ -156,6 +156,10 @@ class Step:
     ``lang`` is ``shell`` or ``python``. ``expected_output`` is None when the article
     records no output (then the exit status decides). ``needs`` are the step's own, as labels;
     ``facts`` the same needs with their values, and the command's nature (understand/ decides).
+    ``answers``: what the transcript shows the reader typing at the step's prompts (``input()``,
+    ``read``), in order. ``pasted``: plain Python a reader types into the session's interpreter
+    (definitions before a ``>>>`` session), not a program of its own. ``edits``: the text the
+    reader writes in the editor the step opens (a commit message; "" saves the file as it is).
     """
 
     command: str
@@ -163,15 +167,25 @@ class Step:
     lang: str = "shell"
     needs: tuple[str, ...] = ()
     facts: Facts = Facts()
+    answers: tuple[str, ...] = ()
+    pasted: bool = False
+    edits: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "command": self.command,
             "expected_output": self.expected_output,
             "lang": self.lang,
             "needs": list(self.needs),
             "facts": self.facts.to_json(),
         }
+        if self.answers:  # only when there are some: the tutorials without stay as they were
+            out["answers"] = list(self.answers)
+        if self.pasted:
+            out["pasted"] = True
+        if self.edits is not None:
+            out["edits"] = self.edits
+        return out
 
 
 @dataclass(frozen=True)
@@ -292,6 +306,9 @@ def step_from_json(d: dict[str, Any]) -> Step:
         lang=d.get("lang", "shell"),
         needs=tuple(d.get("needs", ())),
         facts=Facts.from_json(d.get("facts")),
+        answers=tuple(d.get("answers", ())),
+        pasted=bool(d.get("pasted", False)),
+        edits=d.get("edits"),
     )
 
 

@@ -59,6 +59,12 @@ def test_when_a_python_session_runs_then_the_repl_shows_what_the_article_shows(e
     assert rules["1 +"] == "traceback"  # a SyntaxError as the REPL prints it, caret column aside
     assert rules["try:"] == ""  # the chained traceback, exactly: no frame of the shim in it
     assert rules["area.__annotations__"] == ""  # classes, not strings: no inherited __future__ flag
+    steps = {s.command.split("\n")[0]: s for s in result.steps}
+    assert steps["class Point:"].action == "python"  # the plain block, typed into the same interpreter
+    assert steps["p"].output == "Point(0, 0)\n"
+    assert steps["distance(p, Point(3, 4))"].output == "5.0\n"  # geometry.py was saved, then imported
+    assert steps['name = input("Your name: ")'].output == "Your name: Ada\n"  # the answer the article shows
+    assert steps['print(f"Hello, {name}!")'].match == "exact"
 
 
 def test_when_one_recorded_value_changes_then_exactly_that_example_fails(engine: Any, tmp_path: Path) -> None:
@@ -66,3 +72,14 @@ def test_when_one_recorded_value_changes_then_exactly_that_example_fails(engine:
     result = check_tutorial(t, RunOptions(step_timeout=20))
     assert [(c, s) for c, s, _, _ in not_passed(result)] == [("fruit", "failed")]
     assert "grape" in result.steps[3].diff
+
+
+def test_when_a_step_opens_an_editor_or_asks_then_it_runs_as_the_article_shows(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("shell-reader.html", tmp_path), RunOptions(step_timeout=30))
+    assert not_passed(result) == []
+    steps = {s.command: s for s in result.steps}
+    assert steps["git commit"].reason == "edited non-interactively: git commit wrote 'Add a README'"
+    assert steps["git log --oneline"].output.endswith(" Add a README\n")  # the message from the article's log
+    assert "Ada" in steps['read -p "Your name: " name'].reason
+    assert steps['echo "Hello, $name"'].output == "Hello, Ada\n"
+

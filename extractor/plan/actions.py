@@ -31,6 +31,9 @@ class Action:
     ok: bool = True  # a static check's outcome
     needs: tuple[str, ...] = ()  # the step's needs, in the vocabulary of labels.yaml (shown, not decided on)
     packages: tuple[str, ...] = ()  # for a provided step: the packages the image layer installs in its place
+    answers: tuple[str, ...] = ()  # typed at the step's prompts (input()), as the article shows
+    pasted: bool = False  # plain Python typed into the session's interpreter (definitions): not echoed
+    note: str = ""  # how the step runs when not exactly as typed (an editor answered non-interactively)
 
     @property
     def runs(self) -> bool:

@@ -28,6 +28,7 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.places import PLACES, Place, PlaceRules
+from extractor.plan.reader import with_answers, with_editor
 from extractor.plan.rules import (
     Provides,
     Unmet,
@@ -91,7 +92,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     labels = tuple(dict.fromkeys(n.label for n in needs))
     base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                   expected_output=step.expected_output, needs=labels)
-    kinds = {"shell": ActionKind.SHELL, "python": ActionKind.PYTHON if block.kind == "session" else ActionKind.SCRIPT}
+    kinds = {"shell": ActionKind.SHELL,
+             "python": ActionKind.PYTHON if block.kind == "session" or step.pasted else ActionKind.SCRIPT}
     kind = kinds.get(step.lang)
     if kind is None:
         return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
@@ -107,19 +109,22 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     missing = unmet(needs, ctx.here)
     if missing is not None:
         return _skip(base, missing.need, missing.reason)
-    if step.facts.editor:
-        return _skip(base, NeedKind.TERMINAL, f"opens an editor ({step.facts.editor}): a reader types into it, "
-                                              "nothing here can")
     needs_state = any(n.kind == NeedKind.STATE for n in needs)
     if needs_state and ctx.gap is not None:
         return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
     ctx.packages |= tool_packages(needs, ctx.here.tools)
     background = kind == ActionKind.SHELL and step.facts.serves
-    source = in_background(step.command, block.index, i) if background else step.command
+    source, want, note = step.command, step.expected_output, ""
+    if background:
+        source = in_background(step.command, block.index, i)
+    elif kind == ActionKind.SHELL and step.answers:
+        source, want, note = with_answers(step)
+    if kind == ActionKind.SHELL and step.facts.editor:  # a reader types in it; here the article's text is
+        source, note = with_editor(step, source)
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
-                  expected_output=step.expected_output, needs_state=needs_state, background=background,
-                  needs=labels)
+                  expected_output=want, needs_state=needs_state, background=background, needs=labels,
+                  answers=step.answers, pasted=step.pasted, note=note)
 
 
 def _install(base: Action, step: Step, ctx: _Ctx) -> Action:

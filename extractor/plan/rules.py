@@ -88,6 +88,10 @@ def _tool(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {note}" if note else f"needs the tool {need.value}, which no Debian package provides"
 
 
+def _interactive(needs: Sequence[Need], here: Provides) -> str | None:
+    return "interactive: waits for the reader to type an answer the article does not show"
+
+
 def _other(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
 
@@ -102,6 +106,7 @@ NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.SECRET, _secret, None),
     (NeedKind.NETWORK, _network, None),
     (NeedKind.TOOL, _tool, None),
+    (NeedKind.INTERACTIVE, _interactive, None),
     (NeedKind.OTHER, _other, NeedKind.TOOL),
 )
 

@@ -117,6 +117,7 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
         v = Verdict(StepStatus.FAILED, ans.note)
     reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
+    reason = "; ".join(r for r in (reason, a.note) if r)
     return _result(a, v.status, reason, match=v.match, diff=v.diff, match_rule=v.rule, **common)
 
 
@@ -124,7 +125,8 @@ def _execute(session: Session, a: Action, timeout: float) -> Answer:
     if a.kind == SHELL:
         return session.request({"op": "shell", "src": a.source}, timeout)
     if a.kind == PYTHON:
-        return session.request({"op": "python", "src": a.source}, timeout)
+        mode = "definitions" if a.pasted else "example"
+        return session.request({"op": "python", "src": a.source, "mode": mode, "answers": list(a.answers)}, timeout)
     if a.kind == WRITE:
         return session.request({"op": "write", "path": a.path, "data": a.source}, timeout)
     if a.kind == SCRIPT:

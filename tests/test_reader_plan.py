@@ -1,0 +1,71 @@
+"""Running like a reader, decided without Docker: editors, answers, definitions in the plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+from extractor.plan import make_plan
+from extractor.vocab import ActionKind
+
+PYTHON, SCRIPT, SKIP = ActionKind.PYTHON, ActionKind.SCRIPT, ActionKind.SKIP
+from extractor.understand import understand_blocks
+from extractor.understand.editors import PLACEHOLDER_MESSAGE, commit_messages, opens_editor
+
+
+@pytest.mark.parametrize(("command", "program"), [
+    ("git commit", "git commit"), ("git add . && git commit", "git commit"), ("git commit -a", "git commit"),
+    ("git commit --amend", "git commit"), ("git tag -a v1.0", "git tag"), ("git rebase -i HEAD~3", "git rebase -i"),
+    ("crontab -e", "crontab -e"), ("kubectl edit deploy/web", "kubectl edit"), ("nano notes.txt", "nano"),
+    ("$EDITOR ~/.bashrc", "$EDITOR"), ("sudo vim /etc/hosts", "vim"),
+    ("git commit -m 'x'", None), ("git commit -am 'x'", None), ("git commit --amend --no-edit", None),
+    ("git commit -F msg.txt", None), ("git tag v1.0", None), ("git rebase main", None), ("crontab -l", None),
+])
+def test_which_commands_open_an_editor(command: str, program: str | None) -> None:
+    opens = opens_editor(command)
+    assert (opens.program if opens else None) == program
+
+
+def test_a_commit_message_comes_from_the_git_log_the_article_shows_later() -> None:
+    assert commit_messages("8c1d2e4 (HEAD -> main) Add a note\n3f2a1bc Add a README\n") == ["Add a note",
+                                                                                          "Add a README"]
+    full = "commit 3f2a1bc\nAuthor: A <a@b>\nDate:   Mon\n\n    Start the notes\n"
+    assert commit_messages(full) == ["Start the notes"]
+    text = "$ git commit\n$ git commit -m 'two'\n$ git log --oneline\nbbbbbbb two\naaaaaaa one\n$ git commit\n"
+    done = understand_blocks((CodeBlock(0, text),), "t", "t")
+    block = done[0]
+    assert isinstance(block, CodeBlock)
+    assert [s.edits for s in block.steps] == ["one", None, None, PLACEHOLDER_MESSAGE]
+
+
+def _tutorial(*blocks: CodeBlock) -> Tutorial:
+    return Tutorial("t", "t", "", SourceRef("test", "json"),
+                    blocks=understand_blocks(blocks, "test", "t"))
+
+
+def test_an_editor_step_runs_with_a_non_interactive_editor_and_says_so() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ git commit\n$ git log --oneline\nabcdef1 Fix it\n")))
+    commit = plan.actions[0]
+    assert "GIT_EDITOR=" in commit.source and "Fix it" in commit.source
+    assert commit.note == "edited non-interactively: git commit wrote 'Fix it'"
+    assert commit.source.endswith("(exit $__tc_rc)")  # the editor is the step's only, its exit status kept
+
+
+def test_a_prompt_whose_answer_is_not_shown_is_skipped_as_interactive() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, '>>> name = input("Name: ")\n>>> name\n\'x\'\n')))
+    assert plan.actions[0].kind == SKIP and plan.actions[0].reason.startswith("interactive")
+    shown = make_plan(_tutorial(CodeBlock(0, '>>> name = input("Name: ")\nName: Ada\n')))
+    assert shown.actions[0].kind == PYTHON and shown.actions[0].answers == ("Ada",)
+
+
+def test_a_shell_answer_goes_to_stdin_and_its_echo_leaves_the_expected_output() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, '$ read -p "Name: " n; echo "hi $n"\nName: Ada\nhi Ada\n')))
+    step = plan.actions[0]
+    assert "printf '%s\\n' Ada" in step.source and step.expected_output == "hi Ada\n"
+
+
+def test_definitions_before_a_session_run_in_its_interpreter_and_programs_stay_programs() -> None:
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(
+        CodeBlock(0, "", lang="python", kind="commands", steps=(Step("class A: pass", lang="python", pasted=True),)),
+        CodeBlock(1, "", lang="python", kind="commands", steps=(Step("print(1)", lang="python"),)))))
+    assert [(a.kind, a.pasted) for a in plan.actions] == [(PYTHON, True), (SCRIPT, False)]
