@@ -6,11 +6,11 @@ import pytest
 
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
 from extractor.plan import make_plan
+from extractor.understand import understand_blocks
+from extractor.understand.editors import PLACEHOLDER_MESSAGE, commit_messages, opens_editor
 from extractor.vocab import ActionKind
 
 PYTHON, SCRIPT, SKIP = ActionKind.PYTHON, ActionKind.SCRIPT, ActionKind.SKIP
-from extractor.understand import understand_blocks
-from extractor.understand.editors import PLACEHOLDER_MESSAGE, commit_messages, opens_editor
 
 
 @pytest.mark.parametrize(("command", "program"), [
