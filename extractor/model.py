@@ -63,16 +63,16 @@ class Need:
     @property
     def label(self) -> str:
         """The need in the vocabulary of labels.yaml (``tool:kubectl``, ``secret``)."""
-        if self.kind == NeedKind.TOOL:
-            return f"tool:{self.value}"
+        if self.kind in (NeedKind.TOOL, NeedKind.SERVICE) and self.value:
+            return f"{self.kind}:{self.value}"
         return self.value if self.kind == NeedKind.OTHER else str(self.kind)
 
     @classmethod
     def from_label(cls, label: str) -> Need:
         """A need from its label alone (no value but a tool's name)."""
         kind, _, value = label.partition(":")
-        if kind == NeedKind.TOOL and value:
-            return cls(NeedKind.TOOL, value)
+        if kind in (NeedKind.TOOL, NeedKind.SERVICE) and value:
+            return cls(NeedKind(kind), value)
         if label in LABEL_NEEDS:
             return cls(NeedKind(label))
         return cls(NeedKind.OTHER, label)

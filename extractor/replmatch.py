@@ -20,7 +20,10 @@ import doctest
 import re
 from dataclasses import dataclass
 
-from extractor.matching import EXACT, MISMATCH, NORMALIZED, Comparison, compare
+try:
+    from extractor.matching import EXACT, MISMATCH, NORMALIZED, Comparison, compare
+except ImportError:  # in the toolbox image, beside matching.py (check.sh judges python steps with it)
+    from matching import EXACT, MISMATCH, NORMALIZED, Comparison, compare  # type: ignore[no-redef]
 
 _HEADER = "Traceback (most recent call last):"
 _SYNTAX_HEADER = re.compile(r'^  File "[^"\n]*", line \d+\s*$')
@@ -103,3 +106,26 @@ def _diff(want: str, got: str) -> str:
     import difflib
 
     return "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "actual"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python3 replmatch.py EXPECTED_FILE ACTUAL_FILE``: exit 0 when the example matches (the
+    rule on stdout), 1 with the diff, 2 on bad usage. Standard library and matching.py only."""
+    import sys
+    from pathlib import Path
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print("usage: replmatch.py EXPECTED_FILE ACTUAL_FILE", file=sys.stderr)
+        return 2
+    want, got = (Path(a).read_text(encoding="utf-8", errors="replace") for a in args)
+    c = compare_example(want, got)
+    if c.ok:
+        print(c.rule or c.match)
+        return 0
+    sys.stdout.write(c.diff)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -83,3 +83,12 @@ def test_when_a_step_opens_an_editor_or_asks_then_it_runs_as_the_article_shows(e
     assert "Ada" in steps['read -p "Your name: " name'].reason
     assert steps['echo "Hello, $name"'].output == "Hello, Ada\n"
 
+
+def test_when_a_tutorial_assumes_postgresql_and_redis_then_they_run_in_its_container(engine: Any,
+                                                                                    tmp_path: Path) -> None:
+    result = check_tutorial(sample("services.html", tmp_path), RunOptions(step_timeout=60))
+    assert not_passed(result) == []
+    assert sorted(result.pinned) == ["service:postgresql", "service:redis"]  # the report says what it was given
+    select = next(s for s in result.steps if s.command.startswith("psql shop -c \"SELECT"))
+    assert "(2 rows)" in select.output and select.match == "normalized"
+    assert [s.output for s in result.steps if s.command.startswith("redis-cli incr")] == ["(integer) 2\n"]

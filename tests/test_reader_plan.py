@@ -69,3 +69,22 @@ def test_definitions_before_a_session_run_in_its_interpreter_and_programs_stay_p
         CodeBlock(0, "", lang="python", kind="commands", steps=(Step("class A: pass", lang="python", pasted=True),)),
         CodeBlock(1, "", lang="python", kind="commands", steps=(Step("print(1)", lang="python"),)))))
     assert [(a.kind, a.pasted) for a in plan.actions] == [(PYTHON, True), (SCRIPT, False)]
+
+
+@pytest.mark.parametrize(("command", "service"), [
+    ("createdb shop", "postgresql"), ("psql shop -c 'select 1'", "postgresql"),
+    ("psql -h localhost shop", "postgresql"),
+    ("redis-cli ping", "redis"), ("psql -h db.example.com shop", None), ("psql postgres://u@db.example.com/x", None),
+    ("sqlite3 shop.db .tables", None),
+])
+def test_a_client_of_a_local_server_needs_that_service(command: str, service: str | None) -> None:
+    from extractor.understand.needs import Made, step_needs
+
+    found = [n.split(":", 1)[1] for n in step_needs(command, Made(), set(), None) if n.startswith("service:")]
+    assert found == ([service] if service else [])
+
+
+def test_a_service_a_step_needs_is_installed_in_the_layer_and_started_before_it() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ createdb shop\n$ psql shop -c 'select 1'\n")))
+    assert {"postgresql", "postgresql-client"} <= set(plan.packages)
+    assert [a.services for a in plan.actions if a.runs] == [("postgresql",), ("postgresql",)]

@@ -34,6 +34,7 @@ class Action:
     answers: tuple[str, ...] = ()  # typed at the step's prompts (input()), as the article shows
     pasted: bool = False  # plain Python typed into the session's interpreter (definitions): not echoed
     note: str = ""  # how the step runs when not exactly as typed (an editor answered non-interactively)
+    services: tuple[str, ...] = ()  # servers (plan/services.py) started before this step, if not yet
 
     @property
     def runs(self) -> bool:

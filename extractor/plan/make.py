@@ -40,6 +40,7 @@ from extractor.plan.rules import (
     tool_packages,
     unmet,
 )
+from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
 from extractor.vocab import ActionKind, NeedKind
 
@@ -112,7 +113,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     needs_state = any(n.kind == NeedKind.STATE for n in needs)
     if needs_state and ctx.gap is not None:
         return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
-    ctx.packages |= tool_packages(needs, ctx.here.tools)
+    services = tuple(n.value for n in needs if n.kind == NeedKind.SERVICE)
+    ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
     background = kind == ActionKind.SHELL and step.facts.serves
     source, want, note = step.command, step.expected_output, ""
     if background:
@@ -124,7 +126,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
                   expected_output=want, needs_state=needs_state, background=background, needs=labels,
-                  answers=step.answers, pasted=step.pasted, note=note)
+                  answers=step.answers, pasted=step.pasted, note=note, services=services)
 
 
 def _install(base: Action, step: Step, ctx: _Ctx) -> Action:

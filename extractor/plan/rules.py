@@ -88,6 +88,13 @@ def _tool(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {note}" if note else f"needs the tool {need.value}, which no Debian package provides"
 
 
+def _service(needs: Sequence[Need], here: Provides) -> str | None:
+    from extractor.plan.services import SERVICES
+
+    unknown = [n.value or "a" for n in needs if n.value not in SERVICES]
+    return f"needs a running {unknown[0]} server, which the sandbox cannot start" if unknown else None
+
+
 def _interactive(needs: Sequence[Need], here: Provides) -> str | None:
     return "interactive: waits for the reader to type an answer the article does not show"
 
@@ -106,6 +113,7 @@ NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.SECRET, _secret, None),
     (NeedKind.NETWORK, _network, None),
     (NeedKind.TOOL, _tool, None),
+    (NeedKind.SERVICE, _service, None),
     (NeedKind.INTERACTIVE, _interactive, None),
     (NeedKind.OTHER, _other, NeedKind.TOOL),
 )

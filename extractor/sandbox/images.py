@@ -86,10 +86,12 @@ def base_recipe() -> str:
 
 # The output matcher, copied into the toolbox so a standalone check.sh judges as tutorcheck does.
 MATCHER = Path(__file__).resolve().parent.parent / "matching.py"
+# the >>> judge, beside the matcher it builds on: check.sh judges python steps as check does
+REPL_MATCHER = MATCHER.parent / "replmatch.py"
 
 
 def toolbox_recipe() -> str:
-    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes())
+    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes(), REPL_MATCHER.read_bytes())
 
 
 def notebook_recipe() -> str:
@@ -219,6 +221,7 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
                 if f.is_file():
                     shutil.copy2(f, ctx / f.name)
             shutil.copy2(MATCHER, ctx / "matching.py")
+            shutil.copy2(REPL_MATCHER, ctx / "replmatch.py")
             _build(c, pin, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
                    buildargs={"BASE": base, "MIRROR": host_mirror()})
     _follow(c, pin, TOOLBOX)

@@ -137,8 +137,24 @@ def _execute(session: Session, a: Action, timeout: float) -> Answer:
     raise ValueError(f"not a runnable action: {a.kind}")
 
 
-def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: float) -> list[StepResult]:
+def _start_services(session: Session, a: Action, started: list[str], timeout: float) -> str:
+    """Start the servers ``a`` needs that are not running yet; why one could not start, or ""."""
+    from extractor.plan.services import SERVICES
+
+    for name in a.services:
+        if name in started:
+            continue
+        ans = session.request({"op": "shell", "src": SERVICES[name].start}, max(timeout, 30.0))
+        if ans.status != "ok" or ans.exit_code != 0:
+            return f"could not start the {name} server the tutorial assumes: {(ans.output or ans.note)[-300:]}"
+        started.append(name)
+    return ""
+
+
+def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: float,
+                 started: list[str] | None = None) -> list[StepResult]:
     results: list[StepResult] = []
+    started = [] if started is None else started
     article_deadline = t0 + options.article_timeout
     for a in plan.actions:
         if not a.runs:
@@ -160,6 +176,10 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_result(a, StepStatus.ERROR, "the sandbox session had ended (an earlier step killed it)"))
             continue
         timeout = min(options.step_timeout, left)
+        failed_start = _start_services(session, a, started, timeout)
+        if failed_start:
+            results.append(_result(a, StepStatus.ERROR, failed_start))
+            continue
         results.append(_from_answer(a, _execute(session, a, timeout), timeout))
     return results
 
@@ -196,11 +216,18 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     session = Session(c, image, (policy or Policy()).with_network(options.allow_network),
                       lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
     session.start()
+    started: list[str] = []
     try:
-        steps = judge_gaps(_run_actions(session, plan, options, t0))
+        steps = judge_gaps(_run_actions(session, plan, options, t0, started))
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""
     extra: dict[str, Any] = {"container": cid, **({"provided": provided} if provided else {})}
+    from extractor.plan.services import SERVICES
+
+    # servers the tutorial assumes installed, started in its container before the first use
+    pinned = {f"service:{n}": f"started in the article's container before its first use "
+                              f"(Debian {', '.join(SERVICES[n].packages)}; data in the container's tmpfs)"
+              for n in started}
     return ArticleResult(slug=tutorial.slug, status=article_status(steps), image=image,
-                         duration_s=time.monotonic() - t0, steps=steps, extra=extra)
+                         duration_s=time.monotonic() - t0, steps=steps, extra=extra, pinned=pinned)
