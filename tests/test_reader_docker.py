@@ -92,3 +92,19 @@ def test_when_a_tutorial_assumes_postgresql_and_redis_then_they_run_in_its_conta
     select = next(s for s in result.steps if s.command.startswith("psql shop -c \"SELECT"))
     assert "(2 rows)" in select.output and select.match == "normalized"
     assert [s.output for s in result.steps if s.command.startswith("redis-cli incr")] == ["(integer) 2\n"]
+
+
+def test_when_kubectl_steps_need_a_cluster_then_kubectl_checks_them_client_side(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("kubectl.html", tmp_path), RunOptions(step_timeout=30))
+    checks = [s for s in result.steps if s.command.startswith("kubectl --dry-run=client")]
+    assert [(s.status, s.action) for s in checks] == [("passed", "static")] * 5
+    assert "generated Deployment web, validated against the bundled Kubernetes schema" in checks[1].reason
+    assert "needs a cluster's API server" in checks[2].reason  # expose: parsed, the rest is the cluster's
+    assert {s.status for s in result.steps if s.action == "skip"} == {"skipped"}  # the steps themselves
+
+
+def test_when_a_kubectl_flag_is_misspelt_then_exactly_its_check_fails(engine: Any, tmp_path: Path) -> None:
+    t = sample("kubectl.html", tmp_path, ("--replicas=2", "--replica=2"))
+    result = check_tutorial(t, RunOptions(step_timeout=30))
+    failed = [(s.command, s.reason) for s in result.steps if s.status == "failed"]
+    assert len(failed) == 1 and "--replica=2" in failed[0][0] and "unknown flag: --replica" in failed[0][1]

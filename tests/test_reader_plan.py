@@ -88,3 +88,35 @@ def test_a_service_a_step_needs_is_installed_in_the_layer_and_started_before_it(
     plan = make_plan(_tutorial(CodeBlock(0, "$ createdb shop\n$ psql shop -c 'select 1'\n")))
     assert {"postgresql", "postgresql-client"} <= set(plan.packages)
     assert [a.services for a in plan.actions if a.runs] == [("postgresql",), ("postgresql",)]
+
+
+@pytest.mark.parametrize(("command", "found"), [
+    ("kubectl create ns shop", ("create", None)), ("kubectl -n x expose deploy web --port=80", ("expose", None)),
+    ("cat <<EOF | kubectl apply -f -\nkind: Namespace\nEOF", ("apply", None)),
+    ("kubectl apply -f deploy.yaml", ("apply", "deploy.yaml")), ("kubectl get pods", None),
+    ("kubectl set image deploy/web a=b", ("set", None)), ("kubectl delete ns shop", None),
+])
+def test_which_kubectl_steps_kubectl_can_check_without_a_cluster(command: str, found: object) -> None:
+    from extractor.understand.kube import client_checkable
+
+    assert client_checkable(command) == found
+
+
+def test_a_cluster_step_gets_a_client_side_check_when_its_manifest_is_there() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ kubectl create ns shop\nnamespace/shop created\n"
+                                            "$ kubectl apply -f missing.yaml\n$ kubectl get pods\n")))
+    checks = [a for a in plan.actions if a.client_check]
+    assert [a.command for a in checks] == ["kubectl --dry-run=client (no cluster): kubectl create ns shop"]
+    assert "kubernetes-client" in plan.packages
+
+
+def test_the_client_side_verdict_says_what_was_validated() -> None:
+    from extractor.plan.kubecheck import MARK, judge
+
+    assert judge("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", 0) == (
+        True, "kubectl generated Namespace shop, validated against the bundled Kubernetes schema")
+    assert judge(f"The connection to the server localhost:8080 was refused\n{MARK}\n", 0)[0]
+    ok, why = judge("Error: unknown flag: --replica\nSee 'kubectl create deployment --help' for usage.\n", 1)
+    assert not ok and "unknown flag: --replica" in why
+    bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n"
+    assert judge(bad, 0)[0] is False

@@ -35,6 +35,7 @@ class Action:
     pasted: bool = False  # plain Python typed into the session's interpreter (definitions): not echoed
     note: str = ""  # how the step runs when not exactly as typed (an editor answered non-interactively)
     services: tuple[str, ...] = ()  # servers (plan/services.py) started before this step, if not yet
+    client_check: bool = False  # kubectl --dry-run=client of a cluster step (plan/kubecheck.py): reported static
 
     @property
     def runs(self) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
+from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.reader import with_answers, with_editor
 from extractor.plan.rules import (
@@ -60,6 +61,7 @@ class _Ctx:
     packages: set[str] = field(default_factory=set)
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requirements files the article shows
     venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
+    written: set[str] = field(default_factory=set)  # files the plan writes before the current block
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
 
 
@@ -158,7 +160,10 @@ def _after_gap(base: Action, skipped: Action, mine: Unmet | None) -> Action:
 def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     actions: list[Action] = []
     skipped: Action | None = None
+    checks: list[Step] = []
     for i, step in enumerate(steps_of(block)):
+        if client_checkable(step, needs_of(block, step), ctx.here, ctx.written):
+            checks.append(step)
         if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
             base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                           expected_output=step.expected_output, needs=step.needs)
@@ -167,6 +172,9 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         action = _step_action(block, i, step, ctx)
         skipped = action if action.kind == ActionKind.SKIP else None
         actions.append(action)
+    for step in checks:  # what kubectl can check of the cluster steps without a cluster
+        ctx.packages.add(str(ctx.here.tools.package_for("kubectl")))
+        actions.append(client_check(block.index, len(actions), step))
     return actions
 
 
@@ -190,6 +198,7 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         actions = _run_block(block, ctx)
     elif block.kind == "file" and block.filename:
         actions = [_file(block, ctx)]
+        ctx.written |= {a.path for a in actions if a.kind == ActionKind.WRITE}
     ctx.gap = ctx.gap or next((a for a in actions if a.kind == ActionKind.SKIP), None)
     for check in block.checks:
         actions.append(Action(ActionKind.STATIC, block.index, len(actions), check.command, ok=check.ok,

@@ -87,8 +87,9 @@ def judge_python(source: str, expected: str | None, output: str, code: int | Non
 # -- running ------------------------------------------------------------------------------
 
 def _result(a: Action, status: StepStatus, reason: str = "", **kw: Any) -> StepResult:
+    kind = STATIC if a.client_check else a.kind  # a check made by running kubectl: reported as what it is
     return StepResult(block=a.block, step=a.step, command=a.command, status=status, reason=reason,
-                      expected_output=a.expected_output, action=a.kind, **kw)
+                      expected_output=a.expected_output, action=kind, **kw)
 
 
 def _not_run(a: Action) -> StepResult:
@@ -110,6 +111,11 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     if a.kind == WRITE:
         v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict(StepStatus.PASSED)
         return _result(a, v.status, ans.note or v.reason, **common)
+    if a.client_check:
+        from extractor.plan.kubecheck import judge
+
+        ok, what = judge(ans.output, ans.exit_code)
+        return _result(a, StepStatus.PASSED if ok else StepStatus.FAILED, what, **common)
     if a.kind == PYTHON:
         v = judge_python(a.source, a.expected_output, ans.output, ans.exit_code)
     else:
