@@ -82,13 +82,22 @@ def test_when_a_step_opens_an_editor_or_asks_then_it_runs_as_the_article_shows(e
     assert steps["git log --oneline"].output.endswith(" Add a README\n")  # the message from the article's log
     assert "Ada" in steps['read -p "Your name: " name'].reason
     assert steps['echo "Hello, $name"'].output == "Hello, Ada\n"
+    assert "Author: Ada Lovelace <ada@example.com>" in steps["git log -1"].output  # the identity the log shows
+    assert steps["hostname"].output == "laptop\n"  # the machine the prompts show
+    assert result.pinned == {"git-identity": "Ada Lovelace <ada@example.com> (from the article's git log)",
+                             "hostname": "laptop (from the article's prompts)",
+                             "clock": "2024-05-01 12:00:00 UTC (from the article's date, which its output shows)"}
+    assert steps['date +"%A, %B %-d"'].output == "Wednesday, May 1\n"  # the day the article was written
 
 
 def test_when_a_tutorial_assumes_postgresql_and_redis_then_they_run_in_its_container(engine: Any,
                                                                                     tmp_path: Path) -> None:
     result = check_tutorial(sample("services.html", tmp_path), RunOptions(step_timeout=60))
     assert not_passed(result) == []
-    assert sorted(result.pinned) == ["service:postgresql", "service:redis"]  # the report says what it was given
+    # the report says what it was given: the servers, and the place the prompts show
+    assert sorted(result.pinned) == ["hostname", "service:postgresql", "service:redis", "workdir"]
+    assert result.pinned["workdir"] == "/srv/app (from the article's prompts)"
+    assert [s.output for s in result.steps if s.command == "pwd"] == ["/srv/app\n"]
     select = next(s for s in result.steps if s.command.startswith("psql shop -c \"SELECT"))
     assert "(2 rows)" in select.output and select.match == "normalized"
     assert [s.output for s in result.steps if s.command.startswith("redis-cli incr")] == ["(integer) 2\n"]

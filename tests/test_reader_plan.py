@@ -120,3 +120,46 @@ def test_the_client_side_verdict_says_what_was_validated() -> None:
     assert not ok and "unknown flag: --replica" in why
     bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n"
     assert judge(bad, 0)[0] is False
+
+
+def test_what_the_article_shows_of_its_machine_is_pinned_and_nothing_else() -> None:
+    from extractor.understand.pins import git_identity, hostname
+
+    log = CodeBlock(0, "", kind="session", prompt="ada@laptop:~/notes$ ", steps=(
+        Step("git log -1", "commit abc\nAuthor: Ada Lovelace <ada@example.com>\nDate: x\n"),))
+    assert git_identity((log,)) is not None and git_identity((log,)).value == "Ada Lovelace <ada@example.com>"
+    assert hostname((log,)) is not None and hostname((log,)).value == "laptop"
+    configured = CodeBlock(1, "", kind="session", prompt="bob@server:~$ ", steps=(
+        Step('git config --global user.name "Bob"'),))
+    assert git_identity((configured, log)) is None  # the article sets its identity in a step
+    assert hostname((configured, log)) is None  # two machines: no single one to pin
+    assert hostname((CodeBlock(2, "", kind="session", prompt="$ "),)) is None
+
+
+@pytest.mark.parametrize(("prompt", "pinned"), [
+    ("deploy@web:/srv/app$ ", "/srv/app"), ("u@h:/opt/site/current$  / u@h:/tmp$ ", "/opt/site/current"),
+    ("me@box:~/demo$ ", None), ("root@x:/etc# ", None), ("$ ", None),
+])
+def test_the_steps_start_where_the_first_prompt_shows_a_project_directory(prompt: str, pinned: str | None) -> None:
+    from extractor.sandbox.policy import Policy
+    from extractor.understand.pins import start_dir
+
+    pin = start_dir((CodeBlock(0, "", kind="session", prompt=prompt),))
+    assert (pin.value if pin else None) == pinned
+    if pin:
+        policy = Policy().with_start_dir(pin.value)
+        assert policy.sdk_kwargs()["working_dir"] == pinned and pinned in policy.tmpfs()
+        assert "uid=1000" in policy.tmpfs()[pinned]
+
+
+def test_the_clock_is_pinned_to_the_articles_date_only_when_its_output_shows_that_day() -> None:
+    from extractor.understand.pins import clock
+
+    shows = (CodeBlock(0, "", kind="session", steps=(Step("date +%F", "2024-05-01\n"),)),)
+    assert clock("2024-05-01T09:00:00Z", shows) is not None
+    assert clock("2024-05-02T09:00:00Z", shows) is None  # another day: nothing says the output is that day
+    assert clock("", shows) is None
+    py = (CodeBlock(0, "", kind="session", steps=(Step("date.today()", "datetime.date(2024, 5, 1)\n", "python"),)),)
+    assert clock("2024-05-01T00:00:00Z", py) is not None
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows, published="2024-05-01T09:00:00Z"))
+    assert "faketime" in plan.packages and [p.what for p in plan.pins] == ["clock"]

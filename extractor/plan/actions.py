@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractor.plan.places import Place
+from extractor.understand.pins import Pin
 from extractor.vocab import ActionKind, NeedKind
 
 
@@ -55,6 +56,7 @@ class Plan:
     place: Place
     actions: tuple[Action, ...]
     packages: tuple[str, ...] = ()
+    pins: tuple[Pin, ...] = ()  # context the article shows (git identity, host, directory, clock), pinned
 
     @property
     def runnable(self) -> bool:

@@ -43,6 +43,7 @@ from extractor.plan.rules import (
 )
 from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
+from extractor.understand.pins import pins
 from extractor.vocab import ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
@@ -217,7 +218,13 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     actions: list[Action] = []
     for block in tutorial.code_blocks:
         actions.extend(_block_actions(block, ctx))
-    return Plan(place, tuple(actions), tuple(sorted(ctx.packages)))
+    pinned = pins(tutorial.code_blocks, tutorial.published)
+    packages = ctx.packages | {pkg for pin in pinned for pkg in PIN_PACKAGES.get(pin.what, ())}
+    return Plan(place, tuple(actions), tuple(sorted(packages)), pinned)
+
+
+# What the article's layer needs to pin a piece of context (the clock: libfaketime).
+PIN_PACKAGES: dict[str, tuple[str, ...]] = {"clock": ("faketime",)}
 
 
 __all__ = ["SCRIPT_DIR", "depends_on", "make_plan", "needs_of", "steps_of"]

@@ -7,6 +7,7 @@ A failing snippet is a result, never an exception; only an engine or image probl
 
 from __future__ import annotations
 
+import platform
 import re
 import time
 from dataclasses import dataclass, replace
@@ -190,6 +191,27 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
     return results
 
 
+FAKETIME_LIB = f"/usr/lib/{platform.machine()}-linux-gnu/faketime/libfaketime.so.1"
+
+
+def pinned_context(plan: Plan) -> tuple[dict[str, str], str]:
+    """The environment and host name that pin what the article shows (``plan.pins``)."""
+    env: dict[str, str] = {}
+    hostname = ""
+    for pin in plan.pins:
+        if pin.what == "git-identity":
+            name, _, email = pin.value.rpartition(" <")
+            for who in ("AUTHOR", "COMMITTER"):
+                env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = name, email.rstrip(">")
+        elif pin.what == "hostname":
+            hostname = pin.value
+        elif pin.what == "clock":  # libfaketime (Debian faketime, in the article's layer) starts the clock there
+            env["LD_PRELOAD"] = FAKETIME_LIB
+            env["FAKETIME"] = "@" + pin.value.removesuffix(" UTC")
+            env["TZ"] = "UTC"
+    return env, hostname
+
+
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
     """The plan of ``tutorcheck check`` (and the pytest plugin) for ``tutorial``."""
     return make_plan(tutorial, Place.CHECK, options)
@@ -219,8 +241,12 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     provided = images.provided(c, image)
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
-    session = Session(c, image, (policy or Policy()).with_network(options.allow_network),
-                      lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
+    env, hostname = pinned_context(plan)
+    workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
+    chosen = (policy or Policy()).with_network(options.allow_network)
+    session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
+                      lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
+                      hostname=hostname)
     session.start()
     started: list[str] = []
     try:
@@ -235,5 +261,6 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     pinned = {f"service:{n}": f"started in the article's container before its first use "
                               f"(Debian {', '.join(SERVICES[n].packages)}; data in the container's tmpfs)"
               for n in started}
+    pinned |= {p.what: f"{p.value} (from {p.shown_in})" for p in plan.pins}
     return ArticleResult(slug=tutorial.slug, status=article_status(steps), image=image,
                          duration_s=time.monotonic() - t0, steps=steps, extra=extra, pinned=pinned)
