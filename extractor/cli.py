@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--timeout", type=float, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
     ck.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
+    ck.add_argument("--kubeconfig", metavar="FILE",
+                    help="run the cluster steps against this cluster (with --allow-network for its API)")
     ck.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="a secret or value for the steps; lifts 'secret' skips that name it")
     ck.add_argument("--json", dest="json_path", metavar="FILE")

@@ -117,3 +117,36 @@ def test_when_a_kubectl_flag_is_misspelt_then_exactly_its_check_fails(engine: An
     result = check_tutorial(t, RunOptions(step_timeout=30))
     failed = [(s.command, s.reason) for s in result.steps if s.status == "failed"]
     assert len(failed) == 1 and "--replica=2" in failed[0][0] and "unknown flag: --replica" in failed[0][1]
+
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: demo
+  cluster: {server: "https://10.255.0.1:6443"}
+users:
+- name: demo
+  user: {token: "secret-token-4711"}
+contexts:
+- name: kind-demo
+  context: {cluster: demo, user: demo}
+current-context: kind-demo
+"""
+
+
+def test_when_a_kubeconfig_is_given_then_cluster_steps_run_against_it_and_it_stays_secret(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="kubeconfig", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("kubectl config current-context", "kind-demo\n", needs=("tool:kubectl",)),
+            Step("kubectl get pods", needs=("cluster", "tool:kubectl")),
+            Step("tr '\\0' '\\n' </proc/1/environ | grep -c secret-token || true", "0\n"))),))
+    result = check_tutorial(t, RunOptions(step_timeout=30, kubeconfig=KUBECONFIG))
+    steps = [(s.command, s.status) for s in result.steps if s.action != "static"]
+    assert steps[0][1] == "passed"  # the kubeconfig reached the sandbox
+    assert steps[1] == ("kubectl get pods", "failed")  # run for real, and no network was opened for it
+    assert steps[2][1] == "passed"  # not in the container's configuration
+    assert not any("secret-token" in s.output for s in result.steps)
+    without = check_tutorial(t, RunOptions(step_timeout=30))
+    assert [s.status for s in without.steps if s.command == "kubectl get pods"] == ["skipped"]

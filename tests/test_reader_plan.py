@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
@@ -163,3 +165,23 @@ def test_the_clock_is_pinned_to_the_articles_date_only_when_its_output_shows_tha
     assert clock("2024-05-01T00:00:00Z", py) is not None
     plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows, published="2024-05-01T09:00:00Z"))
     assert "faketime" in plan.packages and [p.what for p in plan.pins] == ["clock"]
+
+
+def test_an_unreadable_kubeconfig_is_a_usage_error_naming_it(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import FEEDS
+
+    from extractor.cli import main
+
+    missing = tmp_path / "nope.yaml"
+    assert main(["check", str(FEEDS / "tutorcheck-examples.atom.xml"), "--kubeconfig", str(missing)]) == 2
+    assert f"--kubeconfig: cannot read {missing}" in capsys.readouterr().err
+
+
+def test_with_a_kubeconfig_cluster_steps_run_and_get_no_client_side_check() -> None:
+    from extractor.options import RunOptions
+    from extractor.plan import Place
+
+    t = _tutorial(CodeBlock(0, "$ kubectl create ns shop\nnamespace/shop created\n"))
+    plan = make_plan(t, Place.CHECK, RunOptions(kubeconfig="apiVersion: v1\n"))
+    assert [(a.kind, a.client_check) for a in plan.actions if a.runs] == [("shell", False)]

@@ -38,7 +38,7 @@ def client_checkable(step: Step, needs: Sequence[Need], here: Provides, written:
     one read from a URL only when the network is allowed."""
     from extractor.understand.kube import client_checkable as verb_and_manifest
 
-    if step.lang != "shell" or not any(n.kind == NeedKind.CLUSTER for n in needs):
+    if here.options.kubeconfig or step.lang != "shell" or not any(n.kind == NeedKind.CLUSTER for n in needs):
         return False
     if here.tools.package_for("kubectl") is None or unmet([n for n in needs if n.kind not in _SET_ASIDE], here):
         return False

@@ -44,7 +44,7 @@ TOOL_NEEDS: dict[str, NeedKind] = {
 
 
 def _cluster(needs: Sequence[Need], here: Provides) -> str | None:
-    return "needs a Kubernetes cluster"
+    return None if here.options.kubeconfig else "needs a Kubernetes cluster"
 
 
 def _placeholder(needs: Sequence[Need], here: Provides) -> str | None:

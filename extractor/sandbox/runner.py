@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.blocked import judge_gaps
+from extractor.errors import SandboxError
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
@@ -191,6 +192,7 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
     return results
 
 
+KUBECONFIG_PATH = "/tmp/.tutorcheck/kubeconfig"
 FAKETIME_LIB = f"/usr/lib/{platform.machine()}-linux-gnu/faketime/libfaketime.so.1"
 
 
@@ -242,6 +244,8 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
     env, hostname = pinned_context(plan)
+    if options.kubeconfig:
+        env["KUBECONFIG"] = KUBECONFIG_PATH
     workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
     chosen = (policy or Policy()).with_network(options.allow_network)
     session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
@@ -250,6 +254,11 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     session.start()
     started: list[str] = []
     try:
+        if options.kubeconfig:  # over stdin, like --env values: never in the container's config
+            wrote = session.request({"op": "write", "path": KUBECONFIG_PATH, "data": options.kubeconfig,
+                                     "mode": "600"}, 30.0)
+            if wrote.status != "ok" or wrote.exit_code:
+                raise SandboxError(image, f"the sandbox did not take the kubeconfig ({wrote.note or wrote.status})")
         steps = judge_gaps(_run_actions(session, plan, options, t0, started))
     finally:
         session.close()
