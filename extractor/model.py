@@ -168,8 +168,10 @@ class Step:
     needs: tuple[str, ...] = ()
     facts: Facts = Facts()
     answers: tuple[str, ...] = ()
+    echoed: tuple[str, ...] = ()  # the output lines a terminal shows for those answers (prompt + answer)
     pasted: bool = False
     edits: str | None = None
+    client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -181,6 +183,10 @@ class Step:
         }
         if self.answers:  # only when there are some: the tutorials without stay as they were
             out["answers"] = list(self.answers)
+        if self.echoed:
+            out["echoed"] = list(self.echoed)
+        if self.client_check:
+            out["client_check"] = list(self.client_check)
         if self.pasted:
             out["pasted"] = True
         if self.edits is not None:
@@ -263,6 +269,20 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """Context the article shows of the machine it was written on, which the sandbox pins:
+    what (``git-identity``, ``hostname``, ``workdir``, ``clock``), its value, and where the
+    article shows it (understand/pins.py decides)."""
+
+    what: str
+    value: str
+    shown_in: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"what": self.what, "value": self.value, "shown_in": self.shown_in}
+
+
+@dataclass(frozen=True)
 class Tutorial:
     slug: str
     title: str
@@ -274,6 +294,7 @@ class Tutorial:
     published: str = ""
     tags: tuple[str, ...] = ()
     also_in: tuple[SourceRef, ...] = field(default=())
+    pins: tuple[Pin, ...] = ()
 
     @property
     def code_blocks(self) -> tuple[CodeBlock, ...]:
@@ -296,6 +317,7 @@ class Tutorial:
             "source": self.source.to_json(),
             "also_in": [s.to_json() for s in self.also_in],
             "blocks": [b.to_json() for b in self.blocks],
+            **({"pins": [p.to_json() for p in self.pins]} if self.pins else {}),
         }
 
 
@@ -307,6 +329,8 @@ def step_from_json(d: dict[str, Any]) -> Step:
         needs=tuple(d.get("needs", ())),
         facts=Facts.from_json(d.get("facts")),
         answers=tuple(d.get("answers", ())),
+        echoed=tuple(d.get("echoed", ())),
+        client_check=tuple(d.get("client_check", ())),
         pasted=bool(d.get("pasted", False)),
         edits=d.get("edits"),
     )
@@ -345,4 +369,5 @@ def tutorial_from_json(d: dict[str, Any]) -> Tutorial:
         published=d.get("published", ""),
         tags=tuple(d.get("tags", ())),
         also_in=tuple(SourceRef(**s) for s in d.get("also_in", ())),
+        pins=tuple(Pin(**p) for p in d.get("pins", ())),
     )

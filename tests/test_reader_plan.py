@@ -113,7 +113,8 @@ def test_a_cluster_step_gets_a_client_side_check_when_its_manifest_is_there() ->
 
 
 def test_the_client_side_verdict_says_what_was_validated() -> None:
-    from extractor.plan.kubecheck import MARK, judge
+    from extractor.plan.kubecheck import MARK
+    from extractor.sandbox.kubejudge import judge
 
     assert judge("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", 0) == (
         True, "kubectl generated Namespace shop, validated against the bundled Kubernetes schema")
@@ -163,7 +164,10 @@ def test_the_clock_is_pinned_to_the_articles_date_only_when_its_output_shows_tha
     assert clock("", shows) is None
     py = (CodeBlock(0, "", kind="session", steps=(Step("date.today()", "datetime.date(2024, 5, 1)\n", "python"),)),)
     assert clock("2024-05-01T00:00:00Z", py) is not None
-    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows, published="2024-05-01T09:00:00Z"))
+    from extractor.understand.pins import pins
+
+    pinned = pins(shows, "2024-05-01T09:00:00Z")  # extract stores them on the tutorial
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows, pins=pinned))
     assert "faketime" in plan.packages and [p.what for p in plan.pins] == ["clock"]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractor.model import Pin
 from extractor.plan.places import Place
-from extractor.understand.pins import Pin
 from extractor.vocab import ActionKind, NeedKind
 
 

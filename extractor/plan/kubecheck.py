@@ -12,7 +12,6 @@ server, the sign that kubectl accepted the command up to there. Reported as a ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from extractor.model import Need, Step
 from extractor.plan.actions import Action
@@ -36,16 +35,13 @@ def client_checkable(step: Step, needs: Sequence[Need], here: Provides, written:
     """A kubectl step that needs a cluster the run does not have, which kubectl can check
     without one: its other needs met, its manifest (if a file) written earlier by the article,
     one read from a URL only when the network is allowed."""
-    from extractor.understand.kube import client_checkable as verb_and_manifest
-
     if here.options.kubeconfig or step.lang != "shell" or not any(n.kind == NeedKind.CLUSTER for n in needs):
         return False
     if here.tools.package_for("kubectl") is None or unmet([n for n in needs if n.kind not in _SET_ASIDE], here):
         return False
-    found = verb_and_manifest(step.command)
-    if found is None:
+    if not step.client_check:
         return False
-    manifest = found[1]
+    manifest = step.client_check[1] if len(step.client_check) > 1 else None
     if manifest and manifest.startswith(("http://", "https://")):
         return here.options.allow_network
     return manifest is None or manifest in written
@@ -72,32 +68,3 @@ def source(command: str) -> str:
             f'if [ "$__tc_rc" -ne 0 ] && printf \'%s\' "$__tc_out" | grep -q {NO_SERVER}; then '
             f"__tc_rc=0; echo {sh_word(MARK)}; fi\n"
             "(exit $__tc_rc)")
-
-
-def judge(output: str, exit_code: int | None) -> tuple[bool, str]:
-    """(ok, what was validated) for the check's output."""
-    if exit_code != 0:
-        last = [line for line in output.strip().split("\n") if line.strip()][-3:]
-        return False, "kubectl refused the command: " + " / ".join(last)
-    if MARK in output:
-        return True, "kubectl parsed the flags and arguments; what follows needs a cluster's API server"
-    docs = _objects(output)
-    if not docs:
-        return True, "kubectl parsed the command"
-    from extractor.understand.checks import kubernetes_check
-
-    check = kubernetes_check(tuple(docs), "the generated object")
-    kinds = ", ".join(f"{d.get('kind')} {(d.get('metadata') or {}).get('name', '')}".strip() for d in docs)
-    if not check.ok:
-        return False, f"kubectl generated {kinds}, which the bundled schema rejects: {check.message}"
-    note = f" ({check.message})" if check.message else ""
-    return True, f"kubectl generated {kinds}, validated against the bundled Kubernetes schema{note}"
-
-
-def _objects(output: str) -> list[dict[str, Any]]:
-    import yaml
-
-    try:
-        return [d for d in yaml.safe_load_all(output) if isinstance(d, dict) and "kind" in d]
-    except yaml.YAMLError:
-        return []

@@ -43,7 +43,6 @@ from extractor.plan.rules import (
 )
 from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
-from extractor.understand.pins import pins
 from extractor.vocab import ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
@@ -218,7 +217,7 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     actions: list[Action] = []
     for block in tutorial.code_blocks:
         actions.extend(_block_actions(block, ctx))
-    pinned = pins(tutorial.code_blocks, tutorial.published)
+    pinned = tutorial.pins
     packages = ctx.packages | {pkg for pin in pinned for pkg in PIN_PACKAGES.get(pin.what, ())}
     return Plan(place, tuple(actions), tuple(sorted(packages)), pinned)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from extractor.model import Step
 from extractor.quoting import sh_word
-from extractor.understand import answers
 
 # git's "Waiting for your editor to close the file..." is erased by a reader's terminal once the
 # editor closes; an editor that closes at once never lets a reader see it
@@ -23,11 +22,19 @@ def with_answers(step: Step) -> tuple[str, str | None, str]:
     """A shell step whose prompts the article shows answered: the answers on its stdin. Read
     from a pipe, ``read -p`` shows no prompt and nothing is echoed, so the lines the terminal
     showed for them leave the expected output. (source, expected output, note)"""
-    typed = answers.typed_lines(answers.shell_asked(step.command), step.answers)
     feed = " ".join(sh_word(a) for a in step.answers)
-    want = None if step.expected_output is None else answers.without_typed(step.expected_output, typed)
+    want = None if step.expected_output is None else _without(step.expected_output, step.echoed)
     note = f"answered {', '.join(map(repr, step.answers))} on stdin, as the article shows"
     return f"{{ {step.command}\n}} < <(printf '%s\\n' {feed})", want, note
+
+
+def _without(want: str, lines: tuple[str, ...]) -> str:
+    """``want`` without the lines a terminal echoed (each removed once)."""
+    out = want.split("\n")
+    for line in lines:
+        if line in out:
+            out.remove(line)
+    return "\n".join(out)
 
 
 def with_editor(step: Step, source: str) -> tuple[str, str]:

@@ -114,7 +114,7 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
         v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict(StepStatus.PASSED)
         return _result(a, v.status, ans.note or v.reason, **common)
     if a.client_check:
-        from extractor.plan.kubecheck import judge
+        from extractor.sandbox.kubejudge import judge
 
         ok, what = judge(ans.output, ans.exit_code)
         return _result(a, StepStatus.PASSED if ok else StepStatus.FAILED, what, **common)

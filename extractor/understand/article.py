@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, editors, files, needs, pasted, python
+from extractor.understand import answers, editors, files, kube, needs, pasted, python
 from extractor.understand.block import (
     Context,
     Understood,
@@ -66,16 +66,18 @@ def _python_needs(step: Step, local: set[str]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _answered(step: Step, labels: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The step's needs and the answers the transcript shows typed at its prompts; with no
-    answer shown, the step is interactive."""
+def _answered(step: Step, labels: tuple[str, ...]) -> Step:
+    """The step with its needs and the answers the transcript shows typed at its prompts (and,
+    for a shell's ``read``, the lines a terminal echoed for them); with no answer shown, the step
+    is interactive."""
     asked = (answers.python_asked if step.lang == "python" else answers.shell_asked)(step.command)
     if not asked.asks:
-        return labels, ()
+        return replace(step, needs=labels)
     found = answers.answers(asked, step.expected_output)
     if found is None:
-        return tuple(sorted({*labels, answers.INTERACTIVE})), ()
-    return labels, found
+        return replace(step, needs=tuple(sorted({*labels, answers.INTERACTIVE})))
+    echoed = answers.typed_lines(asked, found) if step.lang == "shell" else ()
+    return replace(step, needs=labels, answers=found, echoed=echoed)
 
 
 def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlock:
@@ -92,9 +94,9 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlo
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
         else:
             step_needs = _python_needs(step, local)
-        step_needs, typed = _answered(step, step_needs)
-        steps.append(replace(step, needs=step_needs, answers=typed,
-                             facts=command_facts(step.command, step_needs, unset, shell=step.lang == "shell")))
+        step = _answered(step, step_needs)
+        steps.append(replace(step, client_check=kube.client_check_of(step.command) if step.lang == "shell" else (),
+                             facts=command_facts(step.command, step.needs, unset, shell=step.lang == "shell")))
     known_vars |= made.variables
     union = {n for s in steps for n in s.needs}
     text_labels: tuple[str, ...] = ()

@@ -136,3 +136,12 @@ def client_checkable(command: str) -> tuple[str, str | None] | None:
         source = flag(inv.args, "-f", "--filename")
         return verb, source if source and source != "-" else None
     return None
+
+
+def client_check_of(command: str) -> tuple[str, ...]:
+    """The fact stored on the step (``Step.client_check``): (verb,) or (verb, manifest); ()."""
+    found = client_checkable(command)
+    if found is None:
+        return ()
+    verb, manifest = found
+    return (verb, manifest) if manifest else (verb,)

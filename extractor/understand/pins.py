@@ -11,23 +11,12 @@ not show. Pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from extractor.model import CodeBlock
+from extractor.model import CodeBlock, Pin
 
 _AUTHOR = re.compile(r"^Author:\s+(?P<name>[^<\n]+?)\s+<(?P<email>[^>\s]+)>\s*$", re.M)
 _USER_HOST = re.compile(r"^(?:\([^)]*\)\s*)?[\w.-]+@(?P<host>[A-Za-z][\w-]*)(?:[:\s\]]|$)")
 _SETS_IDENTITY = re.compile(r"\bgit\s+config\b.*\buser\.(?:name|email)\b|\bGIT_(?:AUTHOR|COMMITTER)_(?:NAME|EMAIL)=")
-
-
-@dataclass(frozen=True)
-class Pin:
-    """One piece of context: what (``git-identity``, ``hostname``), its value, and where the
-    article shows it."""
-
-    what: str
-    value: str
-    shown_in: str
 
 
 def git_identity(blocks: tuple[CodeBlock, ...]) -> Pin | None:
