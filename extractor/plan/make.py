@@ -160,10 +160,7 @@ def _after_gap(base: Action, skipped: Action, mine: Unmet | None) -> Action:
 def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     actions: list[Action] = []
     skipped: Action | None = None
-    checks: list[Step] = []
     for i, step in enumerate(steps_of(block)):
-        if client_checkable(step, needs_of(block, step), ctx.here, ctx.written):
-            checks.append(step)
         if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
             base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                           expected_output=step.expected_output, needs=step.needs)
@@ -172,10 +169,18 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         action = _step_action(block, i, step, ctx)
         skipped = action if action.kind == ActionKind.SKIP else None
         actions.append(action)
-    for step in checks:  # what kubectl can check of the cluster steps without a cluster
-        ctx.packages.add(str(ctx.here.tools.package_for("kubectl")))
-        actions.append(client_check(block.index, len(actions), step))
     return actions
+
+
+def _client_checks(block: CodeBlock, ctx: _Ctx, first: int) -> list[Action]:
+    """What kubectl can check of the block's cluster steps without a cluster, numbered after the
+    block's other steps and checks (the same numbers in every place)."""
+    if not ctx.rules.client_checks or block.kind not in RUN_KINDS:
+        return []
+    steps = [s for s in steps_of(block) if client_checkable(s, needs_of(block, s), ctx.here, ctx.written)]
+    if steps:
+        ctx.packages.add(str(ctx.here.tools.package_for("kubectl")))
+    return [client_check(block.index, first + n, step) for n, step in enumerate(steps)]
 
 
 def _file(block: CodeBlock, ctx: _Ctx) -> Action:
@@ -203,7 +208,7 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     for check in block.checks:
         actions.append(Action(ActionKind.STATIC, block.index, len(actions), check.command, ok=check.ok,
                               reason=check.message or (f"{check.name} failed" if not check.ok else "")))
-    return actions
+    return actions + _client_checks(block, ctx, len(actions))
 
 
 def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOptions | None = None,

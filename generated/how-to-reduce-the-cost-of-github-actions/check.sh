@@ -107,9 +107,12 @@ skip 3 0 'kubectl apply -f https://github.com/cert-manager/cert-manager/releases
 skip 3 1 'helm repo add actions-runner-controller https://actions-runner-controller.github.io/actions-runner-c' 'needs the network (run with --allow-network); it also follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 skip 3 2 'helm upgrade --install --namespace actions-runner-system --create-namespace\ ...' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 skip 3 3 'cat <<EOF | kubectl apply -f - ...' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
-# block 3 step 4
+static 3 4 'bash -n block-3.sh' ok ''
+static 3 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
+static 3 6 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for RunnerDeployment (actions.summerwind.dev/v1alpha1) (not checked)'
+# block 3 step 7
 {
-cat >"$tc/step" <<'TC_3_4'
+cat >"$tc/step" <<'TC_3_7'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { cat <<EOF | kubectl apply -f -
 apiVersion: actions.summerwind.dev/v1alpha1
@@ -127,12 +130,9 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_3_4
-run 3 4 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
+TC_3_7
+run 3 7 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
 }
-static 3 5 'bash -n block-3.sh' ok ''
-static 3 6 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
-static 3 7 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for RunnerDeployment (actions.summerwind.dev/v1alpha1) (not checked)'
 
 printf '%s passed, %s failed, %s timed out, %s skipped\n' "$passed" "$failed" "$timedout" "$skipped"
 [ "$failed" -eq 0 ] && [ "$timedout" -eq 0 ]

@@ -97,9 +97,12 @@ skip 2 0 'helm upgrade --install kgo kong/gateway-operator -n kong-system --crea
 static 2 1 'bash -n block-2.sh' ok ''
 static 2 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-2.sh' ok ''
 skip 3 0 'echo '"'"' ...' 'needs a Kubernetes cluster'
-# block 3 step 1
+static 3 1 'bash -n block-3.sh' ok ''
+static 3 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
+static 3 3 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for GatewayConfiguration (gateway-operator.konghq.com/v1beta1), GatewayClass (gateway.networking.k8s.io/v1beta1), Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
+# block 3 step 4
 {
-cat >"$tc/step" <<'TC_3_1'
+cat >"$tc/step" <<'TC_3_4'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { echo '
 kind: GatewayConfiguration
@@ -159,12 +162,9 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_3_1
-run 3 1 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
+TC_3_4
+run 3 4 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
 }
-static 3 2 'bash -n block-3.sh' ok ''
-static 3 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
-static 3 4 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for GatewayConfiguration (gateway-operator.konghq.com/v1beta1), GatewayClass (gateway.networking.k8s.io/v1beta1), Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
 skip 4 0 'kubectl get Gateway -A' 'needs a Kubernetes cluster'
 skip 4 1 'export PROXY_IP=$(kubectl get gateway kong -n default -o jsonpath='"'"'{.status.addresses[0].value}'"'"')' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 skip 4 2 'curl $PROXY_IP' 'needs the network (run with --allow-network); it also follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
@@ -175,9 +175,12 @@ static 5 1 'bash -n block-5.sh' ok ''
 static 5 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-5.sh' ok ''
 skip 6 0 'kubectl create ns moe' 'needs a Kubernetes cluster'
 skip 6 1 'echo '"'"' ...' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
-# block 6 step 2
+static 6 2 'bash -n block-6.sh' ok ''
+static 6 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
+static 6 4 'kubernetes-validate -k 1.30 block-6.sh (the manifests piped to kubectl)' ok 'no bundled schema for Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
+# block 6 step 5
 {
-cat >"$tc/step" <<'TC_6_2'
+cat >"$tc/step" <<'TC_6_5'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { kubectl create ns moe
 } 2>&1 ); __tc_rc=$?
@@ -185,12 +188,12 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_6_2
-run 6 2 'kubectl --dry-run=client (no cluster): kubectl create ns moe'
+TC_6_5
+run 6 5 'kubectl --dry-run=client (no cluster): kubectl create ns moe'
 }
-# block 6 step 3
+# block 6 step 6
 {
-cat >"$tc/step" <<'TC_6_3'
+cat >"$tc/step" <<'TC_6_6'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { echo '
 kind: Gateway
@@ -211,12 +214,9 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_6_3
-run 6 3 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
+TC_6_6
+run 6 6 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
 }
-static 6 4 'bash -n block-6.sh' ok ''
-static 6 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
-static 6 6 'kubernetes-validate -k 1.30 block-6.sh (the manifests piped to kubectl)' ok 'no bundled schema for Gateway (gateway.networking.k8s.io/v1beta1) (not checked)'
 skip 7 0 'kubectl get Gateway -A' 'needs a Kubernetes cluster'
 static 7 1 'bash -n block-7.sh' ok ''
 static 7 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-7.sh' ok ''

@@ -90,9 +90,11 @@ skip 0 0 'kubectl create ns moelove' 'needs a Kubernetes cluster'
 skip 0 1 'kubectl -n moelove create deployment redis --image=ghcr.io/moelove/redis:alpine' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 skip 0 2 'kubectl -n moelove get deploy' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 skip 0 3 'kubectl -n moelove get events' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
-# block 0 step 4
+static 0 4 'bash -n block-0.sh' ok ''
+static 0 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-0.sh' ok ''
+# block 0 step 6
 {
-cat >"$tc/step" <<'TC_0_4'
+cat >"$tc/step" <<'TC_0_6'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { kubectl create ns moelove
 } 2>&1 ); __tc_rc=$?
@@ -100,12 +102,12 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_0_4
-run 0 4 'kubectl --dry-run=client (no cluster): kubectl create ns moelove'
+TC_0_6
+run 0 6 'kubectl --dry-run=client (no cluster): kubectl create ns moelove'
 }
-# block 0 step 5
+# block 0 step 7
 {
-cat >"$tc/step" <<'TC_0_5'
+cat >"$tc/step" <<'TC_0_7'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { kubectl -n moelove create deployment redis --image=ghcr.io/moelove/redis:alpine
 } 2>&1 ); __tc_rc=$?
@@ -113,11 +115,9 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_0_5
-run 0 5 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment redis --image=ghcr.io/mo'
+TC_0_7
+run 0 7 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment redis --image=ghcr.io/mo'
 }
-static 0 6 'bash -n block-0.sh' ok ''
-static 0 7 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-0.sh' ok ''
 skip 1 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
 static 1 1 'bash -n block-1.sh' ok ''
 static 1 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-1.sh' ok ''
@@ -135,9 +135,11 @@ static 5 1 'bash -n block-5.sh' ok ''
 static 5 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-5.sh' ok ''
 skip 6 0 'kubectl -n moelove create deployment non-exist --image=ghcr.io/moelove/non-exist' 'needs a Kubernetes cluster'
 skip 6 1 'kubectl -n moelove get pods' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
-# block 6 step 2
+static 6 2 'bash -n block-6.sh' ok ''
+static 6 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
+# block 6 step 4
 {
-cat >"$tc/step" <<'TC_6_2'
+cat >"$tc/step" <<'TC_6_4'
 kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
 __tc_out=$( { kubectl -n moelove create deployment non-exist --image=ghcr.io/moelove/non-exist
 } 2>&1 ); __tc_rc=$?
@@ -145,11 +147,9 @@ unset -f kubectl
 printf '%s\n' "$__tc_out"
 if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
 (exit $__tc_rc)
-TC_6_2
-run 6 2 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment non-exist --image=ghcr.i'
+TC_6_4
+run 6 4 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment non-exist --image=ghcr.i'
 }
-static 6 3 'bash -n block-6.sh' ok ''
-static 6 4 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
 skip 7 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
 static 7 1 'bash -n block-7.sh' ok ''
 static 7 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-7.sh' ok ''
