@@ -61,6 +61,11 @@ def split(text: str) -> Shown:
     return Shown("\n".join(lines[:start]) + ("\n" if start else ""), errors, tuple(links))
 
 
+def shows_an_exception(text: str) -> bool:
+    """The text shows an exception as the REPL prints it (a traceback, or a SyntaxError)."""
+    return bool(split(text).errors)
+
+
 def _syntax_at(lines: list[str], i: int) -> bool:
     """A SyntaxError display: the File line, indented source lines, then ``…Error: message``."""
     rest = [line for line in lines[i + 1:] if line.strip()]

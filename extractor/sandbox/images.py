@@ -88,10 +88,12 @@ def base_recipe() -> str:
 MATCHER = Path(__file__).resolve().parent.parent / "matching.py"
 # the >>> judge, beside the matcher it builds on: check.sh judges python steps as check does
 REPL_MATCHER = MATCHER.parent / "replmatch.py"
+DISPLAYS = MATCHER.parent / "displays.py"  # the matcher's set/dict display rule, which it imports
 
 
 def toolbox_recipe() -> str:
-    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes(), REPL_MATCHER.read_bytes())
+    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes(), REPL_MATCHER.read_bytes(),
+                 DISPLAYS.read_bytes())
 
 
 def notebook_recipe() -> str:
@@ -222,6 +224,7 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
                     shutil.copy2(f, ctx / f.name)
             shutil.copy2(MATCHER, ctx / "matching.py")
             shutil.copy2(REPL_MATCHER, ctx / "replmatch.py")
+            shutil.copy2(DISPLAYS, ctx / "displays.py")
             _build(c, pin, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
                    buildargs={"BASE": base, "MIRROR": host_mirror()})
     _follow(c, pin, TOOLBOX)

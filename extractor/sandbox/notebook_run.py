@@ -14,6 +14,7 @@ command failed; Run All stops there), ``notrun`` (after the cell that stopped th
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -158,6 +159,8 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         if err and "raises-exception" in old.metadata.get("tags", []) and expected is not None:
             # the article shows this exception on purpose: the one raised must be the one shown
             shown = expected.rstrip("\n").rsplit("\n", 1)[-1].strip()
+            # IPython names the cell's file in a SyntaxError ("invalid syntax (1278.py, line 1)"); the REPL does not
+            err = re.sub(r" \([^()\n]*, line \d+\)$", "", err) if err.startswith("SyntaxError") else err
             if shown == err:
                 results.append(CellResult(n, old.id, "passed", head, rule="exception"))
             else:
