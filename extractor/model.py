@@ -172,6 +172,7 @@ class Step:
     pasted: bool = False
     edits: str | None = None
     client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
+    port: int | None = None  # a server it starts answers there (the next step waits for it)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -187,6 +188,8 @@ class Step:
             out["echoed"] = list(self.echoed)
         if self.client_check:
             out["client_check"] = list(self.client_check)
+        if self.port is not None:
+            out["port"] = self.port
         if self.pasted:
             out["pasted"] = True
         if self.edits is not None:
@@ -331,6 +334,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         answers=tuple(d.get("answers", ())),
         echoed=tuple(d.get("echoed", ())),
         client_check=tuple(d.get("client_check", ())),
+        port=d.get("port"),
         pasted=bool(d.get("pasted", False)),
         edits=d.get("edits"),
     )

@@ -189,3 +189,19 @@ def test_with_a_kubeconfig_cluster_steps_run_and_get_no_client_side_check() -> N
     t = _tutorial(CodeBlock(0, "$ kubectl create ns shop\nnamespace/shop created\n"))
     plan = make_plan(t, Place.CHECK, RunOptions(kubeconfig="apiVersion: v1\n"))
     assert [(a.kind, a.client_check) for a in plan.actions if a.runs] == [("shell", False)]
+
+
+@pytest.mark.parametrize(("command", "port"), [
+    ("python3 -m http.server", 8000), ("python3 -m http.server --bind 127.0.0.1 8123", 8123),
+    ("python manage.py runserver 0.0.0.0:8080", 8080), ("flask run --port 5001", 5001), ("flask run", 5000),
+    ("npm start", 3000), ("php -S localhost:8001", 8001), ("tail -f app.log", None),
+    ("kubectl port-forward svc/web 8080:80", None),
+])
+def test_the_next_step_waits_for_the_port_a_server_answers_on(command: str, port: int | None) -> None:
+    from extractor.plan.rules import in_background
+    from extractor.understand.services import server_port
+
+    assert server_port(command) == port
+    assert (f"/dev/tcp/127.0.0.1/{port}" in in_background(command, 0, 0, server_port(command))) is (port is not None)
+    served = understand_blocks((CodeBlock(0, f"$ {command}\n"),), "t", "t")[0]
+    assert isinstance(served, CodeBlock) and served.steps[0].port == (port if served.steps[0].facts.serves else None)

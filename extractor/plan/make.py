@@ -120,7 +120,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     background = kind == ActionKind.SHELL and step.facts.serves
     source, want, note = step.command, step.expected_output, ""
     if background:
-        source = in_background(step.command, block.index, i)
+        source = in_background(step.command, block.index, i, step.port)
     elif kind == ActionKind.SHELL and step.answers:
         source, want, note = with_answers(step)
     if kind == ActionKind.SHELL and step.facts.editor:  # a reader types in it; here the article's text is

@@ -209,15 +209,20 @@ def language_install_reason(install: Install, files: Listed) -> tuple[str, tuple
             "image carries them, installed from the registry when it was built", packages)
 
 
-def in_background(command: str, block: int, step: int) -> str:
+def in_background(command: str, block: int, step: int, port: int | None = None) -> str:
     """The step as a reader runs it in a second terminal: started in the background, its output
-    so far shown once it has printed something (or 5 s passed), still running afterwards. The
-    step fails only if the program already exited with an error."""
+    so far shown once it has printed something (or 5 s passed) and, for a server, once its port
+    answers (at most 15 s), still running afterwards, so the next step can use it. The step
+    fails only if the program already exited with an error."""
     log = f"/tmp/.tutorcheck-bg-{block}-{step}.log"
+    wait_port = ("" if port is None else
+                 f"for __tc_i in $(seq 150); do (: <>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; "
+                 "kill -0 $__tc_bg 2>/dev/null || break; sleep 0.1; done\n")
     return (f"{{ {command}\n}} >{log} 2>&1 </dev/null &\n"
             "__tc_bg=$!\n"
             f"for __tc_i in $(seq 50); do [ -s {log} ] && break; kill -0 $__tc_bg 2>/dev/null || break; "
             "sleep 0.1; done\n"
+            f"{wait_port}"
             "sleep 0.5\n"
             f"cat {log}\n"
             "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, editors, files, kube, needs, pasted, python
+from extractor.understand import answers, editors, files, kube, needs, pasted, python, services
 from extractor.understand.block import (
     Context,
     Understood,
@@ -95,8 +95,9 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlo
         else:
             step_needs = _python_needs(step, local)
         step = _answered(step, step_needs)
+        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell")
         steps.append(replace(step, client_check=kube.client_check_of(step.command) if step.lang == "shell" else (),
-                             facts=command_facts(step.command, step.needs, unset, shell=step.lang == "shell")))
+                             port=services.server_port(step.command) if facts.serves else None, facts=facts))
     known_vars |= made.variables
     union = {n for s in steps for n in s.needs}
     text_labels: tuple[str, ...] = ()
