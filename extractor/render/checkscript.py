@@ -10,7 +10,8 @@ when a step failed or timed out. Output is judged by tutorcheck's own matcher, w
 toolbox image carries (``matching.py``; ``replmatch.py`` for ``>>>`` examples, which all run in
 ONE interpreter, the toolbox's ``pyrepl.py``, as ``tutorcheck check`` runs them); servers the
 tutorial assumes installed start before the first step that uses them. Differences from
-``tutorcheck check``: the steps' output goes to files, not a terminal.
+``tutorcheck check``: the steps' output goes to files, not a terminal, and the article's pins
+(host name, working directory, clock, git identity) are not applied.
 """
 
 from __future__ import annotations
