@@ -7,9 +7,10 @@ Every item carries where it came from so an error can name it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from extractor.context import Pin
 from extractor.vocab import NeedKind
 
 SCHEMA = 1
@@ -156,10 +157,9 @@ class Step:
     ``lang`` is ``shell`` or ``python``. ``expected_output`` is None when the article
     records no output (then the exit status decides). ``needs`` are the step's own, as labels;
     ``facts`` the same needs with their values, and the command's nature (understand/ decides).
-    ``answers``: what the transcript shows the reader typing at the step's prompts (``input()``,
-    ``read``), in order. ``pasted``: plain Python a reader types into the session's interpreter
-    (definitions before a ``>>>`` session), not a program of its own. ``edits``: the text the
-    reader writes in the editor the step opens (a commit message; "" saves the file as it is).
+    ``answers``: what the transcript shows typed at the step's prompts (``input()``, ``read``).
+    ``pasted``: plain Python typed into the session's interpreter (definitions before ``>>>``).
+    ``edits``: the text written in the editor the step opens ("" saves the file as it is).
     """
 
     command: str
@@ -182,19 +182,10 @@ class Step:
             "needs": list(self.needs),
             "facts": self.facts.to_json(),
         }
-        if self.answers:  # only when there are some: the tutorials without stay as they were
-            out["answers"] = list(self.answers)
-        if self.echoed:
-            out["echoed"] = list(self.echoed)
-        if self.client_check:
-            out["client_check"] = list(self.client_check)
-        if self.port is not None:
-            out["port"] = self.port
-        if self.pasted:
-            out["pasted"] = True
-        if self.edits is not None:
-            out["edits"] = self.edits
-        return out
+        extras = {"answers": list(self.answers), "echoed": list(self.echoed), "pasted": self.pasted,
+                  "edits": self.edits, "client_check": list(self.client_check), "port": self.port}
+        # only those that apply: the steps without stay as they were
+        return out | {k: v for k, v in extras.items() if v not in ([], False, None)}
 
 
 @dataclass(frozen=True)
@@ -272,20 +263,6 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
-class Pin:
-    """Context the article shows of the machine it was written on, which the sandbox pins:
-    what (``git-identity``, ``hostname``, ``workdir``, ``clock``), its value, and where the
-    article shows it (understand/pins.py decides)."""
-
-    what: str
-    value: str
-    shown_in: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"what": self.what, "value": self.value, "shown_in": self.shown_in}
-
-
-@dataclass(frozen=True)
 class Tutorial:
     slug: str
     title: str
@@ -320,7 +297,7 @@ class Tutorial:
             "source": self.source.to_json(),
             "also_in": [s.to_json() for s in self.also_in],
             "blocks": [b.to_json() for b in self.blocks],
-            **({"pins": [p.to_json() for p in self.pins]} if self.pins else {}),
+            **({"pins": [asdict(p) for p in self.pins]} if self.pins else {}),
         }
 
 
@@ -331,12 +308,8 @@ def step_from_json(d: dict[str, Any]) -> Step:
         lang=d.get("lang", "shell"),
         needs=tuple(d.get("needs", ())),
         facts=Facts.from_json(d.get("facts")),
-        answers=tuple(d.get("answers", ())),
-        echoed=tuple(d.get("echoed", ())),
-        client_check=tuple(d.get("client_check", ())),
-        port=d.get("port"),
-        pasted=bool(d.get("pasted", False)),
-        edits=d.get("edits"),
+        answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
+        edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
     )
 
 

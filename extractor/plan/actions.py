@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.model import Pin
+from extractor.context import Pin
 from extractor.plan.places import Place
 from extractor.vocab import ActionKind, NeedKind
 

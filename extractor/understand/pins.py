@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from extractor.model import CodeBlock, Pin
+from extractor.context import Pin
+from extractor.model import CodeBlock
 
 _AUTHOR = re.compile(r"^Author:\s+(?P<name>[^<\n]+?)\s+<(?P<email>[^>\s]+)>\s*$", re.M)
 _USER_HOST = re.compile(r"^(?:\([^)]*\)\s*)?[\w.-]+@(?P<host>[A-Za-z][\w-]*)(?:[:\s\]]|$)")
