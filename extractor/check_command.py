@@ -55,6 +55,16 @@ def cleanup_on_exit() -> Iterator[None]:
         raise
 
 
+def read_kubeconfig(path: str | None) -> str:
+    """The text of ``--kubeconfig FILE`` ("" without one); an unreadable file is a usage error."""
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError("--kubeconfig", f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from e
+
+
 def check_command(args: Any) -> int:
     """``tutorcheck check`` (arguments parsed by extractor.cli)."""
     if args.jobs < 1:
@@ -66,7 +76,7 @@ def check_command(args: Any) -> int:
         print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                         allow_network=args.allow_network, env=env)
+                         allow_network=args.allow_network, env=env, kubeconfig=read_kubeconfig(args.kubeconfig))
     plans = Plans(options)
     runner = sandbox_runner(options, plans)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)

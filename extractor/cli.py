@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
     ck.add_argument("--article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     ck.add_argument("--allow-network", action="store_true")
+    ck.add_argument("--kubeconfig", metavar="FILE",
+                    help="run the cluster steps against this cluster (with --allow-network for its API)")
     ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
                     help="a secret or value for the steps; lifts 'secret' skips that name it. NAME alone takes "
                          "the value from tutorcheck's environment; NAME=VALUE is visible in ps to local users")

@@ -11,7 +11,10 @@ stages, in order, and are then compared line by line:
    (``AGE``, ``LAST SEEN``…) become a placeholder whatever they hold.
 3. volatile tokens, matched by shape (``TOKEN_RULES``: name, pattern → placeholder): ages,
    timestamps, durations, Kubernetes generated names, hex ids, UUIDs, IPs, ports, temp paths.
-4. ``ellipsis`` – a line of the expected text that is only ``...`` (or ``…``) matches any
+4. ``unordered`` – a line that is a Python display of a set, frozenset or dict (literals only,
+   parsed, never evaluated) has its elements sorted, so hash order and insertion order do not
+   matter; each element keeps its exact repr (``{1}`` and ``{1.0}`` still differ).
+5. ``ellipsis`` – a line of the expected text that is only ``...`` (or ``…``) matches any
    number of lines (zero or more).
 
 A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
@@ -26,6 +29,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    from extractor.displays import unordered
+except ImportError:  # in the toolbox image, beside displays.py (check.sh judges output with this file)
+    from displays import unordered  # type: ignore[no-redef]
 
 EXACT = "exact"
 NORMALIZED = "normalized"
@@ -93,6 +101,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("address", r"\b0x[0-9a-fA-F]{6,16}\b", "0x<address>"),
     _rule("job-pid", r"^\[(\d+)\] \d+$", r"[\1] <pid>"),
     _rule("digest", r"\b(sha(?:1|256|384|512)):[0-9a-f]{16,128}\b", r"\1:<digest>"),
+    _rule("hex", r"^(\[[\w./-]+(?: \(root-commit\))?) [0-9a-f]{7,40}\]", r"\1 <hex>]"),  # git commit: may be all digits
     _rule("hex", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,128}\b", "<hex>"),
     _rule("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", "<ip>"),
     _rule("ip", r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])", "<ip>"),
@@ -115,7 +124,8 @@ VOLATILE_COLUMNS: dict[str, str] = {
     **dict.fromkeys(("CONTAINER ID", "IMAGE ID", "UID"), "<id>"),
 }
 
-STAGES: tuple[str, ...] = ("whitespace", "table", *dict.fromkeys(r.name for r in TOKEN_RULES), "ellipsis")
+STAGES: tuple[str, ...] = ("whitespace", "table", "unordered", *dict.fromkeys(r.name for r in TOKEN_RULES),
+                           "ellipsis")
 
 _ELLIPSIS = frozenset({"...", "…", "[...]", "(...)"})
 _HEADER_WORD = r"[A-Z][A-Z0-9()/_.:%-]*"
@@ -166,6 +176,8 @@ def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
             line = table_rows[i]
         elif "whitespace" not in disabled:
             line = _squeeze(line)
+        if "unordered" not in disabled:
+            line = unordered(line)
         out.append(_tokens(line, disabled))
     return out
 

@@ -7,9 +7,10 @@ Every item carries where it came from so an error can name it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from extractor.context import Pin
 from extractor.vocab import NeedKind
 
 SCHEMA = 1
@@ -63,16 +64,16 @@ class Need:
     @property
     def label(self) -> str:
         """The need in the vocabulary of labels.yaml (``tool:kubectl``, ``secret``)."""
-        if self.kind == NeedKind.TOOL:
-            return f"tool:{self.value}"
+        if self.kind in (NeedKind.TOOL, NeedKind.SERVICE) and self.value:
+            return f"{self.kind}:{self.value}"
         return self.value if self.kind == NeedKind.OTHER else str(self.kind)
 
     @classmethod
     def from_label(cls, label: str) -> Need:
         """A need from its label alone (no value but a tool's name)."""
         kind, _, value = label.partition(":")
-        if kind == NeedKind.TOOL and value:
-            return cls(NeedKind.TOOL, value)
+        if kind in (NeedKind.TOOL, NeedKind.SERVICE) and value:
+            return cls(NeedKind(kind), value)
         if label in LABEL_NEEDS:
             return cls(NeedKind(label))
         return cls(NeedKind.OTHER, label)
@@ -82,7 +83,7 @@ class Need:
 
 
 # The need kinds a label of labels.yaml names (``tool:NAME`` aside).
-LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state"})
+LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state", "interactive"})
 
 
 # How a language package is written (``pip:flask``, ``npm:express@4``; ``pip-r:FILE`` for the
@@ -156,6 +157,9 @@ class Step:
     ``lang`` is ``shell`` or ``python``. ``expected_output`` is None when the article
     records no output (then the exit status decides). ``needs`` are the step's own, as labels;
     ``facts`` the same needs with their values, and the command's nature (understand/ decides).
+    ``answers``: what the transcript shows typed at the step's prompts (``input()``, ``read``).
+    ``pasted``: plain Python typed into the session's interpreter (definitions before ``>>>``).
+    ``edits``: the text written in the editor the step opens ("" saves the file as it is).
     """
 
     command: str
@@ -163,15 +167,25 @@ class Step:
     lang: str = "shell"
     needs: tuple[str, ...] = ()
     facts: Facts = Facts()
+    answers: tuple[str, ...] = ()
+    echoed: tuple[str, ...] = ()  # the output lines a terminal shows for those answers (prompt + answer)
+    pasted: bool = False
+    edits: str | None = None
+    client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
+    port: int | None = None  # a server it starts answers there (the next step waits for it)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "command": self.command,
             "expected_output": self.expected_output,
             "lang": self.lang,
             "needs": list(self.needs),
             "facts": self.facts.to_json(),
         }
+        extras = {"answers": list(self.answers), "echoed": list(self.echoed), "pasted": self.pasted,
+                  "edits": self.edits, "client_check": list(self.client_check), "port": self.port}
+        # only those that apply: the steps without stay as they were
+        return out | {k: v for k, v in extras.items() if v not in ([], False, None)}
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,7 @@ class Tutorial:
     published: str = ""
     tags: tuple[str, ...] = ()
     also_in: tuple[SourceRef, ...] = field(default=())
+    pins: tuple[Pin, ...] = ()
 
     @property
     def code_blocks(self) -> tuple[CodeBlock, ...]:
@@ -282,6 +297,7 @@ class Tutorial:
             "source": self.source.to_json(),
             "also_in": [s.to_json() for s in self.also_in],
             "blocks": [b.to_json() for b in self.blocks],
+            **({"pins": [asdict(p) for p in self.pins]} if self.pins else {}),
         }
 
 
@@ -292,6 +308,8 @@ def step_from_json(d: dict[str, Any]) -> Step:
         lang=d.get("lang", "shell"),
         needs=tuple(d.get("needs", ())),
         facts=Facts.from_json(d.get("facts")),
+        answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
+        edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
     )
 
 
@@ -328,4 +346,5 @@ def tutorial_from_json(d: dict[str, Any]) -> Tutorial:
         published=d.get("published", ""),
         tags=tuple(d.get("tags", ())),
         also_in=tuple(SourceRef(**s) for s in d.get("also_in", ())),
+        pins=tuple(Pin(**p) for p in d.get("pins", ())),
     )

@@ -48,6 +48,9 @@ class RunOptions:
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT_S
     allow_network: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
+    # A kubeconfig's text (--kubeconfig FILE): the cluster steps run against it. A secret like
+    # the env values: it reaches the sandbox over stdin, never its configuration or a report.
+    kubeconfig: str = field(default="", repr=False)
 
     @property
     def env_names(self) -> frozenset[str]:
@@ -56,8 +59,11 @@ class RunOptions:
     def cache_key(self) -> dict[str, Any]:
         """The options that can change a verdict (the values of ``env`` only as a hash)."""
         env = hashlib.sha256(json.dumps(sorted(self.env.items())).encode("utf-8")).hexdigest()
-        return {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
-                "allow_network": self.allow_network, "env": env}
+        key: dict[str, Any] = {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
+                               "allow_network": self.allow_network, "env": env}
+        if self.kubeconfig:
+            key["kubeconfig"] = hashlib.sha256(self.kubeconfig.encode("utf-8")).hexdigest()
+        return key
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -26,6 +26,7 @@ from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
 from extractor.merge import Group, assign_slugs, group_copies, to_tutorial
 from extractor.model import Block, CodeBlock, RawArticle, Tutorial
+from extractor.understand.pins import pins
 from extractor.writer import atomic_write, ensure_writable, write_json
 
 # A block larger than this is kept verbatim but not analysed (a 10 MB log is not a tutorial step).
@@ -77,6 +78,7 @@ def build(slug: str, group: Group) -> Built:
         blocks = html_to_blocks(primary.html, primary.origin, primary.url, notes)
         blocks = _cap_oversized(blocks, str(primary.origin), notes)
         tutorial = to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
+        tutorial = replace(tutorial, pins=pins(tutorial.code_blocks, tutorial.published))
     except ExtractorError as e:
         return Built(slug, None, tuple(notes), (e,))
     except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as e:  # a bug met on odd input

@@ -80,9 +80,12 @@ class ArticleResult:
     reason: str = ""
     cached: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the sandbox supplied that a reader brings (a running server, a clock, an identity):
+    # what → how, so a report reader knows what the verdict was given. Only when there is some.
+    pinned: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "slug": self.slug,
             "status": self.status,
             "image": self.image,
@@ -93,6 +96,9 @@ class ArticleResult:
             # what the image layer installed for the article's install steps, with versions and sources
             **({"provided": self.extra["provided"]} if self.extra.get("provided") else {}),
         }
+        if self.pinned:
+            out["pinned"] = dict(sorted(self.pinned.items()))
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ArticleResult:
@@ -105,6 +111,7 @@ class ArticleResult:
             reason=d.get("reason", ""),
             cached=d.get("cached", False),
             extra={"provided": d["provided"]} if isinstance(d.get("provided"), dict) else {},
+            pinned=dict(d.get("pinned") or {}),
         )
 
 

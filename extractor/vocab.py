@@ -78,6 +78,7 @@ class NeedKind(StrEnum):
     SEQUENCE = "sequence"  # follows a step of its block that is not run
     TIME = "time"  # the article's time ran out
     LANG = "lang"  # a step in a language nothing here runs
+    INTERACTIVE = "interactive"  # waits for an answer at a prompt, and the article shows none
     TERMINAL = "terminal"  # an interactive program (an editor) a reader types into
     OTHER = "other"  # a need no rule knows (its label is the value)
 

@@ -118,3 +118,35 @@ def test_output_shown_in_the_next_block_is_the_commands_expected_output() -> Non
         ("printf 'a\\nb\\n' | wc -l", "3\n"),
         ("git merge feature", "Auto-merging notes.txt\nCONFLICT (content): Merge conflict in notes.txt\n"
                               "Automatic merge failed; fix conflicts and then commit the result.\n")]
+
+
+def test_the_verdict_cache_is_keyed_by_the_code_that_decides_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus test reuses cached verdicts: a change to the plan or the blocked rule must run
+    the pages again, or a regression there would pass CI on stale verdicts."""
+    import hashlib
+
+    from extractor import cache
+
+    seen: list[str] = []
+    real = hashlib.sha256
+
+    class Spy:
+        def __init__(self) -> None:
+            self._h = real()
+
+        def update(self, data: bytes) -> None:
+            seen.append(data.split(b"\0", 1)[0].decode())
+            self._h.update(data)
+
+        def hexdigest(self) -> str:
+            return self._h.hexdigest()
+
+    cache.tool_version.cache_clear()
+    monkeypatch.setattr(cache.hashlib, "sha256", Spy)
+    try:
+        cache.tool_version()
+    finally:
+        cache.tool_version.cache_clear()
+    for needed in ("plan/make.py", "plan/rules.py", "blocked.py", "matching.py", "sandbox/runner.py",
+                   "understand/provides.py"):
+        assert needed in seen

@@ -146,6 +146,11 @@ MATCHES = [
     ("ls-l-date", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
      "-rw-r--r-- 1 tutor tutor 12 Jan  2  2027 notes.txt\n", "date"),
     ("ansi-colour", "\x1b[32mPASSED\x1b[0m 3 tests\n", "PASSED 3 tests\n", "ansi"),
+    ("git-commit-all-digit-hash", "[main 3f2a1bc] Add a note\n", "[main 5959574] Add a note\n", "hex"),
+    ("set-hash-order", "{'cherry', 'banana', 'apple'}\n", "{'apple', 'banana', 'cherry'}\n", "unordered"),
+    ("frozenset-order", "frozenset({3, 1, 2})\n", "frozenset({1, 2, 3})\n", "unordered"),
+    ("dict-order-nested-set", "{'b': {2, 1}, 'a': [1, 2]}\n", "{'a': [1, 2], 'b': {1, 2}}\n", "unordered"),
+    ("json-object-key-order", '{"name": "web", "port": 80}\n', '{"port": 80, "name": "web"}\n', "unordered"),
 ]
 
 
@@ -188,6 +193,13 @@ REFUSALS = [
     ("cpu-request-is-not-an-age", "    cpu: 250m\n", "    cpu: 500m\n"),
     ("flag-value-is-not-an-age", "--timeout=5m\n", "--timeout=10m\n"),
     ("json-value-is-not-an-age", '{"interval": "30s"}\n', '{"interval": "60s"}\n'),
+    ("set-member-changed", "{'cherry', 'banana', 'apple'}\n", "{'apple', 'banana', 'grape'}\n"),
+    ("set-int-vs-float", "{1, 2}\n", "{1.0, 2}\n"),
+    ("set-true-vs-one", "{True}\n", "{1}\n"),
+    ("empty-set-vs-empty-dict", "set()\n", "{}\n"),
+    ("list-order-matters", "[{1}, {2}]\n", "[{2}, {1}]\n"),
+    ("dict-value-changed", "{'a': 1, 'b': 2}\n", "{'b': 2, 'a': 3}\n"),
+    ("set-vs-frozenset", "{1, 2}\n", "frozenset({1, 2})\n"),
 ]
 
 

@@ -306,3 +306,43 @@ def test_when_docker_addresses_a_container_then_an_earlier_step_must_have_made_i
     assert "state" in needs.step_needs("docker exec -it web sh", made, set())
     needs.step_needs("docker run -d --name cache redis:7", made, set())
     assert "state" not in needs.step_needs("docker logs -f cache", made, set())
+
+
+def test_a_python_session_example_owns_its_output_up_to_the_next_prompt_blank_lines_included() -> None:
+    text = (">>> print('first\\n\\nsecond')\nfirst\n\nsecond\n\n>>> for i in range(2):\n...     print(i)\n...\n"
+            "0\n...\n>>> x = 1\n")
+    found = python.examples(text)
+    assert [(e.source, e.want) for e in found] == [
+        ("print('first\\n\\nsecond')", "first\n\nsecond\n"),
+        ("for i in range(2):\n    print(i)", "0\n...\n"),  # '...' after the output is output (an elision)
+        ("x = 1", None),
+    ]
+
+
+def test_a_plain_block_whose_names_a_later_session_uses_is_typed_into_that_session() -> None:
+    from extractor.model import CodeBlock
+
+    blocks = (CodeBlock(0, "class Point:\n    def __init__(self, x):\n        self.x = x\n", label="python"),
+              CodeBlock(1, "def unused():\n    return 1\n", label="python"),
+              CodeBlock(2, ">>> p = Point(3)\n>>> p.x\n3\n", label="python"))
+    done = [b for b in understand_blocks(blocks, "test", "t") if isinstance(b, CodeBlock)]
+    assert [(b.kind, [s.pasted for s in b.steps]) for b in done] == [
+        ("commands", [True]), ("fragment", []), ("session", [False, False])]
+
+
+@pytest.mark.parametrize(("text", "answers", "interactive"), [
+    ('>>> name = input("Your name: ")\nYour name: Ada\n>>> name\n\'Ada\'\n', ("Ada",), False),
+    ('>>> name = input("Your name: ")\n>>> name\n\'Ada\'\n', (), True),  # the answer is not shown
+    (">>> x = input()\n42\n", ("42",), False),
+    (">>> import getpass\n>>> pw = getpass.getpass()\nPassword:\n", (), True),
+    ('$ read -p "Name: " name\nName: Ada\n$ echo "hi $name"\nhi Ada\n', ("Ada",), False),
+    ("$ read -s token\n$ echo done\ndone\n", (), True),
+])
+def test_what_the_reader_typed_at_a_prompt_is_the_steps_answer(text: str, answers: tuple[str, ...],
+                                                                interactive: bool) -> None:
+    from extractor.model import CodeBlock
+
+    done = [b for b in understand_blocks((CodeBlock(0, text),), "test", "t") if isinstance(b, CodeBlock)]
+    asking = [s for s in done[0].steps if "input(" in s.command or "getpass()" in s.command or "read" in s.command]
+    assert [s.answers for s in asking] == [answers]
+    assert ("interactive" in asking[0].needs) is interactive

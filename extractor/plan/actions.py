@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractor.context import Pin
 from extractor.plan.places import Place
 from extractor.vocab import ActionKind, NeedKind
 
@@ -31,6 +32,11 @@ class Action:
     ok: bool = True  # a static check's outcome
     needs: tuple[str, ...] = ()  # the step's needs, in the vocabulary of labels.yaml (shown, not decided on)
     packages: tuple[str, ...] = ()  # for a provided step: the packages the image layer installs in its place
+    answers: tuple[str, ...] = ()  # typed at the step's prompts (input()), as the article shows
+    pasted: bool = False  # plain Python typed into the session's interpreter (definitions): not echoed
+    note: str = ""  # how the step runs when not exactly as typed (an editor answered non-interactively)
+    services: tuple[str, ...] = ()  # servers (plan/services.py) started before this step, if not yet
+    client_check: bool = False  # kubectl --dry-run=client of a cluster step (plan/kubecheck.py): reported static
 
     @property
     def runs(self) -> bool:
@@ -50,6 +56,7 @@ class Plan:
     place: Place
     actions: tuple[Action, ...]
     packages: tuple[str, ...] = ()
+    pins: tuple[Pin, ...] = ()  # context the article shows (git identity, host, directory, clock), pinned
 
     @property
     def runnable(self) -> bool:

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
+from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
+from extractor.plan.reader import with_answers, with_editor
 from extractor.plan.rules import (
     Provides,
     Unmet,
@@ -39,6 +41,7 @@ from extractor.plan.rules import (
     tool_packages,
     unmet,
 )
+from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
 from extractor.vocab import ActionKind, NeedKind
 
@@ -58,6 +61,7 @@ class _Ctx:
     packages: set[str] = field(default_factory=set)
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requirements files the article shows
     venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
+    written: set[str] = field(default_factory=set)  # files the plan writes before the current block
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
 
 
@@ -91,7 +95,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     labels = tuple(dict.fromkeys(n.label for n in needs))
     base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                   expected_output=step.expected_output, needs=labels)
-    kinds = {"shell": ActionKind.SHELL, "python": ActionKind.PYTHON if block.kind == "session" else ActionKind.SCRIPT}
+    kinds = {"shell": ActionKind.SHELL,
+             "python": ActionKind.PYTHON if block.kind == "session" or step.pasted else ActionKind.SCRIPT}
     kind = kinds.get(step.lang)
     if kind is None:
         return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
@@ -107,19 +112,23 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     missing = unmet(needs, ctx.here)
     if missing is not None:
         return _skip(base, missing.need, missing.reason)
-    if step.facts.editor:
-        return _skip(base, NeedKind.TERMINAL, f"opens an editor ({step.facts.editor}): a reader types into it, "
-                                              "nothing here can")
     needs_state = any(n.kind == NeedKind.STATE for n in needs)
     if needs_state and ctx.gap is not None:
         return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
-    ctx.packages |= tool_packages(needs, ctx.here.tools)
+    services = tuple(n.value for n in needs if n.kind == NeedKind.SERVICE)
+    ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
     background = kind == ActionKind.SHELL and step.facts.serves
-    source = in_background(step.command, block.index, i) if background else step.command
+    source, want, note = step.command, step.expected_output, ""
+    if background:
+        source = in_background(step.command, block.index, i, step.port)
+    elif kind == ActionKind.SHELL and step.answers:
+        source, want, note = with_answers(step)
+    if kind == ActionKind.SHELL and step.facts.editor:  # a reader types in it; here the article's text is
+        source, note = with_editor(step, source)
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
-                  expected_output=step.expected_output, needs_state=needs_state, background=background,
-                  needs=labels)
+                  expected_output=want, needs_state=needs_state, background=background, needs=labels,
+                  answers=step.answers, pasted=step.pasted, note=note, services=services)
 
 
 def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
@@ -163,6 +172,17 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     return actions
 
 
+def _client_checks(block: CodeBlock, ctx: _Ctx, first: int) -> list[Action]:
+    """What kubectl can check of the block's cluster steps without a cluster, numbered after the
+    block's other steps and checks (the same numbers in every place)."""
+    if not ctx.rules.client_checks or block.kind not in RUN_KINDS:
+        return []
+    steps = [s for s in steps_of(block) if client_checkable(s, needs_of(block, s), ctx.here, ctx.written)]
+    if steps:
+        ctx.packages.add(str(ctx.here.tools.package_for("kubectl")))
+    return [client_check(block.index, first + n, step) for n, step in enumerate(steps)]
+
+
 def _file(block: CodeBlock, ctx: _Ctx) -> Action:
     name = block.filename or ""
     base = Action(ActionKind.WRITE, block.index, 0, f"write {name}", source=block.text, path=name, lang="file",
@@ -183,11 +203,12 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         actions = _run_block(block, ctx)
     elif block.kind == "file" and block.filename:
         actions = [_file(block, ctx)]
+        ctx.written |= {a.path for a in actions if a.kind == ActionKind.WRITE}
     ctx.gap = ctx.gap or next((a for a in actions if a.kind == ActionKind.SKIP), None)
     for check in block.checks:
         actions.append(Action(ActionKind.STATIC, block.index, len(actions), check.command, ok=check.ok,
                               reason=check.message or (f"{check.name} failed" if not check.ok else "")))
-    return actions
+    return actions + _client_checks(block, ctx, len(actions))
 
 
 def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOptions | None = None,
@@ -204,8 +225,14 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     # a module the article writes itself (``hello.py``, ``pkg/__init__.py``) is no package to install
     own = {name.split("/")[-2] if name.endswith("/__init__.py") else name.rsplit("/", 1)[-1].removesuffix(".py")
            for name in ctx.files}
-    return Plan(place, tuple(actions), tuple(sorted(p for p in ctx.packages if p.removeprefix("pymod:") not in own
-                                                    or not p.startswith("pymod:"))))
+    packages = {p for p in ctx.packages if not (p.startswith("pymod:") and p.removeprefix("pymod:") in own)}
+    pinned = tutorial.pins
+    packages |= {pkg for pin in pinned for pkg in PIN_PACKAGES.get(pin.what, ())}
+    return Plan(place, tuple(actions), tuple(sorted(packages)), pinned)
+
+
+# What the article's layer needs to pin a piece of context (the clock: libfaketime).
+PIN_PACKAGES: dict[str, tuple[str, ...]] = {"clock": ("faketime",)}
 
 
 __all__ = ["SCRIPT_DIR", "depends_on", "make_plan", "needs_of", "steps_of"]

@@ -26,13 +26,16 @@ class PlaceRules:
     # are written. In a container they land in its throw-away filesystem; a notebook may run
     # on a reader's own machine, where writing there would change it.
     writes_outside_folder: bool
+    # A kubectl step that needs a cluster gets a client-side check (--dry-run=client) as a step of
+    # its own: a verdict for check and check.sh; a learner's notebook or terminal walks the article.
+    client_checks: bool
 
 
 PLACES: Mapping[Place, PlaceRules] = MappingProxyType({
-    Place.CHECK: PlaceRules(writes_outside_folder=True),
-    Place.CHECK_SH: PlaceRules(writes_outside_folder=True),
-    Place.NOTEBOOK: PlaceRules(writes_outside_folder=False),
-    Place.STEP: PlaceRules(writes_outside_folder=True),
+    Place.CHECK: PlaceRules(writes_outside_folder=True, client_checks=True),
+    Place.CHECK_SH: PlaceRules(writes_outside_folder=True, client_checks=True),
+    Place.NOTEBOOK: PlaceRules(writes_outside_folder=False, client_checks=False),
+    Place.STEP: PlaceRules(writes_outside_folder=True, client_checks=False),
 })
 
 

@@ -44,7 +44,7 @@ TOOL_NEEDS: dict[str, NeedKind] = {
 
 
 def _cluster(needs: Sequence[Need], here: Provides) -> str | None:
-    return "needs a Kubernetes cluster"
+    return None if here.options.kubeconfig else "needs a Kubernetes cluster"
 
 
 def _placeholder(needs: Sequence[Need], here: Provides) -> str | None:
@@ -88,6 +88,17 @@ def _tool(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {note}" if note else f"needs the tool {need.value}, which no Debian package provides"
 
 
+def _service(needs: Sequence[Need], here: Provides) -> str | None:
+    from extractor.plan.services import SERVICES
+
+    unknown = [n.value or "a" for n in needs if n.value not in SERVICES]
+    return f"needs a running {unknown[0]} server, which the sandbox cannot start" if unknown else None
+
+
+def _interactive(needs: Sequence[Need], here: Provides) -> str | None:
+    return "interactive: waits for the reader to type an answer the article does not show"
+
+
 def _other(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
 
@@ -102,6 +113,8 @@ NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.SECRET, _secret, None),
     (NeedKind.NETWORK, _network, None),
     (NeedKind.TOOL, _tool, None),
+    (NeedKind.SERVICE, _service, None),
+    (NeedKind.INTERACTIVE, _interactive, None),
     (NeedKind.OTHER, _other, NeedKind.TOOL),
 )
 
@@ -200,15 +213,20 @@ def language_install_reason(install: Install, files: Listed) -> tuple[str, tuple
             "image carries them, installed from the registry when it was built", packages)
 
 
-def in_background(command: str, block: int, step: int) -> str:
+def in_background(command: str, block: int, step: int, port: int | None = None) -> str:
     """The step as a reader runs it in a second terminal: started in the background, its output
-    so far shown once it has printed something (or 5 s passed), still running afterwards. The
-    step fails only if the program already exited with an error."""
+    so far shown once it has printed something (or 5 s passed) and, for a server, once its port
+    answers (at most 15 s), still running afterwards, so the next step can use it. The step
+    fails only if the program already exited with an error."""
     log = f"/tmp/.tutorcheck-bg-{block}-{step}.log"
+    wait_port = ("" if port is None else
+                 f"for __tc_i in $(seq 150); do (: <>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; "
+                 "kill -0 $__tc_bg 2>/dev/null || break; sleep 0.1; done\n")
     return (f"{{ {command}\n}} >{log} 2>&1 </dev/null &\n"
             "__tc_bg=$!\n"
             f"for __tc_i in $(seq 50); do [ -s {log} ] && break; kill -0 $__tc_bg 2>/dev/null || break; "
             "sleep 0.1; done\n"
+            f"{wait_port}"
             "sleep 0.5\n"
             f"cat {log}\n"
             "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")

@@ -6,14 +6,18 @@ the policy as docker flags and the image recipe, given by ``extractor.sandbox.st
 sandbox image), starts ONE container under the same policy as ``tutorcheck check``,
 feeds it a program that runs every planned step in order in one shell
 (state carried, stdin /dev/null, a per-step watchdog), prints a verdict per step and exits 1
-when a step failed or timed out. Differences from ``tutorcheck check``: recorded output is
-compared with ``diff -Z -B`` (no volatile-token normalisation) and a Python ``>>>`` session
-runs as one doctest per block.
+when a step failed or timed out. Output is judged by tutorcheck's own matcher, which the
+toolbox image carries (``matching.py``; ``replmatch.py`` for ``>>>`` examples, which all run in
+ONE interpreter, the toolbox's ``pyrepl.py``, as ``tutorcheck check`` runs them); servers the
+tutorial assumes installed start before the first step that uses them. Differences from
+``tutorcheck check``: the steps' output goes to files, not a terminal, and the article's pins
+(host name, working directory, clock, git identity) are not applied.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -73,6 +77,16 @@ run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded 
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   verdict "$1" "$2" "$3" "$rc"
 }
+py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
+  [ -n "${PYREPL_PID:-}" ] || coproc PYREPL { exec python3 -u /opt/tutorcheck/pyrepl.py 0 tc 2>&1; }
+  rm -f "$tc/timeout"; rc=1
+  cat "$tc/req" >&"${PYREPL[1]}"
+  if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
+     && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
+  else touch "$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
+  printf '%s' "${out:-}" >"$tc/out"; out=
+  judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
+}
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
 runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
   count; [ "$np" -gt 3 ] || return 1
@@ -85,9 +99,11 @@ verdict() {
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
-same_output() {  # tutorcheck's own matcher (in the toolbox image); plain diff in an older image
-  if [ -f /opt/tutorcheck/matching.py ]; then python3 /opt/tutorcheck/matching.py "$1" "$2" >"$tc/rule" && return 0
-    cat "$tc/rule"; return 1; fi
+judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
+same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
+  for j in "$judge" matching.py; do [ -f "/opt/tutorcheck/$j" ] || continue
+    python3 "/opt/tutorcheck/$j" "$1" "$2" >"$tc/rule" && return 0
+    cat "$tc/rule"; return 1; done
   diff -u -Z -B --label expected --label actual "$1" "$2"; }
 verdict_of() {
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));
@@ -120,17 +136,6 @@ def _title(a: Action) -> str:
     return sh_word(first[:100] + more)
 
 
-def _doctest(steps: list[Action]) -> str:
-    out = []
-    for a in steps:
-        lines = a.source.rstrip("\n").splitlines() or [""]
-        out.append(">>> " + lines[0])
-        out += ["... " + ln for ln in lines[1:]]
-        if a.expected_output:
-            out += a.expected_output.rstrip("\n").splitlines()
-    return "\n".join(out) + "\n"
-
-
 def _action_lines(a: Action) -> list[str]:
     ids = f"{a.block} {a.step} {_title(a)}"
     tag = f"TC_{a.block}_{a.step}"
@@ -160,33 +165,42 @@ def _action_lines(a: Action) -> list[str]:
     return lines
 
 
-def _python_block(steps: list[Action]) -> list[str]:
-    first = steps[0]
-    title = sh_word(f"python session ({len(steps)} examples, doctest)")
-    lines = [f"# block {first.block}: python session", "{"]
-    lines += _heredoc(f'"$tc/block-{first.block}.txt"', _doctest(steps), f"TC_{first.block}_DOCTEST")
-    lines += _heredoc('"$tc/step"', f'python3 -m doctest -o ELLIPSIS "$tc/block-{first.block}.txt"',
-                      f"TC_{first.block}_RUN")
-    lines += [f"run {first.block} {first.step} {title}", "}"]
+def _python_lines(a: Action) -> list[str]:
+    """A >>> example (or definitions typed before a session) sent to the one interpreter."""
+    ids = f"{a.block} {a.step} {_title(a)}"
+    tag = f"TC_{a.block}_{a.step}"
+    request = json.dumps({"src": a.source, "mode": "definitions" if a.pasted else "example",
+                          "answers": list(a.answers)}, sort_keys=True)
+    lines = [f"# block {a.block} step {a.step}", f"needs_state {ids} && {{" if a.needs_state else "{"]
+    lines += _heredoc('"$tc/req"', request, tag)
+    if a.expected_output is not None:
+        lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
+    return [*lines, f"py {ids}", "}"]
+
+
+def _services(a: Action, started: set[str]) -> list[str]:
+    """Start the servers the tutorial assumes installed before the first step that uses them."""
+    from extractor.plan.services import SERVICES
+
+    lines: list[str] = []
+    for name in a.services:
+        if name in started:
+            continue
+        started.add(name)
+        lines += [f"# start {name}: the tutorial assumes it installed and running"]
+        lines += _heredoc('"$tc/service"', SERVICES[name].start, f"TC_SERVICE_{name.upper()}")
+        lines += ['{ IFS= read -r -d \'\' src <"$tc/service"; eval "$src"; } </dev/null >"$tc/service.log" 2>&1 '
+                  f"|| say ERROR - - {sh_word(f'could not start {name}')}"]
     return lines
 
 
 def render_inner(plan: Plan) -> str:
     """The program the container runs: every planned step, in article order, in one shell."""
     out = [INNER_PRELUDE]
-    actions = list(plan.actions)
-    i = 0
-    while i < len(actions):
-        a = actions[i]
-        if a.kind == PYTHON:
-            j = i
-            while j < len(actions) and actions[j].kind == PYTHON and actions[j].block == a.block:
-                j += 1
-            out += _python_block(actions[i:j])
-            i = j
-            continue
-        out += _action_lines(a)
-        i += 1
+    started: set[str] = set()
+    for a in plan.actions:
+        out += _services(a, started)
+        out += _python_lines(a) if a.kind == PYTHON else _action_lines(a)
     out.append(INNER_SUMMARY)
     return "\n".join(out)
 

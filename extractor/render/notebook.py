@@ -27,8 +27,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from extractor.model import CodeBlock, ProseBlock, Tutorial
 from extractor.plan import Action, Plan
-from extractor.render.cells import TRACEBACK, commented, fenced, images_as_links, not_run, step_source
+from extractor.render.cells import commented, fenced, images_as_links, not_run, step_source
 from extractor.render.kernels import KERNELS, KernelStyle, choose_kernel
+from extractor.replmatch import shows_an_exception
 from extractor.vocab import ActionKind
 
 
@@ -126,7 +127,7 @@ class _Builder:
             metadata["tags"] = ["skip-execution"]
         if a.expected_output:
             meta["recorded_output"] = True
-            if not not_run(a) and a.lang == "python" and a.expected_output.startswith(TRACEBACK):
+            if not not_run(a) and a.lang == "python" and shows_an_exception(a.expected_output):
                 # the article shows this example failing on purpose: Run All must go on after it
                 metadata["tags"] = ["raises-exception"]
         cell = new_code_cell(source, id=cell_id(self.t.slug, *parts), metadata=metadata)

@@ -95,12 +95,13 @@ def base_recipe() -> str:
     return _hash(SUITE, _dir_hash(SANDBOXES / "base"))
 
 
-# The output matcher, copied into the toolbox so a standalone check.sh judges as tutorcheck does.
-MATCHER = Path(__file__).resolve().parent.parent / "matching.py"
+# extractor's judges, which check.sh runs in the toolbox: the matcher, its set/dict display rule
+# (which it imports) and the >>> judge built on it
+JUDGES = tuple(Path(__file__).resolve().parent.parent / n for n in ("matching.py", "displays.py", "replmatch.py"))
 
 
 def toolbox_recipe() -> str:
-    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), MATCHER.read_bytes())
+    return _hash(base_recipe(), _dir_hash(SANDBOXES / "toolbox"), *(j.read_bytes() for j in JUDGES))
 
 
 def notebook_recipe() -> str:
@@ -229,7 +230,8 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
             for f in (SANDBOXES / "toolbox").iterdir():
                 if f.is_file():
                     shutil.copy2(f, ctx / f.name)
-            shutil.copy2(MATCHER, ctx / "matching.py")
+            for judge in JUDGES:
+                shutil.copy2(judge, ctx / judge.name)
             _build(c, pin, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
                    buildargs={"BASE": base, "MIRROR": host_mirror()})
     _follow(c, pin, TOOLBOX)

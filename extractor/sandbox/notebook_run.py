@@ -14,6 +14,7 @@ command failed; Run All stops there), ``notrun`` (after the cell that stopped th
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -133,6 +134,7 @@ def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str])
 def judge(original: Any, executed: Any) -> list[CellResult]:
     """Pair each code cell of the generated notebook with its executed self and give a verdict."""
     from extractor.matching import compare
+    from extractor.replmatch import compare_example
 
     results: list[CellResult] = []
     codes: list[str] = []
@@ -158,6 +160,8 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         if err and "raises-exception" in old.metadata.get("tags", []) and expected is not None:
             # the article shows this exception on purpose: the one raised must be the one shown
             shown = expected.rstrip("\n").rsplit("\n", 1)[-1].strip()
+            # IPython names the cell's file in a SyntaxError ("invalid syntax (1278.py, line 1)"); the REPL does not
+            err = re.sub(r" \([^()\n]*, line \d+\)$", "", err) if err.startswith("SyntaxError") else err
             if shown == err:
                 results.append(CellResult(n, old.id, "passed", head, rule="exception"))
             else:
@@ -170,7 +174,8 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         if expected is None:
             results.append(CellResult(n, old.id, "passed", head, rule="exit status"))
             continue
-        cmp = compare(expected, _text(new.outputs))
+        # a >>> example by the REPL's rules (doctest's, completed), anything else by the matcher's
+        cmp = (compare_example if meta.get("lang") == "python" else compare)(expected, _text(new.outputs))
         if cmp.ok:
             results.append(CellResult(n, old.id, "passed", head, rule=cmp.rule or cmp.match))
         else:

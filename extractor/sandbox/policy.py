@@ -29,6 +29,7 @@ class Policy:
     nofile: int = 1024
     fsize_bytes: int = 256 * MiB
     workdir: str = USER_HOME
+    start_dir: str = ""  # where the steps start when not in the home (a tmpfs of its own), e.g. /srv/app
     work_tmpfs_mib: int = 256
     tmp_tmpfs_mib: int = 128
     output_cap_bytes: int = 64 * 1024
@@ -40,12 +41,22 @@ class Policy:
 
         return replace(self, network="bridge" if allow else "none")
 
+    def with_start_dir(self, path: str) -> Policy:
+        from dataclasses import replace
+
+        return replace(self, start_dir=path)
+
     def tmpfs(self) -> dict[str, str]:
         # exec: tutorials run ./scripts they just wrote; uid/mode so the user owns its home
-        return {
+        mounts = {
             self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,uid=1000,gid=1000,mode=0755",
             "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,mode=1777",
         }
+        if self.start_dir:  # shares the work size: half each
+            half = f"size={self.work_tmpfs_mib // 2}m"
+            mounts[self.workdir] = mounts[self.workdir].replace(f"size={self.work_tmpfs_mib}m", half)
+            mounts[self.start_dir] = f"rw,exec,nosuid,nodev,{half},uid=1000,gid=1000,mode=0755"
+        return mounts
 
     def sdk_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``docker.client.containers.create``."""
@@ -66,7 +77,7 @@ class Policy:
                 Ulimit(name="fsize", soft=self.fsize_bytes, hard=self.fsize_bytes),
             ],
             "tmpfs": self.tmpfs(),
-            "working_dir": self.workdir,
+            "working_dir": self.start_dir or self.workdir,
             "init": self.init,
             "environment": {"TUTORCHECK_OUTPUT_CAP": str(self.output_cap_bytes),
                             "TUTORCHECK_PIDS_LIMIT": str(self.pids_limit)},

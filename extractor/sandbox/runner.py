@@ -7,14 +7,14 @@ A failing snippet is a result, never an exception; only an engine or image probl
 
 from __future__ import annotations
 
-import difflib
-import doctest
+import platform
 import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.blocked import judge_gaps
+from extractor.errors import SandboxError
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
@@ -38,6 +38,7 @@ class Verdict:
     reason: str = ""
     match: str = "none"
     diff: str = ""
+    rule: str = ""  # which normalisation(s) matched (``match_rule`` in the results)
 
 
 # -- judging ------------------------------------------------------------------------------
@@ -67,41 +68,30 @@ def judge_shell(expected: str | None, output: str, code: int | None) -> Verdict:
         hint = " (command not found)" if code == 127 else ""
         return Verdict(StepStatus.FAILED, f"output differs from the article (exit status {code}{hint})",
                        "mismatch", cmp.diff)
-    return Verdict(StepStatus.PASSED, "", cmp.match)
-
-
-_EXC = doctest.DocTestParser._EXCEPTION_RE  # type: ignore[attr-defined]
-_FLAGS = doctest.ELLIPSIS
+    return Verdict(StepStatus.PASSED, "", cmp.match, rule=cmp.rule if cmp.match == "normalized" else "")
 
 
 def judge_python(source: str, expected: str | None, output: str, code: int | None) -> Verdict:
-    """Doctest rules: output compared as doctest would; an exception by its last line(s)."""
+    """A ``>>>`` example, judged as a reader compares the REPL with the article
+    (``extractor.replmatch``: doctest's rules completed, then the matcher's)."""
     if expected is None:
         if code == 0:
             return Verdict(StepStatus.PASSED)
         return Verdict(StepStatus.FAILED, "the example raised an exception")
-    want = expected if expected.endswith("\n") or not expected else expected + "\n"
-    got = output
-    if want == got:
-        return Verdict(StepStatus.PASSED, "", "exact")
-    example = doctest.Example(source, want)
-    checker = doctest.OutputChecker()
-    if example.exc_msg is not None:
-        m = _EXC.match(got)
-        got_msg = m.group("msg") if m else None
-        if got_msg is not None and checker.check_output(example.exc_msg, got_msg, _FLAGS):
-            return Verdict(StepStatus.PASSED, "", "normalized")
-    elif checker.check_output(want, got, _FLAGS):
-        return Verdict(StepStatus.PASSED, "", "normalized")
-    diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "expected", "actual"))
-    return Verdict(StepStatus.FAILED, "output differs from the article (doctest rules)", "mismatch", diff)
+    from extractor.replmatch import compare_example
+
+    cmp = compare_example(expected, output)
+    if cmp.match == "mismatch":
+        return Verdict(StepStatus.FAILED, "output differs from the article (doctest rules)", "mismatch", cmp.diff)
+    return Verdict(StepStatus.PASSED, "", cmp.match, rule=cmp.rule if cmp.match == "normalized" else "")
 
 
 # -- running ------------------------------------------------------------------------------
 
 def _result(a: Action, status: StepStatus, reason: str = "", **kw: Any) -> StepResult:
+    kind = STATIC if a.client_check else a.kind  # a check made by running kubectl: reported as what it is
     return StepResult(block=a.block, step=a.step, command=a.command, status=status, reason=reason,
-                      expected_output=a.expected_output, action=a.kind, **kw)
+                      expected_output=a.expected_output, action=kind, **kw)
 
 
 def _not_run(a: Action) -> StepResult:
@@ -123,6 +113,11 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     if a.kind == WRITE:
         v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict(StepStatus.PASSED)
         return _result(a, v.status, ans.note or v.reason, **common)
+    if a.client_check:
+        from extractor.sandbox.kubejudge import judge
+
+        ok, what = judge(ans.output, ans.exit_code)
+        return _result(a, StepStatus.PASSED if ok else StepStatus.FAILED, what, **common)
     if a.kind == PYTHON:
         v = judge_python(a.source, a.expected_output, ans.output, ans.exit_code)
     else:
@@ -130,14 +125,16 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
         v = Verdict(StepStatus.FAILED, ans.note)
     reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
-    return _result(a, v.status, reason, match=v.match, diff=v.diff, **common)
+    reason = "; ".join(r for r in (reason, a.note) if r)
+    return _result(a, v.status, reason, match=v.match, diff=v.diff, match_rule=v.rule, **common)
 
 
 def _execute(session: Session, a: Action, timeout: float) -> Answer:
     if a.kind == SHELL:
         return session.request({"op": "shell", "src": a.source}, timeout)
     if a.kind == PYTHON:
-        return session.request({"op": "python", "src": a.source}, timeout)
+        mode = "definitions" if a.pasted else "example"
+        return session.request({"op": "python", "src": a.source, "mode": mode, "answers": list(a.answers)}, timeout)
     if a.kind == WRITE:
         return session.request({"op": "write", "path": a.path, "data": a.source}, timeout)
     if a.kind == SCRIPT:
@@ -148,8 +145,24 @@ def _execute(session: Session, a: Action, timeout: float) -> Answer:
     raise ValueError(f"not a runnable action: {a.kind}")
 
 
-def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: float) -> list[StepResult]:
+def _start_services(session: Session, a: Action, started: list[str], timeout: float) -> str:
+    """Start the servers ``a`` needs that are not running yet; why one could not start, or ""."""
+    from extractor.plan.services import SERVICES
+
+    for name in a.services:
+        if name in started:
+            continue
+        ans = session.request({"op": "shell", "src": SERVICES[name].start}, max(timeout, 30.0))
+        if ans.status != "ok" or ans.exit_code != 0:
+            return f"could not start the {name} server the tutorial assumes: {(ans.output or ans.note)[-300:]}"
+        started.append(name)
+    return ""
+
+
+def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: float,
+                 started: list[str] | None = None) -> list[StepResult]:
     results: list[StepResult] = []
+    started = [] if started is None else started
     article_deadline = t0 + options.article_timeout
     for a in plan.actions:
         if not a.runs:
@@ -171,8 +184,34 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             results.append(_result(a, StepStatus.ERROR, "the sandbox session had ended (an earlier step killed it)"))
             continue
         timeout = min(options.step_timeout, left)
+        failed_start = _start_services(session, a, started, timeout)
+        if failed_start:
+            results.append(_result(a, StepStatus.ERROR, failed_start))
+            continue
         results.append(_from_answer(a, _execute(session, a, timeout), timeout))
     return results
+
+
+KUBECONFIG_PATH = "/tmp/.tutorcheck/kubeconfig"
+FAKETIME_LIB = f"/usr/lib/{platform.machine()}-linux-gnu/faketime/libfaketime.so.1"
+
+
+def pinned_context(plan: Plan) -> tuple[dict[str, str], str]:
+    """The environment and host name that pin what the article shows (``plan.pins``)."""
+    env: dict[str, str] = {}
+    hostname = ""
+    for pin in plan.pins:
+        if pin.what == "git-identity":
+            name, _, email = pin.value.rpartition(" <")
+            for who in ("AUTHOR", "COMMITTER"):
+                env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = name, email.rstrip(">")
+        elif pin.what == "hostname":
+            hostname = pin.value
+        elif pin.what == "clock":  # libfaketime (Debian faketime, in the article's layer) starts the clock there
+            env["LD_PRELOAD"] = FAKETIME_LIB
+            env["FAKETIME"] = "@" + pin.value.removesuffix(" UTC")
+            env["TZ"] = "UTC"
+    return env, hostname
 
 
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
@@ -204,14 +243,33 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     provided = layers.provided(c, image)
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
-    session = Session(c, image, (policy or Policy()).with_network(options.allow_network),
-                      lifetime_s=options.article_timeout, env=dict(options.env), name_hint=tutorial.slug)
+    env, hostname = pinned_context(plan)
+    if options.kubeconfig:
+        env["KUBECONFIG"] = KUBECONFIG_PATH
+    workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
+    chosen = (policy or Policy()).with_network(options.allow_network)
+    session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
+                      lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
+                      hostname=hostname)
     session.start()
+    started: list[str] = []
     try:
-        steps = judge_gaps(_run_actions(session, plan, options, t0))
+        if options.kubeconfig:  # over stdin, like --env values: never in the container's config
+            wrote = session.request({"op": "write", "path": KUBECONFIG_PATH, "data": options.kubeconfig,
+                                     "mode": "600"}, 30.0)
+            if wrote.status != "ok" or wrote.exit_code:
+                raise SandboxError(image, f"the sandbox did not take the kubeconfig ({wrote.note or wrote.status})")
+        steps = judge_gaps(_run_actions(session, plan, options, t0, started))
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""
     extra: dict[str, Any] = {"container": cid, **({"provided": provided} if provided else {})}
+    from extractor.plan.services import SERVICES
+
+    # servers the tutorial assumes installed, started in its container before the first use
+    pinned = {f"service:{n}": f"started in the article's container before its first use "
+                              f"(Debian {', '.join(SERVICES[n].packages)}; data in the container's tmpfs)"
+              for n in started}
+    pinned |= {p.what: f"{p.value} (from {p.shown_in})" for p in plan.pins}
     return ArticleResult(slug=tutorial.slug, status=article_status(steps), image=image,
-                         duration_s=time.monotonic() - t0, steps=steps, extra=extra)
+                         duration_s=time.monotonic() - t0, steps=steps, extra=extra, pinned=pinned)

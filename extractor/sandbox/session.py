@@ -106,8 +106,9 @@ class Session:
 
     def __init__(self, c: Any, image: str, policy: Policy, lifetime_s: float,
                  env: dict[str, str] | None = None, name_hint: str = "",
-                 command: tuple[str, ...] = ("python3", "/opt/tutorcheck/driver.py")) -> None:
+                 command: tuple[str, ...] = ("python3", "/opt/tutorcheck/driver.py"), hostname: str = "") -> None:
         self.client = c
+        self.hostname = hostname  # the machine name the article's prompts show, or the engine's own
         self.command = list(command)
         self.image = image
         self.policy = policy
@@ -134,6 +135,8 @@ class Session:
 
         _install_hooks()
         kwargs = self.policy.sdk_kwargs()
+        if self.hostname:
+            kwargs["hostname"] = self.hostname
         # self.env (--env values, often secrets) is sent over stdin after start, never put in the
         # container's config, where `docker inspect` would show it to anyone on the host
         labels = container_labels(self.lifetime_s, self.name_hint)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import files, needs, python
+from extractor.understand import answers, editors, files, kube, needs, pasted, python, services
 from extractor.understand.block import (
     Context,
     Understood,
@@ -52,21 +52,35 @@ def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
             for n, (before, after) in enumerate(zip(befores, afters, strict=True))]
 
 
-def _python_needs(step: Step) -> tuple[str, ...]:
+def _python_needs(step: Step, local: set[str]) -> tuple[str, ...]:
     found: set[str] = set()
     try:
         tree = ast.parse(step.command)
     except (SyntaxError, ValueError):
         tree = None
-    if tree is not None:
-        found |= {f"tool:python:{m}" for m in python.third_party(tree)}
+    if tree is not None:  # a module the article saves (geometry.py) is not a package to install
+        found |= {f"tool:python:{m}" for m in python.third_party(tree) - local}
     if "http://" in step.command or "https://" in step.command:
         found.add("network")
     found |= set(needs.text_needs(step.command))
     return tuple(sorted(found))
 
 
-def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
+def _answered(step: Step, labels: tuple[str, ...]) -> Step:
+    """The step with its needs and the answers the transcript shows typed at its prompts (and,
+    for a shell's ``read``, the lines a terminal echoed for them); with no answer shown, the step
+    is interactive."""
+    asked = (answers.python_asked if step.lang == "python" else answers.shell_asked)(step.command)
+    if not asked.asks:
+        return replace(step, needs=labels)
+    found = answers.answers(asked, step.expected_output)
+    if found is None:
+        return replace(step, needs=tuple(sorted({*labels, answers.INTERACTIVE})))
+    echoed = answers.typed_lines(asked, found) if step.lang == "shell" else ()
+    return replace(step, needs=labels, answers=found, echoed=echoed)
+
+
+def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
@@ -79,9 +93,11 @@ def _with_needs(u: Understood, known_vars: set[str]) -> CodeBlock:
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
         else:
-            step_needs = _python_needs(step)
-        steps.append(replace(step, needs=step_needs,
-                             facts=command_facts(step.command, step_needs, unset, shell=step.lang == "shell")))
+            step_needs = _python_needs(step, local)
+        step = _answered(step, step_needs)
+        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell")
+        steps.append(replace(step, client_check=kube.client_check_of(step.command) if step.lang == "shell" else (),
+                             port=services.server_port(step.command) if facts.serves else None, facts=facts))
     known_vars |= made.variables
     union = {n for s in steps for n in s.needs}
     text_labels: tuple[str, ...] = ()
@@ -119,19 +135,33 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    firsts = _attach_outputs(_name_files(firsts), contexts)
+    firsts = pasted.pasted_definitions(_attach_outputs(_name_files(firsts), contexts))
+    local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
     for n, first in enumerate(firsts):
         if first is None:
             continue
         try:
-            filled = _with_needs(first, known_vars)
+            filled = _with_needs(first, known_vars, local)
             final = replace(first, block=filled)
             done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
         except Exception as e:  # noqa: BLE001
             done[n] = _fallback(codes[n], e, where)
-    understood = iter(done)
+    understood = iter(_with_editors(done))
     return tuple(next(understood) if isinstance(b, CodeBlock) else b for b in blocks)
+
+
+def _with_editors(blocks: list[CodeBlock]) -> list[CodeBlock]:
+    """Steps that open an editor carry what the reader writes there (a commit message from a
+    later ``git log`` the article shows): the article's shell steps read in order."""
+    flat = [(b, k, s) for b in blocks for k, s in enumerate(b.steps) if s.lang == "shell"]
+    steps = [(s.command, s.expected_output) for _, _, s in flat]
+    out = {id(b): list(b.steps) for b in blocks}
+    for i, (b, k, s) in enumerate(flat):
+        text = editors.edits(steps, i)
+        if text is not None:
+            out[id(b)][k] = replace(s, edits=text)
+    return [replace(b, steps=tuple(out[id(b)])) if out[id(b)] != list(b.steps) else b for b in blocks]
 
 
 # Blocks that show something rather than run it: program output, or plain text (a listing, a tree).

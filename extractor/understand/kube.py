@@ -117,3 +117,31 @@ def helm(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
             made.namespaces.add(ns)
         if verb in ("install", "upgrade"):
             made.k8s = made.installer = True
+
+
+CLIENT_CHECKED = frozenset({"create", "apply", "run", "expose", "set"})
+
+
+def client_checkable(command: str) -> tuple[str, str | None] | None:
+    """A ``kubectl create/apply/run/expose/set`` step kubectl can check without a cluster
+    (``--dry-run=client``): (its verb, the manifest it reads: a file, a URL, or None for none
+    or stdin). None when the step has no such invocation."""
+    for inv in shellsplit.invocations(command):
+        if inv.name != "kubectl":
+            continue
+        pos = positionals(inv.args)
+        verb = pos[0] if pos else ""
+        if verb not in CLIENT_CHECKED:
+            continue
+        source = flag(inv.args, "-f", "--filename")
+        return verb, source if source and source != "-" else None
+    return None
+
+
+def client_check_of(command: str) -> tuple[str, ...]:
+    """The fact stored on the step (``Step.client_check``): (verb,) or (verb, manifest); ()."""
+    found = client_checkable(command)
+    if found is None:
+        return ()
+    verb, manifest = found
+    return (verb, manifest) if manifest else (verb,)

@@ -112,12 +112,12 @@ def venv(command: str) -> str:
 
 
 def editor(command: str) -> str:
-    """The interactive editor the command opens ('' when none): ``vim app.py``, ``sudo nano /etc/hosts``."""
-    for inv in invocations(command):
-        name, _ = _unsudo(inv)
-        if name in EDITORS:
-            return name
-    return ""
+    """The editor the command opens ('' when none): ``vim app.py``, ``sudo nano /etc/hosts``,
+    ``git commit`` without ``-m``, ``crontab -e`` (the rules are in :mod:`.editors`)."""
+    from extractor.understand.editors import opens_editor
+
+    opens = opens_editor(command)
+    return opens.program if opens else ""
 
 
 def only_reads(command: str) -> bool:

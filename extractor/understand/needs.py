@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.understand import kube, paths, shellsplit
+from extractor.understand import kube, paths, services, shellsplit
 from extractor.understand.made import LOCAL, Made, flag, positionals
 from extractor.understand.placeholders import credential, placeholders
 from extractor.understand.tables import (
@@ -45,6 +45,9 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
         needs.add(f"tool:{name}")
     if name in CREDENTIALED_CLIS:
         needs.update({"network", "secret"})
+    service = services.service_of(inv)
+    if service:
+        needs.add(f"service:{service}")
     subs = NETWORK_SUBCOMMANDS.get(name, frozenset())
     pos = positionals(inv.args, name)
     if name in ("curl", "wget"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import doctest
 import re
 import sys
 from dataclasses import dataclass
@@ -66,15 +65,40 @@ def _ipython(text: str) -> list[Example]:
     return found
 
 
+_PS1 = re.compile(r"^(\s*)>>>(?: |$)")
+
+
 def examples(text: str) -> list[Example]:
-    """The examples of a ``>>>`` (doctest) or IPython session, with expected output (None: none)."""
+    """The examples of a ``>>>`` (doctest) or IPython session, with expected output (None: none).
+
+    As a reader sees a terminal: an example's output is everything up to the next ``>>>``
+    prompt, blank lines included (doctest would cut it at the first blank line); trailing blank
+    lines are dropped. Continuation lines (``...``) belong to the source only right after it."""
     if not _PYCON.search(text):
         return _ipython(text)
-    try:
-        found = doctest.DocTestParser().get_examples(text)
-    except ValueError:
-        return []
-    return [Example(e.source.rstrip("\n"), e.want or None) for e in found]
+    found: list[Example] = []
+    source: list[str] = []
+    want: list[str] = []
+    indent = 0
+    for line in text.expandtabs(8).split("\n"):
+        m = _PS1.match(line)
+        if m:
+            _close(found, source, want)
+            indent, source, want = len(m.group(1)), [line[len(m.group(0)):]], []
+        elif source and not want and re.match(r"^\s*\.\.\.(?: |$)", line):
+            source.append(re.sub(r"^\s*\.\.\.(?: |$)", "", line, count=1))
+        elif source:
+            want.append(line[indent:] if not line[:indent].strip() else line)
+    _close(found, source, want)
+    return found
+
+
+def _close(found: list[Example], source: list[str], want: list[str]) -> None:
+    while want and not want[-1].strip():
+        want.pop()
+    body = "\n".join(source).rstrip()
+    if source and body.strip():
+        found.append(Example(body, "\n".join(want) + "\n" if want else None))
 
 
 def reads_like_python(text: str) -> bool:

@@ -44,6 +44,16 @@ run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded 
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   verdict "$1" "$2" "$3" "$rc"
 }
+py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
+  [ -n "${PYREPL_PID:-}" ] || coproc PYREPL { exec python3 -u /opt/tutorcheck/pyrepl.py 0 tc 2>&1; }
+  rm -f "$tc/timeout"; rc=1
+  cat "$tc/req" >&"${PYREPL[1]}"
+  if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
+     && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
+  else touch "$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
+  printf '%s' "${out:-}" >"$tc/out"; out=
+  judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
+}
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
 runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
   count; [ "$np" -gt 3 ] || return 1
@@ -56,9 +66,11 @@ verdict() {
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
-same_output() {  # tutorcheck's own matcher (in the toolbox image); plain diff in an older image
-  if [ -f /opt/tutorcheck/matching.py ]; then python3 /opt/tutorcheck/matching.py "$1" "$2" >"$tc/rule" && return 0
-    cat "$tc/rule"; return 1; fi
+judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
+same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
+  for j in "$judge" matching.py; do [ -f "/opt/tutorcheck/$j" ] || continue
+    python3 "/opt/tutorcheck/$j" "$1" "$2" >"$tc/rule" && return 0
+    cat "$tc/rule"; return 1; done
   diff -u -Z -B --label expected --label actual "$1" "$2"; }
 verdict_of() {
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));
@@ -118,25 +130,51 @@ run 1 1 'python3 wordcount.py sample.txt'
 }
 static 1 2 'bash -n block-1.sh' ok ''
 static 1 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-1.sh' ok ''
-# block 2: python session
+# block 2 step 0
 {
-cat >"$tc/block-2.txt" <<'TC_2_DOCTEST'
->>> from collections import Counter
->>> c = Counter("mississippi")
->>> c.most_common(2)
+cat >"$tc/req" <<'TC_2_0'
+{"answers": [], "mode": "example", "src": "from collections import Counter"}
+TC_2_0
+py 2 0 'from collections import Counter'
+}
+# block 2 step 1
+{
+cat >"$tc/req" <<'TC_2_1'
+{"answers": [], "mode": "example", "src": "c = Counter(\"mississippi\")"}
+TC_2_1
+py 2 1 'c = Counter("mississippi")'
+}
+# block 2 step 2
+{
+cat >"$tc/req" <<'TC_2_2'
+{"answers": [], "mode": "example", "src": "c.most_common(2)"}
+TC_2_2
+cat >"$tc/want" <<'TC_2_2_WANT'
 [('i', 4), ('s', 4)]
->>> sorted(c)
+TC_2_2_WANT
+py 2 2 'c.most_common(2)'
+}
+# block 2 step 3
+{
+cat >"$tc/req" <<'TC_2_3'
+{"answers": [], "mode": "example", "src": "sorted(c)"}
+TC_2_3
+cat >"$tc/want" <<'TC_2_3_WANT'
 ['i', 'm', 'p', 's']
->>> for letter in "abc":
-...     print(letter.upper())
+TC_2_3_WANT
+py 2 3 'sorted(c)'
+}
+# block 2 step 4
+{
+cat >"$tc/req" <<'TC_2_4'
+{"answers": [], "mode": "example", "src": "for letter in \"abc\":\n    print(letter.upper())"}
+TC_2_4
+cat >"$tc/want" <<'TC_2_4_WANT'
 A
 B
 C
-TC_2_DOCTEST
-cat >"$tc/step" <<'TC_2_RUN'
-python3 -m doctest -o ELLIPSIS "$tc/block-2.txt"
-TC_2_RUN
-run 2 0 'python session (5 examples, doctest)'
+TC_2_4_WANT
+py 2 4 'for letter in "abc": ...'
 }
 
 printf '%s passed, %s failed, %s timed out, %s skipped\n' "$passed" "$failed" "$timedout" "$skipped"

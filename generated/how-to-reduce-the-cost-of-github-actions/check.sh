@@ -12,7 +12,7 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
 network=none
 [ "${1:-}" = --allow-network ] && network=bridge
-image=tutorcheck/check:432211f12b34
+image=tutorcheck/check:26a00e6d19be
 if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
 ' "$log" >&2
@@ -44,6 +44,16 @@ run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded 
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   verdict "$1" "$2" "$3" "$rc"
 }
+py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
+  [ -n "${PYREPL_PID:-}" ] || coproc PYREPL { exec python3 -u /opt/tutorcheck/pyrepl.py 0 tc 2>&1; }
+  rm -f "$tc/timeout"; rc=1
+  cat "$tc/req" >&"${PYREPL[1]}"
+  if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
+     && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
+  else touch "$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
+  printf '%s' "${out:-}" >"$tc/out"; out=
+  judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
+}
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
 runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
   count; [ "$np" -gt 3 ] || return 1
@@ -56,9 +66,11 @@ verdict() {
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
-same_output() {  # tutorcheck's own matcher (in the toolbox image); plain diff in an older image
-  if [ -f /opt/tutorcheck/matching.py ]; then python3 /opt/tutorcheck/matching.py "$1" "$2" >"$tc/rule" && return 0
-    cat "$tc/rule"; return 1; fi
+judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
+same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
+  for j in "$judge" matching.py; do [ -f "/opt/tutorcheck/$j" ] || continue
+    python3 "/opt/tutorcheck/$j" "$1" "$2" >"$tc/rule" && return 0
+    cat "$tc/rule"; return 1; done
   diff -u -Z -B --label expected --label actual "$1" "$2"; }
 verdict_of() {
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));
@@ -98,6 +110,29 @@ skip 3 3 'cat <<EOF | kubectl apply -f - ...' 'follows step 0 of this block, whi
 static 3 4 'bash -n block-3.sh' ok ''
 static 3 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-3.sh' ok ''
 static 3 6 'kubernetes-validate -k 1.30 block-3.sh (the manifests piped to kubectl)' ok 'no bundled schema for RunnerDeployment (actions.summerwind.dev/v1alpha1) (not checked)'
+# block 3 step 7
+{
+cat >"$tc/step" <<'TC_3_7'
+kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
+__tc_out=$( { cat <<EOF | kubectl apply -f -
+apiVersion: actions.summerwind.dev/v1alpha1
+kind: RunnerDeployment
+metadata:
+  name: moelove-runner
+spec:
+  replicas: 1
+  template:
+    spec:
+      repository: MoeLove/monitoring
+EOF
+} 2>&1 ); __tc_rc=$?
+unset -f kubectl
+printf '%s\n' "$__tc_out"
+if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
+(exit $__tc_rc)
+TC_3_7
+run 3 7 'kubectl --dry-run=client (no cluster): kubectl apply -f - ...'
+}
 
 printf '%s passed, %s failed, %s timed out, %s skipped\n' "$passed" "$failed" "$timedout" "$skipped"
 [ "$failed" -eq 0 ] && [ "$timedout" -eq 0 ]

@@ -44,6 +44,16 @@ run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded 
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   verdict "$1" "$2" "$3" "$rc"
 }
+py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
+  [ -n "${PYREPL_PID:-}" ] || coproc PYREPL { exec python3 -u /opt/tutorcheck/pyrepl.py 0 tc 2>&1; }
+  rm -f "$tc/timeout"; rc=1
+  cat "$tc/req" >&"${PYREPL[1]}"
+  if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
+     && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
+  else touch "$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
+  printf '%s' "${out:-}" >"$tc/out"; out=
+  judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
+}
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
 runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
   count; [ "$np" -gt 3 ] || return 1
@@ -56,9 +66,11 @@ verdict() {
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
-same_output() {  # tutorcheck's own matcher (in the toolbox image); plain diff in an older image
-  if [ -f /opt/tutorcheck/matching.py ]; then python3 /opt/tutorcheck/matching.py "$1" "$2" >"$tc/rule" && return 0
-    cat "$tc/rule"; return 1; fi
+judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
+same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
+  for j in "$judge" matching.py; do [ -f "/opt/tutorcheck/$j" ] || continue
+    python3 "/opt/tutorcheck/$j" "$1" "$2" >"$tc/rule" && return 0
+    cat "$tc/rule"; return 1; done
   diff -u -Z -B --label expected --label actual "$1" "$2"; }
 verdict_of() {
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));

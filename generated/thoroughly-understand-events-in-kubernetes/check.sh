@@ -12,7 +12,7 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
 network=none
 [ "${1:-}" = --allow-network ] && network=bridge
-image=tutorcheck/check:8653121ca9d2
+image=tutorcheck/check:d980ab02ced4
 if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
 ' "$log" >&2
@@ -44,6 +44,16 @@ run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded 
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   verdict "$1" "$2" "$3" "$rc"
 }
+py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
+  [ -n "${PYREPL_PID:-}" ] || coproc PYREPL { exec python3 -u /opt/tutorcheck/pyrepl.py 0 tc 2>&1; }
+  rm -f "$tc/timeout"; rc=1
+  cat "$tc/req" >&"${PYREPL[1]}"
+  if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
+     && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
+  else touch "$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
+  printf '%s' "${out:-}" >"$tc/out"; out=
+  judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
+}
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
 runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a few jobs are fine
   count; [ "$np" -gt 3 ] || return 1
@@ -56,9 +66,11 @@ verdict() {
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
   verdict_of "$@"; printf "" >"$tc/out"
 }
-same_output() {  # tutorcheck's own matcher (in the toolbox image); plain diff in an older image
-  if [ -f /opt/tutorcheck/matching.py ]; then python3 /opt/tutorcheck/matching.py "$1" "$2" >"$tc/rule" && return 0
-    cat "$tc/rule"; return 1; fi
+judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
+same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
+  for j in "$judge" matching.py; do [ -f "/opt/tutorcheck/$j" ] || continue
+    python3 "/opt/tutorcheck/$j" "$1" "$2" >"$tc/rule" && return 0
+    cat "$tc/rule"; return 1; done
   diff -u -Z -B --label expected --label actual "$1" "$2"; }
 verdict_of() {
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1));
@@ -80,6 +92,32 @@ skip 0 2 'kubectl -n moelove get deploy' 'follows step 0 of this block, which ca
 skip 0 3 'kubectl -n moelove get events' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 0 4 'bash -n block-0.sh' ok ''
 static 0 5 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-0.sh' ok ''
+# block 0 step 6
+{
+cat >"$tc/step" <<'TC_0_6'
+kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
+__tc_out=$( { kubectl create ns moelove
+} 2>&1 ); __tc_rc=$?
+unset -f kubectl
+printf '%s\n' "$__tc_out"
+if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
+(exit $__tc_rc)
+TC_0_6
+run 0 6 'kubectl --dry-run=client (no cluster): kubectl create ns moelove'
+}
+# block 0 step 7
+{
+cat >"$tc/step" <<'TC_0_7'
+kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
+__tc_out=$( { kubectl -n moelove create deployment redis --image=ghcr.io/moelove/redis:alpine
+} 2>&1 ); __tc_rc=$?
+unset -f kubectl
+printf '%s\n' "$__tc_out"
+if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
+(exit $__tc_rc)
+TC_0_7
+run 0 7 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment redis --image=ghcr.io/mo'
+}
 skip 1 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
 static 1 1 'bash -n block-1.sh' ok ''
 static 1 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-1.sh' ok ''
@@ -99,6 +137,19 @@ skip 6 0 'kubectl -n moelove create deployment non-exist --image=ghcr.io/moelove
 skip 6 1 'kubectl -n moelove get pods' 'follows step 0 of this block, which cannot run (needs a Kubernetes cluster)'
 static 6 2 'bash -n block-6.sh' ok ''
 static 6 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-6.sh' ok ''
+# block 6 step 4
+{
+cat >"$tc/step" <<'TC_6_4'
+kubectl() { local __tc_a=() __tc_x __tc_d=; for __tc_x in "$@"; do if [ "$__tc_x" = -- ] && [ -z "$__tc_d" ]; then __tc_a+=(--dry-run=client --output=yaml); __tc_d=1; fi; __tc_a+=("$__tc_x"); done; [ -n "$__tc_d" ] || __tc_a+=(--dry-run=client --output=yaml); command kubectl "${__tc_a[@]}"; }
+__tc_out=$( { kubectl -n moelove create deployment non-exist --image=ghcr.io/moelove/non-exist
+} 2>&1 ); __tc_rc=$?
+unset -f kubectl
+printf '%s\n' "$__tc_out"
+if [ "$__tc_rc" -ne 0 ] && printf '%s' "$__tc_out" | grep -q localhost:8080; then __tc_rc=0; echo 'tutorcheck: kubectl accepted the command; the rest needs a cluster'"'"'s API server'; fi
+(exit $__tc_rc)
+TC_6_4
+run 6 4 'kubectl --dry-run=client (no cluster): kubectl -n moelove create deployment non-exist --image=ghcr.i'
+}
 skip 7 0 'kubectl -n moelove get events --sort-by='"'"'{.metadata.creationTimestamp}'"'"'' 'needs a Kubernetes cluster'
 static 7 1 'bash -n block-7.sh' ok ''
 static 7 2 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,SC2154,SC1091,SC2155 block-7.sh' ok ''

@@ -11,6 +11,7 @@ has its processes killed; a shell that itself must be killed is restarted with t
 (variables, functions, aliases, cwd) saved after the last step.
 
 Requests:  {"id", "op": "shell"|"python"|"write"|"env", "src"|"path"+"data"|"vars", "timeout"}
+           (python: "mode" example|definitions, "answers" the lines typed at input() prompts)
            ("env" adds variables for every later step: how --env values arrive)
 Answers:   {"id", "exit", "cwd", "output", "truncated", "duration", "status", "note"}
            status: ok | timeout | died | runaway | error
@@ -203,7 +204,8 @@ class Driver:
                 self.repl = self.start_repl()
             assert self.repl_w is not None
             try:
-                os.write(self.repl_w, (json.dumps({"src": req["src"]}) + "\n").encode())
+                ask = {k: req[k] for k in ("src", "mode", "answers") if k in req}
+                os.write(self.repl_w, (json.dumps(ask) + "\n").encode())
             except OSError:
                 pass
             child = self.repl

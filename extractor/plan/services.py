@@ -1,0 +1,45 @@
+"""Services a tutorial assumes installed, run inside the article's container (data in its tmpfs).
+
+A row per service: the Debian packages the article's layer adds, and the shell that starts it as
+the sandbox user before the first step that needs it. The script runs in the article's shell,
+so what it exports (``PGHOST``) is there for every later step, as on a reader's machine where the
+server was set up before the tutorial. The container's end stops it, with everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATE = "/tmp/.tutorcheck"
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    packages: tuple[str, ...]
+    start: str  # shell, run in the article's session; exit 0 when the server answers
+
+
+# PostgreSQL as Debian sets it up for a developer: a superuser role named after the user, and one
+# called postgres, a database named after the user; a socket in /tmp and localhost over TCP.
+_POSTGRESQL = f"""export PGHOST=/tmp PGDATA={STATE}/pgdata
+__tc_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+"$__tc_bin/initdb" -D "$PGDATA" -U "$USER" -A trust -E UTF8 --locale=C.UTF-8 >{STATE}/postgresql.log 2>&1 \\
+&& "$__tc_bin/pg_ctl" -D "$PGDATA" -l {STATE}/postgresql.log -w -t 30 start \\
+     -o "-k /tmp -c listen_addresses=localhost -c shared_buffers=16MB -c max_connections=20" >/dev/null \\
+&& createuser -s postgres && createdb "$USER"
+__tc_rc=$?; unset __tc_bin; (exit $__tc_rc)"""
+
+_REDIS = f"""redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir {STATE} --save '' \\
+  --appendonly no --logfile {STATE}/redis.log \\
+&& for __tc_i in $(seq 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done; redis-cli ping >/dev/null"""
+
+SERVICES: dict[str, Service] = {
+    "postgresql": Service("postgresql", ("postgresql", "postgresql-client"), _POSTGRESQL),
+    "redis": Service("redis", ("redis-server", "redis-tools"), _REDIS),
+}
+
+
+def service_packages(names: tuple[str, ...]) -> set[str]:
+    """The Debian packages the article's layer adds for these services."""
+    return {p for name in names if name in SERVICES for p in SERVICES[name].packages}

@@ -1,0 +1,87 @@
+"""Context a reader's machine had when the article was written, as its transcripts show it.
+
+A ``git log`` in the article shows who committed (``Author: Ada Lovelace <ada@example.com>``);
+its prompts show the machine's name (``ada@box:~/notes$``). The sandbox can pin these so that
+recorded output naming them can match: the git identity (author and committer) when no step of
+the article configures one itself, and the host name when every prompt that shows one names the
+same host. Pinned values are reported with the result; nothing is pinned that the article does
+not show. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.context import Pin
+from extractor.model import CodeBlock
+
+_AUTHOR = re.compile(r"^Author:\s+(?P<name>[^<\n]+?)\s+<(?P<email>[^>\s]+)>\s*$", re.M)
+_USER_HOST = re.compile(r"^(?:\([^)]*\)\s*)?[\w.-]+@(?P<host>[A-Za-z][\w-]*)(?:[:\s\]]|$)")
+_SETS_IDENTITY = re.compile(r"\bgit\s+config\b.*\buser\.(?:name|email)\b|\bGIT_(?:AUTHOR|COMMITTER)_(?:NAME|EMAIL)=")
+
+
+def git_identity(blocks: tuple[CodeBlock, ...]) -> Pin | None:
+    steps = [s for b in blocks for s in b.steps]
+    if any(_SETS_IDENTITY.search(s.command) for s in steps):
+        return None  # the article sets it itself, in a step that runs
+    for step in steps:
+        m = _AUTHOR.search(step.expected_output or "")
+        if m:
+            return Pin("git-identity", f"{m.group('name').strip()} <{m.group('email')}>", "the article's git log")
+    return None
+
+
+def hostname(blocks: tuple[CodeBlock, ...]) -> Pin | None:
+    shown = [part.strip() for b in blocks if b.prompt for part in b.prompt.split(" / ")]
+    hosts = {m.group("host") for part in shown if (m := _USER_HOST.match(part))}
+    if len(hosts) != 1:
+        return None
+    host = hosts.pop()
+    return Pin("hostname", host, "the article's prompts") if len(host) <= 63 else None
+
+
+# Where projects live outside a home, by a convention many pages share (servers, containers).
+_PROJECT_ROOTS = re.compile(r"^/(?:srv|opt|app|code|src|work|workspace|workspaces|projects?|data|var/www|usr/src)"
+                            r"(?:/[\w.-]+)*$")
+_PROMPT_DIR = re.compile(r"^(?:\([^)]*\)\s*)?[\w.-]+@[\w.-]+:(?P<dir>/[^\s$#]*)\s?[$#]")
+
+
+def start_dir(blocks: tuple[CodeBlock, ...]) -> Pin | None:
+    """The directory the article's first prompt shows it working in, when that is a project
+    directory outside the home (``deploy@web:/srv/app$``): the steps start there."""
+    first = next((b.prompt.split(" / ")[0].strip() for b in blocks if b.kind == "session" and b.prompt), "")
+    m = _PROMPT_DIR.match(first + " ")
+    path = m.group("dir").rstrip("/") if m else ""
+    return Pin("workdir", path, "the article's prompts") if path and _PROJECT_ROOTS.match(path) else None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date_shapes(year: int, month: int, day: int) -> tuple[str, ...]:
+    """How outputs print a day (ISO, Python's repr, English long and short forms)."""
+    name = _MONTHS[month - 1]
+    return (f"{year:04d}-{month:02d}-{day:02d}", f"datetime.date({year}, {month}, {day})",
+            f"datetime.datetime({year}, {month}, {day}", f"{name} {day}, {year}", f"{day} {name} {year}",
+            f"{name[:3]} {day}, {year}", f"{name} {day}")
+
+
+def clock(published: str, blocks: tuple[CodeBlock, ...]) -> Pin | None:
+    """The article's date, when its recorded output shows that day (``date``, ``cal``,
+    ``date.today()``): the sandbox's clock starts there, so a step that prints the day matches."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", published or "")
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    shapes = _date_shapes(year, month, day)
+    shown = any(shape in (s.expected_output or "") for b in blocks for s in b.steps for shape in shapes)
+    return Pin("clock", f"{m.group(0)} 12:00:00 UTC", "the article's date, which its output shows") if shown else None
+
+
+def pins(blocks: tuple[CodeBlock, ...], published: str = "") -> tuple[Pin, ...]:
+    """What the sandbox may pin for this article, in a fixed order."""
+    found = (git_identity(blocks), hostname(blocks), start_dir(blocks), clock(published, blocks))
+    return tuple(p for p in found if p is not None)

@@ -1,0 +1,152 @@
+"""Running like a reader, on the real engine: sample tutorials of our own (tests/data/reader/).
+
+One container per sample article; each test asserts every step's verdict, then the same
+sample with one changed expected value fails exactly that step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.model import Tutorial
+from extractor.pipeline import load_tutorials
+from extractor.results import ArticleResult
+from extractor.sandbox import images
+from extractor.sandbox.runner import RunOptions, check_tutorial
+
+pytestmark = pytest.mark.docker
+DATA = Path(__file__).resolve().parent / "data" / "reader"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
+    try:
+        c = images.client()
+        images.ensure_all(c, say=lambda _m: None)
+    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
+        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
+    return c
+
+
+def sample(name: str, tmp_path: Path, change: tuple[str, str] | None = None) -> Tutorial:
+    """The sample page, or a copy with one recorded value changed."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    if change is not None:
+        assert text.count(change[0]) == 1, change
+        text = text.replace(*change)
+    page = tmp_path / name
+    page.write_text(text, encoding="utf-8")
+    tutorials, errors = load_tutorials([page])
+    assert not errors and len(tutorials) == 1
+    return tutorials[0]
+
+
+def not_passed(result: ArticleResult) -> list[tuple[str, str, str, str]]:
+    return [(s.command, s.status, s.reason, s.diff) for s in result.steps if s.status != "passed"]
+
+
+def test_when_a_python_session_runs_then_the_repl_shows_what_the_article_shows(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("python-repl.html", tmp_path), RunOptions(step_timeout=20))
+    assert not_passed(result) == []
+    rules = {s.command.split("\n")[0]: s.match_rule for s in result.steps}
+    assert rules["Box()"] == "address"
+    fruit = next(s for s in result.steps if s.command == "fruit")  # hash order: the article's, or another
+    assert fruit.match_rule == ("unordered" if fruit.output != fruit.expected_output else "")
+    assert rules["1 +"] == "traceback"  # a SyntaxError as the REPL prints it, caret column aside
+    assert rules["try:"] == ""  # the chained traceback, exactly: no frame of the shim in it
+    assert rules["area.__annotations__"] == ""  # classes, not strings: no inherited __future__ flag
+    steps = {s.command.split("\n")[0]: s for s in result.steps}
+    assert steps["class Point:"].action == "python"  # the plain block, typed into the same interpreter
+    assert steps["p"].output == "Point(0, 0)\n"
+    assert steps["distance(p, Point(3, 4))"].output == "5.0\n"  # geometry.py was saved, then imported
+    assert steps['name = input("Your name: ")'].output == "Your name: Ada\n"  # the answer the article shows
+    assert steps['print(f"Hello, {name}!")'].match == "exact"
+
+
+def test_when_one_recorded_value_changes_then_exactly_that_example_fails(engine: Any, tmp_path: Path) -> None:
+    t = sample("python-repl.html", tmp_path, ("{'cherry', 'banana', 'apple'}", "{'cherry', 'banana', 'grape'}"))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [(c, s) for c, s, _, _ in not_passed(result)] == [("fruit", "failed")]
+    assert "grape" in result.steps[3].diff
+
+
+def test_when_a_step_opens_an_editor_or_asks_then_it_runs_as_the_article_shows(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("shell-reader.html", tmp_path), RunOptions(step_timeout=30))
+    assert not_passed(result) == []
+    steps = {s.command: s for s in result.steps}
+    assert steps["git commit"].reason == "edited non-interactively: git commit wrote 'Add a README'"
+    assert steps["git log --oneline"].output.endswith(" Add a README\n")  # the message from the article's log
+    assert "Ada" in steps['read -p "Your name: " name'].reason
+    assert steps['echo "Hello, $name"'].output == "Hello, Ada\n"
+    assert "Author: Ada Lovelace <ada@example.com>" in steps["git log -1"].output  # the identity the log shows
+    assert steps["hostname"].output == "laptop\n"  # the machine the prompts show
+    assert result.pinned == {"git-identity": "Ada Lovelace <ada@example.com> (from the article's git log)",
+                             "hostname": "laptop (from the article's prompts)",
+                             "clock": "2024-05-01 12:00:00 UTC (from the article's date, which its output shows)"}
+    assert steps['date +"%A, %B %-d"'].output == "Wednesday, May 1\n"  # the day the article was written
+
+
+def test_when_a_tutorial_assumes_postgresql_and_redis_then_they_run_in_its_container(engine: Any,
+                                                                                    tmp_path: Path) -> None:
+    result = check_tutorial(sample("services.html", tmp_path), RunOptions(step_timeout=60))
+    assert not_passed(result) == []
+    # the report says what it was given: the servers, and the place the prompts show
+    assert sorted(result.pinned) == ["hostname", "service:postgresql", "service:redis", "workdir"]
+    assert result.pinned["workdir"] == "/srv/app (from the article's prompts)"
+    assert [s.output for s in result.steps if s.command == "pwd"] == ["/srv/app\n"]
+    select = next(s for s in result.steps if s.command.startswith("psql shop -c \"SELECT"))
+    assert "(2 rows)" in select.output and select.match == "normalized"
+    assert [s.output for s in result.steps if s.command.startswith("redis-cli incr")] == ["(integer) 2\n"]
+
+
+def test_when_kubectl_steps_need_a_cluster_then_kubectl_checks_them_client_side(engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("kubectl.html", tmp_path), RunOptions(step_timeout=30))
+    checks = [s for s in result.steps if s.command.startswith("kubectl --dry-run=client")]
+    assert [(s.status, s.action) for s in checks] == [("passed", "static")] * 5
+    assert "generated Deployment web, validated against the bundled Kubernetes schema" in checks[1].reason
+    assert "needs a cluster's API server" in checks[2].reason  # expose: parsed, the rest is the cluster's
+    assert {s.status for s in result.steps if s.action == "skip"} == {"skipped"}  # the steps themselves
+
+
+def test_when_a_kubectl_flag_is_misspelt_then_exactly_its_check_fails(engine: Any, tmp_path: Path) -> None:
+    t = sample("kubectl.html", tmp_path, ("--replicas=2", "--replica=2"))
+    result = check_tutorial(t, RunOptions(step_timeout=30))
+    failed = [(s.command, s.reason) for s in result.steps if s.status == "failed"]
+    assert len(failed) == 1 and "--replica=2" in failed[0][0] and "unknown flag: --replica" in failed[0][1]
+
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: demo
+  cluster: {server: "https://10.255.0.1:6443"}
+users:
+- name: demo
+  user: {token: "secret-token-4711"}
+contexts:
+- name: kind-demo
+  context: {cluster: demo, user: demo}
+current-context: kind-demo
+"""
+
+
+def test_when_a_kubeconfig_is_given_then_cluster_steps_run_against_it_and_it_stays_secret(engine: Any) -> None:
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    t = Tutorial(slug="kubeconfig", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step("kubectl config current-context", "kind-demo\n", needs=("tool:kubectl",)),
+            Step("kubectl get pods", needs=("cluster", "tool:kubectl")),
+            Step("tr '\\0' '\\n' </proc/1/environ | grep -c secret-token || true", "0\n"))),))
+    result = check_tutorial(t, RunOptions(step_timeout=30, kubeconfig=KUBECONFIG))
+    steps = [(s.command, s.status) for s in result.steps if s.action != "static"]
+    assert steps[0][1] == "passed"  # the kubeconfig reached the sandbox
+    assert steps[1] == ("kubectl get pods", "failed")  # run for real, and no network was opened for it
+    assert steps[2][1] == "passed"  # not in the container's configuration
+    assert not any("secret-token" in s.output for s in result.steps)
+    without = check_tutorial(t, RunOptions(step_timeout=30))
+    assert [s.status for s in without.steps if s.command == "kubectl get pods"] == ["skipped"]

@@ -1,0 +1,207 @@
+"""Running like a reader, decided without Docker: editors, answers, definitions in the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.model import CodeBlock, SourceRef, Step, Tutorial
+from extractor.plan import make_plan
+from extractor.understand import understand_blocks
+from extractor.understand.editors import PLACEHOLDER_MESSAGE, commit_messages, opens_editor
+from extractor.vocab import ActionKind
+
+PYTHON, SCRIPT, SKIP = ActionKind.PYTHON, ActionKind.SCRIPT, ActionKind.SKIP
+
+
+@pytest.mark.parametrize(("command", "program"), [
+    ("git commit", "git commit"), ("git add . && git commit", "git commit"), ("git commit -a", "git commit"),
+    ("git commit --amend", "git commit"), ("git tag -a v1.0", "git tag"), ("git rebase -i HEAD~3", "git rebase -i"),
+    ("crontab -e", "crontab -e"), ("kubectl edit deploy/web", "kubectl edit"), ("nano notes.txt", "nano"),
+    ("$EDITOR ~/.bashrc", "$EDITOR"), ("sudo vim /etc/hosts", "vim"),
+    ("git commit -m 'x'", None), ("git commit -am 'x'", None), ("git commit --amend --no-edit", None),
+    ("git commit -F msg.txt", None), ("git tag v1.0", None), ("git rebase main", None), ("crontab -l", None),
+])
+def test_which_commands_open_an_editor(command: str, program: str | None) -> None:
+    opens = opens_editor(command)
+    assert (opens.program if opens else None) == program
+
+
+def test_a_commit_message_comes_from_the_git_log_the_article_shows_later() -> None:
+    assert commit_messages("8c1d2e4 (HEAD -> main) Add a note\n3f2a1bc Add a README\n") == ["Add a note",
+                                                                                          "Add a README"]
+    full = "commit 3f2a1bc\nAuthor: A <a@b>\nDate:   Mon\n\n    Start the notes\n"
+    assert commit_messages(full) == ["Start the notes"]
+    text = "$ git commit\n$ git commit -m 'two'\n$ git log --oneline\nbbbbbbb two\naaaaaaa one\n$ git commit\n"
+    done = understand_blocks((CodeBlock(0, text),), "t", "t")
+    block = done[0]
+    assert isinstance(block, CodeBlock)
+    assert [s.edits for s in block.steps] == ["one", None, None, PLACEHOLDER_MESSAGE]
+
+
+def _tutorial(*blocks: CodeBlock) -> Tutorial:
+    return Tutorial("t", "t", "", SourceRef("test", "json"),
+                    blocks=understand_blocks(blocks, "test", "t"))
+
+
+def test_an_editor_step_runs_with_a_non_interactive_editor_and_says_so() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ git commit\n$ git log --oneline\nabcdef1 Fix it\n")))
+    commit = plan.actions[0]
+    assert "GIT_EDITOR=" in commit.source and "Fix it" in commit.source
+    assert commit.note == "edited non-interactively: git commit wrote 'Fix it'"
+    assert commit.source.endswith("(exit $__tc_rc)")  # the editor is the step's only, its exit status kept
+
+
+def test_a_prompt_whose_answer_is_not_shown_is_skipped_as_interactive() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, '>>> name = input("Name: ")\n>>> name\n\'x\'\n')))
+    assert plan.actions[0].kind == SKIP and plan.actions[0].reason.startswith("interactive")
+    shown = make_plan(_tutorial(CodeBlock(0, '>>> name = input("Name: ")\nName: Ada\n')))
+    assert shown.actions[0].kind == PYTHON and shown.actions[0].answers == ("Ada",)
+
+
+def test_a_shell_answer_goes_to_stdin_and_its_echo_leaves_the_expected_output() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, '$ read -p "Name: " n; echo "hi $n"\nName: Ada\nhi Ada\n')))
+    step = plan.actions[0]
+    assert "printf '%s\\n' Ada" in step.source and step.expected_output == "hi Ada\n"
+
+
+def test_definitions_before_a_session_run_in_its_interpreter_and_programs_stay_programs() -> None:
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(
+        CodeBlock(0, "", lang="python", kind="commands", steps=(Step("class A: pass", lang="python", pasted=True),)),
+        CodeBlock(1, "", lang="python", kind="commands", steps=(Step("print(1)", lang="python"),)))))
+    assert [(a.kind, a.pasted) for a in plan.actions] == [(PYTHON, True), (SCRIPT, False)]
+
+
+@pytest.mark.parametrize(("command", "service"), [
+    ("createdb shop", "postgresql"), ("psql shop -c 'select 1'", "postgresql"),
+    ("psql -h localhost shop", "postgresql"),
+    ("redis-cli ping", "redis"), ("psql -h db.example.com shop", None), ("psql postgres://u@db.example.com/x", None),
+    ("sqlite3 shop.db .tables", None),
+])
+def test_a_client_of_a_local_server_needs_that_service(command: str, service: str | None) -> None:
+    from extractor.understand.needs import Made, step_needs
+
+    found = [n.split(":", 1)[1] for n in step_needs(command, Made(), set(), None) if n.startswith("service:")]
+    assert found == ([service] if service else [])
+
+
+def test_a_service_a_step_needs_is_installed_in_the_layer_and_started_before_it() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ createdb shop\n$ psql shop -c 'select 1'\n")))
+    assert {"postgresql", "postgresql-client"} <= set(plan.packages)
+    assert [a.services for a in plan.actions if a.runs] == [("postgresql",), ("postgresql",)]
+
+
+@pytest.mark.parametrize(("command", "found"), [
+    ("kubectl create ns shop", ("create", None)), ("kubectl -n x expose deploy web --port=80", ("expose", None)),
+    ("cat <<EOF | kubectl apply -f -\nkind: Namespace\nEOF", ("apply", None)),
+    ("kubectl apply -f deploy.yaml", ("apply", "deploy.yaml")), ("kubectl get pods", None),
+    ("kubectl set image deploy/web a=b", ("set", None)), ("kubectl delete ns shop", None),
+])
+def test_which_kubectl_steps_kubectl_can_check_without_a_cluster(command: str, found: object) -> None:
+    from extractor.understand.kube import client_checkable
+
+    assert client_checkable(command) == found
+
+
+def test_a_cluster_step_gets_a_client_side_check_when_its_manifest_is_there() -> None:
+    plan = make_plan(_tutorial(CodeBlock(0, "$ kubectl create ns shop\nnamespace/shop created\n"
+                                            "$ kubectl apply -f missing.yaml\n$ kubectl get pods\n")))
+    checks = [a for a in plan.actions if a.client_check]
+    assert [a.command for a in checks] == ["kubectl --dry-run=client (no cluster): kubectl create ns shop"]
+    assert "kubernetes-client" in plan.packages
+
+
+def test_the_client_side_verdict_says_what_was_validated() -> None:
+    from extractor.plan.kubecheck import MARK
+    from extractor.sandbox.kubejudge import judge
+
+    assert judge("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", 0) == (
+        True, "kubectl generated Namespace shop, validated against the bundled Kubernetes schema")
+    assert judge(f"The connection to the server localhost:8080 was refused\n{MARK}\n", 0)[0]
+    ok, why = judge("Error: unknown flag: --replica\nSee 'kubectl create deployment --help' for usage.\n", 1)
+    assert not ok and "unknown flag: --replica" in why
+    bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n"
+    assert judge(bad, 0)[0] is False
+
+
+def test_what_the_article_shows_of_its_machine_is_pinned_and_nothing_else() -> None:
+    from extractor.understand.pins import git_identity, hostname
+
+    log = CodeBlock(0, "", kind="session", prompt="ada@laptop:~/notes$ ", steps=(
+        Step("git log -1", "commit abc\nAuthor: Ada Lovelace <ada@example.com>\nDate: x\n"),))
+    assert git_identity((log,)) is not None and git_identity((log,)).value == "Ada Lovelace <ada@example.com>"
+    assert hostname((log,)) is not None and hostname((log,)).value == "laptop"
+    configured = CodeBlock(1, "", kind="session", prompt="bob@server:~$ ", steps=(
+        Step('git config --global user.name "Bob"'),))
+    assert git_identity((configured, log)) is None  # the article sets its identity in a step
+    assert hostname((configured, log)) is None  # two machines: no single one to pin
+    assert hostname((CodeBlock(2, "", kind="session", prompt="$ "),)) is None
+
+
+@pytest.mark.parametrize(("prompt", "pinned"), [
+    ("deploy@web:/srv/app$ ", "/srv/app"), ("u@h:/opt/site/current$  / u@h:/tmp$ ", "/opt/site/current"),
+    ("me@box:~/demo$ ", None), ("root@x:/etc# ", None), ("$ ", None),
+])
+def test_the_steps_start_where_the_first_prompt_shows_a_project_directory(prompt: str, pinned: str | None) -> None:
+    from extractor.sandbox.policy import Policy
+    from extractor.understand.pins import start_dir
+
+    pin = start_dir((CodeBlock(0, "", kind="session", prompt=prompt),))
+    assert (pin.value if pin else None) == pinned
+    if pin:
+        policy = Policy().with_start_dir(pin.value)
+        assert policy.sdk_kwargs()["working_dir"] == pinned and pinned in policy.tmpfs()
+        assert "uid=1000" in policy.tmpfs()[pinned]
+
+
+def test_the_clock_is_pinned_to_the_articles_date_only_when_its_output_shows_that_day() -> None:
+    from extractor.understand.pins import clock
+
+    shows = (CodeBlock(0, "", kind="session", steps=(Step("date +%F", "2024-05-01\n"),)),)
+    assert clock("2024-05-01T09:00:00Z", shows) is not None
+    assert clock("2024-05-02T09:00:00Z", shows) is None  # another day: nothing says the output is that day
+    assert clock("", shows) is None
+    py = (CodeBlock(0, "", kind="session", steps=(Step("date.today()", "datetime.date(2024, 5, 1)\n", "python"),)),)
+    assert clock("2024-05-01T00:00:00Z", py) is not None
+    from extractor.understand.pins import pins
+
+    pinned = pins(shows, "2024-05-01T09:00:00Z")  # extract stores them on the tutorial
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows, pins=pinned))
+    assert "faketime" in plan.packages and [p.what for p in plan.pins] == ["clock"]
+
+
+def test_an_unreadable_kubeconfig_is_a_usage_error_naming_it(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import FEEDS
+
+    from extractor.cli import main
+
+    missing = tmp_path / "nope.yaml"
+    assert main(["check", str(FEEDS / "tutorcheck-examples.atom.xml"), "--kubeconfig", str(missing)]) == 2
+    assert f"--kubeconfig: cannot read {missing}" in capsys.readouterr().err
+
+
+def test_with_a_kubeconfig_cluster_steps_run_and_get_no_client_side_check() -> None:
+    from extractor.options import RunOptions
+    from extractor.plan import Place
+
+    t = _tutorial(CodeBlock(0, "$ kubectl create ns shop\nnamespace/shop created\n"))
+    plan = make_plan(t, Place.CHECK, RunOptions(kubeconfig="apiVersion: v1\n"))
+    assert [(a.kind, a.client_check) for a in plan.actions if a.runs] == [("shell", False)]
+
+
+@pytest.mark.parametrize(("command", "port"), [
+    ("python3 -m http.server", 8000), ("python3 -m http.server --bind 127.0.0.1 8123", 8123),
+    ("python manage.py runserver 0.0.0.0:8080", 8080), ("flask run --port 5001", 5001), ("flask run", 5000),
+    ("npm start", 3000), ("php -S localhost:8001", 8001), ("tail -f app.log", None),
+    ("kubectl port-forward svc/web 8080:80", None),
+])
+def test_the_next_step_waits_for_the_port_a_server_answers_on(command: str, port: int | None) -> None:
+    from extractor.plan.rules import in_background
+    from extractor.understand.services import server_port
+
+    assert server_port(command) == port
+    assert (f"/dev/tcp/127.0.0.1/{port}" in in_background(command, 0, 0, server_port(command))) is (port is not None)
+    served = understand_blocks((CodeBlock(0, f"$ {command}\n"),), "t", "t")[0]
+    assert isinstance(served, CodeBlock) and served.steps[0].port == (port if served.steps[0].facts.serves else None)
