@@ -125,6 +125,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
         source, want, note = with_answers(step)
     if kind == ActionKind.SHELL and step.facts.editor:  # a reader types in it; here the article's text is
         source, note = with_editor(step, source)
+    if kind == ActionKind.PYTHON and want is None and not step.pasted:
+        want = ""  # doctest's rule: an example the article shows no output for prints nothing
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
                   expected_output=want, needs_state=needs_state, background=background, needs=labels,

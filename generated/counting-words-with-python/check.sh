@@ -135,6 +135,9 @@ static 1 3 'shellcheck --shell=bash --severity=warning --exclude=SC2164,SC2034,S
 cat >"$tc/req" <<'TC_2_0'
 {"answers": [], "mode": "example", "src": "from collections import Counter"}
 TC_2_0
+cat >"$tc/want" <<'TC_2_0_WANT'
+
+TC_2_0_WANT
 py 2 0 'from collections import Counter'
 }
 # block 2 step 1
@@ -142,6 +145,9 @@ py 2 0 'from collections import Counter'
 cat >"$tc/req" <<'TC_2_1'
 {"answers": [], "mode": "example", "src": "c = Counter(\"mississippi\")"}
 TC_2_1
+cat >"$tc/want" <<'TC_2_1_WANT'
+
+TC_2_1_WANT
 py 2 1 'c = Counter("mississippi")'
 }
 # block 2 step 2
