@@ -230,10 +230,16 @@ class CodeBlock:
     defects: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     facts: Facts = Facts()  # of the text itself, for a block that is saved, not run (placeholders in a file)
+    caption: str | None = None  # the title the page shows on the listing (``app/views.py``)
+    highlighted: tuple[int, ...] = ()  # 1-based lines the page highlights (what changed)
     type: Literal["code"] = "code"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        # ``caption`` only when the page gives one: older tutorial.json files stay valid as they are
+        extra: dict[str, Any] = {"caption": self.caption} if self.caption is not None else {}
+        if self.highlighted:
+            extra["highlighted"] = list(self.highlighted)
+        return {**extra,
             "type": "code",
             "index": self.index,
             "label": self.label,
@@ -329,6 +335,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         defects=tuple(d.get("defects", ())),
         checks=tuple(Check(**c) for c in d.get("checks", ())),
         facts=Facts.from_json(d.get("facts")),
+        caption=d.get("caption"),
+        highlighted=tuple(d.get("highlighted", ())),
     )
 
 

@@ -158,10 +158,33 @@ def _python(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     return Understood(replace(block, lang="python", kind="commands", steps=(step,)), v, (None,), (True,))
 
 
+# Languages whose documents the classifier parses (a titled listing of them that does not parse is an excerpt).
+PARSED = frozenset({"json", "yaml", "toml"})
+
+
+def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str) -> Understood:
+    """A listing the page titles with a path is that file, in the language the path says
+    (else the label's); when the listing shows only part of it, it is an excerpt of that file
+    (a fragment that keeps the path)."""
+    lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
+    v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
+    found = files.recognise(lang, v.docs)
+    # a listing that does not parse in its file's language is only part of that file
+    whole = python.parse(block.text) is not None if lang == "python" else bool(v.docs) or lang not in PARSED
+    kind = "file" if whole and not files.excerpt_reason(block.text, block.highlighted) else "fragment"
+    done = replace(block, lang=lang, kind=kind, filename=path)
+    return Understood(replace(done, prompt=None, steps=()), replace(v, lang=lang, kind=kind),
+                      recogniser=found[0].name if found else None)
+
+
 def understand(block: CodeBlock, ctx: Context) -> Understood:
-    """Kind, lang, prompt, steps of ``block``, and its file name when the prose gives one
-    (names from later commands and content are given article-wide, see article.py)."""
+    """Kind, lang, prompt, steps of ``block``, and its file name when the page titles it or
+    the prose gives one (names from later commands and content are given article-wide, see
+    article.py)."""
     v = classify(block.text, block.label, ctx.prompts)
+    path = files.caption_path(block.caption) or files.label_line(ctx.before)
+    if path and v.kind != "session":
+        return _titled(block, v, ctx, path)
     if v.shape == Shape.COMMAND_THEN_OUTPUT:
         return _command_then_output(block, v)
     if v.kind == "session":

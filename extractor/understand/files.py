@@ -126,9 +126,20 @@ _IMPERATIVE_SAVE = re.compile(
     r"\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
     r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b|"
     r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|"
-    r"\b(?:complete|full|whole|entire|final)\b",
+    r"\b(?:complete|full|whole|entire|final)\b|"
+    r"^\W*(?:in|inside|into|to)\s+(?:the\s+)?(?:file\s+)?`?[\w./-]+\.\w+`?(?:\s+file)?,\s+"
+    r"(?:add|write|put|paste|place|type|insert|define)\b",
     re.IGNORECASE,
 )
+
+
+def lang_of(name: str) -> str | None:
+    """The language a file name says its content is in (``src/main.rs`` → rust), if any."""
+    base = name.rsplit("/", 1)[-1]
+    for lang, exts in EXTENSIONS.items():
+        if any(base.endswith(ext) if ext.startswith(".") else base == ext for ext in exts):
+            return lang
+    return None
 
 
 def fits(name: str, lang: str) -> bool:
@@ -139,8 +150,49 @@ def fits(name: str, lang: str) -> bool:
     return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
 
 
+# A Markdown line that starts a new unit (a list item, a heading, a quote, a table row),
+# never the continuation of a sentence wrapped across lines.
+_NEW_UNIT = re.compile(r"^\s*(?:[-*+>|#]|\d+[.)])\s")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+    """Sentences of prose; a sentence wrapped across lines is one sentence."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        joins = lines and lines[-1].strip() and line.strip() and not _NEW_UNIT.match(line)
+        if joins:
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", "\n".join(lines)) if s.strip()]
+
+
+# What a title may say before the path: "Filename: src/main.rs", "File: app.py".
+_TITLE_PREFIX = re.compile(r"^\W*(?:file\s*name|file|path|source(?: file)?)\s*:\s*", re.IGNORECASE)
+# A prose line that is only a path, as a label over the listing: "**app/views.py**", "`Cargo.toml`:".
+_LABEL_LINE = re.compile(r"^\s*[*`]*(?P<name>[^\s*`]+?)[*`]*\s*:?\s*$")
+
+
+def caption_path(caption: str | None) -> str | None:
+    """The path a listing's title names, folders kept ("src/main.rs", "Filename: app/views.py"),
+    or None when the title is no path ("Output", "Terminal", "Listing 2")."""
+    if not caption:
+        return None
+    text = _TITLE_PREFIX.sub("", caption.strip()).strip("`'\" ")
+    return text if _NAME.fullmatch(text) else None
+
+
+def label_line(before: str) -> str | None:
+    """The path the prose's last line gives as a title over the listing: "Filename: src/main.rs",
+    or a line that is only a path ("**app/views.py**")."""
+    lines = [line for line in before.split("\n") if line.strip()]
+    if not lines:
+        return None
+    last = lines[-1].strip().replace("\\_", "_")
+    if _TITLE_PREFIX.match(last):
+        return caption_path(last)
+    m = _LABEL_LINE.match(last)
+    return caption_path(m.group("name")) if m else None
 
 
 def told_to_save(before: str, lang: str) -> str | None:
@@ -191,3 +243,29 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
 def names_in(command: str) -> list[str]:
     """File names a command uses (not parts of URLs)."""
     return [m.group(1) for m in _NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]
+
+
+# A line that stands for lines left out: ``// --snip--``, ``# ...``, ``…``, ``<!-- ... -->``,
+# ``# existing code omitted``, ``// rest of the file unchanged``.
+_OMISSION = re.compile(
+    r"^\s*(?:#|//|/\*|<!--|--|;|%)?\s*(?:\.{3}|…|-+\s*snip\s*-+|\[?snip\]?|\[\.\.\.\]|"
+    r"\.{3}\s*[\w ]{0,30}\s*\.{3}|"
+    r"(?:\.{3}\s*)?(?:the\s+)?(?:rest|more|other|remaining|existing|previous|same|omitted|unchanged)\b.{0,40}?"
+    r"\b(?:code|lines?|omitted|unchanged|here|file|content|imports?|settings|as before)\b.{0,20}?)"
+    r"\s*(?:\*/|-->)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def excerpt_reason(text: str, highlighted: tuple[int, ...] = ()) -> str | None:
+    """Why a listing is only part of its file, or None when it reads as the whole file: lines
+    left out (``// --snip--``, ``# ...``, "existing code omitted") or lines highlighted as
+    changed. (A ``...`` that is the whole body of a ``def ...:`` is a stub, not an omission.)"""
+    previous = ""
+    for line in text.split("\n"):
+        if line.strip() and _OMISSION.match(line) and not (line.strip() == "..." and previous.endswith(":")):
+            return f"the listing leaves lines out ({line.strip()!r})"
+        previous = line.rstrip() if line.strip() else previous
+    if highlighted:
+        return f"the page highlights the changed lines ({', '.join(map(str, highlighted[:5]))})"
+    return None
