@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Comment, PageElement, Tag
 from markdownify import MarkdownConverter
 
 from extractor.bounds import MAX_DEPTH
-from extractor.listing import caption_of, highlighted_lines
+from extractor.listing import caption_of, highlighted_lines, take_callouts
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
 from extractor.quoting import delimiter
 
@@ -269,9 +269,10 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
     for index, pre in enumerate(list(_outer_pres(root))):
+        notes = take_callouts(pre)
         text = pre_text(pre)
         codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
-                               highlighted=highlighted_lines(pre)))
+                               highlighted=highlighted_lines(pre), notes=notes))
         marker = soup.new_tag("p")
         marker.string = f"{mark}{index}X"
         _replacement_root(pre).replace_with(marker)

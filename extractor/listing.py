@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 CaptionRule = Callable[[Tag, list[Tag]], str | None]  # (the <pre>, its wrappers)
 
@@ -153,3 +153,37 @@ def highlighted_lines(pre: Tag) -> tuple[int, ...]:
         else:
             line += str(node).count("\n")
     return tuple(sorted(found))
+
+
+_CONUM_TEXT = re.compile(r"^\s*[(<]?(\d{1,2})[)>]?\s*$")
+
+
+def take_callouts(pre: Tag) -> tuple[str, ...]:
+    """Remove AsciiDoc callout markers (``<b class="conum">(1)</b>``, ``<i class="conum"
+    data-value="1"></i><b>(1)</b>``) from the listing — annotations, not code — and say where
+    they were: ``("line 2: callout 1", ...)``. Edits ``pre`` in place."""
+    marks = pre.find_all(class_="conum")
+    if not marks:
+        return ()
+    notes: list[str] = []
+    line = 1
+    doomed: list[Tag] = []
+    for node in list(pre.descendants):
+        if isinstance(node, Tag):
+            if node in marks:
+                number = str(node.get("data-value") or "") or node.get_text()
+                m = _CONUM_TEXT.match(number)
+                notes.append(f"line {line}: callout {m.group(1) if m else number.strip()}")
+                doomed.append(node)
+                twin = node.find_next_sibling()
+                if node.name == "i" and isinstance(twin, Tag) and twin.name == "b" and _CONUM_TEXT.match(
+                        twin.get_text()):
+                    doomed.append(twin)  # the font-icon form repeats the number as text
+        elif not any(d in node.parents for d in doomed):
+            line += str(node).count("\n")
+    for tag in doomed:
+        before = tag.find_previous(string=True)
+        if isinstance(before, NavigableString) and before.endswith((" ", "\t")) and pre in before.parents:
+            before.replace_with(before.rstrip(" \t"))  # the blank that set the marker apart
+        tag.decompose()
+    return tuple(notes)

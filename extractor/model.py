@@ -232,6 +232,8 @@ class CodeBlock:
     facts: Facts = Facts()  # of the text itself, for a block that is saved, not run (placeholders in a file)
     caption: str | None = None  # the title the page shows on the listing (``app/views.py``)
     highlighted: tuple[int, ...] = ()  # 1-based lines the page highlights (what changed)
+    notes: tuple[str, ...] = ()  # what reading it set aside or concluded: callouts, excerpts, evidence
+    console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
     type: Literal["code"] = "code"
 
     def to_json(self) -> dict[str, Any]:
@@ -239,6 +241,10 @@ class CodeBlock:
         extra: dict[str, Any] = {"caption": self.caption} if self.caption is not None else {}
         if self.highlighted:
             extra["highlighted"] = list(self.highlighted)
+        if self.notes:
+            extra["notes"] = list(self.notes)
+        if self.console:
+            extra["console"] = self.console
         return {**extra,
             "type": "code",
             "index": self.index,
@@ -337,6 +343,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         facts=Facts.from_json(d.get("facts")),
         caption=d.get("caption"),
         highlighted=tuple(d.get("highlighted", ())),
+        notes=tuple(d.get("notes", ())),
+        console=d.get("console"),
     )
 
 

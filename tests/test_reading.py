@@ -120,3 +120,57 @@ def test_label_line(before: str, path: str | None) -> None:
 ])
 def test_excerpt_markers(text: str, excerpt: bool) -> None:
     assert (excerpt_reason(text) is not None) is excerpt
+
+
+def test_asciidoc_callouts_leave_the_commands_and_stay_as_notes() -> None:
+    session, manifest, plain = codes("asciidoc-callouts.html")
+    assert [s.command for s in session.steps] == ["./configure --prefix=/opt/app", "make install"]
+    assert session.notes == ("line 1: callout 1", "line 2: callout 2")
+    assert manifest.text == "name: app\nreplicas: 2"  # the file written has no markers
+    assert manifest.notes == ("line 1: callout 1", "line 2: callout 2")
+    assert [s.command for s in plain.steps] == ["make test", "make dist"]
+    assert all(not c.defects and all(k.ok for k in c.checks) for c in (session, manifest, plain))
+
+
+def test_material_annotation_marker_is_a_callout_and_sql_values_are_code() -> None:
+    serve, insert = codes("material-annotations.html")
+    assert [s.command for s in serve.steps] == ["python3 -m http.server 8000"]
+    assert serve.notes == ("line 1: callout 1",)
+    assert insert.text.startswith("INSERT INTO t VALUES (1);") and insert.notes == ()
+
+
+# block → (console, block lang, [(step lang, command)], needs)
+CONSOLES = [
+    ("psql", "shell", [("shell", "psql -d shop"), ("psql", "\\d"), ("psql", "SELECT name\n  FROM items;")]),
+    ("psql", "sql", [("psql", "SELECT count(*) FROM items;")]),
+    ("sqlite3", "shell", [("shell", "sqlite3 notes.db"), ("sqlite3", "CREATE TABLE notes(body TEXT);"),
+                          ("sqlite3", "INSERT INTO notes\nVALUES ('hi');"),
+                          ("sqlite3", "SELECT count(*) FROM notes;")]),
+    ("mysql", "sql", [("mysql", "SELECT 1 +\n1;")]),
+    ("redis-cli", "redis", [("redis-cli", "SET visits 1"), ("redis-cli", "INCR visits")]),
+    ("node", "shell", [("shell", "node"), ("node", "[1, 2].map(x => x * 2)"), ("node", ".exit")]),
+    ("irb", "ruby", [("irb", "[1, 2].sum")]),
+    (None, "python", [("python", "total = 2 + 2"), ("python", "total")]),
+]
+
+
+def test_other_consoles_are_recognised_with_their_steps_and_outputs() -> None:
+    found = codes("consoles.html")
+    assert [(c.console, c.lang, [(s.lang, s.command) for s in c.steps]) for c in found] == CONSOLES
+    psql = found[0]
+    assert psql.steps[0].expected_output is None  # the greeting is printed only to a terminal
+    assert psql.steps[1].expected_output.splitlines()[-1] == "(1 row)"
+    assert found[4].steps[1].expected_output == "(integer) 2\n"
+    assert "tool:psql" in psql.steps[1].needs and "tool:redis-cli" in found[4].steps[0].needs
+    assert all(not c.defects and all(k.ok for k in c.checks) for c in found)
+
+
+def test_templates_language_listings_sql_trees_and_output_make_no_steps() -> None:
+    found = codes("not-shell.html")
+    assert [(c.lang, c.kind) for c in found] == [
+        ("template", "fragment"), ("template", "fragment"), ("template", "fragment"),
+        ("rust", "fragment"), ("c", "fragment"), ("java", "fragment"), ("sql", "fragment"),
+        ("text", "text"), ("shell", "session"), ("text", "output")]
+    assert [len(c.steps) for c in found] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
+    assert found[8].steps[0].expected_output == "rustc 1.74.0 (79e9716c9 2023-11-13)\n"  # "You should see"
+    assert all(not c.defects for c in found)

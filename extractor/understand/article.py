@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, editors, files, kube, needs, pasted, python, services
+from extractor.understand import answers, consoles, editors, files, kube, needs, pasted, python, services
 from extractor.understand.block import (
     Context,
     Understood,
@@ -92,6 +92,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlo
             step_needs = needs.step_needs(step.command, made, known_vars, workdir)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
+        elif step.lang in consoles.BY_NAME:
+            step_needs = consoles.needs(step.lang)
         else:
             step_needs = _python_needs(step, local)
         step = _answered(step, step_needs)

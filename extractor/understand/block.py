@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
-from extractor.understand import checks, defects, files, python, shellsplit, transcript
+from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, transcript
 from extractor.understand.classify import Reading, Shape, classify
 from extractor.understand.prompts import Prompts, display
 
@@ -40,8 +40,17 @@ class Understood:
 
 def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     turns = transcript.split(block.text, ctx.prompts.for_block(block.text))
-    steps = tuple(Step(t.command, t.output, "shell") for t in turns)
-    done = replace(block, lang="shell", kind="session", prompt=display(t.prompt for t in turns), steps=steps)
+    langs = [t.prompt.shape if t.prompt.shape in consoles.BY_NAME else "shell" for t in turns]
+    steps = []
+    for n, (t, lang) in enumerate(zip(turns, langs, strict=True)):
+        output = t.output
+        if lang == "shell" and langs[n + 1:n + 2] not in ([], ["shell"]) and consoles.opened_by(t.command):
+            output = None  # the console's greeting: a program prints it only to a terminal
+        steps.append(Step(t.command, output, lang))
+    used = [lang for lang in langs if lang != "shell"]
+    lang = consoles.BY_NAME[used[0]].language if used and "shell" not in langs else "shell"
+    done = replace(block, lang=lang, kind="session", prompt=display(t.prompt for t in turns), steps=tuple(steps),
+                   console=used[0] if used else None)
     return Understood(done, v, tuple(t.prompt.dir for t in turns), tuple(t.complete for t in turns))
 
 
@@ -181,6 +190,9 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     """Kind, lang, prompt, steps of ``block``, and its file name when the page titles it or
     the prose gives one (names from later commands and content are given article-wide, see
     article.py)."""
+    text, marks = callouts.strip(block.text)
+    if marks:  # callouts explain lines; they are not part of what is run or written
+        block = replace(block, text=text, notes=(*block.notes, *marks))
     v = classify(block.text, block.label, ctx.prompts)
     path = files.caption_path(block.caption) or files.label_line(ctx.before)
     if path and v.kind != "session":

@@ -34,6 +34,9 @@ LABEL_LANGS: dict[str, str] = {
     **dict.fromkeys(("nginx", "nginxconf"), "nginx"),
     **dict.fromkeys(("makefile", "make", "mk"), "makefile"),
     **dict.fromkeys(("dotenv", "env"), "dotenv"),
+    **dict.fromkeys(("jinja", "jinja2", "django", "htmldjango", "html+django", "html+jinja", "twig", "liquid",
+                     "nunjucks", "njk", "handlebars", "hbs", "mustache", "erb", "html+erb", "gotmpl",
+                     "go-html-template", "go-text-template", "gohtml", "tmpl", "j2"), "template"),
 }
 
 # Labels that say "no particular language": never a lie, whatever the block holds.
