@@ -28,13 +28,13 @@ FILES = {
     "sphinx-captions.html": [
         ("crumbs/core.py", "file", "python", "crumbs/core.py"),
         ("docs/source/settings.py", "file", "python", "docs/source/settings.py"),
-        ("docs/source/settings.py", "fragment", "python", "docs/source/settings.py"),  # hll: the change only
+        ("docs/source/settings.py", "fragment", "python", None),  # hll: the change only, never written
         ("The crumbs it prints", "output", "text", None),
     ],
     "mdbook.html": [
         (None, "file", "toml", "Cargo.toml"),
         (None, "file", "rust", "src/main.rs"),
-        (None, "fragment", "rust", "src/main.rs"),  # // --snip--
+        (None, "fragment", "rust", None),  # // --snip--: an excerpt, never written over the file
     ],
     "material.html": [
         ("site/config.yml", "file", "yaml", "site/config.yml"),
@@ -174,3 +174,18 @@ def test_templates_language_listings_sql_trees_and_output_make_no_steps() -> Non
     assert [len(c.steps) for c in found] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
     assert found[8].steps[0].expected_output == "rustc 1.74.0 (79e9716c9 2023-11-13)\n"  # "You should see"
     assert all(not c.defects for c in found)
+
+
+def test_a_file_is_followed_across_the_versions_the_article_shows() -> None:
+    found = codes("versions.html")
+    assert [(c.kind, c.filename) for c in found] == [
+        ("file", "site.yml"),    # named by the paragraph that speaks of editing it
+        ("file", "site.yml"),    # repeats the whole first version: its next version
+        ("fragment", None),      # "Edit site.yml and add": the change only, never written over it
+        ("file", "count.rs"),    # "in a file `count.rs`:"
+        ("file", "count.rs"),    # unnamed, but repeats most of count.rs: its next version
+        ("file", "test_count.py"),  # "# content of test_count.py"
+        ("fragment", None),      # "Add a dependency to Shelf.toml": an excerpt of a file not shown
+    ]
+    assert found[2].notes == ("an excerpt of site.yml: the prose asks to change the file, not to write it",)
+    assert found[4].notes == ("a new version of count.rs: it repeats 75% of its lines",)

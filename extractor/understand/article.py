@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, consoles, editors, files, kube, needs, pasted, python, services
+from extractor.understand import answers, consoles, editors, files, kube, needs, pasted, python, services, versions
 from extractor.understand.block import (
     Context,
     Understood,
@@ -137,7 +137,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    firsts = pasted.pasted_definitions(_attach_outputs(_name_files(firsts), contexts))
+    firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(_name_files(firsts)), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
     for n, first in enumerate(firsts):
@@ -214,3 +214,15 @@ def _name_files(firsts: list[Understood | None]) -> list[Understood | None]:
         if u and u.block.kind == "file" and u.block.filename is None:
             out[k] = replace(u, block=replace(u.block, filename=u.default_name))
     return out
+
+
+def _whole_listing(block: CodeBlock) -> bool:
+    return files.excerpt_reason(block.text, block.highlighted) is None and (
+        block.lang != "python" or python.parse(block.text) is not None)
+
+
+def _follow_versions(firsts: list[Understood | None]) -> list[Understood | None]:
+    """Files followed across the versions an article shows (see :mod:`.versions`)."""
+    known = [u for u in firsts if u is not None]
+    followed = iter(versions.follow([(u.block, u.part_of) for u in known], lambda b: not _whole_listing(b)))
+    return [replace(u, block=next(followed)) if u is not None else None for u in firsts]

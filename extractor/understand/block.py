@@ -36,6 +36,7 @@ class Understood:
     complete: tuple[bool, ...] = ()
     recogniser: str | None = None
     default_name: str | None = None  # the conventional name, if nothing names the file
+    part_of: str | None = None  # the file an excerpt is part of
 
 
 def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
@@ -171,19 +172,54 @@ def _python(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
 PARSED = frozenset({"json", "yaml", "toml"})
 
 
-def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str) -> Understood:
+def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = False) -> Understood:
     """A listing the page titles with a path is that file, in the language the path says
-    (else the label's); when the listing shows only part of it, it is an excerpt of that file
-    (a fragment that keeps the path)."""
+    (else the label's). When it shows only part of the file (lines left out, changed lines
+    highlighted, not parsing, a Go listing without its package clause) or the prose asks to
+    change a file ("Edit `Cargo.toml` and add..."), it is an excerpt: a fragment, never written
+    over the file; ``part_of`` keeps the path so that a later pass can see whether it is in
+    fact the next whole version (it repeats the last one)."""
     lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
     v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
     found = files.recognise(lang, v.docs)
-    # a listing that does not parse in its file's language is only part of that file
-    whole = python.parse(block.text) is not None if lang == "python" else bool(v.docs) or lang not in PARSED
-    kind = "file" if whole and not files.excerpt_reason(block.text, block.highlighted) else "fragment"
-    done = replace(block, lang=lang, kind=kind, filename=path)
-    return Understood(replace(done, prompt=None, steps=()), replace(v, lang=lang, kind=kind),
-                      recogniser=found[0].name if found else None)
+    why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
+        "the prose asks to change the file, not to write it" if edit else None)
+    kind = "fragment" if why else "file"
+    notes = (*block.notes, f"an excerpt of {path}: {why}") if why else block.notes
+    done = replace(block, lang=lang, kind=kind, filename=None if why else path, prompt=None, steps=(), notes=notes)
+    return Understood(done, replace(v, lang=lang, kind=kind), recogniser=found[0].name if found else None,
+                      part_of=path if why else None)
+
+
+def _incomplete(text: str, lang: str, v: Reading) -> str | None:
+    """Why a listing cannot be the whole file in its language, if it cannot."""
+    if lang == "python" and python.parse(text) is None:
+        return "it does not parse as Python"
+    if lang in PARSED and not v.docs:
+        return f"it does not parse as {lang.upper()}"
+    if lang == "go" and v.kind != "file":
+        return "it has no package clause"
+    return None
+
+
+# Languages a listing is a program or document in (a name the prose gives it makes it that file).
+_NAMEABLE = frozenset({"python", "yaml", "json", "toml", "go", "rust", "c", "cpp", "java", "javascript",
+                       "typescript", "html", "css", "markdown", "ini", "makefile", "dockerfile", "hcl", "sql"})
+
+
+def _named(block: CodeBlock, v: Reading, ctx: Context) -> tuple[str, bool] | None:
+    """The file a listing is, by its first-line comment (``# content of test_x.py``) or the
+    sentence that introduces it ("in a file `hello.rs`:", "a `main.rs` that looked like this:",
+    "editing the configuration file: `mkdocs.yml`"), and whether the prose asks to change
+    that file rather than write it."""
+    if v.lang not in _NAMEABLE:
+        return None
+    commented = files.named_in_comment(block.text, v.lang)
+    if commented:
+        return commented, False
+    named = files.introduced_as(ctx.before, v.lang) or (
+        files.named_nearby(ctx.before, v.lang) if v.lang in PARSED and v.docs else None)
+    return (named, files.asks_to_change(ctx.before)) if named else None
 
 
 def understand(block: CodeBlock, ctx: Context) -> Understood:
@@ -194,9 +230,10 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if marks:  # callouts explain lines; they are not part of what is run or written
         block = replace(block, text=text, notes=(*block.notes, *marks))
     v = classify(block.text, block.label, ctx.prompts)
-    path = files.caption_path(block.caption) or files.label_line(ctx.before)
-    if path and v.kind != "session":
-        return _titled(block, v, ctx, path)
+    titled = files.caption_path(block.caption) or files.label_line(ctx.before)
+    named = (titled, False) if titled else _named(block, v, ctx)
+    if named and v.kind != "session":
+        return _titled(block, v, ctx, *named)
     if v.shape == Shape.COMMAND_THEN_OUTPUT:
         return _command_then_output(block, v)
     if v.kind == "session":
@@ -207,8 +244,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
         return _document(block, v, ctx)
-    if v.shape == Shape.PLAIN_TEXT and (named := files.told_to_save(ctx.before, "text")):
-        return Understood(replace(block, lang="text", kind="file", filename=named), v)  # requirements.txt, .gitignore
+    if v.shape == Shape.PLAIN_TEXT and (told := files.told_to_save(ctx.before, "any")):
+        return _titled(block, v, ctx, told)  # requirements.txt, .gitignore, README.md
     if v.shape == Shape.PLAIN_TEXT and introduces_output(ctx.before):
         v = replace(v, kind="output", why="program output (the prose says so)", shape=Shape.OTHER)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)

@@ -43,6 +43,8 @@ def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str
         return []  # JSON is YAML too
     if claimed == "shell" and kind == "session" and lang in _CONSOLE_LANGS:
         return []  # a psql/redis-cli/irb/node transcript in a terminal block: the label is the terminal's
+    if claimed == "markdown":
+        return []  # Markdown holds tables, code and HTML: whatever a listing of it shows is still Markdown
     if lang == "template":
         return []  # a template is written in its host's label (a Go template as go, Jinja as html)
     what = f"a {shape}" if kind == "text" and shape else _KIND_WORDS.get(kind, kind)

@@ -125,7 +125,7 @@ _IMPERATIVE_SAVE = re.compile(
     r"^[^,.:]{1,50},\s+(?:then\s+)?(?:save|create|put|write|paste|place|store)\b|"
     r"\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
     r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b|"
-    r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|"
+    r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|\breplace it with\b|"
     r"\b(?:complete|full|whole|entire|final)\b|"
     r"^\W*(?:in|inside|into|to)\s+(?:the\s+)?(?:file\s+)?`?[\w./-]+\.\w+`?(?:\s+file)?,\s+"
     r"(?:add|write|put|paste|place|type|insert|define)\b",
@@ -145,6 +145,8 @@ def lang_of(name: str) -> str | None:
 def fits(name: str, lang: str) -> bool:
     """Can a file of ``lang`` have this name? Plain text takes any name no language claims
     (``requirements.txt``, ``.gitignore``, ``hosts``)."""
+    if lang == "any":
+        return True
     if lang == "text":
         return not any(fits(name, other) for other in EXTENSIONS)
     return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
@@ -198,17 +200,22 @@ def label_line(before: str) -> str | None:
 def told_to_save(before: str, lang: str) -> str | None:
     """The file name the sentence right before the block tells the reader to save it as
     ("Now put this in `app.py`:", "Create a file named settings.yaml")."""
-    for sentence in _sentences(before)[-2:]:
+    sentences = _sentences(before.replace("\\_", "_"))[-2:]
+    for n, sentence in enumerate(sentences):
         if _IMPERATIVE_SAVE.search(sentence):
-            for m in _NAME.finditer(sentence.replace("\\_", "_")):
+            for m in _NAME.finditer(sentence):
                 if fits(m.group(1), lang):
                     return m.group(1)
+            if n and re.search(r"\bit\b", sentence):  # "In `src/lib.rs`, ... Replace it with this:"
+                named = {m.group(1) for m in _NAME.finditer(sentences[0]) if fits(m.group(1), lang)}
+                if len(named) == 1:
+                    return named.pop()
     return None
 
 
 # A first line that is only a comment holding a file name: ``# k8s/redis.yaml``, ``// main.go``.
-_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*)?(\S+?)\s*(?:\*/|-->)?\s*$",
-                           re.IGNORECASE)
+_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*|contents? of\s+)?(\S+?)\s*"
+                           r"(?:\*/|-->)?\s*$", re.IGNORECASE)
 
 
 def named_in_comment(text: str, lang: str) -> str | None:
@@ -217,6 +224,54 @@ def named_in_comment(text: str, lang: str) -> str | None:
     m = _NAME_COMMENT.match(first)
     if m and _NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
         return m.group(1)
+    return None
+
+
+# Words right before a name that make it the name of the listing that follows: "a file
+# `hello.rs`", "a `main.rs` that looked like this", "this `conftest.py` will", "the `mkdocs.yml` file".
+_DETERMINER = re.compile(r"(?:\b(?:a|an|the|this|that|your|our)\s+(?:(?:new|little|small|simple|sample|example|"
+                         r"following|whole|complete|hello world|program|script)\s+)*(?:file\s+|in a file\s+)?|"
+                         r"\bfile\s+|\b(?:called|named)\s+)$", re.IGNORECASE)
+# Verbs that change a file the reader already has (the listing is the change, unless it turns out
+# to repeat the whole file), as against verbs that make one (create, save as, a file called).
+_CHANGE = re.compile(r"\b(?:edit|editing|modify|update|change|changing|add|adding|append|insert|extend)\b",
+                     re.IGNORECASE)
+_MAKE = re.compile(r"\b(?:create|creating|save|new file|called|named|replace|write)\b", re.IGNORECASE)
+
+
+def asks_to_change(before: str) -> bool:
+    """Does the sentence introducing the block ask to change a file rather than write it?"""
+    sentences = _sentences(before)
+    last = sentences[-1] if sentences else ""
+    return bool(_CHANGE.search(last)) and not _MAKE.search(last)
+
+
+def introduced_as(before: str, lang: str) -> str | None:
+    """The file the sentence introducing the block (it ends with ":") presents it as: the one
+    name in it that fits the block's language, after "a", "the", "this", "file"..."""
+    sentences = _sentences(before.replace("\\_", "_"))
+    if not sentences or not sentences[-1].rstrip().endswith(":"):
+        return None
+    sentence = sentences[-1]
+    found = {m.group(1): m for m in _NAME.finditer(sentence) if fits(m.group(1), lang)
+             and "://" not in sentence[max(0, m.start() - 8): m.start()]}
+    if len(found) != 1:
+        return None
+    name, m = next(iter(found.items()))
+    head = sentence[:m.start()].rstrip("`*_ ") + " "
+    tail = sentence[m.end():].lstrip("`*_ ")
+    return name if _DETERMINER.search(head) or tail.lower().startswith("file") else None
+
+
+def named_nearby(before: str, lang: str) -> str | None:
+    """A fitting name in the last two sentences before the block, in one that speaks of a file
+    ("Now try editing the configuration file: `mkdocs.yml`.")."""
+    paragraph = before.replace("\\_", "_").strip().split("\n\n")[-1]
+    for sentence in [paragraph, *reversed(_sentences(paragraph)[-2:])]:
+        if re.search(r"\b(?:file|edit|editing|save|create|open)\b", sentence, re.IGNORECASE):
+            names = [m.group(1) for m in _NAME.finditer(sentence) if fits(m.group(1), lang)]
+            if len(set(names)) == 1:
+                return names[0]
     return None
 
 
