@@ -187,3 +187,29 @@ def take_callouts(pre: Tag) -> tuple[str, ...]:
             before.replace_with(before.rstrip(" \t"))  # the blank that set the marker apart
         tag.decompose()
     return tuple(notes)
+
+
+# Classes a generator puts on a listing to say what building or running it does (mdBook,
+# rustdoc): the listing's declared outcome, in tutorcheck's words, strongest first.
+OUTCOMES: dict[str, str] = {
+    "does_not_compile": "does-not-compile", "compile_fail": "does-not-compile",
+    "should_panic": "panics", "panics": "panics",
+    "ignore": "not-run", "no_run": "not-run",
+}
+
+
+def declared_outcome(pre: Tag) -> str | None:
+    """What the page declares building or running this listing does, from its classes."""
+    code = pre.find("code")
+    classes = set(_classes(pre).split()) | set(_classes(code).split() if isinstance(code, Tag) else ())
+    # the table's order is the precedence: "ignore does_not_compile" does not compile
+    return next((outcome for cls, outcome in OUTCOMES.items() if cls in classes), None)
+
+
+def take_hidden(pre: Tag) -> bool:
+    """Remove the lines a generator hides from the reader but compiles (mdBook
+    ``<span class="boring">``); True when there were some. Edits ``pre`` in place."""
+    hidden = pre.find_all(class_="boring")
+    for span in hidden:
+        span.decompose()
+    return bool(hidden)

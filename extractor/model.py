@@ -234,7 +234,14 @@ class CodeBlock:
     highlighted: tuple[int, ...] = ()  # 1-based lines the page highlights (what changed)
     notes: tuple[str, ...] = ()  # what reading it set aside or concluded: callouts, excerpts, evidence
     console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
+    written: str | None = None  # what a file block writes, when the page hides lines of it (mdBook "boring")
+    outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
     type: Literal["code"] = "code"
+
+    @property
+    def content(self) -> str:
+        """What a file block writes: its text, with the lines the page hides from the reader."""
+        return self.written if self.written is not None else self.text
 
     def to_json(self) -> dict[str, Any]:
         # ``caption`` only when the page gives one: older tutorial.json files stay valid as they are
@@ -245,6 +252,10 @@ class CodeBlock:
             extra["notes"] = list(self.notes)
         if self.console:
             extra["console"] = self.console
+        if self.written is not None:
+            extra["written"] = self.written
+        if self.outcome:
+            extra["outcome"] = self.outcome
         return {**extra,
             "type": "code",
             "index": self.index,
@@ -345,6 +356,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         highlighted=tuple(d.get("highlighted", ())),
         notes=tuple(d.get("notes", ())),
         console=d.get("console"),
+        written=d.get("written"),
+        outcome=d.get("outcome"),
     )
 
 

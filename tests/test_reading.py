@@ -189,3 +189,40 @@ def test_a_file_is_followed_across_the_versions_the_article_shows() -> None:
     ]
     assert found[2].notes == ("an excerpt of site.yml: the prose asks to change the file, not to write it",)
     assert found[4].notes == ("a new version of count.rs: it repeats 75% of its lines",)
+
+
+def test_a_windows_tab_beside_a_posix_block_is_its_alternative_not_its_output() -> None:
+    posix, windows, output = codes("tabs.html")
+    assert posix.steps[0].expected_output == "42\n"  # the output after the tabs is the POSIX command's
+    assert windows.prompt == "PS> " and windows.steps[0].expected_output is None
+    assert "tool:powershell" in windows.steps[0].needs
+
+
+def test_icon_glyphs_of_tab_labels_and_permalinks_stay_out_of_the_markdown() -> None:
+    article = load_source(str(READING / "tabs.html")).articles[0]
+    prose = " ".join(b.markdown for b in html_to_blocks(article.html, article.origin) if b.type == "prose")
+    assert "Linux Windows" in prose
+    assert not any("\ue000" <= ch <= "\uf8ff" for ch in prose)
+
+
+def test_hidden_lines_belong_to_the_file_written_not_the_text_shown() -> None:
+    lib, main, run = codes("mdbook-hidden.html")
+    assert (lib.kind, lib.filename) == ("file", "src/lib.rs")
+    assert lib.text.startswith("pub fn double") and lib.content.startswith("#![allow(unused)]\npub fn double")
+
+
+def test_a_listing_declared_not_to_compile_carries_that_outcome() -> None:
+    lib, main, run = codes("mdbook-hidden.html")
+    assert (lib.outcome, main.outcome, run.outcome) == (None, "does-not-compile", None)
+    assert (main.kind, main.filename) == ("file", "src/main.rs")
+    assert run.steps[0].expected_output.startswith("   Compiling counter")
+
+
+def test_another_possible_response_is_an_alternative_expected_output() -> None:
+    from extractor.matching import compare
+
+    flip = codes("alternatives.html")[0]
+    expected = flip.steps[0].expected_output
+    assert compare(expected, "heads\n").ok and compare(expected, "tails\n").ok
+    assert not compare(expected, "edge\n").ok
+    assert "-heads" in compare(expected, "edge\n").diff  # the diff is against the first shown

@@ -278,7 +278,7 @@ def _name(u: Understood) -> str:
     return u.block.filename or f"block-{u.block.index}.{ext}"
 
 
-_WINDOWS_PROMPT = re.compile(r"^(PS\s|[A-Za-z]:\\)")
+_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\)")
 
 
 def windows_shell(prompt: str | None) -> str | None:
