@@ -11,7 +11,8 @@ from extractor.feeds import load_source
 from extractor.html import html_to_blocks
 from extractor.model import CodeBlock
 from extractor.understand import understand_blocks
-from extractor.understand.files import caption_path, excerpt_reason, label_line
+from extractor.understand.files import excerpt_reason
+from extractor.understand.titles import caption_path, label_line
 
 READING = DATA / "reading"
 
@@ -226,3 +227,12 @@ def test_another_possible_response_is_an_alternative_expected_output() -> None:
     assert compare(expected, "heads\n").ok and compare(expected, "tails\n").ok
     assert not compare(expected, "edge\n").ok
     assert "-heads" in compare(expected, "edge\n").diff  # the diff is against the first shown
+
+
+def test_docbook_titles_and_lines_for_a_dotfile_are_files_not_commands() -> None:
+    bashrc, desktop, edit = codes("docbook.html")
+    assert (bashrc.kind, bashrc.steps) == ("fragment", ())  # "Add to the ~/.bashrc file.": lines for it
+    assert bashrc.notes == ("an excerpt of ~/.bashrc: the prose asks to change the file, not to write it",)
+    assert (desktop.caption, desktop.kind, desktop.filename) == (
+        "Example 3.1. The shelf.desktop file", "file", "shelf.desktop")
+    assert (edit.kind, edit.steps) == ("fragment", ())  # "edit X and replace the line with:"

@@ -239,19 +239,35 @@ def _name_files(firsts: list[Understood | None]) -> list[Understood | None]:
     for m, user in enumerate(out):
         for step in user.block.steps if user else ():
             for name in files.names_in(step.command):
-                unnamed = [k for k in range(m - 1, -1, -1) if (u := out[k]) and u.block.kind == "file"
-                           and u.block.filename is None and files.fits(name, u.block.lang)]
+                unnamed = [k for k in range(m - 1, -1, -1) if (u := out[k]) and u.block.filename is None
+                           and files.fits(name, u.block.lang) and (u.block.kind == "file" or _program_listing(u))]
                 if name in taken or not unnamed:
                     continue
                 best = max(unnamed, key=lambda k: len(_tokens(name) & _tokens(out[k].default_name or "")))  # type: ignore[union-attr]
                 taken.add(name)
                 u = out[best]
                 assert u is not None
+                if u.block.kind != "file":  # a whole program the command builds or runs by name
+                    first = step.command.splitlines()[0][:60]
+                    note = f"the file {name}: a later command uses it by that name ({first})"
+                    u = replace(u, block=replace(u.block, kind="file", steps=(), notes=(*u.block.notes, note)))
                 out[best] = replace(u, block=replace(u.block, filename=name))
     for k, u in enumerate(out):
         if u and u.block.kind == "file" and u.block.filename is None:
             out[k] = replace(u, block=replace(u.block, filename=u.default_name))
     return out
+
+
+# Languages of programs a later command compiles or runs by file name (rustc hello.rs, gcc x.c).
+_PROGRAM_LANGS = frozenset({"rust", "c", "cpp", "go", "java", "python", "javascript", "typescript"})
+
+
+def _program_listing(u: Understood) -> bool:
+    """A whole program listing not yet given a name: a fragment of a program language, or a
+    Python program the block would run in place."""
+    b = u.block
+    return (b.lang in _PROGRAM_LANGS and u.part_of is None and _whole_listing(b)
+            and (b.kind == "fragment" or b.kind == "commands" and b.lang == "python"))
 
 
 def _whole_listing(block: CodeBlock) -> bool:

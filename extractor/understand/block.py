@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
-from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, transcript
+from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, titles, transcript
 from extractor.understand.classify import Reading, Shape, classify
 from extractor.understand.prompts import Prompts, display
 
@@ -184,6 +184,8 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     found = files.recognise(lang, v.docs)
     why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
         "the prose asks to change the file, not to write it" if edit else None)
+    if not why and path.startswith("~/"):
+        why = "the file is in the reader's home directory, outside the article's folder"
     kind = "fragment" if why else "file"
     notes = (*block.notes, f"an excerpt of {path}: {why}") if why else block.notes
     done = replace(block, lang=lang, kind=kind, filename=None if why else path, prompt=None, steps=(), notes=notes)
@@ -212,14 +214,17 @@ def _named(block: CodeBlock, v: Reading, ctx: Context) -> tuple[str, bool] | Non
     sentence that introduces it ("in a file `hello.rs`:", "a `main.rs` that looked like this:",
     "editing the configuration file: `mkdocs.yml`"), and whether the prose asks to change
     that file rather than write it."""
+    if v.shape == Shape.PLAIN_TEXT and titles.makes_a_file(ctx.before):
+        plain = titles.introduced_as(ctx.before, "any")  # "by creating the following `debian/x.install` file:"
+        return (plain, False) if plain else None
     if v.lang not in _NAMEABLE:
         return None
     commented = files.named_in_comment(block.text, v.lang)
     if commented:
         return commented, False
-    named = files.introduced_as(ctx.before, v.lang) or (
-        files.named_nearby(ctx.before, v.lang) if v.lang in PARSED and v.docs else None)
-    return (named, files.asks_to_change(ctx.before)) if named else None
+    named = titles.introduced_as(ctx.before, v.lang) or (
+        titles.named_nearby(ctx.before, v.lang) if v.lang in PARSED and v.docs else None)
+    return (named, titles.asks_to_change(ctx.before)) if named else None
 
 
 def understand(block: CodeBlock, ctx: Context) -> Understood:
@@ -230,7 +235,7 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if marks:  # callouts explain lines; they are not part of what is run or written
         block = replace(block, text=text, notes=(*block.notes, *marks))
     v = classify(block.text, block.label, ctx.prompts)
-    titled = files.caption_path(block.caption) or files.label_line(ctx.before)
+    titled = titles.caption_path(block.caption) or titles.label_line(ctx.before)
     named = (titled, False) if titled else _named(block, v, ctx)
     if named and v.kind != "session":
         return _titled(block, v, ctx, *named)
@@ -238,6 +243,9 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
         return _command_then_output(block, v)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
+    title = block.caption or titles.bold_title(ctx.before) or ""
+    if v.kind == "commands" and (into := titles.lines_for(ctx.before) or titles.lines_for(title, title=True)):
+        return _titled(block, v, ctx, into, titles.asks_to_change(ctx.before))  # lines for ~/.bashrc, not commands
     if v.kind == "commands":
         return _dotenv(block, v, ctx) or _commands(block, v)
     if v.lang == "python":

@@ -99,17 +99,19 @@ def recognise(lang: str, docs: Sequence[Doc]) -> tuple[Recogniser, bool] | None:
 # Extensions a file name may have for each language.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "yaml": (".yaml", ".yml"), "json": (".json",), "python": (".py",), "go": (".go",),
-    "shell": (".sh", ".bash"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
+    "shell": (".sh", ".bash", ".bashrc", ".bash_profile", ".bash_aliases", ".profile",
+              ".zshrc"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
     "javascript": (".js", ".mjs", ".cjs", ".jsx"), "typescript": (".ts", ".tsx"),
     "toml": (".toml",), "hcl": (".tf", ".hcl"),
     "html": (".html", ".htm", ".xml", ".svg"), "css": (".css", ".scss", ".sass", ".less"), "sql": (".sql",),
     "markdown": (".md", ".markdown"), "rust": (".rs",), "java": (".java",), "c": (".c", ".h"),
+    "cpp": (".cc", ".cpp", ".cxx", ".hpp", ".hh"),
     "nginx": (".conf",), "makefile": ("Makefile", ".mk"), "dotenv": (".env",),
     "ini": (".ini", ".cfg", ".conf", ".service", ".timer", ".socket", ".desktop"),
 }
 # A file name: ``app.py``, ``deploy/web.yaml``, ``/etc/nginx/conf.d/app.conf``, ``.env``,
 # ``.github/workflows/ci.yml``, ``Dockerfile`` (not part of a URL, a version or a home path).
-_NAME = re.compile(r"(?<![\w/@:.~-])(/?(?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|\.[A-Za-z][\w.-]*|"
+NAME = re.compile(r"(?<![\w/@:.~-])(/?(?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|\.[A-Za-z][\w.-]*|"
                    r"Dockerfile|Containerfile|Makefile))(?![\w-])")
 _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"
                          r"contents?|following|goes in|go in)\b", re.IGNORECASE)
@@ -157,7 +159,7 @@ def fits(name: str, lang: str) -> bool:
 _NEW_UNIT = re.compile(r"^\s*(?:[-*+>|#]|\d+[.)])\s")
 
 
-def _sentences(text: str) -> list[str]:
+def prose_sentences(text: str) -> list[str]:
     """Sentences of prose; a sentence wrapped across lines is one sentence."""
     lines: list[str] = []
     for line in text.split("\n"):
@@ -169,45 +171,17 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", "\n".join(lines)) if s.strip()]
 
 
-# What a title may say before the path: "Filename: src/main.rs", "File: app.py".
-_TITLE_PREFIX = re.compile(r"^\W*(?:file\s*name|file|path|source(?: file)?)\s*:\s*", re.IGNORECASE)
-# A prose line that is only a path, as a label over the listing: "**app/views.py**", "`Cargo.toml`:".
-_LABEL_LINE = re.compile(r"^\s*[*`]*(?P<name>[^\s*`]+?)[*`]*\s*:?\s*$")
-
-
-def caption_path(caption: str | None) -> str | None:
-    """The path a listing's title names, folders kept ("src/main.rs", "Filename: app/views.py"),
-    or None when the title is no path ("Output", "Terminal", "Listing 2")."""
-    if not caption:
-        return None
-    text = _TITLE_PREFIX.sub("", caption.strip()).strip("`'\" ")
-    return text if _NAME.fullmatch(text) else None
-
-
-def label_line(before: str) -> str | None:
-    """The path the prose's last line gives as a title over the listing: "Filename: src/main.rs",
-    or a line that is only a path ("**app/views.py**")."""
-    lines = [line for line in before.split("\n") if line.strip()]
-    if not lines:
-        return None
-    last = lines[-1].strip().replace("\\_", "_")
-    if _TITLE_PREFIX.match(last):
-        return caption_path(last)
-    m = _LABEL_LINE.match(last)
-    return caption_path(m.group("name")) if m else None
-
-
 def told_to_save(before: str, lang: str) -> str | None:
     """The file name the sentence right before the block tells the reader to save it as
     ("Now put this in `app.py`:", "Create a file named settings.yaml")."""
-    sentences = _sentences(before.replace("\\_", "_"))[-2:]
+    sentences = prose_sentences(before.replace("\\_", "_"))[-2:]
     for n, sentence in enumerate(sentences):
         if _IMPERATIVE_SAVE.search(sentence):
-            for m in _NAME.finditer(sentence):
+            for m in NAME.finditer(sentence):
                 if fits(m.group(1), lang):
                     return m.group(1)
             if n and re.search(r"\bit\b", sentence):  # "In `src/lib.rs`, ... Replace it with this:"
-                named = {m.group(1) for m in _NAME.finditer(sentences[0]) if fits(m.group(1), lang)}
+                named = {m.group(1) for m in NAME.finditer(sentences[0]) if fits(m.group(1), lang)}
                 if len(named) == 1:
                     return named.pop()
     return None
@@ -222,56 +196,8 @@ def named_in_comment(text: str, lang: str) -> str | None:
     """The file name a block gives itself in its first line, if it fits the language."""
     first = text.lstrip("\n").split("\n", 1)[0]
     m = _NAME_COMMENT.match(first)
-    if m and _NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
+    if m and NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
         return m.group(1)
-    return None
-
-
-# Words right before a name that make it the name of the listing that follows: "a file
-# `hello.rs`", "a `main.rs` that looked like this", "this `conftest.py` will", "the `mkdocs.yml` file".
-_DETERMINER = re.compile(r"(?:\b(?:a|an|the|this|that|your|our)\s+(?:(?:new|little|small|simple|sample|example|"
-                         r"following|whole|complete|hello world|program|script)\s+)*(?:file\s+|in a file\s+)?|"
-                         r"\bfile\s+|\b(?:called|named)\s+)$", re.IGNORECASE)
-# Verbs that change a file the reader already has (the listing is the change, unless it turns out
-# to repeat the whole file), as against verbs that make one (create, save as, a file called).
-_CHANGE = re.compile(r"\b(?:edit|editing|modify|update|change|changing|add|adding|append|insert|extend)\b",
-                     re.IGNORECASE)
-_MAKE = re.compile(r"\b(?:create|creating|save|new file|called|named|replace|write)\b", re.IGNORECASE)
-
-
-def asks_to_change(before: str) -> bool:
-    """Does the sentence introducing the block ask to change a file rather than write it?"""
-    sentences = _sentences(before)
-    last = sentences[-1] if sentences else ""
-    return bool(_CHANGE.search(last)) and not _MAKE.search(last)
-
-
-def introduced_as(before: str, lang: str) -> str | None:
-    """The file the sentence introducing the block (it ends with ":") presents it as: the one
-    name in it that fits the block's language, after "a", "the", "this", "file"..."""
-    sentences = _sentences(before.replace("\\_", "_"))
-    if not sentences or not sentences[-1].rstrip().endswith(":"):
-        return None
-    sentence = sentences[-1]
-    found = {m.group(1): m for m in _NAME.finditer(sentence) if fits(m.group(1), lang)
-             and "://" not in sentence[max(0, m.start() - 8): m.start()]}
-    if len(found) != 1:
-        return None
-    name, m = next(iter(found.items()))
-    head = sentence[:m.start()].rstrip("`*_ ") + " "
-    tail = sentence[m.end():].lstrip("`*_ ")
-    return name if _DETERMINER.search(head) or tail.lower().startswith("file") else None
-
-
-def named_nearby(before: str, lang: str) -> str | None:
-    """A fitting name in the last two sentences before the block, in one that speaks of a file
-    ("Now try editing the configuration file: `mkdocs.yml`.")."""
-    paragraph = before.replace("\\_", "_").strip().split("\n\n")[-1]
-    for sentence in [paragraph, *reversed(_sentences(paragraph)[-2:])]:
-        if re.search(r"\b(?:file|edit|editing|save|create|open)\b", sentence, re.IGNORECASE):
-            names = [m.group(1) for m in _NAME.finditer(sentence) if fits(m.group(1), lang)]
-            if len(set(names)) == 1:
-                return names[0]
     return None
 
 
@@ -279,17 +205,17 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
     """A file name the prose gives the block: the nearest fitting name before it (a sentence
     with "save"/"create"/"file"... wins), else one in the first sentence after it."""
     candidates: list[tuple[int, int, str]] = []
-    sentences = _sentences(before)
+    sentences = prose_sentences(before)
     for distance, sentence in enumerate(reversed(sentences[-6:])):
-        for m in _NAME.finditer(sentence.replace("\\_", "_")):
+        for m in NAME.finditer(sentence.replace("\\_", "_")):
             if fits(m.group(1), lang) and "://" not in sentence[max(0, m.start() - 8): m.start()]:
                 candidates.append((0 if _SAVE_WORDS.search(sentence) else 1, distance, m.group(1)))
     if candidates:
         return min(candidates, key=lambda c: (c[1] > 1, c[0], c[1]))[2]
-    for sentence in _sentences(after)[:1]:
+    for sentence in prose_sentences(after)[:1]:
         if sentence.rstrip().endswith(":"):  # it introduces the next block, not this one
             break
-        for m in _NAME.finditer(sentence):
+        for m in NAME.finditer(sentence):
             if fits(m.group(1), lang):
                 return m.group(1)
     return None
@@ -297,7 +223,7 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
 
 def names_in(command: str) -> list[str]:
     """File names a command uses (not parts of URLs)."""
-    return [m.group(1) for m in _NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]
+    return [m.group(1) for m in NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]
 
 
 # A line that stands for lines left out: ``// --snip--``, ``# ...``, ``…``, ``<!-- ... -->``,
