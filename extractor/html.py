@@ -269,11 +269,11 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
     for index, pre in enumerate(list(_outer_pres(root))):
-        notes = take_callouts(pre)
+        callouts = take_callouts(pre)
         written = pre_text(pre)  # with the lines the page hides, which belong to the file
         text = pre_text(pre) if take_hidden(pre) else written
         codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
-                               highlighted=highlighted_lines(pre), notes=notes,
+                               highlighted=highlighted_lines(pre), notes=callouts,
                                written=written if written != text else None, outcome=declared_outcome(pre)))
         marker = soup.new_tag("p")
         marker.string = f"{mark}{index}X"
