@@ -236,3 +236,14 @@ def test_docbook_titles_and_lines_for_a_dotfile_are_files_not_commands() -> None
     assert (desktop.caption, desktop.kind, desktop.filename) == (
         "Example 3.1. The shelf.desktop file", "file", "shelf.desktop")
     assert (edit.kind, edit.steps) == ("fragment", ())  # "edit X and replace the line with:"
+
+
+def test_network_is_needed_by_what_a_toolchain_would_fetch_not_by_its_name() -> None:
+    _, offline, _, online, _, mixed = codes("toolchains.html")
+    assert [(s.command, "network" in s.needs) for s in offline.steps] == [
+        ("cargo build", False), ("cargo run", False), ("cargo update", True)]  # no dependency to fetch
+    assert online.steps[0].command == "cargo build" and "network" in online.steps[0].needs  # itoa = "1"
+    assert {s.command: "network" in s.needs for s in mixed.steps} == {
+        "go run main.go": False, "go mod tidy": True, "git clone ../tally tally-copy": False,
+        "cd tally-copy": False, "git pull": False, "rsync -a ./ /tmp/tally-backup/": False,
+        "python3 -m pip install itoa": True}

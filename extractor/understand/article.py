@@ -10,7 +10,19 @@ from dataclasses import replace
 from extractor.bounds import OverBound, check_size
 from extractor.matching import ALTERNATIVE_MARK
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, consoles, editors, files, kube, needs, pasted, python, services, versions
+from extractor.understand import (
+    answers,
+    consoles,
+    editors,
+    files,
+    kube,
+    needs,
+    pasted,
+    python,
+    services,
+    toolchains,
+    versions,
+)
 from extractor.understand.block import (
     Context,
     Understood,
@@ -81,7 +93,8 @@ def _answered(step: Step, labels: tuple[str, ...]) -> Step:
     return replace(step, needs=labels, answers=found, echoed=echoed)
 
 
-def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlock:
+def _with_needs(u: Understood, known_vars: set[str], local: set[str],
+                projects: toolchains.Projects | None = None) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
@@ -90,7 +103,7 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlo
         unset: list[str] = []
         if step.lang == "shell":
             unset = needs.unset_variables(step.command, made, known_vars)  # before step_needs updates `made`
-            step_needs = needs.step_needs(step.command, made, known_vars, workdir)
+            step_needs = needs.step_needs(step.command, made, known_vars, workdir, projects)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
         elif step.lang in consoles.BY_NAME:
@@ -141,11 +154,14 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(_name_files(firsts)), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
+    projects = toolchains.Projects()
     for n, first in enumerate(firsts):
         if first is None:
             continue
         try:
-            filled = _with_needs(first, known_vars, local)
+            filled = _with_needs(first, known_vars, local, projects)
+            if filled.kind == "file" and filled.filename:
+                projects.saw_file(filled.filename, filled.content)
             final = replace(first, block=filled)
             done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
         except Exception as e:  # noqa: BLE001

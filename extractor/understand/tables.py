@@ -103,7 +103,9 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "apk": frozenset({"add", "update"}), "yum": frozenset({"install", "update"}),
     "dnf": frozenset({"install", "update"}), "brew": frozenset({"install", "update", "upgrade", "tap"}),
     "go": frozenset({"get", "install", "mod download", "mod tidy", "mod vendor"}),
-    "cargo": frozenset({"install", "build", "run", "add", "fetch"}),
+    "cargo": frozenset({"install", "build", "run", "add", "fetch", "update", "test", "check", "bench", "doc",
+                        "search", "publish", "generate-lockfile"}),
+    "rsync": frozenset(),  # remote or local: decided by its arguments (toolchains.py)
     "gem": frozenset({"install"}), "winget": frozenset({"install", "upgrade"}),
     "choco": frozenset({"install", "upgrade"}), "scoop": frozenset({"install", "update"}),
     "docker": frozenset({"pull", "push", "login", "run", "build"}),
