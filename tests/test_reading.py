@@ -29,7 +29,7 @@ FILES = {
     "sphinx-captions.html": [
         ("crumbs/core.py", "file", "python", "crumbs/core.py"),
         ("docs/source/settings.py", "file", "python", "docs/source/settings.py"),
-        ("docs/source/settings.py", "fragment", "python", None),  # hll: the change only, never written
+        ("docs/source/settings.py", "file", "python", "docs/source/settings.py"),  # hll: the change, applied
         ("The crumbs it prints", "output", "text", None),
     ],
     "mdbook.html": [
@@ -188,7 +188,8 @@ def test_a_file_is_followed_across_the_versions_the_article_shows() -> None:
         ("file", "test_count.py"),  # "# content of test_count.py"
         ("fragment", None),      # "Add a dependency to Shelf.toml": an excerpt of a file not shown
     ]
-    assert found[2].notes == ("an excerpt of site.yml: the prose asks to change the file, not to write it",)
+    assert found[2].notes == ("an excerpt of site.yml: the prose asks to change the file, not to write it",
+                              "cannot be placed in the version of site.yml shown before, which stays as it was")
     assert found[4].notes == ("a new version of count.rs: it repeats 75% of its lines",)
 
 
@@ -247,3 +248,28 @@ def test_network_is_needed_by_what_a_toolchain_would_fetch_not_by_its_name() -> 
         "go run main.go": False, "go mod tidy": True, "git clone ../tally tally-copy": False,
         "cd tally-copy": False, "git pull": False, "rsync -a ./ /tmp/tally-backup/": False,
         "python3 -m pip install itoa": True}
+
+
+def test_an_excerpt_that_places_unambiguously_is_applied_to_the_last_whole_version() -> None:
+    found = codes("sphinx-captions.html")
+    applied = found[2]
+    assert applied.text == "plugins = [\n    'crumbs.plain',\n    'crumbs.fancy',\n]\n"  # as shown
+    assert applied.content == "plugins = [\n    'crumbs.plain',\n    'crumbs.fancy',\n]\n"
+    assert applied.notes == ("an excerpt of docs/source/settings.py, applied to the version shown before "
+                             "(its first and last lines place it)",)
+    snip = codes("mdbook.html")[2]
+    assert (snip.kind, snip.filename) == ("fragment", None)  # its new line has nothing to place it by
+    assert snip.notes[-1] == "cannot be placed in the version of src/main.rs shown before, which stays as it was"
+
+
+@pytest.mark.parametrize(("whole", "excerpt", "result"), [
+    ("a = [\n  1,\n]\nb = 2\n", "a = [\n  1,\n  2,\n]\n", "a = [\n  1,\n  2,\n]\nb = 2\n"),
+    ("fn main() {\n    one();\n}\n", "fn main() {\n    // --snip--\n    one();\n    two();\n}\n",
+     "fn main() {\n    one();\n    two();\n}\n"),
+    ("x {\n}\ny {\n}\n", "{\n  z\n}\n", None),  # '{' places nowhere in particular
+    ("a\nb\n", "c\nd\n", None),
+])
+def test_splice(whole: str, excerpt: str, result: str | None) -> None:
+    from extractor.understand.files import splice
+
+    assert splice(whole, excerpt) == result

@@ -250,3 +250,41 @@ def excerpt_reason(text: str, highlighted: tuple[int, ...] = ()) -> str | None:
     if highlighted:
         return f"the page highlights the changed lines ({', '.join(map(str, highlighted[:5]))})"
     return None
+
+
+def _is_omission(line: str, previous: str) -> bool:
+    return bool(line.strip()) and bool(_OMISSION.match(line)) and not (line.strip() == "..." and previous.endswith(":"))
+
+
+def _chunks(excerpt: str) -> list[list[str]]:
+    """The runs of lines an excerpt shows, split where it leaves lines out."""
+    chunks: list[list[str]] = [[]]
+    previous = ""
+    for line in excerpt.rstrip("\n").split("\n"):
+        if _is_omission(line, previous):
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+        previous = line.rstrip() if line.strip() else previous
+    return [c for c in chunks if any(x.strip() for x in c)]
+
+
+def splice(whole: str, excerpt: str) -> str | None:
+    """``whole`` with the excerpt put in its place, when it places unambiguously: each run of
+    lines the excerpt shows starts and ends with a line that occurs exactly once in ``whole``
+    (after the previous run), and the run replaces the lines between them. None otherwise."""
+    lines = whole.rstrip("\n").split("\n")
+    out: list[str] = []
+    at = 0
+    for chunk in _chunks(excerpt):
+        body = [x for x in chunk if x.strip()]
+        first, last = body[0].strip(), body[-1].strip()
+        starts = [n for n in range(at, len(lines)) if lines[n].strip() == first]
+        if len(starts) != 1:
+            return None
+        ends = [n for n in range(starts[0], len(lines)) if lines[n].strip() == last]
+        if len(ends) != 1 and not (len(body) == 1 and ends[:1] == starts):
+            return None
+        out += lines[at:starts[0]] + [x for x in chunk]
+        at = ends[0] + 1
+    return "\n".join(out + lines[at:]) + "\n"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from extractor.model import CodeBlock
+from extractor.understand.files import splice
 
 # Share of the last version's lines a listing must repeat to be a new whole version of it.
 WHOLE = 0.5
@@ -38,12 +39,8 @@ def follow(blocks: list[tuple[CodeBlock, str | None]], is_excerpt: Callable[[Cod
     last: dict[str, CodeBlock] = {}
     out: list[CodeBlock] = []
     for block, part_of in blocks:
-        if part_of in last and block.kind == "fragment" and not is_excerpt(block) and (
-                repeated(last[part_of].text, block.text) >= WHOLE):
-            share = repeated(last[part_of].text, block.text)
-            note = f"the next version of {part_of}: it repeats {share:.0%} of its lines"
-            block = replace(block, kind="file", filename=part_of, notes=(
-                *(n for n in block.notes if not n.startswith(f"an excerpt of {part_of}:")), note))
+        if part_of in last and block.kind == "fragment":
+            block = _place(block, last[part_of], part_of, is_excerpt(block))
         elif block.kind == "file" and block.filename in last:
             prev = last[block.filename]
             if len(_lines(block.text)) < len(_lines(prev.text)) and repeated(prev.text, block.text) < WHOLE:
@@ -62,3 +59,20 @@ def follow(blocks: list[tuple[CodeBlock, str | None]], is_excerpt: Callable[[Cod
             last[block.filename] = block
         out.append(block)
     return out
+
+
+def _place(block: CodeBlock, prev: CodeBlock, path: str, excerpt: bool) -> CodeBlock:
+    """A listing of ``path`` after a whole version of it: the next whole version when it
+    repeats most of it; an excerpt put in its place when it places unambiguously (the file
+    written is the last version with the excerpt applied); else an excerpt left aside."""
+    others = tuple(n for n in block.notes if not n.startswith(f"an excerpt of {path}:"))
+    share = repeated(prev.text, block.text)
+    if not excerpt and share >= WHOLE:
+        note = f"the next version of {path}: it repeats {share:.0%} of its lines"
+        return replace(block, kind="file", filename=path, notes=(*others, note))
+    spliced = splice(prev.content, block.text)
+    if spliced is None:
+        note = f"cannot be placed in the version of {path} shown before, which stays as it was"
+        return replace(block, notes=(*block.notes, note))
+    note = f"an excerpt of {path}, applied to the version shown before (its first and last lines place it)"
+    return replace(block, kind="file", filename=path, written=spliced, notes=(*others, note))
