@@ -244,18 +244,10 @@ class CodeBlock:
         return self.written if self.written is not None else self.text
 
     def to_json(self) -> dict[str, Any]:
-        # ``caption`` only when the page gives one: older tutorial.json files stay valid as they are
-        extra: dict[str, Any] = {"caption": self.caption} if self.caption is not None else {}
-        if self.highlighted:
-            extra["highlighted"] = list(self.highlighted)
-        if self.notes:
-            extra["notes"] = list(self.notes)
-        if self.console:
-            extra["console"] = self.console
-        if self.written is not None:
-            extra["written"] = self.written
-        if self.outcome:
-            extra["outcome"] = self.outcome
+        # what reading the page found (a title, notes...) only when there is some: older files stay as they are
+        found = {"caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
+                 "console": self.console, "written": self.written, "outcome": self.outcome}
+        extra = {k: v for k, v in found.items() if v not in (None, [])}
         return {**extra,
             "type": "code",
             "index": self.index,
@@ -352,12 +344,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         defects=tuple(d.get("defects", ())),
         checks=tuple(Check(**c) for c in d.get("checks", ())),
         facts=Facts.from_json(d.get("facts")),
-        caption=d.get("caption"),
-        highlighted=tuple(d.get("highlighted", ())),
-        notes=tuple(d.get("notes", ())),
-        console=d.get("console"),
-        written=d.get("written"),
-        outcome=d.get("outcome"),
+        caption=d.get("caption"), console=d.get("console"), written=d.get("written"), outcome=d.get("outcome"),
+        highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
     )
 
 
