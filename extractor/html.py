@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Comment, PageElement, Tag
 from markdownify import MarkdownConverter
 
 from extractor.bounds import MAX_DEPTH
+from extractor.listing import caption_of, declared_outcome, highlighted_lines, take_callouts, take_hidden
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
 from extractor.quoting import delimiter
 
@@ -268,7 +269,12 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
     for index, pre in enumerate(list(_outer_pres(root))):
-        codes.append(CodeBlock(index=index, text=pre_text(pre), label=claimed_label(pre)))
+        callouts = take_callouts(pre)
+        written = pre_text(pre)  # with the lines the page hides, which belong to the file
+        text = pre_text(pre) if take_hidden(pre) else written
+        codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
+                               highlighted=highlighted_lines(pre), notes=callouts,
+                               written=written if written != text else None, outcome=declared_outcome(pre)))
         marker = soup.new_tag("p")
         marker.string = f"{mark}{index}X"
         _replacement_root(pre).replace_with(marker)
@@ -283,8 +289,12 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     return blocks
 
 
+# Icon-font glyphs (private-use code points: tab and permalink icons) are pictures, not text.
+_ICONS = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def _append_prose(blocks: list[Block], markdown: str) -> None:
-    text = re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    text = re.sub(r"\n{3,}", "\n\n", _ICONS.sub("", markdown)).strip()
     text = "\n".join(line.rstrip() for line in text.splitlines())
     if text:
         blocks.append(ProseBlock(markdown=text))

@@ -20,6 +20,7 @@ stages, in order, and are then compared line by line:
 A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
 missing or extra line) still fails, and so does a different outcome (``OUTCOMES``: a conflict,
 an error, a prompt shown on one side only) hidden by an elision. ``Comparison.rule`` names the stages the match needed.
+An expected output may hold alternatives (``ALTERNATIVE_MARK``): any of them matching is a match.
 """
 
 from __future__ import annotations
@@ -151,8 +152,22 @@ def outcomes(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in OUTCOMES if pattern.search(text))
 
 
+# Between alternatives of one expected output, when the article shows more than one ("another
+# response could be this:"): the run matches when it matches any of them. In the text itself,
+# so that a check.sh handing files to this module judges them the same way.
+ALTERNATIVE_MARK = "\n\u2042 or \u2042\n"
+
+
 def compare(expected: str, actual: str) -> Comparison:
-    """Compare what the article shows with what the sandbox printed (see the module doc)."""
+    """Compare what the article shows with what the sandbox printed (see the module doc);
+    with alternatives (``ALTERNATIVE_MARK``), the first that matches, else the first's diff."""
+    if ALTERNATIVE_MARK in expected:
+        tried = [_compare_one(alt, actual) for alt in expected.split(ALTERNATIVE_MARK)]
+        return next((c for c in tried if c.ok), tried[0])
+    return _compare_one(expected, actual)
+
+
+def _compare_one(expected: str, actual: str) -> Comparison:
     if expected == actual:
         return Comparison(EXACT, EXACT)
     exp, act = normalize(expected), normalize(actual)

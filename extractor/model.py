@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from extractor.context import Pin
-from extractor.vocab import NeedKind
+from extractor.facts import Facts as Facts
+from extractor.facts import Install as Install
+from extractor.facts import Need as Need
 
 SCHEMA = 1
 
@@ -50,104 +52,6 @@ class RawArticle:
     published: str = ""  # ISO 8601, UTC, "Z"
     tags: tuple[str, ...] = ()
     feed_format: str = ""  # rss20 | atom10 | html | ...
-
-
-@dataclass(frozen=True)
-class Need:
-    """Something a step needs to run as written, with its value where it has one: which tool
-    (``kubectl``), which secret variable (``TOKEN``; '' when the step names none), which
-    placeholder (``<your-name>``, or ``$NAMESPACE`` for a variable nobody sets)."""
-
-    kind: NeedKind
-    value: str = ""
-
-    @property
-    def label(self) -> str:
-        """The need in the vocabulary of labels.yaml (``tool:kubectl``, ``secret``)."""
-        if self.kind in (NeedKind.TOOL, NeedKind.SERVICE) and self.value:
-            return f"{self.kind}:{self.value}"
-        return self.value if self.kind == NeedKind.OTHER else str(self.kind)
-
-    @classmethod
-    def from_label(cls, label: str) -> Need:
-        """A need from its label alone (no value but a tool's name)."""
-        kind, _, value = label.partition(":")
-        if kind in (NeedKind.TOOL, NeedKind.SERVICE) and value:
-            return cls(NeedKind(kind), value)
-        if label in LABEL_NEEDS:
-            return cls(NeedKind(label))
-        return cls(NeedKind.OTHER, label)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": str(self.kind), "value": self.value}
-
-
-# The need kinds a label of labels.yaml names (``tool:NAME`` aside).
-LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state", "interactive"})
-
-
-# How a language package is written (``pip:flask``, ``npm:express@4``; ``pip-r:FILE`` for the
-# requirements a file lists): the ecosystems the image layer can install from.
-LANGUAGE_ECOSYSTEMS = ("pip", "pip-r", "npm", "pymod")
-
-
-@dataclass(frozen=True)
-class Install:
-    """A step that only installs packages: the package manager and the packages (for a
-    language installer such as pip or npm, written ``ECOSYSTEM:SPEC``: ``pip:flask==2.2.*``)."""
-
-    manager: str
-    packages: tuple[str, ...] = ()
-
-    @property
-    def language(self) -> bool:
-        """The packages come from a language's registry (pip, npm), not from the system's."""
-        return any(p.partition(":")[0] in LANGUAGE_ECOSYSTEMS for p in self.packages)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"manager": self.manager, "packages": list(self.packages)}
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What understand/ decided about a command (or a file's text), once, for every later stage:
-    its needs with their values, and its nature. Nothing downstream reads the text again."""
-
-    needs: tuple[Need, ...] = ()
-    installs: Install | None = None  # it only installs packages (system, or a language's)
-    serves: bool = False  # it serves or watches until stopped (a server, ``tail -f``)
-    editor: str = ""  # the interactive editor it opens ('' when none)
-    fetches: bool = False  # it reaches the network
-    reads_only: bool = False  # it only reads: it changes nothing
-    # language packages it installs (``pip:flask``), also when it does more than install; with
-    # ``packages_offline`` the network it needs is only for them (a registry the image can stand in for)
-    packages: tuple[str, ...] = ()
-    packages_offline: bool = False
-    venv: str = ""  # "enter": it enters a virtual environment (``. .venv/bin/activate``); "leave": ``deactivate``
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "needs": [n.to_json() for n in self.needs], "installs": self.installs.to_json() if self.installs else None,
-            "serves": self.serves, "editor": self.editor, "fetches": self.fetches, "reads_only": self.reads_only}
-        if self.packages:  # only where there are some: earlier tutorial.json files stay as they were
-            out |= {"packages": list(self.packages), "packages_offline": self.packages_offline}
-        if self.venv:
-            out["venv"] = self.venv
-        return out
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any] | None) -> Facts:
-        if not d:
-            return cls()
-        installs = d.get("installs")
-        return cls(
-            needs=tuple(Need(NeedKind(n["kind"]), n.get("value", "")) for n in d.get("needs", ())),
-            installs=Install(installs["manager"], tuple(installs.get("packages", ()))) if installs else None,
-            serves=bool(d.get("serves", False)), editor=str(d.get("editor", "")),
-            fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
-            packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
-            venv=str(d.get("venv", "")),
-        )
 
 
 @dataclass(frozen=True)
@@ -230,10 +134,25 @@ class CodeBlock:
     defects: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     facts: Facts = Facts()  # of the text itself, for a block that is saved, not run (placeholders in a file)
+    caption: str | None = None  # the title the page shows on the listing (``app/views.py``)
+    highlighted: tuple[int, ...] = ()  # 1-based lines the page highlights (what changed)
+    notes: tuple[str, ...] = ()  # what reading it set aside or concluded: callouts, excerpts, evidence
+    console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
+    written: str | None = None  # what a file block writes, when the page hides lines of it (mdBook "boring")
+    outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
     type: Literal["code"] = "code"
 
+    @property
+    def content(self) -> str:
+        """What a file block writes: its text, with the lines the page hides from the reader."""
+        return self.written if self.written is not None else self.text
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        # what reading the page found (a title, notes...) only when there is some: older files stay as they are
+        found = {"caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
+                 "console": self.console, "written": self.written, "outcome": self.outcome}
+        extra = {k: v for k, v in found.items() if v not in (None, [])}
+        return {**extra,
             "type": "code",
             "index": self.index,
             "label": self.label,
@@ -329,6 +248,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         defects=tuple(d.get("defects", ())),
         checks=tuple(Check(**c) for c in d.get("checks", ())),
         facts=Facts.from_json(d.get("facts")),
+        caption=d.get("caption"), console=d.get("console"), written=d.get("written"), outcome=d.get("outcome"),
+        highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
     )
 
 

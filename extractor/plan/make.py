@@ -187,7 +187,7 @@ def _client_checks(block: CodeBlock, ctx: _Ctx, first: int) -> list[Action]:
 
 def _file(block: CodeBlock, ctx: _Ctx) -> Action:
     name = block.filename or ""
-    base = Action(ActionKind.WRITE, block.index, 0, f"write {name}", source=block.text, path=name, lang="file",
+    base = Action(ActionKind.WRITE, block.index, 0, f"write {name}", source=block.content, path=name, lang="file",
                   needs=block.needs)
     placeholders = [n for n in block.facts.needs or tuple(Need.from_label(x) for x in block.needs)
                     if n.kind == NeedKind.PLACEHOLDER]

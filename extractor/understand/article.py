@@ -8,8 +8,21 @@ import re
 from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
+from extractor.matching import ALTERNATIVE_MARK
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
-from extractor.understand import answers, editors, files, kube, needs, pasted, python, services
+from extractor.understand import (
+    answers,
+    consoles,
+    editors,
+    files,
+    kube,
+    needs,
+    pasted,
+    python,
+    services,
+    toolchains,
+    versions,
+)
 from extractor.understand.block import (
     Context,
     Understood,
@@ -80,7 +93,8 @@ def _answered(step: Step, labels: tuple[str, ...]) -> Step:
     return replace(step, needs=labels, answers=found, echoed=echoed)
 
 
-def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlock:
+def _with_needs(u: Understood, known_vars: set[str], local: set[str],
+                projects: toolchains.Projects | None = None) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
@@ -89,9 +103,11 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str]) -> CodeBlo
         unset: list[str] = []
         if step.lang == "shell":
             unset = needs.unset_variables(step.command, made, known_vars)  # before step_needs updates `made`
-            step_needs = needs.step_needs(step.command, made, known_vars, workdir)
+            step_needs = needs.step_needs(step.command, made, known_vars, workdir, projects)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
+        elif step.lang in consoles.BY_NAME:
+            step_needs = consoles.needs(step.lang)
         else:
             step_needs = _python_needs(step, local)
         step = _answered(step, step_needs)
@@ -135,14 +151,17 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    firsts = pasted.pasted_definitions(_attach_outputs(_name_files(firsts), contexts))
+    firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(_name_files(firsts)), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
+    projects = toolchains.Projects()
     for n, first in enumerate(firsts):
         if first is None:
             continue
         try:
-            filled = _with_needs(first, known_vars, local)
+            filled = _with_needs(first, known_vars, local, projects)
+            if filled.kind == "file" and filled.filename:
+                projects.saw_file(filled.filename, filled.content)
             final = replace(first, block=filled)
             done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
         except Exception as e:  # noqa: BLE001
@@ -174,16 +193,53 @@ def _attach_outputs(firsts: list[Understood | None], contexts: list[Context]) ->
     introduces it ("Its output:"), or there is no prose between (the two blocks are adjacent)."""
     out = list(firsts)
     for n in range(1, len(out)):
-        prev, cur = out[n - 1], out[n]
+        k = n - 1  # a Windows twin of the command (its tab, its prompt) sits between: skip it
+        while k > 0 and (twin := out[k]) is not None and _windows_twin(twin) and _tab_label(contexts[k].before):
+            k -= 1
+        alternative = _offers_alternative(contexts[n].before)
+        while alternative and k > 0 and (shown := out[k]) is not None and shown.block.kind in SHOWN_KINDS:
+            k -= 1  # "another response could be this": of the command before the first response
+        prev, cur = out[k], out[n]
         if not (prev and cur and cur.block.kind in SHOWN_KINDS and prev.block.steps) or prev.block.kind in SHOWN_KINDS:
             continue
         last = prev.block.steps[-1]
         before = contexts[n].before
+        text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
         if last.expected_output is None and (not before.strip() or introduces_output(before)):
-            text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
-            steps = (*prev.block.steps[:-1], replace(last, expected_output=text))
-            out[n - 1] = replace(prev, block=replace(prev.block, steps=steps))
+            expected = text
+        elif last.expected_output is not None and alternative:
+            expected = last.expected_output + ALTERNATIVE_MARK + text  # either may come back
+        else:
+            continue
+        steps = (*prev.block.steps[:-1], replace(last, expected_output=expected))
+        out[k] = replace(prev, block=replace(prev.block, steps=steps))
     return out
+
+
+# "Another response could be this:", "Alternatively, you may see:", "or it might print:".
+_ALTERNATIVE = re.compile(
+    r"\b(?:another|alternatively|other possible|instead|or (?:it |you )?(?:might|may|could|can))\b", re.IGNORECASE)
+
+
+def _offers_alternative(before: str) -> bool:
+    """Does the prose present the next output as another possible outcome of the same step?"""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
+    return bool(sentences) and bool(_ALTERNATIVE.search(sentences[-1])) and introduces_output(sentences[-1])
+
+
+def _tab_label(prose: str) -> bool:
+    """Prose between two blocks that is at most a tab's label ("Windows", "PowerShell")."""
+    text = prose.strip()
+    return len(text) <= 40 and not re.search(r"[.:!?]$", text)
+
+
+_WINDOWS_LABELS = frozenset({"powershell", "ps1", "pwsh", "posh", "cmd", "bat", "batch", "doscon"})
+
+
+def _windows_twin(u: Understood) -> bool:
+    """A block for Windows readers (a PowerShell/cmd prompt or label): an alternative of the
+    POSIX block beside it, never its output."""
+    return windows_shell(u.block.prompt) is not None or (u.block.label or "").lower() in _WINDOWS_LABELS
 
 
 def _tokens(name: str) -> set[str]:
@@ -199,16 +255,44 @@ def _name_files(firsts: list[Understood | None]) -> list[Understood | None]:
     for m, user in enumerate(out):
         for step in user.block.steps if user else ():
             for name in files.names_in(step.command):
-                unnamed = [k for k in range(m - 1, -1, -1) if (u := out[k]) and u.block.kind == "file"
-                           and u.block.filename is None and files.fits(name, u.block.lang)]
+                unnamed = [k for k in range(m - 1, -1, -1) if (u := out[k]) and u.block.filename is None
+                           and files.fits(name, u.block.lang) and (u.block.kind == "file" or _program_listing(u))]
                 if name in taken or not unnamed:
                     continue
                 best = max(unnamed, key=lambda k: len(_tokens(name) & _tokens(out[k].default_name or "")))  # type: ignore[union-attr]
                 taken.add(name)
                 u = out[best]
                 assert u is not None
+                if u.block.kind != "file":  # a whole program the command builds or runs by name
+                    first = step.command.splitlines()[0][:60]
+                    note = f"the file {name}: a later command uses it by that name ({first})"
+                    u = replace(u, block=replace(u.block, kind="file", steps=(), notes=(*u.block.notes, note)))
                 out[best] = replace(u, block=replace(u.block, filename=name))
     for k, u in enumerate(out):
         if u and u.block.kind == "file" and u.block.filename is None:
             out[k] = replace(u, block=replace(u.block, filename=u.default_name))
     return out
+
+
+# Languages of programs a later command compiles or runs by file name (rustc hello.rs, gcc x.c).
+_PROGRAM_LANGS = frozenset({"rust", "c", "cpp", "go", "java", "python", "javascript", "typescript"})
+
+
+def _program_listing(u: Understood) -> bool:
+    """A whole program listing not yet given a name: a fragment of a program language, or a
+    Python program the block would run in place."""
+    b = u.block
+    return (b.lang in _PROGRAM_LANGS and u.part_of is None and _whole_listing(b)
+            and (b.kind == "fragment" or b.kind == "commands" and b.lang == "python"))
+
+
+def _whole_listing(block: CodeBlock) -> bool:
+    return files.excerpt_reason(block.text, block.highlighted) is None and (
+        block.lang != "python" or python.parse(block.text) is not None)
+
+
+def _follow_versions(firsts: list[Understood | None]) -> list[Understood | None]:
+    """Files followed across the versions an article shows (see :mod:`.versions`)."""
+    known = [u for u in firsts if u is not None]
+    followed = iter(versions.follow([(u.block, u.part_of) for u in known], lambda b: not _whole_listing(b)))
+    return [replace(u, block=next(followed)) if u is not None else None for u in firsts]

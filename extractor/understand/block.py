@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
-from extractor.understand import checks, defects, files, python, shellsplit, transcript
+from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, titles, transcript
 from extractor.understand.classify import Reading, Shape, classify
 from extractor.understand.prompts import Prompts, display
 
@@ -36,12 +36,22 @@ class Understood:
     complete: tuple[bool, ...] = ()
     recogniser: str | None = None
     default_name: str | None = None  # the conventional name, if nothing names the file
+    part_of: str | None = None  # the file an excerpt is part of
 
 
 def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     turns = transcript.split(block.text, ctx.prompts.for_block(block.text))
-    steps = tuple(Step(t.command, t.output, "shell") for t in turns)
-    done = replace(block, lang="shell", kind="session", prompt=display(t.prompt for t in turns), steps=steps)
+    langs = [t.prompt.shape if t.prompt.shape in consoles.BY_NAME else "shell" for t in turns]
+    steps = []
+    for n, (t, lang) in enumerate(zip(turns, langs, strict=True)):
+        output = t.output
+        if lang == "shell" and langs[n + 1:n + 2] not in ([], ["shell"]) and consoles.opened_by(t.command):
+            output = None  # the console's greeting: a program prints it only to a terminal
+        steps.append(Step(t.command, output, lang))
+    used = [lang for lang in langs if lang != "shell"]
+    lang = consoles.BY_NAME[used[0]].language if used and "shell" not in langs else "shell"
+    done = replace(block, lang=lang, kind="session", prompt=display(t.prompt for t in turns), steps=tuple(steps),
+                   console=used[0] if used else None)
     return Understood(done, v, tuple(t.prompt.dir for t in turns), tuple(t.complete for t in turns))
 
 
@@ -158,22 +168,92 @@ def _python(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
     return Understood(replace(block, lang="python", kind="commands", steps=(step,)), v, (None,), (True,))
 
 
+# Languages whose documents the classifier parses (a titled listing of them that does not parse is an excerpt).
+PARSED = frozenset({"json", "yaml", "toml"})
+
+
+def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = False) -> Understood:
+    """A listing the page titles with a path is that file, in the language the path says
+    (else the label's). When it shows only part of the file (lines left out, changed lines
+    highlighted, not parsing, a Go listing without its package clause) or the prose asks to
+    change a file ("Edit `Cargo.toml` and add..."), it is an excerpt: a fragment, never written
+    over the file; ``part_of`` keeps the path so that a later pass can see whether it is in
+    fact the next whole version (it repeats the last one)."""
+    lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
+    v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
+    found = files.recognise(lang, v.docs)
+    why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
+        "the prose asks to change the file, not to write it" if edit else None)
+    if not why and path.startswith("~/"):
+        why = "the file is in the reader's home directory, outside the article's folder"
+    kind = "fragment" if why else "file"
+    notes = (*block.notes, f"an excerpt of {path}: {why}") if why else block.notes
+    done = replace(block, lang=lang, kind=kind, filename=None if why else path, prompt=None, steps=(), notes=notes)
+    return Understood(done, replace(v, lang=lang, kind=kind), recogniser=found[0].name if found else None,
+                      part_of=path if why else None)
+
+
+def _incomplete(text: str, lang: str, v: Reading) -> str | None:
+    """Why a listing cannot be the whole file in its language, if it cannot."""
+    if lang == "python" and python.parse(text) is None:
+        return "it does not parse as Python"
+    if lang in PARSED and not v.docs:
+        return f"it does not parse as {lang.upper()}"
+    if lang == "go" and v.kind != "file":
+        return "it has no package clause"
+    return None
+
+
+# Languages a listing is a program or document in (a name the prose gives it makes it that file).
+_NAMEABLE = frozenset({"python", "yaml", "json", "toml", "go", "rust", "c", "cpp", "java", "javascript",
+                       "typescript", "html", "css", "markdown", "ini", "makefile", "dockerfile", "hcl", "sql"})
+
+
+def _named(block: CodeBlock, v: Reading, ctx: Context) -> tuple[str, bool] | None:
+    """The file a listing is, by its first-line comment (``# content of test_x.py``) or the
+    sentence that introduces it ("in a file `hello.rs`:", "a `main.rs` that looked like this:",
+    "editing the configuration file: `mkdocs.yml`"), and whether the prose asks to change
+    that file rather than write it."""
+    if v.shape == Shape.PLAIN_TEXT and titles.makes_a_file(ctx.before):
+        plain = titles.introduced_as(ctx.before, "any")  # "by creating the following `debian/x.install` file:"
+        return (plain, False) if plain else None
+    if v.lang not in _NAMEABLE:
+        return None
+    commented = files.named_in_comment(block.text, v.lang)
+    if commented:
+        return commented, False
+    named = titles.introduced_as(ctx.before, v.lang) or (
+        titles.named_nearby(ctx.before, v.lang) if v.lang in PARSED and v.docs else None)
+    return (named, titles.asks_to_change(ctx.before)) if named else None
+
+
 def understand(block: CodeBlock, ctx: Context) -> Understood:
-    """Kind, lang, prompt, steps of ``block``, and its file name when the prose gives one
-    (names from later commands and content are given article-wide, see article.py)."""
+    """Kind, lang, prompt, steps of ``block``, and its file name when the page titles it or
+    the prose gives one (names from later commands and content are given article-wide, see
+    article.py)."""
+    text, marks = callouts.strip(block.text)
+    if marks:  # callouts explain lines; they are not part of what is run or written
+        block = replace(block, text=text, notes=(*block.notes, *marks))
     v = classify(block.text, block.label, ctx.prompts)
+    titled = titles.caption_path(block.caption) or titles.label_line(ctx.before)
+    named = (titled, False) if titled else _named(block, v, ctx)
+    if named and v.kind != "session":
+        return _titled(block, v, ctx, *named)
     if v.shape == Shape.COMMAND_THEN_OUTPUT:
         return _command_then_output(block, v)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
+    title = block.caption or titles.bold_title(ctx.before) or ""
+    if v.kind == "commands" and (into := titles.lines_for(ctx.before) or titles.lines_for(title, title=True)):
+        return _titled(block, v, ctx, into, titles.asks_to_change(ctx.before))  # lines for ~/.bashrc, not commands
     if v.kind == "commands":
         return _dotenv(block, v, ctx) or _commands(block, v)
     if v.lang == "python":
         return _python(block, v, ctx)
     if v.kind in ("file", "fragment"):
         return _document(block, v, ctx)
-    if v.shape == Shape.PLAIN_TEXT and (named := files.told_to_save(ctx.before, "text")):
-        return Understood(replace(block, lang="text", kind="file", filename=named), v)  # requirements.txt, .gitignore
+    if v.shape == Shape.PLAIN_TEXT and (told := files.told_to_save(ctx.before, "any")):
+        return _titled(block, v, ctx, told)  # requirements.txt, .gitignore, README.md
     if v.shape == Shape.PLAIN_TEXT and introduces_output(ctx.before):
         v = replace(v, kind="output", why="program output (the prose says so)", shape=Shape.OTHER)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
@@ -206,7 +286,7 @@ def _name(u: Understood) -> str:
     return u.block.filename or f"block-{u.block.index}.{ext}"
 
 
-_WINDOWS_PROMPT = re.compile(r"^(PS\s|[A-Za-z]:\\)")
+_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\)")
 
 
 def windows_shell(prompt: str | None) -> str | None:

@@ -156,6 +156,10 @@ def _parses(text: str, claimed: str | None) -> bool:
 
 
 def _commands(text: str, claimed: str | None) -> bool:
+    """Prompt-less lines that are all commands; without a shell label they must also parse as
+    shell (``rustc 1.74.0 (79e9716c9 2023-11-13)`` is a banner a program printed)."""
+    if claimed != "shell" and shellsplit.has_error(text):
+        return False
     lines = text.split("\n")
     spans = shellsplit.split_commands(lines)
     if not spans:
@@ -186,13 +190,31 @@ def _command_then_output(text: str) -> bool:
     return bool(rest) and not any(words.looks_like_command(line) or line.lstrip().startswith("#") for line in rest)
 
 
+# Labels that leave the language open to the content (no label, a shell, plain text).
+_SHELL_OR_NEUTRAL = frozenset({None, "shell", "text"})
+# A line that opens with a template tag: Jinja/Django/Liquid ``{% for %}``, Go/Handlebars/
+# Mustache ``{{ .Name }}``/``{{#each}}``, ERB ``<%= x %>``.
+_TEMPLATE_LINE = re.compile(r"^\s*(?:\{%-?\s*\w|\{\{-?\s*[#/^>!~]?\s*[\w.$]|<%[=-]?\s)")
+
+
+def _template(text: str) -> bool:
+    """Lines that open with template tags, at least two of them: a template, never shell."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    tagged = sum(1 for line in lines if _TEMPLATE_LINE.match(line))
+    return tagged >= 2 and tagged >= 0.2 * len(lines)
+
+
 def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
     claimed = label_lang(label)
     if not text.strip():
         return Reading("text", "text", "empty block")
+    if claimed == "template" or _template(text):
+        return Reading("template", "fragment", "template tags ({% %}, {{ }}, <% %>)")
     if python.is_session(text) and python.examples(text):
         return Reading("python", "session", "Python >>> prompts")
-    if transcript.split(text, prompts.for_block(text)):
+    # a program's language (rust, go, sql...) is overruled only by prompts no code has ($, user@host)
+    strict = claimed not in _SHELL_OR_NEUTRAL
+    if transcript.split(text, Prompts() if strict else prompts.for_block(text)):
         return Reading("shell", "session", "shell prompts")
     shape = shapes.text_shape(text)
     if shape:
@@ -206,7 +228,7 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
     found = _structured(text, claimed)
     if found:
         return found
-    if not shapes.output_lines(text) and _commands(text, claimed):
+    if claimed in _SHELL_OR_NEUTRAL and not shapes.output_lines(text) and _commands(text, claimed):
         return Reading("shell", "commands", "shell commands without prompts")
     if shapes.output_lines(text) or claimed == "shell":
         return Reading("text", "output", "program output")

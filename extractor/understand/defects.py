@@ -7,6 +7,7 @@ import re
 from extractor.model import Step
 from extractor.understand import shellsplit
 from extractor.understand.classify import label_lang
+from extractor.understand.consoles import CONSOLES
 from extractor.understand.tables import NEUTRAL_LABELS
 
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
@@ -28,6 +29,10 @@ def autolinks(steps: tuple[Step, ...]) -> list[str]:
     return found
 
 
+# What consoles' statements are written in (see consoles.py).
+_CONSOLE_LANGS = frozenset(c.language for c in CONSOLES)
+
+
 def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str]:
     claimed = label_lang(label)
     if not label or claimed is None or label.lower() in NEUTRAL_LABELS or claimed == lang:
@@ -36,6 +41,12 @@ def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str
         return []  # output shown in a shell-labelled block is a convention, not a lie
     if claimed == "yaml" and lang == "json":
         return []  # JSON is YAML too
+    if claimed == "shell" and kind == "session" and lang in _CONSOLE_LANGS:
+        return []  # a psql/redis-cli/irb/node transcript in a terminal block: the label is the terminal's
+    if claimed == "markdown":
+        return []  # Markdown holds tables, code and HTML: whatever a listing of it shows is still Markdown
+    if lang == "template":
+        return []  # a template is written in its host's label (a Go template as go, Jinja as html)
     what = f"a {shape}" if kind == "text" and shape else _KIND_WORDS.get(kind, kind)
     return [f"labelled '{label}' but it is {what} ({lang}), not {claimed}"]
 

@@ -99,17 +99,19 @@ def recognise(lang: str, docs: Sequence[Doc]) -> tuple[Recogniser, bool] | None:
 # Extensions a file name may have for each language.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "yaml": (".yaml", ".yml"), "json": (".json",), "python": (".py",), "go": (".go",),
-    "shell": (".sh", ".bash"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
+    "shell": (".sh", ".bash", ".bashrc", ".bash_profile", ".bash_aliases", ".profile",
+              ".zshrc"), "dockerfile": ("Dockerfile", "Containerfile", ".dockerfile"),
     "javascript": (".js", ".mjs", ".cjs", ".jsx"), "typescript": (".ts", ".tsx"),
     "toml": (".toml",), "hcl": (".tf", ".hcl"),
     "html": (".html", ".htm", ".xml", ".svg"), "css": (".css", ".scss", ".sass", ".less"), "sql": (".sql",),
     "markdown": (".md", ".markdown"), "rust": (".rs",), "java": (".java",), "c": (".c", ".h"),
+    "cpp": (".cc", ".cpp", ".cxx", ".hpp", ".hh"),
     "nginx": (".conf",), "makefile": ("Makefile", ".mk"), "dotenv": (".env",),
     "ini": (".ini", ".cfg", ".conf", ".service", ".timer", ".socket", ".desktop"),
 }
 # A file name: ``app.py``, ``deploy/web.yaml``, ``/etc/nginx/conf.d/app.conf``, ``.env``,
 # ``.github/workflows/ci.yml``, ``Dockerfile`` (not part of a URL, a version or a home path).
-_NAME = re.compile(r"(?<![\w/@:.~-])(/?(?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|\.[A-Za-z][\w.-]*|"
+NAME = re.compile(r"(?<![\w/@:.~-])(/?(?:[\w.-]+/)*(?:[\w-][\w.-]*\.[A-Za-z]{1,10}|\.[A-Za-z][\w.-]*|"
                    r"Dockerfile|Containerfile|Makefile))(?![\w-])")
 _SAVE_WORDS = re.compile(r"\b(save|saved|create|creating|named|called|file|put|write|add|edit|open|paste|"
                          r"contents?|following|goes in|go in)\b", re.IGNORECASE)
@@ -125,45 +127,76 @@ _IMPERATIVE_SAVE = re.compile(
     r"^[^,.:]{1,50},\s+(?:then\s+)?(?:save|create|put|write|paste|place|store)\b|"
     r"\bsaved? (?:it |this |that |the \w+ )?(?:as|to|in)\b|"
     r"\b(?:file|script) (?:named|called)\b|\bgoes? (?:in|into)\b|\binto a (?:new )?file\b|"
-    r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|"
-    r"\b(?:complete|full|whole|entire|final)\b",
+    r"\breplace (?:the |its )?(?:contents?|code|everything) (?:of|in)\b|\breplace it with\b|"
+    r"\b(?:complete|full|whole|entire|final)\b|"
+    r"^\W*(?:in|inside|into|to)\s+(?:the\s+)?(?:file\s+)?`?[\w./-]+\.\w+`?(?:\s+file)?,\s+"
+    r"(?:add|write|put|paste|place|type|insert|define)\b",
     re.IGNORECASE,
 )
+
+
+def lang_of(name: str) -> str | None:
+    """The language a file name says its content is in (``src/main.rs`` → rust), if any."""
+    base = name.rsplit("/", 1)[-1]
+    for lang, exts in EXTENSIONS.items():
+        if any(base.endswith(ext) if ext.startswith(".") else base == ext for ext in exts):
+            return lang
+    return None
 
 
 def fits(name: str, lang: str) -> bool:
     """Can a file of ``lang`` have this name? Plain text takes any name no language claims
     (``requirements.txt``, ``.gitignore``, ``hosts``)."""
+    if lang == "any":
+        return True
     if lang == "text":
         return not any(fits(name, other) for other in EXTENSIONS)
     return any(name.endswith(ext) for ext in EXTENSIONS.get(lang, ()))
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+# A Markdown line that starts a new unit (a list item, a heading, a quote, a table row),
+# never the continuation of a sentence wrapped across lines.
+_NEW_UNIT = re.compile(r"^\s*(?:[-*+>|#]|\d+[.)])\s")
+
+
+def prose_sentences(text: str) -> list[str]:
+    """Sentences of prose; a sentence wrapped across lines is one sentence."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        joins = lines and lines[-1].strip() and line.strip() and not _NEW_UNIT.match(line)
+        if joins:
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", "\n".join(lines)) if s.strip()]
 
 
 def told_to_save(before: str, lang: str) -> str | None:
     """The file name the sentence right before the block tells the reader to save it as
     ("Now put this in `app.py`:", "Create a file named settings.yaml")."""
-    for sentence in _sentences(before)[-2:]:
+    sentences = prose_sentences(before.replace("\\_", "_"))[-2:]
+    for n, sentence in enumerate(sentences):
         if _IMPERATIVE_SAVE.search(sentence):
-            for m in _NAME.finditer(sentence.replace("\\_", "_")):
+            for m in NAME.finditer(sentence):
                 if fits(m.group(1), lang):
                     return m.group(1)
+            if n and re.search(r"\bit\b", sentence):  # "In `src/lib.rs`, ... Replace it with this:"
+                named = {m.group(1) for m in NAME.finditer(sentences[0]) if fits(m.group(1), lang)}
+                if len(named) == 1:
+                    return named.pop()
     return None
 
 
 # A first line that is only a comment holding a file name: ``# k8s/redis.yaml``, ``// main.go``.
-_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*)?(\S+?)\s*(?:\*/|-->)?\s*$",
-                           re.IGNORECASE)
+_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*|contents? of\s+)?(\S+?)\s*"
+                           r"(?:\*/|-->)?\s*$", re.IGNORECASE)
 
 
 def named_in_comment(text: str, lang: str) -> str | None:
     """The file name a block gives itself in its first line, if it fits the language."""
     first = text.lstrip("\n").split("\n", 1)[0]
     m = _NAME_COMMENT.match(first)
-    if m and _NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
+    if m and NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
         return m.group(1)
     return None
 
@@ -172,17 +205,17 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
     """A file name the prose gives the block: the nearest fitting name before it (a sentence
     with "save"/"create"/"file"... wins), else one in the first sentence after it."""
     candidates: list[tuple[int, int, str]] = []
-    sentences = _sentences(before)
+    sentences = prose_sentences(before)
     for distance, sentence in enumerate(reversed(sentences[-6:])):
-        for m in _NAME.finditer(sentence.replace("\\_", "_")):
+        for m in NAME.finditer(sentence.replace("\\_", "_")):
             if fits(m.group(1), lang) and "://" not in sentence[max(0, m.start() - 8): m.start()]:
                 candidates.append((0 if _SAVE_WORDS.search(sentence) else 1, distance, m.group(1)))
     if candidates:
         return min(candidates, key=lambda c: (c[1] > 1, c[0], c[1]))[2]
-    for sentence in _sentences(after)[:1]:
+    for sentence in prose_sentences(after)[:1]:
         if sentence.rstrip().endswith(":"):  # it introduces the next block, not this one
             break
-        for m in _NAME.finditer(sentence):
+        for m in NAME.finditer(sentence):
             if fits(m.group(1), lang):
                 return m.group(1)
     return None
@@ -190,4 +223,68 @@ def from_prose(before: str, after: str, lang: str) -> str | None:
 
 def names_in(command: str) -> list[str]:
     """File names a command uses (not parts of URLs)."""
-    return [m.group(1) for m in _NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]
+    return [m.group(1) for m in NAME.finditer(command) if "://" not in command[max(0, m.start() - 8): m.start()]]
+
+
+# A line that stands for lines left out: ``// --snip--``, ``# ...``, ``…``, ``<!-- ... -->``,
+# ``# existing code omitted``, ``// rest of the file unchanged``.
+_OMISSION = re.compile(
+    r"^\s*(?:#|//|/\*|<!--|--|;|%)?\s*(?:\.{3}|…|-+\s*snip\s*-+|\[?snip\]?|\[\.\.\.\]|"
+    r"\.{3}\s*[\w ]{0,30}\s*\.{3}|"
+    r"(?:\.{3}\s*)?(?:the\s+)?(?:rest|more|other|remaining|existing|previous|same|omitted|unchanged)\b.{0,40}?"
+    r"\b(?:code|lines?|omitted|unchanged|here|file|content|imports?|settings|as before)\b.{0,20}?)"
+    r"\s*(?:\*/|-->)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def excerpt_reason(text: str, highlighted: tuple[int, ...] = ()) -> str | None:
+    """Why a listing is only part of its file, or None when it reads as the whole file: lines
+    left out (``// --snip--``, ``# ...``, "existing code omitted") or lines highlighted as
+    changed. (A ``...`` that is the whole body of a ``def ...:`` is a stub, not an omission.)"""
+    previous = ""
+    for line in text.split("\n"):
+        if line.strip() and _OMISSION.match(line) and not (line.strip() == "..." and previous.endswith(":")):
+            return f"the listing leaves lines out ({line.strip()!r})"
+        previous = line.rstrip() if line.strip() else previous
+    if highlighted:
+        return f"the page highlights the changed lines ({', '.join(map(str, highlighted[:5]))})"
+    return None
+
+
+def _is_omission(line: str, previous: str) -> bool:
+    return bool(line.strip()) and bool(_OMISSION.match(line)) and not (line.strip() == "..." and previous.endswith(":"))
+
+
+def _chunks(excerpt: str) -> list[list[str]]:
+    """The runs of lines an excerpt shows, split where it leaves lines out."""
+    chunks: list[list[str]] = [[]]
+    previous = ""
+    for line in excerpt.rstrip("\n").split("\n"):
+        if _is_omission(line, previous):
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+        previous = line.rstrip() if line.strip() else previous
+    return [c for c in chunks if any(x.strip() for x in c)]
+
+
+def splice(whole: str, excerpt: str) -> str | None:
+    """``whole`` with the excerpt put in its place, when it places unambiguously: each run of
+    lines the excerpt shows starts and ends with a line that occurs exactly once in ``whole``
+    (after the previous run), and the run replaces the lines between them. None otherwise."""
+    lines = whole.rstrip("\n").split("\n")
+    out: list[str] = []
+    at = 0
+    for chunk in _chunks(excerpt):
+        body = [x for x in chunk if x.strip()]
+        first, last = body[0].strip(), body[-1].strip()
+        starts = [n for n in range(at, len(lines)) if lines[n].strip() == first]
+        if len(starts) != 1:
+            return None
+        ends = [n for n in range(starts[0], len(lines)) if lines[n].strip() == last]
+        if len(ends) != 1 and not (len(body) == 1 and ends[:1] == starts):
+            return None
+        out += lines[at:starts[0]] + [x for x in chunk]
+        at = ends[0] + 1
+    return "\n".join(out + lines[at:]) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.understand import kube, paths, services, shellsplit
+from extractor.understand import kube, paths, services, shellsplit, toolchains
 from extractor.understand.made import LOCAL, Made, flag, positionals
 from extractor.understand.placeholders import credential, placeholders
 from extractor.understand.tables import (
@@ -37,7 +37,7 @@ def _unwrap(inv: shellsplit.Invocation) -> shellsplit.Invocation:
     return inv
 
 
-def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
+def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.Projects | None = None) -> None:
     name = inv.name
     if not name or name.startswith(("$", "./", "../", "/", "~", "-")) or "=" in name:
         return
@@ -54,9 +54,10 @@ def _program(inv: shellsplit.Invocation, needs: set[str]) -> None:
         urls = [a for a in inv.args if "://" in a or LOCAL.match(a)] or pos  # not option values (``--retry 5``)
         if urls and all(LOCAL.match(a) for a in urls):
             return  # the loopback interface is there without a network
-    if subs is None or (subs and name not in ("helm", "docker") and _names_a_subcommand(pos, subs)):
-        needs.add("network")
-    if name == "docker" and pos and pos[0] in ("pull", "push", "login", "run", "build"):
+    fetch = subs is None or bool(subs and name not in ("helm", "docker") and _names_a_subcommand(pos, subs))
+    fetch = fetch or (name == "docker" and bool(pos) and pos[0] in ("pull", "push", "login", "run", "build"))
+    decided = toolchains.fetches(inv, projects) if projects is not None else None
+    if decided if decided is not None else fetch:  # what the command would fetch decides, else the table
         needs.add("network")
 
 
@@ -108,8 +109,10 @@ def _variables(command: str, made: Made, known: set[str], needs: set[str]) -> No
         needs.add("secret" if credential(var) else "placeholder")
 
 
-def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | None = None) -> tuple[str, ...]:
-    """The needs of one shell command; updates ``made`` with what the command makes."""
+def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | None = None,
+               projects: toolchains.Projects | None = None) -> tuple[str, ...]:
+    """The needs of one shell command; updates ``made`` with what the command makes.
+    ``projects``: what the article's files say, for toolchains (:mod:`.toolchains`)."""
     needs: set[str] = set()
     if paths.workdir_needs_state(workdir, made):
         needs.add("state")
@@ -125,7 +128,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         inv = _unwrap(raw)
         if raw.name == "sudo":
             needs.add("tool:sudo")
-        _program(inv, needs)
+        _program(inv, needs, projects)
         if inv.name in ("docker", "podman"):
             _containers(inv, made, needs)
         if inv.name == "kubectl":

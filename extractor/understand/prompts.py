@@ -28,7 +28,7 @@ SHAPES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("arrow", re.compile(_ENV + r"➜\s+(?:(?P<dir>~\S*|/\S*|[\w.-]+(?=\s+git:))\s+)?"
                          r"(?:git:\([^)\n]*\)\s+)?(?:✗\s+)?"), True),
     ("chevron", re.compile(_ENV + r"(?:" + _DIR + r"\s+)?[❯λ»]\s+"), True),
-    ("powershell", re.compile(r"PS\s+(?P<dir>[^\n>]*)>\s?"), True),
+    ("powershell", re.compile(r"PS(?:\s+(?P<dir>[^\n>]*))?>\s?"), True),
     ("cmd", re.compile(r"(?P<dir>[A-Za-z]:\\[^\n>]*)>\s?"), True),
     ("dollar", re.compile(_ENV + r"(?:" + _DIR + r"\s?)?\$\s+"), True),
     ("percent", re.compile(_ENV + r"%\s+"), False),

@@ -34,6 +34,9 @@ LABEL_LANGS: dict[str, str] = {
     **dict.fromkeys(("nginx", "nginxconf"), "nginx"),
     **dict.fromkeys(("makefile", "make", "mk"), "makefile"),
     **dict.fromkeys(("dotenv", "env"), "dotenv"),
+    **dict.fromkeys(("jinja", "jinja2", "django", "htmldjango", "html+django", "html+jinja", "twig", "liquid",
+                     "nunjucks", "njk", "handlebars", "hbs", "mustache", "erb", "html+erb", "gotmpl",
+                     "go-html-template", "go-text-template", "gohtml", "tmpl", "j2"), "template"),
 }
 
 # Labels that say "no particular language": never a lie, whatever the block holds.
@@ -100,7 +103,9 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "apk": frozenset({"add", "update"}), "yum": frozenset({"install", "update"}),
     "dnf": frozenset({"install", "update"}), "brew": frozenset({"install", "update", "upgrade", "tap"}),
     "go": frozenset({"get", "install", "mod download", "mod tidy", "mod vendor"}),
-    "cargo": frozenset({"install", "build", "run", "add", "fetch"}),
+    "cargo": frozenset({"install", "build", "run", "add", "fetch", "update", "test", "check", "bench", "doc",
+                        "search", "publish", "generate-lockfile"}),
+    "rsync": frozenset(),  # remote or local: decided by its arguments (toolchains.py)
     "gem": frozenset({"install"}), "winget": frozenset({"install", "upgrade"}),
     "choco": frozenset({"install", "upgrade"}), "scoop": frozenset({"install", "update"}),
     "docker": frozenset({"pull", "push", "login", "run", "build"}),

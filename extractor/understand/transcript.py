@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.understand import shellsplit, words
+from extractor.understand import consoles, shellsplit, words
 from extractor.understand.prompts import PromptMatch, Prompts
 
 _COMMENT = re.compile(r"^\s*#")
@@ -78,6 +78,17 @@ def _command_lines(first: str, rest: list[str], shape: str = "") -> tuple[list[s
     return lines[: span.end], span.complete
 
 
+def _console_lines(console: consoles.Console, first: str, rest: list[str]) -> list[str]:
+    """A console statement: its first line, then the lines at the continuation prompt."""
+    lines = [first]
+    for line in rest:
+        more = consoles.continues(console, line)
+        if more is None:
+            break
+        lines.append(more)
+    return lines
+
+
 # Commands that open a root shell (its prompt is ``# ``) and the ones that leave it.
 _BECOME_ROOT = re.compile(r"^(sudo\s+(-i|-s|su\b|bash\b)|su(\s+-)?\s*$|sudo\s+-u\s+root\s+-i)")
 _LEAVE = re.compile(r"^(exit|logout)\b")
@@ -85,13 +96,22 @@ _ROOT_PROMPT = re.compile(r"^#\s+")
 
 
 class _Prompter:
-    """Finds prompt lines; after ``sudo -i`` a ``# `` line holding a command is one too."""
+    """Finds prompt lines; after ``sudo -i`` a ``# `` line holding a command is one too, and
+    after ``node`` a ``> `` line is node's. A console's own prompt (``shop=>``, ``sqlite>``) is
+    that console's, whatever the article's shell prompts are."""
 
     def __init__(self, lines: list[str], prompts: Prompts) -> None:
         self.lines, self.prompts, self.root = lines, prompts, False
+        self.console: consoles.Console | None = None  # a weak-prompt console the block opened
 
     def at(self, j: int) -> PromptMatch | None:
-        found = self.prompts.match(self.lines[j])
+        line = self.lines[j]
+        own = consoles.strong_match(line)
+        if own is not None:
+            return PromptMatch(own[1], own[0].name, None)
+        if self.console is not None and (m := self.console.prompt.match(line)) and line[m.end():].strip():
+            return PromptMatch(m.group(0), self.console.name, None)
+        found = self.prompts.match(line)
         if found is None and self.root and (m := _ROOT_PROMPT.match(self.lines[j])):
             if words.looks_like_command(self.lines[j][m.end():]):
                 return PromptMatch(m.group(0), "hash", None)
@@ -100,7 +120,14 @@ class _Prompter:
     def next(self, start: int) -> int:
         return next((j for j in range(start, len(self.lines)) if self.at(j) is not None), len(self.lines))
 
-    def ran(self, command: str) -> None:
+    def ran(self, command: str, shape: str) -> None:
+        if shape in consoles.BY_NAME:
+            if command.strip() in (".exit", "exit", "quit", "exit()", "\\q"):
+                self.console = None
+            return
+        opened = consoles.opened_by(command)
+        if opened is not None and not opened.strong:
+            self.console = opened
         if _BECOME_ROOT.match(command):
             self.root = True
         elif _LEAVE.match(command):
@@ -118,10 +145,13 @@ def split(text: str, prompts: Prompts) -> list[Turn]:
         assert m is not None
         first = lines[i][len(m.prompt):]
         rest = lines[i + 1:finder.next(i + 1)]
-        cmd_lines, complete = _command_lines(first, rest, m.shape)
+        if m.shape in consoles.BY_NAME:
+            cmd_lines, complete = _console_lines(consoles.BY_NAME[m.shape], first, rest), True
+        else:
+            cmd_lines, complete = _command_lines(first, rest, m.shape)
         consumed = i + len(cmd_lines)
         command = "\n".join(cmd_lines).rstrip()
-        finder.ran(command)
+        finder.ran(command, m.shape)
         stop = finder.next(consumed)
         if command.strip():
             turns.append(Turn(command, _output(lines[consumed:stop], m.prompt), m, complete, i))

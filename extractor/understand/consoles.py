@@ -1,0 +1,89 @@
+"""Interactive consoles other than the shell and Python: a table of their prompts.
+
+A session at ``shop=> `` is psql, at ``sqlite> `` sqlite3, at ``127.0.0.1:6379> `` redis-cli.
+Each row names the program (which is also the language of its steps), the prompt that starts
+a statement, the prompt that continues one, and whether the program talks to a server that
+must be running. Node's ``> `` is too common to be a prompt on its own: it counts only after
+a step that started ``node`` with no script (see :func:`opened_by`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.understand import shellsplit
+
+
+@dataclass(frozen=True)
+class Console:
+    name: str  # the program, and the ``lang`` of the steps typed at its prompt
+    prompt: re.Pattern[str]  # at the start of a line, right before a statement
+    more: re.Pattern[str] | None  # a continuation line's prompt
+    server: bool  # needs a running server (a database, Redis) besides the program
+    language: str = "sql"  # what its statements are written in (the block's ``lang``)
+    strong: bool = True  # a prompt no other line has; else only after the program was started
+
+
+CONSOLES: tuple[Console, ...] = (
+    # psql: ``db=>`` (``db=#`` as superuser); ``db->``, ``db-#``, ``db(#``, ``db'#`` continue
+    Console("psql", re.compile(r"[A-Za-z_][\w-]{0,62}=[>#] ?"), re.compile(r"[A-Za-z_][\w-]{0,62}[-('\"*$][>#] ?"),
+            server=True),
+    Console("sqlite3", re.compile(r"sqlite> ?"), re.compile(r" *\.\.\.> ?"), server=False),
+    Console("mysql", re.compile(r"(?:mysql|MariaDB \[[^\]\n]*\])> ?"), re.compile(r" *(?:->|'>|\">) ?"), server=True),
+    Console("redis-cli", re.compile(r"(?:redis )?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-fA-F:]+\]):\d{2,5}"
+                                    r"(?:\[\d+\])?> ?"), None, server=True, language="redis"),
+    Console("irb", re.compile(r"irb\([^)\n]*\):\d+(?::\d+)?> ?"), re.compile(r"irb\([^)\n]*\):\d+(?::\d+)?[*\"'] ?"),
+            server=False, language="ruby"),
+    Console("node", re.compile(r"> ?"), re.compile(r"\.\.\. ?"), server=False, language="javascript", strong=False),
+)
+BY_NAME = {c.name: c for c in CONSOLES}
+# Programs that open a console when started without a script or a command to run.
+_OPENERS: dict[str, tuple[str, frozenset[str]]] = {
+    # program → (console, options that make it run something and exit instead)
+    "psql": ("psql", frozenset({"-c", "--command", "-f", "--file", "-l", "--list", "--version", "-V"})),
+    "sqlite3": ("sqlite3", frozenset({"-version", "--version", "-help", "--help"})),
+    "mysql": ("mysql", frozenset({"-e", "--execute", "--version", "-V"})),
+    "redis-cli": ("redis-cli", frozenset({"--version", "-v"})),
+    "irb": ("irb", frozenset({"--version", "-v"})),
+    "node": ("node", frozenset({"-e", "--eval", "-p", "--print", "--version", "-v"})),
+}
+
+
+def strong_match(line: str) -> tuple[Console, str] | None:
+    """The console whose own prompt starts ``line`` (never node's ``>``), and that prompt."""
+    for console in CONSOLES:
+        if console.strong and (m := console.prompt.match(line)) and line[m.end():].strip():
+            return console, m.group(0)
+    return None
+
+
+def opened_by(command: str) -> Console | None:
+    """The console a shell command opens and stays in (``psql -d shop``, ``sqlite3 app.db``,
+    ``node``), or None when it runs something and exits (``psql -c 'select 1'``, ``node app.js``)."""
+    calls = shellsplit.invocations(command)
+    if len(calls) != 1 or calls[0].name not in _OPENERS:
+        return None
+    name, exits = _OPENERS[calls[0].name]
+    args = calls[0].args
+    if any(a.split("=", 1)[0] in exits for a in args) or "<" in command or "|" in command:
+        return None
+    if name in ("node", "irb") and any(not a.startswith("-") for a in args):
+        return None  # ``node app.js``: runs a script
+    if name == "sqlite3" and len([a for a in args if not a.startswith("-")]) > 1:
+        return None  # ``sqlite3 app.db "select 1"``: runs the statement and exits
+    return BY_NAME[name]
+
+
+def continues(console: Console, line: str) -> str | None:
+    """``line`` without its continuation prompt when it continues a statement of ``console``."""
+    if console.more is None:
+        return None
+    m = console.more.match(line)
+    return line[m.end():] if m else None
+
+
+def needs(name: str) -> tuple[str, ...]:
+    """What a statement typed at console ``name`` needs: the program (the server it talks to is
+    the program's need too, decided where services are)."""
+    return (f"tool:{name}",)

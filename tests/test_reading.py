@@ -1,0 +1,275 @@
+"""Reading real generators' pages: the model a careful reader would extract from each
+convention (sample pages in tests/data/reading/, written for these tests, imitating each
+generator's markup)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA
+
+from extractor.feeds import load_source
+from extractor.html import html_to_blocks
+from extractor.model import CodeBlock
+from extractor.understand import understand_blocks
+from extractor.understand.files import excerpt_reason
+from extractor.understand.titles import caption_path, label_line
+
+READING = DATA / "reading"
+
+
+def codes(page: str) -> list[CodeBlock]:
+    """The understood code blocks of a sample page."""
+    article = load_source(str(READING / page)).articles[0]
+    blocks = understand_blocks(tuple(html_to_blocks(article.html, article.origin)), page, article.title)
+    return [b for b in blocks if isinstance(b, CodeBlock)]
+
+
+# page → [(caption the markup shows, kind, lang, filename)] for every code block, in order
+FILES = {
+    "sphinx-captions.html": [
+        ("crumbs/core.py", "file", "python", "crumbs/core.py"),
+        ("docs/source/settings.py", "file", "python", "docs/source/settings.py"),
+        ("docs/source/settings.py", "file", "python", "docs/source/settings.py"),  # hll: the change, applied
+        ("The crumbs it prints", "output", "text", None),
+    ],
+    "mdbook.html": [
+        (None, "file", "toml", "Cargo.toml"),
+        (None, "file", "rust", "src/main.rs"),
+        (None, "fragment", "rust", None),  # // --snip--: an excerpt, never written over the file
+    ],
+    "material.html": [
+        ("site/config.yml", "file", "yaml", "site/config.yml"),
+        ("tools/build.py", "file", "python", "tools/build.py"),
+    ],
+    "docusaurus.html": [("src/components/Hello.js", "file", "javascript", "src/components/Hello.js")],
+    "hugo.html": [
+        ("config/_default/params.toml", "file", "toml", "config/_default/params.toml"),
+        ("layouts/partials/footer.html", "file", "html", "layouts/partials/footer.html"),
+    ],
+    "asciidoc-titles.html": [
+        ("scripts/build.sh", "file", "shell", "scripts/build.sh"),
+        ("Example 1. What it prints", "output", "text", None),
+    ],
+    "attributes.html": [
+        ("src/app/main.go", "file", "go", "src/app/main.go"),
+        ("conf/app.json", "file", "json", "conf/app.json"),
+    ],
+    "prose-names.html": [
+        (None, "file", "python", "app/views.py"),   # "In `app/views.py`, add ..."
+        (None, "file", "python", "app/util.py"),    # "create a file\ncalled `app/util.py`" (wrapped)
+        (None, "file", "text", "app/templates/base.txt"),  # a line that is only the path
+    ],
+}
+
+
+@pytest.mark.parametrize("page", sorted(FILES), ids=lambda p: p.removesuffix(".html"))
+def test_when_the_page_titles_a_listing_with_a_path_then_it_is_that_file(page: str) -> None:
+    found = codes(page)
+    expected = FILES[page]
+    assert [(c.kind, c.lang, c.filename) for c in found] == [e[1:] for e in expected]
+    shown = [c.caption for c in found]
+    assert [e[0] for e in expected if e[0]] == [s for s in shown if s and not s.startswith("Filename:")]
+
+
+def test_mdbook_filename_paragraph_is_the_listings_caption() -> None:
+    assert [c.caption for c in codes("mdbook.html")] == ["Filename: Cargo.toml", "Filename: src/main.rs",
+                                                         "Filename: src/main.rs"]
+
+
+def test_sphinx_caption_drops_the_listing_counter_and_the_permalink() -> None:
+    assert codes("sphinx-captions.html")[1].caption == "docs/source/settings.py"
+
+
+def test_highlighted_lines_are_carried_on_the_block() -> None:
+    assert [c.highlighted for c in codes("sphinx-captions.html")] == [(), (), (3,), ()]
+
+
+@pytest.mark.parametrize(("title", "path"), [
+    ("Filename: src/main.rs", "src/main.rs"),
+    ("File: `app/views.py`", "app/views.py"),
+    (".github/workflows/ci.yml", ".github/workflows/ci.yml"),
+    ("Dockerfile", "Dockerfile"),
+    ("Output", None),
+    ("Example 1. What it prints", None),
+    ("~/notes.txt", None),
+    ("docs/", None),
+])
+def test_caption_path(title: str, path: str | None) -> None:
+    assert caption_path(title) == path
+
+
+@pytest.mark.parametrize(("before", "path"), [
+    ("Write this.\n\nFilename: src/lib.rs", "src/lib.rs"),
+    ("**pkg/my\\_module.py**", "pkg/my_module.py"),
+    ("`Cargo.toml`:", "Cargo.toml"),
+    ("Run it:", None),
+    ("Edit app.py and run it.", None),
+])
+def test_label_line(before: str, path: str | None) -> None:
+    assert label_line(before) == path
+
+
+@pytest.mark.parametrize(("text", "excerpt"), [
+    ("fn main() {\n    // --snip--\n}\n", True),
+    ("import os\n# ...\nprint(1)\n", True),
+    ("a = 1\n...\n", True),
+    ("<div>\n  <!-- existing code omitted -->\n</div>\n", True),
+    ("# rest of the file unchanged\nx = 1\n", True),
+    ("def stub():\n    ...\n", False),
+    ("const all = [...items];\n", False),
+    ("# build the image\nx = 1\n", False),
+])
+def test_excerpt_markers(text: str, excerpt: bool) -> None:
+    assert (excerpt_reason(text) is not None) is excerpt
+
+
+def test_asciidoc_callouts_leave_the_commands_and_stay_as_notes() -> None:
+    session, manifest, plain = codes("asciidoc-callouts.html")
+    assert [s.command for s in session.steps] == ["./configure --prefix=/opt/app", "make install"]
+    assert session.notes == ("line 1: callout 1", "line 2: callout 2")
+    assert manifest.text == "name: app\nreplicas: 2"  # the file written has no markers
+    assert manifest.notes == ("line 1: callout 1", "line 2: callout 2")
+    assert [s.command for s in plain.steps] == ["make test", "make dist"]
+    assert all(not c.defects and all(k.ok for k in c.checks) for c in (session, manifest, plain))
+
+
+def test_material_annotation_marker_is_a_callout_and_sql_values_are_code() -> None:
+    serve, insert = codes("material-annotations.html")
+    assert [s.command for s in serve.steps] == ["python3 -m http.server 8000"]
+    assert serve.notes == ("line 1: callout 1",)
+    assert insert.text.startswith("INSERT INTO t VALUES (1);") and insert.notes == ()
+
+
+# block → (console, block lang, [(step lang, command)], needs)
+CONSOLES = [
+    ("psql", "shell", [("shell", "psql -d shop"), ("psql", "\\d"), ("psql", "SELECT name\n  FROM items;")]),
+    ("psql", "sql", [("psql", "SELECT count(*) FROM items;")]),
+    ("sqlite3", "shell", [("shell", "sqlite3 notes.db"), ("sqlite3", "CREATE TABLE notes(body TEXT);"),
+                          ("sqlite3", "INSERT INTO notes\nVALUES ('hi');"),
+                          ("sqlite3", "SELECT count(*) FROM notes;")]),
+    ("mysql", "sql", [("mysql", "SELECT 1 +\n1;")]),
+    ("redis-cli", "redis", [("redis-cli", "SET visits 1"), ("redis-cli", "INCR visits")]),
+    ("node", "shell", [("shell", "node"), ("node", "[1, 2].map(x => x * 2)"), ("node", ".exit")]),
+    ("irb", "ruby", [("irb", "[1, 2].sum")]),
+    (None, "python", [("python", "total = 2 + 2"), ("python", "total")]),
+]
+
+
+def test_other_consoles_are_recognised_with_their_steps_and_outputs() -> None:
+    found = codes("consoles.html")
+    assert [(c.console, c.lang, [(s.lang, s.command) for s in c.steps]) for c in found] == CONSOLES
+    psql = found[0]
+    assert psql.steps[0].expected_output is None  # the greeting is printed only to a terminal
+    assert psql.steps[1].expected_output.splitlines()[-1] == "(1 row)"
+    assert found[4].steps[1].expected_output == "(integer) 2\n"
+    assert "tool:psql" in psql.steps[1].needs and "tool:redis-cli" in found[4].steps[0].needs
+    assert all(not c.defects and all(k.ok for k in c.checks) for c in found)
+
+
+def test_templates_language_listings_sql_trees_and_output_make_no_steps() -> None:
+    found = codes("not-shell.html")
+    assert [(c.lang, c.kind) for c in found] == [
+        ("template", "fragment"), ("template", "fragment"), ("template", "fragment"),
+        ("rust", "fragment"), ("c", "fragment"), ("java", "fragment"), ("sql", "fragment"),
+        ("text", "text"), ("shell", "session"), ("text", "output")]
+    assert [len(c.steps) for c in found] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
+    assert found[8].steps[0].expected_output == "rustc 1.74.0 (79e9716c9 2023-11-13)\n"  # "You should see"
+    assert all(not c.defects for c in found)
+
+
+def test_a_file_is_followed_across_the_versions_the_article_shows() -> None:
+    found = codes("versions.html")
+    assert [(c.kind, c.filename) for c in found] == [
+        ("file", "site.yml"),    # named by the paragraph that speaks of editing it
+        ("file", "site.yml"),    # repeats the whole first version: its next version
+        ("fragment", None),      # "Edit site.yml and add": the change only, never written over it
+        ("file", "count.rs"),    # "in a file `count.rs`:"
+        ("file", "count.rs"),    # unnamed, but repeats most of count.rs: its next version
+        ("file", "test_count.py"),  # "# content of test_count.py"
+        ("fragment", None),      # "Add a dependency to Shelf.toml": an excerpt of a file not shown
+    ]
+    assert found[2].notes == ("an excerpt of site.yml: the prose asks to change the file, not to write it",
+                              "cannot be placed in the version of site.yml shown before, which stays as it was")
+    assert found[4].notes == ("a new version of count.rs: it repeats 75% of its lines",)
+
+
+def test_a_windows_tab_beside_a_posix_block_is_its_alternative_not_its_output() -> None:
+    posix, windows, output = codes("tabs.html")
+    assert posix.steps[0].expected_output == "42\n"  # the output after the tabs is the POSIX command's
+    assert windows.prompt == "PS> " and windows.steps[0].expected_output is None
+    assert "tool:powershell" in windows.steps[0].needs
+
+
+def test_icon_glyphs_of_tab_labels_and_permalinks_stay_out_of_the_markdown() -> None:
+    article = load_source(str(READING / "tabs.html")).articles[0]
+    prose = " ".join(b.markdown for b in html_to_blocks(article.html, article.origin) if b.type == "prose")
+    assert "Linux Windows" in prose
+    assert not any("\ue000" <= ch <= "\uf8ff" for ch in prose)
+
+
+def test_hidden_lines_belong_to_the_file_written_not_the_text_shown() -> None:
+    lib, main, run = codes("mdbook-hidden.html")
+    assert (lib.kind, lib.filename) == ("file", "src/lib.rs")
+    assert lib.text.startswith("pub fn double") and lib.content.startswith("#![allow(unused)]\npub fn double")
+
+
+def test_a_listing_declared_not_to_compile_carries_that_outcome() -> None:
+    lib, main, run = codes("mdbook-hidden.html")
+    assert (lib.outcome, main.outcome, run.outcome) == (None, "does-not-compile", None)
+    assert (main.kind, main.filename) == ("file", "src/main.rs")
+    assert run.steps[0].expected_output.startswith("   Compiling counter")
+
+
+def test_another_possible_response_is_an_alternative_expected_output() -> None:
+    from extractor.matching import compare
+
+    flip = codes("alternatives.html")[0]
+    expected = flip.steps[0].expected_output
+    assert compare(expected, "heads\n").ok and compare(expected, "tails\n").ok
+    assert not compare(expected, "edge\n").ok
+    assert "-heads" in compare(expected, "edge\n").diff  # the diff is against the first shown
+
+
+def test_docbook_titles_and_lines_for_a_dotfile_are_files_not_commands() -> None:
+    bashrc, desktop, edit = codes("docbook.html")
+    assert (bashrc.kind, bashrc.steps) == ("fragment", ())  # "Add to the ~/.bashrc file.": lines for it
+    assert bashrc.notes == ("an excerpt of ~/.bashrc: the prose asks to change the file, not to write it",)
+    assert (desktop.caption, desktop.kind, desktop.filename) == (
+        "Example 3.1. The shelf.desktop file", "file", "shelf.desktop")
+    assert (edit.kind, edit.steps) == ("fragment", ())  # "edit X and replace the line with:"
+
+
+def test_network_is_needed_by_what_a_toolchain_would_fetch_not_by_its_name() -> None:
+    _, offline, _, online, _, mixed = codes("toolchains.html")
+    assert [(s.command, "network" in s.needs) for s in offline.steps] == [
+        ("cargo build", False), ("cargo run", False), ("cargo update", True)]  # no dependency to fetch
+    assert online.steps[0].command == "cargo build" and "network" in online.steps[0].needs  # itoa = "1"
+    assert {s.command: "network" in s.needs for s in mixed.steps} == {
+        "go run main.go": False, "go mod tidy": True, "git clone ../tally tally-copy": False,
+        "cd tally-copy": False, "git pull": False, "rsync -a ./ /tmp/tally-backup/": False,
+        "python3 -m pip install itoa": True}
+
+
+def test_an_excerpt_that_places_unambiguously_is_applied_to_the_last_whole_version() -> None:
+    found = codes("sphinx-captions.html")
+    applied = found[2]
+    assert applied.text == "plugins = [\n    'crumbs.plain',\n    'crumbs.fancy',\n]\n"  # as shown
+    assert applied.content == "plugins = [\n    'crumbs.plain',\n    'crumbs.fancy',\n]\n"
+    assert applied.notes == ("an excerpt of docs/source/settings.py, applied to the version shown before "
+                             "(its first and last lines place it)",)
+    snip = codes("mdbook.html")[2]
+    assert (snip.kind, snip.filename) == ("fragment", None)  # its new line has nothing to place it by
+    assert snip.notes[-1] == "cannot be placed in the version of src/main.rs shown before, which stays as it was"
+
+
+@pytest.mark.parametrize(("whole", "excerpt", "result"), [
+    ("a = [\n  1,\n]\nb = 2\n", "a = [\n  1,\n  2,\n]\n", "a = [\n  1,\n  2,\n]\nb = 2\n"),
+    ("fn main() {\n    one();\n}\n", "fn main() {\n    // --snip--\n    one();\n    two();\n}\n",
+     "fn main() {\n    one();\n    two();\n}\n"),
+    ("x {\n}\ny {\n}\n", "{\n  z\n}\n", None),  # '{' places nowhere in particular
+    ("a\nb\n", "c\nd\n", None),
+])
+def test_splice(whole: str, excerpt: str, result: str | None) -> None:
+    from extractor.understand.files import splice
+
+    assert splice(whole, excerpt) == result
