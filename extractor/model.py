@@ -7,7 +7,7 @@ Every item carries where it came from so an error can name it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from extractor.context import Pin
@@ -51,7 +51,38 @@ class RawArticle:
     author: str = ""
     published: str = ""  # ISO 8601, UTC, "Z"
     tags: tuple[str, ...] = ()
-    feed_format: str = ""  # rss20 | atom10 | html | ...
+    feed_format: str = ""  # rss20 | atom10 | html | markdown | rst | ...
+    slug: str = ""  # words the source fixes the slug from (a doc file's path); else the title
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a block or step is in its source. A Markdown/reST file: ``path`` and ``line``
+    (1-based, the block's first line of code or the step's command). A feed or page: ``path``
+    is the feed, ``item`` the article in it (its URL, else its title), ``block`` the index."""
+
+    path: str
+    line: int | None = None
+    item: str | None = None
+    block: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.item is None:
+            return {"path": self.path, "line": self.line}
+        return {"feed": self.path, "item": self.item, "block": self.block}
+
+    def __str__(self) -> str:
+        if self.item is None:
+            return f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.path} › {self.item} › block {self.block}"
+
+
+def location_from_json(d: dict[str, Any] | None) -> Location | None:
+    if not d:
+        return None
+    if "feed" in d:
+        return Location(path=d["feed"], item=d.get("item") or "", block=d.get("block"))
+    return Location(path=d["path"], line=d.get("line"))
 
 
 @dataclass(frozen=True)
@@ -77,12 +108,14 @@ class Step:
     edits: str | None = None
     client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
     port: int | None = None  # a server it starts answers there (the next step waits for it)
+    line: int | None = None  # the command's first line in a Markdown/reST source
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "command": self.command,
             "expected_output": self.expected_output,
             "lang": self.lang,
+            "line": self.line,
             "needs": list(self.needs),
             "facts": self.facts.to_json(),
         }
@@ -120,7 +153,8 @@ class ProseBlock:
 
 @dataclass(frozen=True)
 class CodeBlock:
-    """A ``<pre>`` of an article. ``label`` is what the HTML claims; the rest is what it is."""
+    """A ``<pre>`` of an article. ``label`` and ``caption`` are what the markup claims (a
+    language; a title or file name shown above the block); the rest is what it is."""
 
     index: int
     text: str
@@ -140,12 +174,21 @@ class CodeBlock:
     console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
     written: str | None = None  # what a file block writes, when the page hides lines of it (mdBook "boring")
     outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
+    line: int | None = None  # first line of the code in its source file, when it has lines
+    source: Location | None = None
     type: Literal["code"] = "code"
 
     @property
     def content(self) -> str:
         """What a file block writes: its text, with the lines the page hides from the reader."""
         return self.written if self.written is not None else self.text
+
+    def step_source(self, step: int) -> Location | None:
+        """Where step ``step`` of this block is (its command's line; checks: the block's)."""
+        if self.source is None:
+            return None
+        line = self.steps[step].line if step < len(self.steps) else None
+        return replace(self.source, line=line or self.source.line) if self.source.item is None else self.source
 
     def to_json(self) -> dict[str, Any]:
         # what reading the page found (a title, notes...) only when there is some: older files stay as they are
@@ -166,6 +209,7 @@ class CodeBlock:
             "defects": list(self.defects),
             "checks": [c.to_json() for c in self.checks],
             "facts": self.facts.to_json(),
+            "source": self.source.to_json() if self.source else None,
         }
 
 
@@ -229,6 +273,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         facts=Facts.from_json(d.get("facts")),
         answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
         edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
+        line=d.get("line"),
     )
 
 
@@ -250,6 +295,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         facts=Facts.from_json(d.get("facts")),
         caption=d.get("caption"), console=d.get("console"), written=d.get("written"), outcome=d.get("outcome"),
         highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
+        source=(source := location_from_json(d.get("source"))),
+        line=source.line if source else None,
     )
 
 
