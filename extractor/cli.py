@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--no-cache", action="store_true")
     ck.add_argument("--shard", metavar="K/N")
     ck.add_argument("--cache-dir", default=None, metavar="DIR")
+    ck.add_argument("--update", action="store_true",
+                    help="rewrite recorded outputs that differ (and autolinks in commands) in Markdown/reST sources")
+    ck.add_argument("--dry-run", action="store_true", help="with --update: print the diff, write nothing")
 
     st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)")
     st.add_argument("path", metavar="DIR/SLUG")

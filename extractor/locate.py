@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from extractor.docfiles.fileformats import DOC_FORMATS
-from extractor.model import Block, CodeBlock, Location, RawArticle, Step
+from extractor.model import Block, CodeBlock, Location, RawArticle, Step, Tutorial
+from extractor.results import ArticleResult
 
 
 def step_offsets(text: str, commands: Iterable[str]) -> list[int | None]:
@@ -47,3 +48,15 @@ def locate(blocks: Iterable[Block], article: RawArticle) -> tuple[Block, ...]:
             block = replace(_with_lines(block) if in_file else block, source=where)
         out.append(block)
     return tuple(out)
+
+
+def with_sources(result: ArticleResult, tutorial: Tutorial) -> ArticleResult:
+    """Each step's verdict with where the step is in the article's source (a step the model
+    does not know, or a tutorial.json written before sources were kept, gets none)."""
+    blocks = {b.index: b for b in tutorial.code_blocks}
+
+    def source(block: int, step: int) -> dict[str, object] | None:
+        where = blocks[block].step_source(step) if block in blocks else None
+        return where.to_json() if where else None
+
+    return replace(result, steps=tuple(replace(s, source=source(s.block, s.step)) for s in result.steps))

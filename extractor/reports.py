@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from extractor.corrected import corrected_output, only_output_differs
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
 from extractor.writer import atomic_write, dumps
@@ -80,6 +82,8 @@ def _tail(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 def step_details(step: StepResult) -> str:
     """The body of a failure: command, reason, diff of the normalised outputs, sandbox output."""
     parts = [f"$ {step.command}", f"status: {step.status}" + (f" — {step.reason}" if step.reason else "")]
+    if step.where:
+        parts.insert(0, f"at: {step.where}")
     if step.exit_code is not None:
         parts.append(f"exit code: {step.exit_code}")
     if step.diff:
@@ -89,8 +93,13 @@ def step_details(step: StepResult) -> str:
 
 
 def _testcase(suite: ET.Element, classname: str, name: str, status: str, time_s: float,
-              message: str, details: str, output: str) -> None:
+              message: str, details: str, output: str, source: Mapping[str, Any] | None = None) -> None:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time=f"{time_s:.3f}")
+    src = source or {}
+    if src.get("path") or src.get("feed"):  # file/line as pytest and GitLab write them
+        case.set("file", _xml_text(str(src.get("path") or src.get("feed"))))
+        if src.get("line"):
+            case.set("line", str(src["line"]))
     element = JUNIT_ELEMENTS.get(status, "error")
     if element:
         child = ET.SubElement(case, element, message=_xml_text(message or status), type=status)
@@ -120,7 +129,7 @@ def junit_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutor
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="title", value=_xml_text(title))
         for step in result.steps:
             _testcase(suite, f"tutorcheck.{result.slug}", step.id, step.status, step.duration_s,
-                      step.reason, step_details(step), step.output)
+                      step.reason, step_details(step), step.output, step.source)
         if not result.steps:
             _testcase(suite, f"tutorcheck.{result.slug}", "article", result.status, result.duration_s,
                       result.reason, result.reason, "")
@@ -176,10 +185,15 @@ def _problems(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial
         if not r.steps and r.status == "error":
             lines += [f"### {ICONS['error']} {_article_name(r, tutorials)}", "", r.reason or "could not run", ""]
         for s in bad:
-            lines += [f"### {ICONS[s.status]} {_article_name(r, tutorials)} — block {s.block}, step {s.step}", "",
+            at = f" (`{s.where}`)" if s.where else ""
+            lines += [f"### {ICONS[s.status]} {_article_name(r, tutorials)} — block {s.block}, step {s.step}{at}", "",
                       f"{s.status}: {s.reason or '(no reason given)'}", "", "```console", f"$ {s.command}", "```", ""]
             if s.diff:
                 lines += ["```diff", s.diff.rstrip("\n"), "```", ""]
+            if only_output_differs(s):
+                lines += ["Suggested recorded output (what the article should show):", "", "```text",
+                          corrected_output(s.expected_output or "", s.output).rstrip("\n").replace("```", "``\u200b`"),
+                          "```", ""]
             lines += ["<details><summary>sandbox output</summary>", "", "```", _tail(s.output, 2000).rstrip("\n")
                       .replace("```", "``\u200b`"), "```", "", "</details>", ""]
     return ["## Problems", "", *lines] if lines else []
