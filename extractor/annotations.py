@@ -10,8 +10,9 @@ from pathlib import Path
 
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult
+from extractor.vocab import FAILING_STEP_STATUSES
 
-ANNOTATED = frozenset({"failed", "timeout"})
+ANNOTATED = FAILING_STEP_STATUSES
 MAX_MESSAGE_CHARS = 3000
 
 

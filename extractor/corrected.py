@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import difflib
 
-from extractor.matching import compare, normalize
+from extractor.matching import MISMATCH, compare, normalize
 from extractor.results import StepResult
+from extractor.vocab import StepStatus
 
 _ELLIPSES = frozenset({"...", "…", "[...]", "(...)"})
 
 
 def only_output_differs(step: StepResult) -> bool:
     """Failed, and only because the text differs: it ran to exit status 0, untruncated."""
-    return (step.status == "failed" and step.match == "mismatch" and step.exit_code == 0
+    return (step.status == StepStatus.FAILED and step.match == MISMATCH and step.exit_code == 0
             and step.expected_output is not None and not step.truncated)
 
 
