@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from extractor import history
 from extractor.cache import DEFAULT_DIR
 from extractor.errors import ExtractorError, UsageError
 from extractor.harness import (
@@ -33,6 +34,7 @@ from extractor.model import Tutorial
 from extractor.options import RunOptions, parse_env
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
+from extractor.shards import shard_meta
 from extractor.targets import load_targets
 
 
@@ -84,12 +86,16 @@ def check_command(args: Any) -> int:
     setup = CheckSetup(
         jobs=args.jobs,
         cache_dir=None if args.no_cache else cache_dir,
-        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
+        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path),
+                            html=_path(args.html_path), history=history.load(cache_dir),
+                            shard=shard_meta(shard.index, shard.count, tutorials) if shard else None),
         partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
         options_key=options.cache_key(),
     )
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
         results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
+    if not args.no_cache:
+        history.record(cache_dir, results)
     report_to_ci(results, {t.slug: t for t in selected})
     if getattr(args, "update", False):
         update_command(selected, results, dry_run=args.dry_run)

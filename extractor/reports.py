@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.corrected import corrected_output, only_output_differs
+from extractor.history import Past
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
 from extractor.writer import atomic_write, dumps
@@ -36,21 +37,29 @@ class ReportPaths:
     json: Path | None = None
     junit: Path | None = None
     markdown: Path | None = None
+    html: Path | None = None
+    shard: Mapping[str, Any] | None = None  # a sharded run: recorded in the JSON for ``report merge``
+    history: Mapping[str, Sequence[Past]] | None = None  # earlier verdicts, for the HTML report
 
 
 def write_reports(paths: ReportPaths, results: Sequence[ArticleResult],
                   tutorials: Mapping[str, Tutorial] | None = None) -> None:
     """Rewrite every asked-for report atomically (a reader never sees half a file)."""
     if paths.json:
-        atomic_write(paths.json, json_report(results))
+        atomic_write(paths.json, json_report(results, paths.shard))
     if paths.junit:
         atomic_write(paths.junit, junit_report(results, tutorials))
     if paths.markdown:
         atomic_write(paths.markdown, markdown_report(results, tutorials))
+    if paths.html:
+        from extractor.htmlreport import html_report
+
+        atomic_write(paths.html, html_report(results, tutorials, paths.history))
 
 
-def json_report(results: Sequence[ArticleResult]) -> str:
-    return dumps(run_to_json(list(results)))
+def json_report(results: Sequence[ArticleResult], shard: Mapping[str, Any] | None = None) -> str:
+    data = run_to_json(list(results))
+    return dumps({**data, "shard": dict(shard)} if shard else data)
 
 
 def step_counts(result: ArticleResult) -> dict[str, int]:
