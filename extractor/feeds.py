@@ -118,6 +118,8 @@ def _iter_directory(path: Path) -> Iterator[Loaded]:
     for child in sorted(p for p in path.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in child.relative_to(path).parts):
             continue
+        if (child.parent / "tutorial.json").is_file():
+            continue  # tutorcheck's own output (a notebook's Markdown copy is not a tutorial)
         try:
             data = _read(child)
             if is_doc_file(child):

@@ -186,3 +186,13 @@ def test_samples_give_notebooks_and_check_scripts_like_the_html_path(tmp_path: P
         assert all(b["source"]["line"] for b in data["blocks"] if b["type"] == "code")
     nb = nbformat.read(tmp_path / "counting-words" / "counting-words.ipynb", as_version=4)
     assert any("count.py" in c.source for c in nb.cells if c.cell_type == "code")  # the file is written
+
+
+def test_a_generated_folder_inside_the_docs_is_not_read_back(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "intro.md").write_text("# Intro\n\n```console\n$ echo hi\nhi\n```\n")
+    assert extract_command([str(docs)], docs / "generated", workers=1) == 0
+    assert (docs / "generated" / "intro" / "intro.md").is_file()
+    tutorials, errors = load_tutorials([docs])
+    assert errors == [] and [t.slug for t in tutorials] == ["intro"]
