@@ -5,8 +5,11 @@ only after normalisation (an age, a generated name, a timestamp) are kept as wri
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
+from extractor.locate import step_offsets
 from extractor.matching import MISMATCH, compare, normalize
+from extractor.model import CodeBlock
 from extractor.results import StepResult
 from extractor.vocab import StepStatus
 
@@ -55,3 +58,26 @@ def corrected_output(expected: str, actual: str) -> str:
     if not compare(text, actual).ok:
         return "\n".join(act_raw) + "\n" if act_raw else ""
     return text
+
+
+def corrected_block(block: CodeBlock, outputs: Mapping[int, str], where: str, notes: list[str]) -> str:
+    """The block's text with each step's recorded output replaced by ``outputs[step]`` and
+    Markdown autolinks in its commands fixed; a step whose output is not found as recorded
+    (it lives in another block) is left, with a note naming ``where``."""
+    from extractor.understand.defects import unlinked
+
+    lines = block.text.split("\n")
+    offsets = step_offsets(block.text, (s.command for s in block.steps))
+    for step, at in zip(block.steps, offsets, strict=True):  # line counts stay: do these first
+        if at is not None and step.lang == "shell":
+            for k in range(at, min(len(lines), at + len(step.command.split("\n")))):
+                lines[k] = unlinked(lines[k])
+    for n in sorted(outputs, reverse=True):  # bottom up: earlier offsets stay valid
+        step, at = block.steps[n], offsets[n]
+        old = (step.expected_output or "").rstrip("\n").split("\n")
+        start = (at or 0) + len(step.command.rstrip("\n").split("\n"))
+        if at is None or [line.rstrip() for line in lines[start:start + len(old)]] != [o.rstrip() for o in old]:
+            notes.append(f"{where}: block {block.index}, step {n}: recorded output not found as written; left alone")
+            continue
+        lines[start:start + len(old)] = outputs[n].rstrip("\n").split("\n") if outputs[n] else []
+    return "\n".join(lines)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor.corrected import corrected_output, only_output_differs
+from extractor.corrected import corrected_block, corrected_output, only_output_differs
 from extractor.history import Past
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
@@ -200,12 +200,24 @@ def _problems(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial
             if s.diff:
                 lines += ["```diff", s.diff.rstrip("\n"), "```", ""]
             if only_output_differs(s):
-                lines += ["Suggested recorded output (what the article should show):", "", "```text",
-                          corrected_output(s.expected_output or "", s.output).rstrip("\n").replace("```", "``\u200b`"),
-                          "```", ""]
+                lines += _suggestion(s, tutorials.get(r.slug) if tutorials else None)
             lines += ["<details><summary>sandbox output</summary>", "", "```", _tail(s.output, 2000).rstrip("\n")
                       .replace("```", "``\u200b`"), "```", "", "</details>", ""]
     return ["## Problems", "", *lines] if lines else []
+
+
+def _suggestion(step: StepResult, tutorial: Tutorial | None) -> list[str]:
+    """The block as the article should show it (the output the sandbox printed, the author's
+    elisions kept), for an author to paste; just the output when the block is not known."""
+    output = corrected_output(step.expected_output or "", step.output)
+    block = next((b for b in tutorial.code_blocks if b.index == step.block), None) if tutorial else None
+    notes: list[str] = []
+    text = corrected_block(block, {step.step: output}, "", notes) if block and step.step < len(block.steps) else ""
+    if not text or notes:
+        head, text = "Suggested recorded output (what the article should show):", output
+    else:
+        head = f"Suggested block {step.block} (what the article should show):"
+    return [head, "", "```text", text.rstrip("\n").replace("```", "``\u200b`"), "```", ""]
 
 
 def _skips(results: Sequence[ArticleResult]) -> list[str]:

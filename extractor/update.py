@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.corrected import corrected_output, only_output_differs
+from extractor.corrected import corrected_block, corrected_output, only_output_differs
 from extractor.docfiles.fileformats import DOC_FORMATS
-from extractor.locate import step_offsets
 from extractor.model import CodeBlock, Tutorial
 from extractor.results import ArticleResult
-from extractor.understand.defects import unlinked
 from extractor.writer import atomic_write
 
 
@@ -32,25 +30,6 @@ class Update:
     diff: str = ""
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _new_block_text(block: CodeBlock, outputs: Mapping[int, str], where: str, notes: list[str]) -> str:
-    """The block's text with each step's recorded output replaced and autolinks fixed."""
-    lines = block.text.split("\n")
-    offsets = step_offsets(block.text, (s.command for s in block.steps))
-    for step, at in zip(block.steps, offsets, strict=True):  # line counts stay: do these first
-        if at is not None and step.lang == "shell":
-            for k in range(at, min(len(lines), at + len(step.command.split("\n")))):
-                lines[k] = unlinked(lines[k])
-    for n in sorted(outputs, reverse=True):  # bottom up: earlier offsets stay valid
-        step, at = block.steps[n], offsets[n]
-        old = (step.expected_output or "").rstrip("\n").split("\n")
-        start = (at or 0) + len(step.command.rstrip("\n").split("\n"))
-        if at is None or [line.rstrip() for line in lines[start:start + len(old)]] != [o.rstrip() for o in old]:
-            notes.append(f"{where}: block {block.index}, step {n}: recorded output not found as written; left alone")
-            continue
-        lines[start:start + len(old)] = outputs[n].rstrip("\n").split("\n") if outputs[n] else []
-    return "\n".join(lines)
 
 
 def _indent_of(file_lines: Sequence[str], first: int, text_lines: Sequence[str]) -> str | None:
@@ -109,7 +88,7 @@ def update_file(tutorial: Tutorial, result: ArticleResult, *, dry_run: bool = Fa
     lines = text.split("\n")
     edits = _edits(tutorial, result)
     for block in sorted(tutorial.code_blocks, key=lambda b: b.line or 0, reverse=True):
-        new = _new_block_text(block, edits.get(block.index, {}), str(path), out.notes)
+        new = corrected_block(block, edits.get(block.index, {}), str(path), out.notes)
         if new != block.text:
             _replace_block(lines, block, new, str(path), out.notes)
     new_text = "\n".join(lines)

@@ -58,10 +58,13 @@ def test_a_source_changed_since_extraction_is_left_alone_with_a_note(tmp_path: P
     assert done.files == [] and "no longer at line 4" in done.notes[0]
 
 
-def test_feeds_are_never_written_but_the_report_suggests_the_output(data_dir: Path) -> None:
+def test_feeds_are_never_written_but_the_report_suggests_the_corrected_block(data_dir: Path) -> None:
     tutorials, _ = load_tutorials([data_dir / "feeds-broken"])
     t = next(t for t in tutorials if t.slug == "shell-state-that-carries-cd-export-and-heredocs")
     result = ArticleResult(t.slug, "failed", steps=(_failed(1, 1, "wc -l < notes/todo.txt", "4\n", "3\n"),))
     assert update_sources([t], [result]).files == []
     report = markdown_report([result], {t.slug: t})
-    assert "Suggested recorded output (what the article should show):\n\n```text\n3\n```" in report
+    assert ("Suggested block 1 (what the article should show):\n\n```text\n$ cat <<EOF > notes/todo.txt\n"
+            "buy milk\nwrite tests\ncall alice\nEOF\n$ wc -l < notes/todo.txt\n3\n$ srot notes/todo.txt\n") in report
+    unknown = markdown_report([result])  # without the tutorial: the output alone
+    assert "Suggested recorded output (what the article should show):\n\n```text\n3\n```" in unknown
