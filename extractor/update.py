@@ -65,15 +65,35 @@ def _replace_block(file_lines: list[str], block: CodeBlock, new_text: str, where
     return True
 
 
-def _edits(tutorial: Tutorial, result: ArticleResult) -> dict[int, dict[int, str]]:
-    """block index → step → the output to record there."""
-    blocks = {b.index: b for b in tutorial.code_blocks}
-    edits: dict[int, dict[int, str]] = {b.index: {} for b in tutorial.code_blocks}
+def _shown_below(codes: Sequence[CodeBlock], block: CodeBlock, expected: str) -> CodeBlock | None:
+    """The next block, when it is the step's recorded output on its own ("Its output:")."""
+    later = [b for b in codes if b.index > block.index]
+    nxt = min(later, key=lambda b: b.index) if later else None
+    if nxt is None or nxt.text.strip("\n").rstrip() != expected.strip("\n").rstrip():
+        return None
+    return nxt
+
+
+def _edits(tutorial: Tutorial, result: ArticleResult) -> tuple[dict[int, dict[int, str]], dict[int, str]]:
+    """block index → step → the output to record in that block; and block index → the new
+    whole text of a block that only shows a step's output."""
+    codes = tutorial.code_blocks
+    blocks = {b.index: b for b in codes}
+    edits: dict[int, dict[int, str]] = {b.index: {} for b in codes}
+    whole: dict[int, str] = {}
     for step in result.steps:
         block = blocks.get(step.block)
-        if block is not None and step.step < len(block.steps) and only_output_differs(step):
-            edits[step.block][step.step] = corrected_output(step.expected_output or "", step.output)
-    return edits
+        if block is None or step.step >= len(block.steps) or not only_output_differs(step):
+            continue
+        output = corrected_output(step.expected_output or "", step.output)
+        below = _shown_below(codes, block, step.expected_output or "")
+        missing: list[str] = []  # not recorded in its own block: then in the one below it?
+        corrected_block(block, {step.step: output}, "", missing)
+        if below is not None and missing:
+            whole[below.index] = output
+        else:
+            edits[step.block][step.step] = output
+    return edits, whole
 
 
 def _diff_names(path: Path) -> tuple[str, str]:
@@ -86,9 +106,9 @@ def update_file(tutorial: Tutorial, result: ArticleResult, *, dry_run: bool = Fa
     out = Update()
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    edits = _edits(tutorial, result)
+    edits, whole = _edits(tutorial, result)
     for block in sorted(tutorial.code_blocks, key=lambda b: b.line or 0, reverse=True):
-        new = corrected_block(block, edits.get(block.index, {}), str(path), out.notes)
+        new = whole.get(block.index) or corrected_block(block, edits.get(block.index, {}), str(path), out.notes)
         if new != block.text:
             _replace_block(lines, block, new, str(path), out.notes)
     new_text = "\n".join(lines)

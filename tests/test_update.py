@@ -68,3 +68,14 @@ def test_feeds_are_never_written_but_the_report_suggests_the_corrected_block(dat
             "buy milk\nwrite tests\ncall alice\nEOF\n$ wc -l < notes/todo.txt\n3\n$ srot notes/todo.txt\n") in report
     unknown = markdown_report([result])  # without the tutorial: the output alone
     assert "Suggested recorded output (what the article should show):\n\n```text\n3\n```" in unknown
+
+
+def test_an_output_shown_in_the_next_block_is_rewritten_there(tmp_path: Path) -> None:
+    md = tmp_path / "d.md"
+    md.write_text("# D\n\n```console\n$ seq 3 | wc -l\n```\n\nIts output:\n\n```text\n4\n```\n")
+    tutorials, _ = load_tutorials([md])
+    assert tutorials[0].code_blocks[0].steps[0].expected_output == "4\n"
+    step = _failed(0, 0, "seq 3 | wc -l", "4\n", "3\n")
+    done = update_sources(tutorials, [ArticleResult("d", "failed", steps=(step,))])
+    assert done.notes == []
+    assert md.read_text() == "# D\n\n```console\n$ seq 3 | wc -l\n```\n\nIts output:\n\n```text\n3\n```\n"
