@@ -61,3 +61,23 @@ def test_planted_mistakes_fail_with_file_and_line_then_update_fixes_the_output(
     code, results, _ = _check(capsys, tmp_path, docs)
     assert code == 1
     assert _not_passed(results) == [("guide-environment", 'ehco "$GREETING"', {"path": str(rst), "line": 14})]
+
+
+def _without_timing(results: dict) -> dict:
+    for article in results["articles"]:
+        article.pop("duration_s"), article.pop("cached")
+        for step in article["steps"]:
+            step.pop("duration_s")
+    return results
+
+
+def test_two_shards_merged_equal_the_unsharded_run(tmp_path: Path) -> None:
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    sources = [str(DATA / "docs"), str(DATA / "docs-broken")]  # 4 articles, 2 in each shard
+    whole, one, two, merged = (tmp_path / f"{n}.json" for n in ("whole", "one", "two", "merged"))
+    assert main(["check", *sources, "--json", str(whole), *cache]) == 1
+    for shard, out in (("1/2", one), ("2/2", two)):
+        main(["check", *sources, "--shard", shard, "--json", str(out), *cache])
+        assert len(json.loads(out.read_text())["articles"]) == 2
+    assert main(["report", "merge", str(two), str(one), "--json", str(merged)]) == 1
+    assert _without_timing(json.loads(merged.read_text())) == _without_timing(json.loads(whole.read_text()))
