@@ -104,7 +104,10 @@ def update_file(tutorial: Tutorial, result: ArticleResult, *, dry_run: bool = Fa
     """Rewrite one article's source file; the diff (empty when nothing changes)."""
     path = Path(tutorial.source.feed)
     out = Update()
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    raw = data.decode("utf-8-sig")
+    crlf, bom = "\r\n" in raw, data.startswith(b"\xef\xbb\xbf")  # written back as the file had them
+    text = raw.replace("\r\n", "\n")
     lines = text.split("\n")
     edits, whole = _edits(tutorial, result)
     for block in sorted(tutorial.code_blocks, key=lambda b: b.line or 0, reverse=True):
@@ -118,7 +121,8 @@ def update_file(tutorial: Tutorial, result: ArticleResult, *, dry_run: bool = Fa
                                             *_diff_names(path)))
     out.files.append(str(path))
     if not dry_run:
-        atomic_write(path, new_text, mode=os.stat(path).st_mode & 0o7777)
+        written = ("\ufeff" if bom else "") + (new_text.replace("\n", "\r\n") if crlf else new_text)
+        atomic_write(path, written, mode=os.stat(path).st_mode & 0o7777)
     return out
 
 

@@ -79,3 +79,11 @@ def test_an_output_shown_in_the_next_block_is_rewritten_there(tmp_path: Path) ->
     done = update_sources(tutorials, [ArticleResult("d", "failed", steps=(step,))])
     assert done.notes == []
     assert md.read_text() == "# D\n\n```console\n$ seq 3 | wc -l\n```\n\nIts output:\n\n```text\n3\n```\n"
+
+
+def test_a_crlf_file_with_a_bom_keeps_both(tmp_path: Path) -> None:
+    md = tmp_path / "e.md"
+    md.write_bytes(b"\xef\xbb\xbf# E\r\n\r\n```console\r\n$ echo hi\r\nho\r\n```\r\n")
+    tutorials, _ = load_tutorials([md])
+    update_sources(tutorials, [ArticleResult("e", "failed", steps=(_failed(0, 0, "echo hi", "ho\n", "hi\n"),))])
+    assert md.read_bytes() == b"\xef\xbb\xbf# E\r\n\r\n```console\r\n$ echo hi\r\nhi\r\n```\r\n"
