@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from extractor.docfiles.fileformats import DOC_FORMATS
-from extractor.model import Block, CodeBlock, Location, RawArticle, Step, Tutorial
+from extractor.location import Location
+from extractor.model import Block, CodeBlock, RawArticle, Step, Tutorial
 from extractor.results import ArticleResult
 
 
