@@ -196,3 +196,12 @@ def test_a_generated_folder_inside_the_docs_is_not_read_back(tmp_path: Path) -> 
     assert (docs / "generated" / "intro" / "intro.md").is_file()
     tutorials, errors = load_tutorials([docs])
     assert errors == [] and [t.slug for t in tutorials] == ["intro"]
+
+
+def test_a_file_the_parser_chokes_on_is_an_error_naming_it_and_the_rest_go_on(tmp_path: Path) -> None:
+    (tmp_path / "deep.rst").write_text("Deep\n====\n\n" + "".join("  " * n + "- x\n\n" for n in range(400)))
+    (tmp_path / "ok.md").write_text("# OK\n")
+    loaded = load_sources([str(tmp_path)])
+    assert [a.title for a in loaded.articles] == ["OK"]
+    assert [e.where for e in loaded.errors] == [str(tmp_path / "deep.rst")]
+    assert "cannot be read as rst: RecursionError" in loaded.errors[0].what

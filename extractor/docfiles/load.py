@@ -35,7 +35,10 @@ def read_doc_file(data: bytes, source: str, root: str | None = None) -> tuple[Ra
     fmt = doc_format(source) or "markdown"
     reader = READERS[fmt]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, html, notes = reader(text, source)
+    try:
+        meta, html, notes = reader(text, source)
+    except Exception as e:  # noqa: BLE001 — a parser's crash on odd input names the file, the rest go on
+        raise SourceError(source, f"cannot be read as {fmt}: {type(e).__name__}: {e}") from e
     title = meta.title or Path(source).stem.replace("-", " ").replace("_", " ")
     article = RawArticle(
         origin=Origin(source=source, article=title),

@@ -24,6 +24,7 @@ _SETTINGS = {
     "report_level": 5, "halt_level": 5, "_disable_config": True, "file_insertion_enabled": False,
     "raw_enabled": False, "syntax_highlight": "none", "embed_stylesheet": False, "stylesheet_path": "",
     "doctitle_xform": True, "warning_stream": False,
+    "traceback": True,  # a crash raises (and names the file), never exits the process
 }
 LINE, LANG, CAPTION = "tutorcheck-line", "tutorcheck-lang", "tutorcheck-caption"
 
