@@ -51,13 +51,21 @@ def locate(blocks: Iterable[Block], article: RawArticle) -> tuple[Block, ...]:
     return tuple(out)
 
 
+def where_step(block: CodeBlock, step: int) -> Location | None:
+    """Where step ``step`` of ``block`` is: its command's line (a check: the block's line)."""
+    if block.source is None:
+        return None
+    line = block.steps[step].line if step < len(block.steps) else None
+    return replace(block.source, line=line or block.source.line) if block.source.item is None else block.source
+
+
 def with_sources(result: ArticleResult, tutorial: Tutorial) -> ArticleResult:
     """Each step's verdict with where the step is in the article's source (a step the model
     does not know, or a tutorial.json written before sources were kept, gets none)."""
     blocks = {b.index: b for b in tutorial.code_blocks}
 
     def source(block: int, step: int) -> dict[str, object] | None:
-        where = blocks[block].step_source(step) if block in blocks else None
+        where = where_step(blocks[block], step) if block in blocks else None
         return where.to_json() if where else None
 
     return replace(result, steps=tuple(replace(s, source=source(s.block, s.step)) for s in result.steps))

@@ -7,7 +7,7 @@ Every item carries where it came from so an error can name it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from extractor.context import Pin
@@ -153,14 +153,6 @@ class CodeBlock:
     def content(self) -> str:
         """What a file block writes: its text, with the lines the page hides from the reader."""
         return self.written if self.written is not None else self.text
-
-    def step_source(self, step: int) -> Location | None:
-        """Where step ``step`` of this block is (its command's line; checks: the block's)."""
-        if self.source is None:
-            return None
-        line = self.steps[step].line if step < len(self.steps) else None
-        return replace(self.source, line=line or self.source.line) if self.source.item is None else self.source
-
     def to_json(self) -> dict[str, Any]:
         # what reading the page found (a title, notes...) only when there is some: older files stay as they are
         found = {"caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
