@@ -153,6 +153,7 @@ class CodeBlock:
     def content(self) -> str:
         """What a file block writes: its text, with the lines the page hides from the reader."""
         return self.written if self.written is not None else self.text
+
     def to_json(self) -> dict[str, Any]:
         # what reading the page found (a title, notes...) only when there is some: older files stay as they are
         found = {"caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
