@@ -1,6 +1,6 @@
 # The two commands a newcomer types: `make demo` and `make test`.
 # Both make .venv (scripts/setup.sh); both get a Docker engine and the sandbox images when needed.
-.PHONY: demo test setup engine
+.PHONY: demo test setup engine test-tools
 
 setup:
 	@bash scripts/setup.sh
@@ -12,7 +12,10 @@ demo: engine
 	.venv/bin/tutorcheck extract feeds -o generated
 	.venv/bin/tutorcheck check generated --report out/report.md --json out/results.json --junit out/junit.xml || test $$? -eq 1
 
-test: engine
+test-tools:
+	@bash scripts/test-tools.sh
+
+test: engine test-tools
 	.venv/bin/ruff check extractor tests benchmarks
 	.venv/bin/mypy
 	.venv/bin/python -m pytest -n 2 -p no:cacheprovider

@@ -10,12 +10,13 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from extractor import history
 from extractor.cache import DEFAULT_DIR
 from extractor.display import terminal
 from extractor.errors import ExtractorError, UsageError
@@ -30,9 +31,11 @@ from extractor.harness import (
     sandbox_runner,
     select_shard,
 )
+from extractor.model import Tutorial
 from extractor.options import RunOptions, parse_env
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
+from extractor.shards import shard_meta
 from extractor.targets import load_targets
 from extractor.writer import ensure_writable
 
@@ -69,6 +72,8 @@ def check_command(args: Any) -> int:
     """``tutorcheck check`` (arguments parsed by extractor.cli)."""
     if args.jobs < 1:
         raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
+    if getattr(args, "dry_run", False) and not getattr(args, "update", False):
+        raise UsageError("--dry-run", "only goes with --update")
     shard = Shard.parse(args.shard) if args.shard else None
     env = parse_env(args.env, getattr(args, "env_file", None) or ())
     tutorials, errors = load_targets([str(t) for t in args.targets])
@@ -88,15 +93,47 @@ def check_command(args: Any) -> int:
     setup = CheckSetup(
         jobs=args.jobs,
         cache_dir=None if args.no_cache else cache_dir,
-        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path)),
+        reports=ReportPaths(_path(args.json_path), _path(args.junit_path), _path(args.report_path),
+                            html=_path(args.html_path), history=history.load(cache_dir),
+                            shard=shard_meta(shard.index, shard.count, tutorials) if shard else None),
         partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
         options_key=options.cache_key(),
     )
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
         results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
+    if not args.no_cache:
+        history.record(cache_dir, results)
+    report_to_ci(results, {t.slug: t for t in selected})
+    if getattr(args, "update", False):
+        update_command(selected, results, dry_run=args.dry_run)
     print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
           + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
     return exit_status(results, errors)
+
+
+def report_to_ci(results: Sequence[ArticleResult], tutorials: dict[str, Tutorial]) -> None:
+    """Under GitHub Actions: an ``::error`` line per failed step, and the Markdown report
+    appended to the job summary."""
+    from extractor.annotations import append_summary, error_lines, in_github_actions
+    from extractor.reports import markdown_report
+
+    if in_github_actions():
+        for line in error_lines(results, tutorials):
+            print(line, flush=True)
+        append_summary(markdown_report(results, tutorials))
+
+
+def update_command(tutorials: Sequence[Tutorial], results: Sequence[ArticleResult], *, dry_run: bool) -> None:
+    """``--update``: print the diff of the rewritten Markdown/reST sources (and write them)."""
+    from extractor.update import update_sources
+
+    done = update_sources(tutorials, results, dry_run=dry_run)
+    print(done.diff, end="", flush=True)
+    for note in done.notes:
+        print(f"tutorcheck: note: {note}", file=sys.stderr)
+    verb = "would update" if dry_run else "updated"
+    print(f"tutorcheck: {verb} {len(done.files)} file(s)" + (f": {', '.join(done.files)}" if done.files else ""),
+          file=sys.stderr)
 
 
 def _path(value: str | None) -> Path | None:

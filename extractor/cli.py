@@ -45,9 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--json", dest="json_path", metavar="FILE")
     ck.add_argument("--junit", dest="junit_path", metavar="FILE")
     ck.add_argument("--report", dest="report_path", metavar="FILE.md")
+    ck.add_argument("--html", dest="html_path", metavar="FILE.html", help="a self-contained HTML report")
     ck.add_argument("--no-cache", action="store_true")
     ck.add_argument("--shard", metavar="K/N")
     ck.add_argument("--cache-dir", default=None, metavar="DIR")
+    ck.add_argument("--update", action="store_true",
+                    help="rewrite recorded outputs that differ (and autolinks in commands) in Markdown/reST sources")
+    ck.add_argument("--dry-run", action="store_true", help="with --update: print the diff, write nothing")
 
     st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)")
     st.add_argument("path", metavar="DIR/SLUG")
@@ -60,9 +64,22 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true")
 
+    rp = sub.add_parser("report", help="reports from results files: merge the shards of one check")
+    rp.add_argument("action", choices=["merge"])
+    rp.add_argument("inputs", nargs="+", metavar="RESULTS.json", help="check --json files (one per shard)")
+    rp.add_argument("--json", dest="json_path", metavar="FILE")
+    rp.add_argument("--junit", dest="junit_path", metavar="FILE")
+    rp.add_argument("--report", dest="report_path", metavar="FILE.md")
+    rp.add_argument("--html", dest="html_path", metavar="FILE.html")
+    rp.add_argument("--cache-dir", default=None, metavar="DIR", help="where earlier runs' history is (for --html)")
+
     sb = sub.add_parser("sandbox", help="images and leftover containers")
     sb.add_argument("action", choices=["build", "list", "prune"])
     return p
+
+
+def _optional(path: str | None) -> Path | None:
+    return Path(path) if path else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = Path(args.output) if args.output else None
             return notebook_command(Path(args.path), output=output, timeout_s=args.timeout,
                                     allow_network=args.allow_network)
+        if args.command == "report":
+            from extractor.cache import DEFAULT_DIR
+            from extractor.history import load
+            from extractor.reports import ReportPaths
+            from extractor.shards import merge_command
+
+            paths = ReportPaths(json=_optional(args.json_path), junit=_optional(args.junit_path),
+                                markdown=_optional(args.report_path), html=_optional(args.html_path),
+                                history=load(Path(args.cache_dir or DEFAULT_DIR)))
+            return merge_command(args.inputs, paths)
         if args.command == "sandbox":
             from extractor.sandbox.commands import sandbox_command
 

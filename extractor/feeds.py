@@ -23,6 +23,7 @@ import feedparser
 import feedparser.datetimes
 from bs4 import BeautifulSoup
 
+from extractor.docfiles.fileformats import is_doc_file
 from extractor.errors import ExtractorError, ItemError, SourceError
 from extractor.model import Origin, RawArticle
 
@@ -35,6 +36,7 @@ _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML_ROOT = re.compile(rb"<(!doctype\s+html|html|head|body|article|main|div|p|h1|pre)[\s>]", re.IGNORECASE)
 _FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
 _PAGE_SUFFIXES = {".html", ".htm", ".xhtml"}
+_GLOB = re.compile(r"[*?\[]")
 
 
 @dataclass
@@ -52,9 +54,9 @@ class Loaded:
 
 
 def iter_sources(specs: list[str]) -> Iterator[Loaded]:
-    """One ``Loaded`` per file read (a directory gives one per feed or page in it), so a
-    caller can keep what it needs of each and let the rest go; errors come as Loaded too."""
-    for spec in specs:
+    """One ``Loaded`` per file read (a directory gives one per feed, page or doc file in it),
+    so a caller can keep what it needs of each and let the rest go; errors come as Loaded too."""
+    for spec in _expand_globs(specs):
         try:
             if not re.match(r"^https?://", spec, re.IGNORECASE) and Path(spec).is_dir():
                 yield from _iter_directory(Path(spec))
@@ -62,6 +64,18 @@ def iter_sources(specs: list[str]) -> Iterator[Loaded]:
                 yield load_source(spec)
         except ExtractorError as e:
             yield Loaded(errors=[e])
+
+
+def _expand_globs(specs: list[str]) -> Iterator[str]:
+    """A pattern the shell left alone (``'docs/**/*.md'``) names the files it matches, sorted;
+    one that matches nothing stays as typed, to be reported as missing."""
+    for spec in specs:
+        if re.match(r"^https?://", spec, re.IGNORECASE) or Path(spec).exists() or not _GLOB.search(spec):
+            yield spec
+            continue
+        matches = sorted(str(p) for p in Path().glob(spec)) if not Path(spec).is_absolute() else sorted(
+            str(p) for p in Path("/").glob(spec.lstrip("/")))
+        yield from matches or [spec]
 
 
 def load_sources(specs: list[str]) -> Loaded:
@@ -84,6 +98,13 @@ def load_source(spec: str) -> Loaded:
     return parse_document(_read(path), spec)
 
 
+def _doc_file(data: bytes, source: str, root: str | None = None) -> Loaded:
+    from extractor.docfiles.load import read_doc_file
+
+    article, notes = read_doc_file(data, source, root)
+    return Loaded(articles=[article], notes=notes)
+
+
 def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
@@ -98,12 +119,17 @@ def _iter_directory(path: Path) -> Iterator[Loaded]:
     for child in sorted(p for p in path.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in child.relative_to(path).parts):
             continue
+        if (child.parent / "tutorial.json").is_file():
+            continue  # tutorcheck's own output (a notebook's Markdown copy is not a tutorial)
         try:
             data = _read(child)
+            if is_doc_file(child):
+                yield _doc_file(data, str(child), str(path))
+                continue
             # A file named as a feed or page that is none is an error, as when named directly;
             # anything else in the folder (notes, images) is skipped with a note.
             if sniff(data) is None and child.suffix.lower() not in _FEED_SUFFIXES | _PAGE_SUFFIXES:
-                yield Loaded(notes=[f"{child}: skipped, not a feed or an HTML page"])
+                yield Loaded(notes=[f"{child}: skipped, not a feed, an HTML page, Markdown or reST"])
                 continue
             yield parse_document(data, str(child))
         except ExtractorError as e:
@@ -154,6 +180,8 @@ def sniff(data: bytes) -> str | None:
 
 
 def parse_document(data: bytes, source: str, content_type: str = "") -> Loaded:
+    if is_doc_file(urlsplit(source).path) and not sniff(data):
+        return _doc_file(data, source)
     if not data.strip():
         raise SourceError(source, "empty file: expected an RSS/Atom feed or an HTML page")
     kind = sniff(data)
@@ -166,7 +194,8 @@ def parse_document(data: bytes, source: str, content_type: str = "") -> Loaded:
         return out
     if kind == "feed":
         return parse_feed(data, source)
-    raise SourceError(source, "not an RSS/Atom feed or an HTML page (no <rss>, <feed> or <html> element)")
+    raise SourceError(source, "not an RSS/Atom feed or an HTML page (no <rss>, <feed> or <html> element), "
+                      "nor a Markdown (.md) or reST (.rst) file")
 
 
 def parse_feed(data: bytes, source: str) -> Loaded:

@@ -26,6 +26,7 @@ from typing import Any
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
 from extractor.display import terminal
 from extractor.errors import ExtractorError, SourceError, UsageError
+from extractor.locate import with_sources
 from extractor.model import Tutorial
 from extractor.options import RunOptions
 from extractor.plan import Place, Plan, make_plan
@@ -135,6 +136,9 @@ class Cached:
         self._stopped.set()
 
     def __call__(self, tutorial: Tutorial) -> ArticleResult:
+        return with_sources(self._verdict(tutorial), tutorial)
+
+    def _verdict(self, tutorial: Tutorial) -> ArticleResult:
         key = self._key(tutorial)
         if self.cache and key and (hit := self.cache.get(key)) is not None and hit.slug == tutorial.slug:
             with self._lock:

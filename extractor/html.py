@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Comment, PageElement, Tag
 from markdownify import MarkdownConverter
 
 from extractor.bounds import MAX_DEPTH
+from extractor.docfiles.markup import LINE_ATTR
 from extractor.listing import caption_of, declared_outcome, highlighted_lines, take_callouts, take_hidden
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
 from extractor.quoting import delimiter
@@ -124,6 +125,13 @@ def claimed_label(pre: Tag) -> str | None:
     return None
 
 
+_CLIMBABLE = {"div", "figure", "section", "table", "tbody", "tr", "td", "span"}
+def source_line(pre: Tag) -> int | None:
+    """The first line of the block in its source file, when the renderer recorded it."""
+    value = pre.get(LINE_ATTR)
+    return int(str(value)) if value is not None and str(value).isdigit() else None
+
+
 def pre_text(pre: Tag) -> str:
     """The text a reader sees: markup removed, entities decoded, ``<br>`` as newlines.
 
@@ -173,7 +181,6 @@ def _own_text(node: Tag) -> str:
     return "".join(parts).strip()
 
 
-_CLIMBABLE = {"div", "figure", "section", "table", "tbody", "tr", "td", "span"}
 
 
 def _replacement_root(pre: Tag) -> Tag:
@@ -274,7 +281,8 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
         text = pre_text(pre) if take_hidden(pre) else written
         codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
                                highlighted=highlighted_lines(pre), notes=callouts,
-                               written=written if written != text else None, outcome=declared_outcome(pre)))
+                               written=written if written != text else None, outcome=declared_outcome(pre),
+                               line=source_line(pre)))
         marker = soup.new_tag("p")
         marker.string = f"{mark}{index}X"
         _replacement_root(pre).replace_with(marker)

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from extractor.docfiles.fileformats import DOC_FORMATS
 from extractor.model import Block, RawArticle, SourceRef, Tutorial
 
 MAX_SLUG = 80
@@ -39,8 +40,9 @@ def slugify(text: str) -> str:
 
 
 def base_slug(article: RawArticle) -> str:
-    """From the title; else from the URL's last segment; else a hash of the title/URL."""
-    slug = slugify(article.title)
+    """From the words the source fixes (a doc file's path); else the title; else the URL's last
+    segment; else a hash of the title/URL."""
+    slug = slugify(article.slug) or slugify(article.title)
     if not slug:
         tail = article.url.rstrip("/").rsplit("/", 1)[-1]
         slug = slugify(re.sub(r"\.\w+$", "", tail))
@@ -89,7 +91,9 @@ def group_copies(articles: list[RawArticle], html_of: HtmlOf = _html) -> list[Gr
     groups: list[list[RawArticle]] = []
     by_title: dict[str, list[list[RawArticle]]] = {}
     for article in articles:
-        candidates = by_title.setdefault(title_key(article.title) or article.url, [])
+        # A file of a docs tree is its own article, whatever its title (two "Installation" pages).
+        key = article.origin.source if article.feed_format in DOC_FORMATS else title_key(article.title)
+        candidates = by_title.setdefault(key or article.url, [])
         home = next((g for g in candidates if same_article(g[0], article, html_of)), None)
         if home is None:
             home = []

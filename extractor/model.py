@@ -14,6 +14,7 @@ from extractor.context import Pin
 from extractor.facts import Facts as Facts
 from extractor.facts import Install as Install
 from extractor.facts import Need as Need
+from extractor.location import Location, location_from_json
 
 SCHEMA = 1
 
@@ -51,7 +52,8 @@ class RawArticle:
     author: str = ""
     published: str = ""  # ISO 8601, UTC, "Z"
     tags: tuple[str, ...] = ()
-    feed_format: str = ""  # rss20 | atom10 | html | ...
+    feed_format: str = ""  # rss20 | atom10 | html | markdown | rst | ...
+    slug: str = ""  # words the source fixes the slug from (a doc file's path); else the title
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,14 @@ class Step:
     edits: str | None = None
     client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
     port: int | None = None  # a server it starts answers there (the next step waits for it)
+    line: int | None = None  # the command's first line in a Markdown/reST source
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "command": self.command,
             "expected_output": self.expected_output,
             "lang": self.lang,
+            "line": self.line,
             "needs": list(self.needs),
             "facts": self.facts.to_json(),
         }
@@ -120,7 +124,8 @@ class ProseBlock:
 
 @dataclass(frozen=True)
 class CodeBlock:
-    """A ``<pre>`` of an article. ``label`` is what the HTML claims; the rest is what it is."""
+    """A ``<pre>`` of an article. ``label`` and ``caption`` are what the markup claims (a
+    language; a title or file name shown above the block); the rest is what it is."""
 
     index: int
     text: str
@@ -140,6 +145,8 @@ class CodeBlock:
     console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
     written: str | None = None  # what a file block writes, when the page hides lines of it (mdBook "boring")
     outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
+    line: int | None = None  # first line of the code in its source file, when it has lines
+    source: Location | None = None
     type: Literal["code"] = "code"
 
     @property
@@ -166,6 +173,7 @@ class CodeBlock:
             "defects": list(self.defects),
             "checks": [c.to_json() for c in self.checks],
             "facts": self.facts.to_json(),
+            "source": self.source.to_json() if self.source else None,
         }
 
 
@@ -229,6 +237,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         facts=Facts.from_json(d.get("facts")),
         answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
         edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
+        line=d.get("line"),
     )
 
 
@@ -250,6 +259,8 @@ def block_from_json(d: dict[str, Any]) -> Block:
         facts=Facts.from_json(d.get("facts")),
         caption=d.get("caption"), console=d.get("console"), written=d.get("written"), outcome=d.get("outcome"),
         highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
+        source=(source := location_from_json(d.get("source"))),
+        line=source.line if source else None,
     )
 
 

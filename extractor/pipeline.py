@@ -24,6 +24,7 @@ from extractor.display import terminal
 from extractor.errors import ExtractorError, ItemError, SourceError
 from extractor.feeds import Loaded, iter_sources
 from extractor.html import html_to_blocks
+from extractor.locate import locate
 from extractor.merge import Group, assign_slugs, group_copies, to_tutorial
 from extractor.model import Block, CodeBlock, RawArticle, Tutorial
 from extractor.understand.pins import pins
@@ -77,7 +78,8 @@ def build(slug: str, group: Group) -> Built:
     try:
         blocks = html_to_blocks(primary.html, primary.origin, primary.url, notes)
         blocks = _cap_oversized(blocks, str(primary.origin), notes)
-        tutorial = to_tutorial(slug, group, list(_understand(blocks, primary.origin.source, primary.title)))
+        understood = _understand(blocks, primary.origin.source, primary.title)
+        tutorial = to_tutorial(slug, group, list(locate(understood, primary)))
         tutorial = replace(tutorial, pins=pins(tutorial.code_blocks, tutorial.published))
     except ExtractorError as e:
         return Built(slug, None, tuple(notes), (e,))

@@ -152,7 +152,16 @@ class StepItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.article.name}::block-{self.block}::step-{self.step}"
+        """The step's own file and line when it comes from a Markdown/reST file (0-based, as
+        pytest counts), so a failure points at the command in the docs."""
+        from extractor.locate import where_step
+
+        name = f"{self.article.name}::block-{self.block}::step-{self.step}"
+        blocks = {b.index: b for b in self.article.tutorial.code_blocks}
+        where = where_step(blocks[self.block], self.step) if self.block in blocks else None
+        if where is not None and where.item is None and where.line:
+            return Path(where.path), where.line - 1, name
+        return self.path, None, name
 
 
 class StepFailure(Exception):

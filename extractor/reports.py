@@ -12,8 +12,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from extractor.corrected import corrected_block, corrected_output, only_output_differs
 from extractor.display import md_code, md_fence, md_link, md_text, terminal
+from extractor.history import Past
 from extractor.model import Tutorial
 from extractor.results import ArticleResult, StepResult, run_to_json, summary
 from extractor.writer import atomic_write, dumps
@@ -35,6 +38,9 @@ class ReportPaths:
     json: Path | None = None
     junit: Path | None = None
     markdown: Path | None = None
+    html: Path | None = None
+    shard: Mapping[str, Any] | None = None  # a sharded run: recorded in the JSON for ``report merge``
+    history: Mapping[str, Sequence[Past]] | None = None  # earlier verdicts, for the HTML report
 
 
 def write_reports(paths: ReportPaths, results: Sequence[ArticleResult],
@@ -42,18 +48,23 @@ def write_reports(paths: ReportPaths, results: Sequence[ArticleResult],
     """Rewrite every asked-for report atomically (a reader never sees half a file).
     ``incomplete`` says why the run stopped early (the JSON's ``incomplete``, the report's banner)."""
     if paths.json:
-        atomic_write(paths.json, json_report(results, incomplete))
+        atomic_write(paths.json, json_report(results, paths.shard, incomplete))
     if paths.junit:
         atomic_write(paths.junit, junit_report(results, tutorials))
     if paths.markdown:
         atomic_write(paths.markdown, markdown_report(results, tutorials, incomplete))
+    if paths.html:
+        from extractor.htmlreport import html_report
+
+        atomic_write(paths.html, html_report(results, tutorials, paths.history))
 
 
-def json_report(results: Sequence[ArticleResult], incomplete: str = "") -> str:
+def json_report(results: Sequence[ArticleResult], shard: Mapping[str, Any] | None = None,
+                incomplete: str = "") -> str:
     data = run_to_json(list(results))
     if incomplete:
         data["incomplete"] = incomplete
-    return dumps(data)
+    return dumps({**data, "shard": dict(shard)} if shard else data)
 
 
 def step_counts(result: ArticleResult) -> dict[str, int]:
@@ -85,6 +96,8 @@ def _tail(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 def step_details(step: StepResult) -> str:
     """The body of a failure: command, reason, diff of the normalised outputs, sandbox output."""
     parts = [f"$ {step.command}", f"status: {step.status}" + (f" — {step.reason}" if step.reason else "")]
+    if step.where:
+        parts.insert(0, f"at: {step.where}")
     if step.exit_code is not None:
         parts.append(f"exit code: {step.exit_code}")
     if step.diff:
@@ -94,8 +107,13 @@ def step_details(step: StepResult) -> str:
 
 
 def _testcase(suite: ET.Element, classname: str, name: str, status: str, time_s: float,
-              message: str, details: str, output: str) -> None:
+              message: str, details: str, output: str, source: Mapping[str, Any] | None = None) -> None:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time=f"{time_s:.3f}")
+    src = source or {}
+    if src.get("path") or src.get("feed"):  # file/line as pytest and GitLab write them
+        case.set("file", _xml_text(str(src.get("path") or src.get("feed"))))
+        if src.get("line"):
+            case.set("line", str(src["line"]))
     element = JUNIT_ELEMENTS.get(status, "error")
     if element:
         child = ET.SubElement(case, element, message=_xml_text(message or status), type=status)
@@ -125,7 +143,7 @@ def junit_report(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutor
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="title", value=_xml_text(title))
         for step in result.steps:
             _testcase(suite, f"tutorcheck.{result.slug}", step.id, step.status, step.duration_s,
-                      step.reason, step_details(step), step.output)
+                      step.reason, step_details(step), step.output, step.source)
         if not result.steps:
             _testcase(suite, f"tutorcheck.{result.slug}", "article", result.status, result.duration_s,
                       result.reason, result.reason, "")
@@ -179,14 +197,31 @@ def _problems(results: Sequence[ArticleResult], tutorials: Mapping[str, Tutorial
             why = md_text(r.reason or "could not run")
             lines += [f"### {ICONS['error']} {_article_name(r, tutorials)}", "", why, ""]
         for s in bad:
-            lines += [f"### {ICONS[s.status]} {_article_name(r, tutorials)} — block {s.block}, step {s.step}", "",
+            at = f" (`{md_text(s.where)}`)" if s.where else ""
+            lines += [f"### {ICONS[s.status]} {_article_name(r, tutorials)} — block {s.block}, step {s.step}{at}", "",
                       f"{s.status}: {md_text(s.reason or '(no reason given)')}", "",
                       *md_fence(f"$ {s.command}", "console"), ""]
             if s.diff:
                 lines += [*md_fence(s.diff, "diff"), ""]
+            if only_output_differs(s):
+                lines += _suggestion(s, tutorials.get(r.slug) if tutorials else None)
             lines += ["<details><summary>sandbox output</summary>", "", *md_fence(_tail(s.output, 2000)), "",
                       "</details>", ""]
     return ["## Problems", "", *lines] if lines else []
+
+
+def _suggestion(step: StepResult, tutorial: Tutorial | None) -> list[str]:
+    """The block as the article should show it (the output the sandbox printed, the author's
+    elisions kept), for an author to paste; just the output when the block is not known."""
+    output = corrected_output(step.expected_output or "", step.output)
+    block = next((b for b in tutorial.code_blocks if b.index == step.block), None) if tutorial else None
+    notes: list[str] = []
+    text = corrected_block(block, {step.step: output}, "", notes) if block and step.step < len(block.steps) else ""
+    if not text or notes:
+        head, text = "Suggested recorded output (what the article should show):", output
+    else:
+        head = f"Suggested block {step.block} (what the article should show):"
+    return [head, "", "```text", text.rstrip("\n").replace("```", "``\u200b`"), "```", ""]
 
 
 def _skips(results: Sequence[ArticleResult]) -> list[str]:

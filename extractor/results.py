@@ -34,10 +34,19 @@ class StepResult:
     truncated: bool = False
     action: ActionKind | Literal[""] = ""  # what the step was (the plan's kind; "" when no plan made it)
     need: NeedKind | Literal[""] = ""  # for a step not run: what it needed, typed (the reason says it in words)
+    source: dict[str, Any] | None = None  # where the step is: {"path", "line"} or {"feed", "item", "block"}
 
     @property
     def id(self) -> str:
         return f"block-{self.block}::step-{self.step}"
+
+    @property
+    def where(self) -> str:
+        """``docs/intro.md:42`` for a file, else empty (feeds are named by slug and block)."""
+        src = self.source or {}
+        if src.get("path"):
+            return f"{src['path']}:{src['line']}" if src.get("line") else str(src["path"])
+        return ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +66,7 @@ class StepResult:
             "cwd": self.cwd,
             "truncated": self.truncated,
             "need": self.need,
+            "source": self.source,
         }
 
     @classmethod

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from extractor.sandbox.engines import DOCKER, Dialect
+
 MiB = 1024 * 1024
 USER_HOME = "/home/tutor"
 
@@ -46,20 +48,22 @@ class Policy:
 
         return replace(self, start_dir=path)
 
-    def tmpfs(self) -> dict[str, str]:
-        # exec: tutorials run ./scripts they just wrote; uid/mode so the user owns its home
+    def tmpfs(self, dialect: Dialect = DOCKER) -> dict[str, str]:
+        # exec: tutorials run ./scripts they just wrote; owner/mode so the user owns its home
+        uid, _, gid = self.user.partition(":")
+        owner = dialect.tmpfs_owner.format(uid=uid, gid=gid or uid)
         mounts = {
-            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,uid=1000,gid=1000,mode=0755",
+            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,{owner},mode=0755",
             "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,mode=1777",
         }
         if self.start_dir:  # shares the work size: half each
             half = f"size={self.work_tmpfs_mib // 2}m"
             mounts[self.workdir] = mounts[self.workdir].replace(f"size={self.work_tmpfs_mib}m", half)
-            mounts[self.start_dir] = f"rw,exec,nosuid,nodev,{half},uid=1000,gid=1000,mode=0755"
+            mounts[self.start_dir] = f"rw,exec,nosuid,nodev,{half},{owner},mode=0755"
         return mounts
 
-    def sdk_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``docker.client.containers.create``."""
+    def sdk_kwargs(self, dialect: Dialect = DOCKER) -> dict[str, Any]:
+        """Keyword arguments for ``docker.client.containers.create`` on an engine of ``dialect``."""
         from docker.types import Ulimit
 
         return {
@@ -75,8 +79,9 @@ class Policy:
             "ulimits": [
                 Ulimit(name="nofile", soft=self.nofile, hard=self.nofile),
                 Ulimit(name="fsize", soft=self.fsize_bytes, hard=self.fsize_bytes),
+                *(Ulimit(name=name, soft=value, hard=value) for name, value in dialect.ulimits),
             ],
-            "tmpfs": self.tmpfs(),
+            "tmpfs": self.tmpfs(dialect),
             "working_dir": self.start_dir or self.workdir,
             "init": self.init,
             "environment": {"TUTORCHECK_OUTPUT_CAP": str(self.output_cap_bytes),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.errors import SandboxError
+from extractor.sandbox.engines import dialect_of
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import container_labels
 
@@ -134,7 +135,7 @@ class Session:
         import docker
 
         _install_hooks()
-        kwargs = self.policy.sdk_kwargs()
+        kwargs = self.policy.sdk_kwargs(dialect_of(self.client))
         if self.hostname:
             kwargs["hostname"] = self.hostname
         # self.env (--env values, often secrets) is sent over stdin after start, never put in the

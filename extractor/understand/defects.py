@@ -15,6 +15,12 @@ _KIND_WORDS = {"session": "a shell session", "commands": "shell commands", "outp
                "text": "plain text", "file": "a file", "fragment": "a fragment"}
 
 
+def unlinked(command: str) -> str:
+    """The command with every Markdown autolink ``<https://…>`` put back as the bare URL (the
+    mechanical fix ``check --update`` applies)."""
+    return _AUTOLINK.sub(r"\1", command)
+
+
 def autolinks(steps: tuple[Step, ...]) -> list[str]:
     found = []
     for step in steps:

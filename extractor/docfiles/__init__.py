@@ -1,0 +1,1 @@
+"""Documentation sources: Markdown and reStructuredText files, one article each (see ``load``)."""

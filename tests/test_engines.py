@@ -1,0 +1,23 @@
+"""Engine dialects: the same policy said the way each engine understands it."""
+
+from __future__ import annotations
+
+from extractor.sandbox.engines import DOCKER, PODMAN, engine_name
+from extractor.sandbox.policy import Policy
+
+
+def test_engine_is_told_by_its_version_answer() -> None:
+    assert engine_name({"Components": [{"Name": "Podman Engine"}], "Version": "4.3.1"}) == "podman"
+    docker = {"Platform": {"Name": "Docker Engine - Community"}, "Components": [{"Name": "Engine"}]}
+    assert engine_name(docker) == "docker"
+    assert engine_name({}) == "docker"
+
+
+def test_podman_gets_its_tmpfs_owner_and_an_explicit_nproc_limit() -> None:
+    docker_kwargs, podman_kwargs = Policy().sdk_kwargs(DOCKER), Policy().sdk_kwargs(PODMAN)
+    assert "uid=1000,gid=1000" in docker_kwargs["tmpfs"]["/home/tutor"]
+    assert ",U," in podman_kwargs["tmpfs"]["/home/tutor"] and "uid=" not in podman_kwargs["tmpfs"]["/home/tutor"]
+    assert [u["Name"] for u in podman_kwargs["ulimits"]] == ["nofile", "fsize", "nproc"]
+    assert [u["Name"] for u in docker_kwargs["ulimits"]] == ["nofile", "fsize"]
+    assert any(  # check.sh keeps Docker's flags
+        "uid=1000,gid=1000" in a for a in Policy().cli_args())
