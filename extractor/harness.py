@@ -25,7 +25,7 @@ from typing import Any
 
 from extractor.cache import DEFAULT_DIR, VerdictCache, verdict_key
 from extractor.display import terminal
-from extractor.errors import ExtractorError, SourceError, UsageError
+from extractor.errors import ExtractorError, SourceError
 from extractor.locate import with_sources
 from extractor.model import Tutorial
 from extractor.options import RunOptions
@@ -33,6 +33,7 @@ from extractor.plan import Place, Plan, make_plan
 from extractor.reports import ReportPaths, write_reports
 from extractor.results import ArticleResult, StepResult
 from extractor.secrets import mask_result
+from extractor.shards import Shard, select_shard  # noqa: F401  (the check command and tests take them from here)
 from extractor.vocab import FAILING_STEP_STATUSES, UNJUDGED_STEP_STATUSES, ArticleStatus
 from extractor.writer import append_line
 
@@ -60,31 +61,6 @@ class Plans:
 def expected_steps(plan: Plan) -> list[tuple[int, int, str]]:
     """(block index, step number, command) of every step the runner will report, in order."""
     return [(a.block, a.step, a.command) for a in plan.actions]
-
-
-# --- sharding --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Shard:
-    """Shard ``index`` of ``count`` (1-based, as typed: ``--shard 2/4``)."""
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        k, sep, n = text.partition("/")
-        if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-            raise UsageError("--shard", f"expected K/N with 1 <= K <= N (e.g. 1/4), got {text!r}")
-        return cls(int(k), int(n))
-
-    def selects(self, slug: str) -> bool:
-        """Deterministic across machines and Python runs (no ``hash()`` salt)."""
-        return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:16], 16) % self.count == self.index - 1
-
-
-def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tutorial]:
-    return [t for t in tutorials if shard is None or shard.selects(t.slug)]
 
 
 # --- running ---------------------------------------------------------------------------------

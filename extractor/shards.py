@@ -7,6 +7,7 @@ the report of the unsharded run: the same articles in the same order, the same s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -91,3 +92,28 @@ def merge_command(inputs: Sequence[str], paths: ReportPaths) -> int:
     write_reports(paths, results, tutorials or None)
     print(f"tutorcheck: merged {len(inputs)} file(s): {len(results)} articles", file=sys.stderr)
     return exit_status(results)
+
+
+# --- sharding --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (1-based, as typed: ``--shard 2/4``)."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        k, sep, n = text.partition("/")
+        if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+            raise UsageError("--shard", f"expected K/N with 1 <= K <= N (e.g. 1/4), got {text!r}")
+        return cls(int(k), int(n))
+
+    def selects(self, slug: str) -> bool:
+        """Deterministic across machines and Python runs (no ``hash()`` salt)."""
+        return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:16], 16) % self.count == self.index - 1
+
+
+def select_shard(tutorials: Sequence[Tutorial], shard: Shard | None) -> list[Tutorial]:
+    return [t for t in tutorials if shard is None or shard.selects(t.slug)]
