@@ -164,3 +164,22 @@ def test_the_flask_venv_and_express_samples_pass_offline() -> None:
         skipped = [s for s in result.steps if s.status == StepStatus.SKIPPED]
         assert all(s.action == ActionKind.PROVIDED for s in skipped), [(s.command, s.reason) for s in skipped]
         assert all(re.search(r"\((flask|express) \d+\.\d+", s.reason) for s in skipped), [s.reason for s in skipped]
+
+
+def test_an_install_gets_the_version_the_articles_own_output_shows(tmp_path: Path) -> None:
+    page = tmp_path / "pinned.html"
+    page.write_text("""<html><head><title>Pinned Flask</title></head><body><article><h1>Pinned Flask</h1>
+<pre><code class="language-console">$ pip install flask
+$ pip install "click&gt;=8"
+$ flask --version
+Python 3.11.2
+Flask 2.2.2
+Werkzeug 2.2.2
+</code></pre></article></body></html>""", encoding="utf-8")
+    (t,), errors = load_tutorials([page])
+    assert not errors
+    assert {p.what: p.value for p in t.pins} == {"version:flask": "2.2.2", "version:werkzeug": "2.2.2"}
+    plan = make_plan(t, Place.CHECK, RunOptions())
+    assert "pip:flask==2.2.2" in plan.packages and "pip:click>=8" in plan.packages  # a range is left as written
+    first = plan.actions[0]
+    assert first.kind == ActionKind.PROVIDED and first.reason.endswith("; the version the article shows")

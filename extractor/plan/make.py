@@ -60,6 +60,7 @@ class _Ctx:
     here: Provides
     packages: set[str] = field(default_factory=set)
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requirements files the article shows
+    shown: dict[str, str] = field(default_factory=dict)  # package versions the article's output shows
     venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
     written: set[str] = field(default_factory=set)  # files the plan writes before the current block
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
@@ -105,7 +106,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
         return _install(base, step, ctx)
     if step.facts.packages_offline:
         # the network it needs is only the package index: the layer's wheel house stands in for it
-        packages, absent = layer_packages(step.facts.packages, ctx.files)
+        packages, absent = layer_packages(step.facts.packages, ctx.files, ctx.shown)
         if absent is None:
             ctx.packages |= set(packages)
             needs = tuple(n for n in needs if n.kind != NeedKind.NETWORK)
@@ -139,7 +140,7 @@ def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
     install = step.facts.installs
     assert install is not None
     if install.language:
-        decided = language_install_reason(install, ctx.files)
+        decided = language_install_reason(install, ctx.files, ctx.shown)
         if isinstance(decided, Unmet):
             return _skip(base, decided.need, decided.reason)
         (why, packages), need = decided, NeedKind.NETWORK
@@ -217,6 +218,7 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
               tools: ToolTable | None = None) -> Plan:
     """The ordered actions of ``tutorial`` in ``place`` and the packages its image layer needs."""
     ctx = _Ctx(PLACES[place], Provides(options or RunOptions(), tools or tool_table()))
+    ctx.shown = {pin.what.split(":", 1)[1]: pin.value for pin in tutorial.pins if pin.what.startswith("version:")}
     for block in tutorial.code_blocks:
         if block.kind == "file" and block.filename:
             ctx.files.setdefault(block.filename, block.facts.packages)

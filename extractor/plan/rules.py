@@ -181,7 +181,18 @@ _ECOSYSTEMS = {"pip": "Python packages", "npm": "JavaScript packages"}
 Listed = Mapping[str, tuple[str, ...]]  # a requirements file's name → the packages it lists
 
 
-def layer_packages(specs: Sequence[str], files: Listed) -> tuple[tuple[str, ...], str | None]:
+def shown_version(spec: str, shown: Mapping[str, str]) -> str:
+    """``pip:flask`` → ``pip:flask==2.2.2`` when the article shows that version and the command
+    pins none (a pinned or ranged spec is left as written)."""
+    ecosystem, _, name = spec.partition(":")
+    version = shown.get(name.lower()) if ecosystem in ("pip", "npm") and name.replace("-", "").isalnum() else None
+    if not version:
+        return spec
+    return f"{spec}=={version}" if ecosystem == "pip" else f"{spec}@{version}"
+
+
+def layer_packages(specs: Sequence[str], files: Listed, shown: Mapping[str, str] | None = None,
+                   ) -> tuple[tuple[str, ...], str | None]:
     """The language packages the image layer installs for ``specs`` (``pip:flask``), with a
     requirements file (``pip-r:requirements.txt``) replaced by the packages the article's file
     lists (``files``: file name → its ``Facts.packages``); and the requirements file the article
@@ -190,7 +201,7 @@ def layer_packages(specs: Sequence[str], files: Listed) -> tuple[tuple[str, ...]
     for spec in specs:
         ecosystem, _, value = spec.partition(":")
         if ecosystem != "pip-r":
-            out.append(spec)
+            out.append(shown_version(spec, shown or {}))
             continue
         listed = files.get(value, files.get(value.rsplit("/", 1)[-1]))
         if listed is None:
@@ -199,18 +210,21 @@ def layer_packages(specs: Sequence[str], files: Listed) -> tuple[tuple[str, ...]
     return tuple(dict.fromkeys(out)), None
 
 
-def language_install_reason(install: Install, files: Listed) -> tuple[str, tuple[str, ...]] | Unmet:
+def language_install_reason(install: Install, files: Listed, shown: Mapping[str, str] | None = None,
+                            ) -> tuple[str, tuple[str, ...]] | Unmet:
     """Why a step that installs language packages is not run, and the packages the article's
     layer installs in its place (from the registry when the image is built); Unmet when the
     packages are not known (a requirements file the article does not show)."""
-    packages, missing = layer_packages(install.packages, files)
+    packages, missing = layer_packages(install.packages, files, shown)
     if missing is not None:
         return Unmet(NeedKind.NETWORK, f"installs the requirements in {missing}, which the article does not show: "
                                        "needs the network (run with --allow-network)")
     kinds = sorted({_ECOSYSTEMS[p.split(":", 1)[0]] for p in packages})
     names = ", ".join(p.split(":", 1)[1] for p in packages)
+    chosen = [p for p in packages if p not in install.packages and p.split(":", 1)[0] in ("pip", "npm")]
+    why = f"; the version{'s' if len(chosen) > 1 else ''} the article shows" if chosen else ""
     return (f"installs {' and '.join(kinds) or 'packages'} ({names}) with {install.manager}: not run; the sandbox "
-            "image carries them, installed from the registry when it was built", packages)
+            f"image carries them, installed from the registry when it was built{why}", packages)
 
 
 def in_background(command: str, block: int, step: int, port: int | None = None) -> str:

@@ -81,7 +81,25 @@ def clock(published: str, blocks: tuple[CodeBlock, ...]) -> Pin | None:
     return Pin("clock", f"{m.group(0)} 12:00:00 UTC", "the article's date, which its output shows") if shown else None
 
 
+_ASKS_VERSION = re.compile(r"(?:^|\s)(?:--version|-V|version)\s*$")
+_NAME_VERSION = re.compile(r"^\s*(?P<name>[A-Za-z][\w.-]*)[ :v]+(?P<version>\d+\.\d+(?:\.\d+)?)\s*$", re.M)
+
+
+def versions(blocks: tuple[CodeBlock, ...]) -> tuple[Pin, ...]:
+    """The package versions the article's own ``--version`` output shows (``flask --version`` →
+    ``Flask 2.2.2``, ``Werkzeug 2.2.2``): an install step that names no version gets those, so
+    output that names them can match. Only what a step prints, never prose."""
+    found: dict[str, Pin] = {}
+    for step in (s for b in blocks for s in b.steps):
+        if step.expected_output and _ASKS_VERSION.search(step.command):
+            for m in _NAME_VERSION.finditer(step.expected_output):
+                name = m.group("name").lower()
+                if name not in ("python", "node", "npm", "pip") and name not in found:
+                    found[name] = Pin(f"version:{name}", m.group("version"), f"the article's `{step.command}`")
+    return tuple(found[name] for name in sorted(found))
+
+
 def pins(blocks: tuple[CodeBlock, ...], published: str = "") -> tuple[Pin, ...]:
     """What the sandbox may pin for this article, in a fixed order."""
     found = (git_identity(blocks), hostname(blocks), start_dir(blocks), clock(published, blocks))
-    return tuple(p for p in found if p is not None)
+    return tuple(p for p in found if p is not None) + versions(blocks)
