@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Mapping
 
 from extractor.locate import step_offsets
-from extractor.matching import MISMATCH, compare, normalize
+from extractor.matching import MISMATCH, compare, normalize, structural_lines
 from extractor.model import CodeBlock
 from extractor.results import StepResult
 from extractor.vocab import StepStatus
@@ -20,15 +20,6 @@ def only_output_differs(step: StepResult) -> bool:
     """Failed, and only because the text differs: it ran to exit status 0, untruncated."""
     return (step.status == StepStatus.FAILED and step.match == MISMATCH and step.exit_code == 0
             and step.expected_output is not None and not step.truncated)
-
-
-def _lines(text: str) -> list[str]:
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return lines
 
 
 def _merge_chunk(expected: list[str], actual: list[str]) -> list[str]:
@@ -46,7 +37,7 @@ def _merge_chunk(expected: list[str], actual: list[str]) -> list[str]:
 def corrected_output(expected: str, actual: str) -> str:
     """What to record instead of ``expected`` so the step matches ``actual``, keeping as much
     of the author's text as still matches; the plain output when no merge of the two does."""
-    exp_raw, act_raw = _lines(expected), _lines(actual)
+    exp_raw, act_raw = structural_lines(expected), structural_lines(actual)
     exp, act = normalize(expected), normalize(actual)
     out: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, exp, act, autojunk=False).get_opcodes():

@@ -183,7 +183,7 @@ def _compare_one(expected: str, actual: str) -> Comparison:
 
 def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
     """The lines of ``text`` after every stage not in ``disabled`` (``ellipsis`` aside)."""
-    lines = _structural(text) if "whitespace" not in disabled else text.split("\n")
+    lines = structural_lines(text) if "whitespace" not in disabled else text.split("\n")
     table_rows = _tables(lines) if "table" not in disabled else {}
     out = []
     for i, line in enumerate(lines):
@@ -207,7 +207,7 @@ def _squeeze(line: str) -> str:
     return indent + re.sub(r"[ \t]+", " ", body)
 
 
-def _structural(text: str) -> list[str]:
+def structural_lines(text: str) -> list[str]:
     """CRLF and trailing blanks: never meaningful in a terminal transcript."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     while lines and not lines[-1]:
