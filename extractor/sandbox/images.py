@@ -197,6 +197,13 @@ def _follow(c: Any, pin: str, tag: str) -> None:
         img.tag(repo, version)
 
 
+def _copy_recipe(name: str, ctx: Path) -> None:
+    """The files of ``sandboxes/NAME`` into a build context."""
+    for f in (SANDBOXES / name).iterdir():
+        if f.is_file():
+            shutil.copy2(f, ctx / f.name)
+
+
 def ensure_toolbox(c: Any, say: Any = print) -> str:
     recipe = toolbox_recipe()
     pin = pinned(TOOLBOX, recipe)
@@ -205,9 +212,7 @@ def ensure_toolbox(c: Any, say: Any = print) -> str:
         say(f"toolbox: building {pin}")
         with tempfile.TemporaryDirectory(prefix="tutorcheck-toolbox-") as tmp:
             ctx = Path(tmp)
-            for f in (SANDBOXES / "toolbox").iterdir():
-                if f.is_file():
-                    shutil.copy2(f, ctx / f.name)
+            _copy_recipe("toolbox", ctx)
             for judge in JUDGES:
                 shutil.copy2(judge, ctx / judge.name)
             _build(c, pin, {KIND_LABEL: "toolbox", RECIPE_LABEL: recipe}, path=str(ctx),
@@ -236,9 +241,7 @@ def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> s
             say(f"notebook: building {pin} (nbclient, ipykernel, bash_kernel)")
             with tempfile.TemporaryDirectory(prefix="tutorcheck-nb-") as tmp:
                 ctx = Path(tmp)
-                for f in (SANDBOXES / "notebook").iterdir():
-                    if f.is_file():
-                        shutil.copy2(f, ctx / f.name)
+                _copy_recipe("notebook", ctx)
                 _fetch_wheel(BASH_KERNEL, ctx / "wheels")
                 _build(c, pin, {KIND_LABEL: "notebook", RECIPE_LABEL: recipe,
                                 "tutorcheck.toolbox": toolbox_recipe()},

@@ -78,13 +78,18 @@ def _name(spec: str, ecosystem: str) -> str:
     return re.split(r"[\[=<>!~]", spec, maxsplit=1)[0]
 
 
+def _pip_key(name: str) -> str:
+    """A Python distribution's name as wheels and Debian spell it (``Flask_Login`` → ``flask-login``)."""
+    return name.lower().replace("_", "-")
+
+
 def _debian_has(package: str) -> bool:
     r = subprocess.run(["apt-cache", "show", "--no-all-versions", package], capture_output=True, text=True)
     return r.returncode == 0 and "Package:" in r.stdout
 
 
 def _stand_in(spec: str, ecosystem: str, fetched: Fetched) -> None:
-    name = _name(spec, ecosystem).lower().replace("_", "-").lstrip("@").replace("/", "-")
+    name = _pip_key(_name(spec, ecosystem)).lstrip("@").replace("/", "-")
     debian = f"python3-{name}" if ecosystem == "pip" else f"node-{name}"
     if _debian_has(debian):
         fetched.debian[f"{ecosystem}:{spec}"] = debian
@@ -106,7 +111,7 @@ def fetch_wheels(specs: Sequence[str], dest: Path, fetched: Fetched) -> None:
     for wheel in sorted(dest.glob("*.whl")):
         m = _WHEEL.match(wheel.name)
         if m:
-            fetched.pip[m["name"].lower().replace("_", "-")] = m["version"]
+            fetched.pip[_pip_key(m["name"])] = m["version"]
 
 
 def fetch_node_modules(specs: Sequence[str], dest: Path, fetched: Fetched) -> None:
@@ -135,7 +140,7 @@ MODULE_PACKAGES = {"cv2": "python3-opencv", "sklearn": "python3-sklearn", "yaml"
 
 
 def module_package(module: str) -> str:
-    return MODULE_PACKAGES.get(module, "python3-" + module.lower().replace("_", "-"))
+    return MODULE_PACKAGES.get(module, "python3-" + _pip_key(module))
 
 
 def _modules(layer: Layer, fetched: Fetched) -> list[str]:
@@ -175,7 +180,7 @@ def settle(action: Action, provided: Mapping[str, Any]) -> Action:
     for eco, _, spec in ecosystems:
         name = _name(spec, eco)
         stand_in = provided.get("debian", {}).get(f"{eco}:{spec}")
-        version = provided.get(eco, {}).get(name.lower().replace("_", "-") if eco == "pip" else name)
+        version = provided.get(eco, {}).get(_pip_key(name) if eco == "pip" else name)
         got.append(f"{name} from Debian's {stand_in}" if stand_in else f"{name} {version}" if version else name)
     return replace(action, reason=f"{action.reason} ({', '.join(got)})")
 
