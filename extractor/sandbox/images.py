@@ -230,19 +230,27 @@ def _fetch_wheel(requirement: str, dest: Path) -> None:
         raise SandboxError(NOTEBOOK, f"cannot fetch the {requirement} wheel with pip: {r.stderr.strip()[-1000:]}")
 
 
+def _fetch_lab(c: Any, dest: Path) -> None:
+    """JupyterLab's pinned wheels (``tutorcheck lab``), for the image's Python on the engine's machine."""
+    r = layers.fetch_pinned(SANDBOXES / "notebook" / "lab-requirements.txt", dest, str(c.info().get("Architecture")))
+    if r.returncode != 0:
+        raise SandboxError(NOTEBOOK, f"cannot fetch JupyterLab's wheels with pip: {r.stderr.strip()[-1000:]}")
+
+
 def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> str:
-    """The notebook image (the toolbox plus nbclient, ipykernel and bash_kernel), with a layer
+    """The notebook image (the toolbox plus nbclient, ipykernel, bash_kernel and JupyterLab), with a layer
     of the Debian packages an article's tools need on top when there are any."""
     with _lock():
         toolbox = ensure_toolbox(c, say)
         recipe = notebook_recipe()
         pin = pinned(NOTEBOOK, recipe)
         if not _current(c, pin, recipe):
-            say(f"notebook: building {pin} (nbclient, ipykernel, bash_kernel)")
+            say(f"notebook: building {pin} (nbclient, ipykernel, bash_kernel, JupyterLab)")
             with tempfile.TemporaryDirectory(prefix="tutorcheck-nb-") as tmp:
                 ctx = Path(tmp)
                 _copy_recipe("notebook", ctx)
                 _fetch_wheel(BASH_KERNEL, ctx / "wheels")
+                _fetch_lab(c, ctx / "lab-wheels")
                 _build(c, pin, {KIND_LABEL: "notebook", RECIPE_LABEL: recipe,
                                 "tutorcheck.toolbox": toolbox_recipe()},
                        path=str(ctx), buildargs={"BASE": toolbox})

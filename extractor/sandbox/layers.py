@@ -114,6 +114,30 @@ def fetch_wheels(specs: Sequence[str], dest: Path, fetched: Fetched) -> None:
             fetched.pip[_pip_key(m["name"])] = m["version"]
 
 
+IMAGE_PYTHON = ("3.11", "cp311")  # the toolbox's CPython (Debian bookworm), whatever Python the host runs
+IMAGE_GLIBC = 36  # bookworm's glibc 2.36: every manylinux wheel up to it runs there
+ENGINE_MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}  # engines that answer in Go's names
+
+
+def image_platforms(machine: str) -> list[str]:
+    """pip's ``--platform`` tags for a wheel that runs in the image on ``machine`` (the engine's)."""
+    m = ENGINE_MACHINES.get(machine, machine)
+    return [*(f"manylinux_2_{v}_{m}" for v in range(IMAGE_GLIBC, 4, -1)),
+            f"manylinux2014_{m}", f"manylinux2010_{m}", f"manylinux1_{m}"]
+
+
+def fetch_pinned(requirements: Path, dest: Path, machine: str) -> subprocess.CompletedProcess[str]:
+    """Every wheel a requirements file pins (dependencies included: nothing is resolved), for the
+    image's Python on the engine's ``machine``, with the host's pip (its index, its proxy)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    version, abi = IMAGE_PYTHON
+    platforms = [f"--platform={p}" for p in image_platforms(machine)]
+    return subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                           f"--python-version={version}", "--implementation=cp", f"--abi={abi}", "--abi=abi3",
+                           "--abi=none", *platforms, "--dest", str(dest), "-r", str(requirements)],
+                          capture_output=True, text=True, timeout=FETCH_TIMEOUT_S)
+
+
 def fetch_node_modules(specs: Sequence[str], dest: Path, fetched: Fetched) -> None:
     """``node_modules`` for ``specs`` under ``dest`` (install scripts are not run on the host)."""
     dest.mkdir(parents=True, exist_ok=True)
