@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractor.display import terminal
 from extractor.errors import ExtractorError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, seconds
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, LEARNER_SESSION_LIFETIME_S, seconds
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true")
 
+    lb = sub.add_parser("lab", help="JupyterLab on a generated notebook, served from a sandbox on 127.0.0.1")
+    lb.add_argument("path", metavar="DIR/SLUG",
+                    help="a generated article folder (its files are copied in), or an .ipynb")
+    lb.add_argument("--allow-network", action="store_true",
+                    help="give the kernels a route out (default: none; the server is reached through tutorcheck)")
+    lb.add_argument("--port", type=int, default=0, metavar="PORT",
+                    help="the port on 127.0.0.1 to serve on (default: a free one, printed in the URL)")
+    lb.add_argument("--lifetime", type=seconds, default=LEARNER_SESSION_LIFETIME_S, metavar="SECONDS",
+                    help="remove the sandbox after this long even if the lab is still open "
+                         f"(default: {LEARNER_SESSION_LIFETIME_S:g})")
+
     rp = sub.add_parser("report", help="reports from results files: merge the shards of one check")
     rp.add_argument("action", choices=["merge"])
     rp.add_argument("inputs", nargs="+", metavar="RESULTS.json", help="check --json files (one per shard)")
@@ -103,6 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = Path(args.output) if args.output else None
             return notebook_command(Path(args.path), output=output, timeout_s=args.timeout,
                                     allow_network=args.allow_network)
+        if args.command == "lab":
+            from extractor.sandbox.lab import lab_command
+
+            return lab_command(Path(args.path), allow_network=args.allow_network, port=args.port,
+                               lifetime_s=args.lifetime)
         if args.command == "report":
             from extractor.cache import DEFAULT_DIR
             from extractor.history import load

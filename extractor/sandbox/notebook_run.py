@@ -222,7 +222,7 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
     return run
 
 
-def _article_notebook(path: Path) -> Path:
+def article_notebook(path: Path) -> Path:
     if path.is_file() and path.suffix == ".ipynb":
         return path
     candidate = path / f"{path.name}.ipynb"
@@ -237,7 +237,7 @@ def notebook_command(target: Path, *, output: Path | None, timeout_s: float, all
 
     from extractor.writer import atomic_write
 
-    nb_path = _article_notebook(target)
+    nb_path = article_notebook(target)
     ipynb = nb_path.read_text(encoding="utf-8")
     say = lambda msg: print(f"tutorcheck notebook: {msg}", file=sys.stderr)  # noqa: E731
     run = run_notebook(ipynb, policy=Policy().with_network(allow_network), cell_timeout_s=timeout_s,
@@ -259,4 +259,4 @@ def notebook_command(target: Path, *, output: Path | None, timeout_s: float, all
     return 0 if run.ok else 1
 
 
-__all__ = ["CellResult", "NotebookRun", "judge", "notebook_command", "packages_of", "run_notebook"]
+__all__ = ["CellResult", "NotebookRun", "article_notebook", "judge", "notebook_command", "packages_of", "run_notebook"]
