@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Comment, PageElement, Tag
 from markdownify import MarkdownConverter
 
 from extractor.bounds import MAX_DEPTH
+from extractor.comments import take_directives
 from extractor.docfiles.markup import LINE_ATTR
 from extractor.listing import caption_of, declared_outcome, highlighted_lines, take_callouts, take_hidden
 from extractor.model import Block, CodeBlock, Origin, ProseBlock
@@ -275,6 +276,7 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     mark = delimiter(str(root), _MARK, filler="Z")  # entities decoded: the text as markdownify sees it
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
+    directives = take_directives(soup, root, str(origin))  # the author's, for the blocks they precede
     for index, pre in enumerate(list(_outer_pres(root))):
         callouts = take_callouts(pre)
         written = pre_text(pre)  # with the lines the page hides, which belong to the file
@@ -282,7 +284,7 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
         codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
                                highlighted=highlighted_lines(pre), notes=callouts,
                                written=written if written != text else None, outcome=declared_outcome(pre),
-                               line=source_line(pre)))
+                               line=source_line(pre), directives=directives.get(id(pre), ())))
         marker = soup.new_tag("p")
         marker.string = f"{mark}{index}X"
         _replacement_root(pre).replace_with(marker)

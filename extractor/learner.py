@@ -99,6 +99,9 @@ def _runs(a: Action) -> bool:
 
 
 def show_unit(a: Action, out: TextIO) -> None:
+    if a.hidden:  # the author's set-up or tear-down: it runs, no reader sees it
+        out.write(f"\n── {unit_title(a)}: the article's hidden {a.hidden}\n")
+        return
     out.write(f"\n── {unit_title(a)}\n")
     first, rest = ("", "") if a.lang == "file" else PROMPTS.get(a.lang, ("$ ", ""))
     code = a.source if a.lang == "file" else a.command
@@ -117,11 +120,15 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
 
 def verdict_line(ran: Ran, p: Action) -> str:
     """One line (and a diff when the output differs), judged as ``tutorcheck check`` judges."""
-    from extractor.sandbox.runner import judge_python, judge_shell
+    from extractor.sandbox.runner import judge_action, judge_python, judge_shell
 
     if ran.exit_code is None:
         return f"✗ did not finish: {ran.reason}"
     status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
+    if p.authored and p.lang != "file":  # judged as the author said (expect-fail, output=...)
+        v = judge_action(p, ran.output, ran.exit_code)
+        mark = "✓" if v.status == "passed" else "✗"
+        return f"{mark} {v.reason or status}" + (":\n" + _indent(v.diff.rstrip(chr(10)), "    ") if v.diff else "")
     if p.expected_output is None or p.lang == "file":
         return status
     if p.lang == "python":
@@ -187,6 +194,9 @@ def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: Tex
 
     def on_unit(p: Action) -> bool:
         show_unit(p, out)
+        if p.hidden and _runs(p):  # the author's set-up: run without asking, its text never shown
+            out.write(f"  {verdict_line(session.run(request_for(p)), p)}\n")
+            return True
         if not _runs(p):
             counts["skipped"] += 1
             return True

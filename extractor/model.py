@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from extractor.context import Pin
+from extractor.directives import Directive
 from extractor.facts import Facts as Facts
 from extractor.facts import Install as Install
 from extractor.facts import Need as Need
@@ -147,6 +148,7 @@ class CodeBlock:
     outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
     line: int | None = None  # first line of the code in its source file, when it has lines
     source: Location | None = None
+    directives: tuple[Directive, ...] = ()  # what the author says of it, in a comment readers never see
     type: Literal["code"] = "code"
 
     @property
@@ -156,8 +158,10 @@ class CodeBlock:
 
     def to_json(self) -> dict[str, Any]:
         # what reading the page found (a title, notes...) only when there is some: older files stay as they are
-        found = {"caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
-                 "console": self.console, "written": self.written, "outcome": self.outcome}
+        found: dict[str, Any] = {
+            "caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
+            "console": self.console, "written": self.written, "outcome": self.outcome}
+        found["directives"] = [d.to_json() for d in self.directives]
         extra = {k: v for k, v in found.items() if v not in (None, [])}
         return {**extra,
             "type": "code",
@@ -261,6 +265,7 @@ def block_from_json(d: dict[str, Any]) -> Block:
         highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
         source=(source := location_from_json(d.get("source"))),
         line=source.line if source else None,
+        directives=tuple(Directive.from_json(x) for x in d.get("directives", ())),
     )
 
 

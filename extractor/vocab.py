@@ -80,6 +80,7 @@ class NeedKind(StrEnum):
     LANG = "lang"  # a step in a language nothing here runs
     INTERACTIVE = "interactive"  # waits for an answer at a prompt, and the article shows none
     TERMINAL = "terminal"  # an interactive program (an editor) a reader types into
+    AUTHOR = "author"  # the author said not to run it (a ``skip`` directive)
     OTHER = "other"  # a need no rule knows (its label is the value)
 
 
@@ -92,5 +93,10 @@ class Match(StrEnum):
     NONE = "none"
 
 
-__all__ = ["FAILING_STEP_STATUSES", "NO_GAP_KINDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES", "ActionKind",
-           "ArticleStatus", "Match", "NeedKind", "StepStatus"]
+# A step skipped for one of these leaves no gap either: its author says the article goes on without it
+# (a later failure it explains is still ``blocked``, naming it).
+NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR})
+
+
+__all__ = ["FAILING_STEP_STATUSES", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES",
+           "ActionKind", "ArticleStatus", "Match", "NeedKind", "StepStatus"]

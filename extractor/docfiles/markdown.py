@@ -19,7 +19,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from extractor.docfiles.fences import CODE_DIRECTIVES, directive_body, parse_info
-from extractor.docfiles.markup import Meta, code_html, meta_from_yaml
+from extractor.docfiles.markup import Meta, code_html, meta_from_yaml, with_lines
 
 
 def _parser() -> MarkdownIt:
@@ -28,6 +28,7 @@ def _parser() -> MarkdownIt:
     for rule in ("fence", "colon_fence"):
         md.add_render_rule(rule, _render_fence)
     md.add_render_rule("code_block", _render_indented)
+    md.add_render_rule("html_block", _render_html_block)
     return md
 
 
@@ -54,6 +55,12 @@ def _render_fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any
 def _render_indented(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     return code_html(token.content, None, None, _first_line(token, 0))
+
+
+def _render_html_block(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Raw HTML as it is; a directive comment gets its source line (for errors that name it)."""
+    token = tokens[idx]
+    return with_lines(token.content, token.map[0] + 1) if token.map else token.content
 
 
 _MD = _parser()

@@ -34,6 +34,23 @@ def code_html(text: str, lang: str | None, caption: str | None, line: int | None
             f'<span class="caption-text">{html.escape(caption)}</span></div>{pre}</div>\n')
 
 
+_DIRECTIVE_HEAD = re.compile(r"<!--(\s*)tutorcheck:", re.IGNORECASE)
+
+
+def with_lines(raw: str, first_line: int) -> str:
+    """Raw HTML of a source whose first line is ``first_line``, each author's directive comment
+    (``<!-- tutorcheck: ... -->``) given its line in its head (``tutorcheck@12:``)."""
+    return _DIRECTIVE_HEAD.sub(lambda m: f"<!--{m.group(1)}tutorcheck@{first_line + raw.count(chr(10), 0, m.start())}:",
+                               raw)
+
+
+def directive_html(text: str, line: int | None) -> str:
+    """An author's directive comment of a source that is not HTML (reST), with its line."""
+    head, _, rest = text.partition(":")
+    at = f"@{line}" if line is not None else ""
+    return f"<!-- {head.strip()}{at}:{rest.replace('-->', '-- >')} -->\n"
+
+
 @dataclass(frozen=True)
 class Meta:
     """What a file says about itself (front matter); empty strings when it does not."""

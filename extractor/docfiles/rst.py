@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -18,7 +19,8 @@ from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.writers.html5_polyglot import HTMLTranslator, Writer
 
-from extractor.docfiles.markup import Meta, code_html, meta_from_mapping
+from extractor.directives import is_directive
+from extractor.docfiles.markup import Meta, code_html, directive_html, meta_from_mapping
 
 _SETTINGS = {
     "report_level": 5, "halt_level": 5, "_disable_config": True, "file_insertion_enabled": False,
@@ -164,6 +166,12 @@ class _Translator(HTMLTranslator):
         self.body.append(code_html(node.astext(), "pycon", None, node.line))
         raise nodes.SkipNode
 
+    def visit_comment(self, node: nodes.comment, sub: Any = None) -> None:
+        if not is_directive(node.astext()):
+            super().visit_comment(node)
+        self.body.append(directive_html(node.astext(), node.get(LINE)))  # unescaped: read by tutorcheck
+        raise nodes.SkipNode
+
     def visit_system_message(self, node: nodes.Element) -> None:
         raise nodes.SkipNode  # parse problems are not the article's text
 
@@ -194,8 +202,21 @@ def read_rst(text: str, source: str) -> tuple[Meta, str, list[str]]:
     _register()
     doctree = publish_doctree(text, source_path=source, settings=copy.copy(_settings()))
     meta = meta_from_mapping({**_docinfo(doctree), "title": _title(doctree)})
+    _directive_lines(doctree, text)
     html = publish_from_doctree(doctree, writer=_Writer(), settings=copy.copy(_settings())).decode("utf-8")
     return meta, html, []
+
+
+_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+tutorcheck[ \t]*:", re.MULTILINE | re.IGNORECASE)
+
+
+def _directive_lines(doctree: nodes.document, text: str) -> None:
+    """Each directive comment's line (docutils gives a comment the line after it): the lines of
+    the ``.. tutorcheck:`` comments in the text, in order."""
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _DIRECTIVE.finditer(text)]
+    comments = [c for c in doctree.findall(nodes.comment) if is_directive(c.astext())]
+    for comment, line in zip(comments, lines, strict=False):
+        comment[LINE] = line
 
 
 def _title(doctree: nodes.document) -> str:

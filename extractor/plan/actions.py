@@ -37,6 +37,12 @@ class Action:
     note: str = ""  # how the step runs when not exactly as typed (an editor answered non-interactively)
     services: tuple[str, ...] = ()  # servers (plan/services.py) started before this step, if not yet
     client_check: bool = False  # kubectl --dry-run=client of a cluster step (plan/kubecheck.py): reported static
+    # what the author's directives decided (plan/authored.py), and the words the verdict's reason adds
+    expect_fail: bool = False  # it must fail: a failure passes, a success fails
+    timeout: float | None = None  # seconds for this step, instead of the run's
+    output_rule: str = ""  # how its recorded output is compared: ignore, ellipsis, regex, unordered
+    hidden: str = ""  # "setup" or "teardown": runs, but no reader sees it (the notebook hides its cell)
+    authored: str = ""
 
     @property
     def runs(self) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
+from extractor.plan.authored import directed, in_order, provided_by
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.reader import with_answers, with_editor
@@ -43,7 +44,7 @@ from extractor.plan.rules import (
 )
 from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
-from extractor.vocab import ActionKind, NeedKind
+from extractor.vocab import NO_GAP_NEEDS, ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
 SCRIPT_DIR = "/tmp/.tutorcheck"
@@ -64,6 +65,7 @@ class _Ctx:
     venv: bool = False  # an earlier step entered a virtual environment: pip installs fill it, so they run
     written: set[str] = field(default_factory=set)  # files the plan writes before the current block
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
+    provided: frozenset[str] = frozenset()  # needs earlier blocks give, by their author's word (provides=)
 
 
 def steps_of(block: CodeBlock) -> tuple[Step, ...]:
@@ -92,7 +94,8 @@ def _skip(base: Action, need: NeedKind, reason: str) -> Action:
 
 
 def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
-    needs = needs_of(block, step)
+    given = [n.label for n in needs_of(block, step) if n.label in ctx.provided]
+    needs = tuple(n for n in needs_of(block, step) if n.label not in ctx.provided)
     labels = tuple(dict.fromkeys(n.label for n in needs))
     base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                   expected_output=step.expected_output, needs=labels)
@@ -131,7 +134,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
                   expected_output=want, needs_state=needs_state, background=background, needs=labels,
-                  answers=step.answers, pasted=step.pasted, note=note, services=services)
+                  answers=step.answers, pasted=step.pasted, note=note, services=services,
+                  authored=f"the author: an earlier block provides {', '.join(given)}" if given else "")
 
 
 def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
@@ -206,12 +210,15 @@ def _block_actions(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         actions = _run_block(block, ctx)
     elif block.kind == "file" and block.filename:
         actions = [_file(block, ctx)]
-        ctx.written |= {a.path for a in actions if a.kind == ActionKind.WRITE}
-    ctx.gap = ctx.gap or next((a for a in actions if a.kind == ActionKind.SKIP), None)
-    for check in block.checks:
-        actions.append(Action(ActionKind.STATIC, block.index, len(actions), check.command, ok=check.ok,
-                              reason=check.message or (f"{check.name} failed" if not check.ok else "")))
-    return actions + _client_checks(block, ctx, len(actions))
+    actions = directed(block, actions)  # the author's word comes last: it wins
+    ctx.written |= {a.path for a in actions if a.kind == ActionKind.WRITE}
+    ctx.gap = ctx.gap or next((a for a in actions if a.kind == ActionKind.SKIP and a.need not in NO_GAP_NEEDS), None)
+    ctx.provided |= provided_by(block, actions)
+    checks = [Action(ActionKind.STATIC, block.index, len(actions) + n, check.command, ok=check.ok,
+                     reason=check.message or (f"{check.name} failed" if not check.ok else ""))
+              for n, check in enumerate(block.checks)]
+    checks += _client_checks(block, ctx, len(actions) + len(checks))
+    return actions + directed(block, checks)
 
 
 def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOptions | None = None,
@@ -224,7 +231,7 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
             ctx.files.setdefault(block.filename, block.facts.packages)
             ctx.files.setdefault(block.filename.rsplit("/", 1)[-1], block.facts.packages)
     actions: list[Action] = []
-    for block in tutorial.code_blocks:
+    for block in in_order(tutorial.code_blocks):
         actions.extend(_block_actions(block, ctx))
     # a module the article writes itself (``hello.py``, ``pkg/__init__.py``) is no package to install
     own = {name.split("/")[-2] if name.endswith("/__init__.py") else name.rsplit("/", 1)[-1].removesuffix(".py")

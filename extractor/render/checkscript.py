@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 from extractor.model import Tutorial
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
+from extractor.outputrules import expected_for
 from extractor.plan import Action, Plan
 from extractor.quoting import comment, delimiter, heredoc, sh_word
-from extractor.vocab import ActionKind
+from extractor.render.directed import directed_prelude, directed_steps, settings
+from extractor.vocab import NO_GAP_NEEDS, ActionKind
 
 PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE = (
     ActionKind.PROVIDED, ActionKind.PYTHON, ActionKind.SCRIPT, ActionKind.SHELL, ActionKind.SKIP,
@@ -139,10 +141,10 @@ def _title(a: Action) -> str:
 def _action_lines(a: Action) -> list[str]:
     ids = f"{a.block} {a.step} {_title(a)}"
     tag = f"TC_{a.block}_{a.step}"
-    if a.kind == SKIP:
-        return [f"skip {ids} {sh_word(a.reason)}"]
     if a.kind == PROVIDED:
         return [f"provided {ids} {sh_word(a.reason)}"]
+    if a.kind == SKIP:  # the author's skip leaves no gap (render/directed.py)
+        return [f"skip {ids} {sh_word(a.reason)}" + (" nogap" if a.need in NO_GAP_NEEDS else "")]
     if a.kind == STATIC:
         return [f"static {ids} {'ok' if a.ok else 'failed'} {sh_word(a.reason)}"]
     lines = [f"# block {a.block} step {a.step}"]
@@ -150,8 +152,8 @@ def _action_lines(a: Action) -> list[str]:
     lines.append(guard)
     if a.kind == SHELL:
         lines += _heredoc('"$tc/step"', a.source, tag)
-        if a.expected_output is not None:
-            lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
+        if expected_for(a.output_rule, a.expected_output) is not None:
+            lines += _heredoc('"$tc/want"', a.expected_output or "", tag + "_WANT")
     elif a.kind == WRITE:
         lines += _heredoc('"$tc/file"', a.source, tag)
         q = sh_word(a.path)
@@ -159,9 +161,9 @@ def _action_lines(a: Action) -> list[str]:
     elif a.kind == SCRIPT:
         lines += _heredoc(sh_word(a.path), a.source, tag)
         lines += _heredoc('"$tc/step"', f"python3 {sh_word(a.path)}", tag + "_RUN")
-        if a.expected_output is not None:
-            lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
-    lines += [f"run {ids}", "}"]
+        if expected_for(a.output_rule, a.expected_output) is not None:
+            lines += _heredoc('"$tc/want"', a.expected_output or "", tag + "_WANT")
+    lines += [f"{settings(a)}run {ids}", "}"]
     return lines
 
 
@@ -173,9 +175,9 @@ def _python_lines(a: Action) -> list[str]:
                           "answers": list(a.answers)}, sort_keys=True)
     lines = [f"# block {a.block} step {a.step}", f"needs_state {ids} && {{" if a.needs_state else "{"]
     lines += _heredoc('"$tc/req"', request, tag)
-    if a.expected_output is not None:
-        lines += _heredoc('"$tc/want"', a.expected_output, tag + "_WANT")
-    return [*lines, f"py {ids}", "}"]
+    if expected_for(a.output_rule, a.expected_output) is not None:
+        lines += _heredoc('"$tc/want"', a.expected_output or "", tag + "_WANT")
+    return [*lines, f"{settings(a)}py {ids}", "}"]
 
 
 def _services(a: Action, started: set[str]) -> list[str]:
@@ -196,7 +198,7 @@ def _services(a: Action, started: set[str]) -> list[str]:
 
 def render_inner(plan: Plan) -> str:
     """The program the container runs: every planned step, in article order, in one shell."""
-    out = [INNER_PRELUDE]
+    out = [INNER_PRELUDE, *(directed_prelude() if directed_steps(plan) else [])]
     started: set[str] = set()
     for a in plan.actions:
         out += _services(a, started)

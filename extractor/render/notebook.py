@@ -130,10 +130,28 @@ class _Builder:
             if not not_run(a) and a.lang == "python" and shows_an_exception(a.expected_output):
                 # the article shows this example failing on purpose: Run All must go on after it
                 metadata["tags"] = ["raises-exception"]
+        self.authored(a, meta, metadata)
         cell = new_code_cell(source, id=cell_id(self.t.slug, *parts), metadata=metadata)
         if a.expected_output:
             cell.outputs = [recorded_output(a.expected_output)]
         self.cells.append(cell)
+
+
+    def codes(self, units: list[Action], block: CodeBlock) -> None:
+        for a in units:
+            self.code(a, block, "b", block.index, "file" if a.lang == "file" else f"s{a.step}")
+
+    @staticmethod
+    def authored(a: Action, meta: dict[str, Any], metadata: dict[str, Any]) -> None:
+        """What the author's directives made of the step (plan/authored.py), for Jupyter and the judge."""
+        authored = {"expect_fail": a.expect_fail, "output_rule": a.output_rule, "timeout": a.timeout,
+                    "hidden": a.hidden, "authored": a.authored}
+        meta.update({k: v for k, v in authored.items() if v})
+        if a.expect_fail and not not_run(a):  # failing on purpose: Run All goes on after it
+            metadata["tags"] = sorted({*metadata.get("tags", []), "raises-exception"})
+        if a.hidden:  # set-up the author hides from readers: collapsed, and removed by Jupyter Book
+            metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+            metadata["tags"] = sorted({*metadata.get("tags", []), "remove-cell"})
 
 
 def build_notebook(t: Tutorial, plan: Plan) -> Any:
@@ -152,6 +170,9 @@ def build_notebook(t: Tutorial, plan: Plan) -> Any:
                               metadata={"tags": ["tutorcheck-setup"], "jupyter": {"source_hidden": True},
                                         "tutorcheck": {"setup": True}})
         b.cells.append(setup)
+    hidden = {a.block for a in plan.actions if a.hidden}
+    last = [a.block for a in plan.actions if a.hidden == "teardown"]  # the plan runs them last
+    code_blocks = {block.index: block for block in t.code_blocks}
     for n, block in enumerate(t.blocks):
         if isinstance(block, ProseBlock):
             if block.markdown.strip():
@@ -159,10 +180,13 @@ def build_notebook(t: Tutorial, plan: Plan) -> Any:
             continue
         units = by_block.get(block.index)
         if not units:
-            b.markdown(fenced(block.text, block.lang), "b", block.index)
+            if block.index not in hidden:  # what the author hides never reaches the prose
+                b.markdown(fenced(block.text, block.lang), "b", block.index)
             continue
-        for a in units:
-            b.code(a, block, "b", block.index, "file" if a.lang == "file" else f"s{a.step}")
+        if block.index not in last:
+            b.codes(units, block)
+    for index in dict.fromkeys(last):
+        b.codes(by_block.get(index, []), code_blocks[index])
     nb = new_notebook(cells=b.cells, metadata=notebook_metadata(t, kernel, plan))
     nbformat.validate(nb)
     return nb

@@ -134,6 +134,7 @@ def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str])
 def judge(original: Any, executed: Any) -> list[CellResult]:
     """Pair each code cell of the generated notebook with its executed self and give a verdict."""
     from extractor.matching import compare
+    from extractor.outputrules import compare_by
     from extractor.replmatch import compare_example
 
     results: list[CellResult] = []
@@ -156,7 +157,11 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
             results.append(CellResult(n, old.id, "notrun", head, reason="an earlier cell stopped the run"))
             continue
         err = _error_of(new)
-        expected = _recorded(old)
+        expected = None if meta.get("output_rule") == "ignore" else _recorded(old)
+        if meta.get("expect_fail"):  # the author's: failing is what the article shows
+            results.append(CellResult(n, old.id, "passed", head, rule="expected to fail, and failed") if err else
+                           CellResult(n, old.id, "failed", head, reason="expected to fail, but it succeeded"))
+            continue
         if err and "raises-exception" in old.metadata.get("tags", []) and expected is not None:
             # the article shows this exception on purpose: the one raised must be the one shown
             shown = expected.rstrip("\n").rsplit("\n", 1)[-1].strip()
@@ -175,6 +180,13 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
             results.append(CellResult(n, old.id, "passed", head, rule="exit status"))
             continue
         # a >>> example by the REPL's rules (doctest's, completed), anything else by the matcher's
+        if meta.get("output_rule"):  # the author's rule (output=regex, unordered, ellipsis)
+            rule = str(meta["output_rule"])
+            by = compare_by(rule, expected, _text(new.outputs))
+            results.append(CellResult(n, old.id, "passed", head, rule=rule) if by.match != "mismatch" else
+                           CellResult(n, old.id, "failed", head, reason=by.problem or "output differs from the "
+                                      "recording", diff=by.diff))
+            continue
         cmp = (compare_example if meta.get("lang") == "python" else compare)(expected, _text(new.outputs))
         if cmp.ok:
             results.append(CellResult(n, old.id, "passed", head, rule=cmp.rule or cmp.match))

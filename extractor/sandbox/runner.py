@@ -23,10 +23,10 @@ from extractor.sandbox import images, layers
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import reap
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks
-from extractor.vocab import NO_GAP_KINDS, ActionKind, NeedKind, StepStatus
+from extractor.vocab import NO_GAP_KINDS, NO_GAP_NEEDS, ActionKind, NeedKind, StepStatus
 
-__all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_python", "judge_shell",
-           "plan_for"]
+__all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_action", "judge_python",
+           "judge_shell", "plan_for"]
 
 PROVIDED, PYTHON, SCRIPT, SHELL, STATIC, WRITE = (ActionKind.PROVIDED, ActionKind.PYTHON, ActionKind.SCRIPT,
                                                 ActionKind.SHELL, ActionKind.STATIC, ActionKind.WRITE)
@@ -86,6 +86,36 @@ def judge_python(source: str, expected: str | None, output: str, code: int | Non
     return Verdict(StepStatus.PASSED, "", cmp.match, rule=cmp.rule if cmp.match == "normalized" else "")
 
 
+def judge_action(a: Action, output: str, code: int | None) -> Verdict:
+    """A step that ran, judged as its plan says: by the author's output rule when there is one
+    (``extractor.outputrules``), else as a shell or ``>>>`` step; an expected failure inverted."""
+    from extractor.outputrules import compare_by, expected_for
+
+    expected = expected_for(a.output_rule, a.expected_output)
+    if expected is not None and a.output_rule and a.output_rule != "ignore":
+        cmp = compare_by(a.output_rule, expected, output)
+        v = (Verdict(StepStatus.PASSED, "", cmp.match, rule=a.output_rule) if cmp.match != "mismatch" else
+             Verdict(StepStatus.FAILED, cmp.problem or f"output differs from the article (exit status {code})",
+                     "mismatch", cmp.diff))
+    elif a.kind == PYTHON:
+        v = judge_python(a.source, expected, output, code)
+    else:
+        v = judge_shell(expected, output, code)
+    if a.expect_fail:
+        v = _expected_failure(v, code)
+    return replace(v, reason="; ".join(r for r in (v.reason, a.authored) if r))
+
+
+def _expected_failure(v: Verdict, code: int | None) -> Verdict:
+    """An ``expect-fail`` step: failing is what the article shows; succeeding is the tutorial's fault."""
+    failed = code not in (0, None) or (v.status == StepStatus.FAILED and v.match != "mismatch")
+    if not failed:
+        return Verdict(StepStatus.FAILED, f"expected to fail, but it succeeded (exit status {code})", v.match, v.diff)
+    if v.match == "mismatch":
+        return replace(v, reason=f"expected to fail, and failed, but {v.reason}")
+    return Verdict(StepStatus.PASSED, f"expected to fail, and failed (exit status {code})", v.match, rule=v.rule)
+
+
 # -- running ------------------------------------------------------------------------------
 
 def _result(a: Action, status: StepStatus, reason: str = "", **kw: Any) -> StepResult:
@@ -104,7 +134,7 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
     common = {"exit_code": ans.exit_code, "duration_s": ans.duration_s, "output": ans.output,
               "cwd": ans.cwd, "truncated": ans.truncated}
     if ans.status == "timeout":
-        why = f"did not finish within {step_timeout:g}s" + (f"; {ans.note}" if ans.note else "")
+        why = "; ".join(w for w in (f"did not finish within {step_timeout:g}s", ans.note, a.authored) if w)
         return _result(a, StepStatus.TIMEOUT, why, **common)
     if ans.status == "runaway":
         return _result(a, StepStatus.FAILED, ans.note, **common)
@@ -112,16 +142,13 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
         return _result(a, StepStatus.ERROR, ans.note or "the sandbox could not run this step", **common)
     if a.kind == WRITE:
         v = _exit_verdict(ans.exit_code) if ans.exit_code else Verdict(StepStatus.PASSED)
-        return _result(a, v.status, ans.note or v.reason, **common)
+        return _result(a, v.status, "; ".join(r for r in (ans.note or v.reason, a.authored) if r), **common)
     if a.client_check:
         from extractor.sandbox.kubejudge import judge
 
         ok, what = judge(ans.output, ans.exit_code)
         return _result(a, StepStatus.PASSED if ok else StepStatus.FAILED, what, **common)
-    if a.kind == PYTHON:
-        v = judge_python(a.source, a.expected_output, ans.output, ans.exit_code)
-    else:
-        v = judge_shell(a.expected_output, ans.output, ans.exit_code)
+    v = judge_action(a, ans.output, ans.exit_code)
     if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
         v = Verdict(StepStatus.FAILED, ans.note)
     reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
@@ -170,7 +197,7 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
             continue
         # State comes from earlier steps that ran; one that ran and failed still made its state.
         gap = next((r for r in results if r.status in (StepStatus.SKIPPED, StepStatus.ERROR)
-                    and r.action not in NO_GAP_KINDS), None) if a.needs_state else None
+                    and r.action not in NO_GAP_KINDS and r.need not in NO_GAP_NEEDS), None) if a.needs_state else None
         if gap is not None:
             results.append(_result(a, StepStatus.SKIPPED, depends_on(gap.block, gap.step, gap.reason),
                                    need=NeedKind.STATE))
@@ -183,7 +210,7 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
         if session is None or session.dead:
             results.append(_result(a, StepStatus.ERROR, "the sandbox session had ended (an earlier step killed it)"))
             continue
-        timeout = min(options.step_timeout, left)
+        timeout = min(a.timeout or options.step_timeout, left)
         failed_start = _start_services(session, a, started, timeout)
         if failed_start:
             results.append(_result(a, StepStatus.ERROR, failed_start))

@@ -38,9 +38,13 @@ from extractor.understand.summary import Summary, summarize
 def understand_blocks(blocks: tuple[Block, ...], origin_source: str, article_title: str) -> tuple[Block, ...]:
     """The same blocks, every code block understood. ``origin_source`` and ``article_title``
     name the article in notes; prose blocks are context (file names) and come back unchanged."""
+    from extractor.model import CodeBlock
     from extractor.understand.article import understand_article
+    from extractor.understand.authored import apply_directives
 
-    return understand_article(tuple(blocks), f"{origin_source} › {article_title!r}")
+    understood = understand_article(tuple(blocks), f"{origin_source} › {article_title!r}")
+    # the author wins over inference: what a directive states replaces what was inferred
+    return tuple(apply_directives(b) if isinstance(b, CodeBlock) and b.directives else b for b in understood)
 
 
 __all__ = ["Summary", "summarize", "understand_blocks"]

@@ -1,0 +1,77 @@
+"""The authors' directives of a page: ``<!-- tutorcheck: ... -->`` comments, read where they stand.
+
+A directive comment applies to the next code block (``<pre>``) of the page. A ``setup`` or
+``teardown`` comment holds a block of its own: it becomes a ``<pre>`` where the comment was, so
+it is split, understood and planned like any block, and no reader ever saw it. Markdown and reST
+files reach here as HTML with their comments kept (their readers write the comment's source line
+into its head: ``tutorcheck@12:``). What the words mean is :mod:`extractor.directives`'.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from extractor.directives import Directive, DirectiveError, is_directive, parse_comment
+from extractor.docfiles.markup import LINE_ATTR
+from extractor.errors import ItemError
+
+HIDDEN_ATTR = "data-tutorcheck-hidden"
+# The language of a setup/teardown block: commands for the article's shell.
+HIDDEN_LANG = "bash"
+
+
+def _where(line: int | None) -> str:
+    return f"line {line}" if line is not None else "a tutorcheck comment"
+
+
+def _hidden_pre(soup: BeautifulSoup, body: str, line: int | None) -> Tag:
+    pre = soup.new_tag("pre")
+    pre[HIDDEN_ATTR] = "1"
+    if line is not None:
+        pre[LINE_ATTR] = str(line + 1)
+    code = soup.new_tag("code")
+    code["class"] = f"language-{HIDDEN_LANG}"
+    code.string = body
+    pre.append(code)
+    return pre
+
+
+def take_directives(soup: BeautifulSoup, root: Tag, where: str) -> dict[int, tuple[Directive, ...]]:
+    """Every directive comment under ``root`` taken out of the page: the directives of each
+    ``<pre>`` (by ``id``) in document order, setup/teardown comments turned into ``<pre>``s.
+    A directive tutorcheck does not know, or one followed by no code block, is an
+    :class:`ItemError` naming ``where`` and the line."""
+    found: dict[int, tuple[Directive, ...]] = {}
+    pending: list[Directive] = []
+    for node in list(root.descendants):
+        if isinstance(node, Comment) and is_directive(str(node)):
+            try:
+                directives, body = parse_comment(str(node))
+            except DirectiveError as e:
+                line = parse_line(str(node))
+                raise ItemError(where, f"{_where(line)}: {e}") from None
+            if body:
+                pre = _hidden_pre(soup, body, directives[0].line)
+                node.replace_with(pre)
+                found[id(pre)] = (*pending, *directives)
+                pending = []
+            else:
+                pending.extend(directives)
+                node.extract()
+        elif isinstance(node, Tag) and node.name == "pre" and node.find_parent("pre") is None and pending:
+            found[id(node)] = tuple(pending)
+            pending = []
+    if pending:
+        raise ItemError(where, f"{_where(pending[0].line)}: the directive {str(pending[0])!r} is followed by no "
+                               "code block (a directive applies to the next block)")
+    return found
+
+
+def parse_line(comment: str) -> int | None:
+    """The source line a reader wrote into a directive comment's head, if any."""
+    head = comment.lstrip().split(":", 1)[0]
+    _, at, number = head.partition("@")
+    return int(number) if at and number.isdigit() else None
+
+
+__all__ = ["HIDDEN_ATTR", "take_directives"]
