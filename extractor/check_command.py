@@ -18,6 +18,7 @@ from typing import Any
 
 from extractor import history
 from extractor.cache import DEFAULT_DIR
+from extractor.config import Config, configured_sources, load_config
 from extractor.display import terminal
 from extractor.errors import ExtractorError, UsageError
 from extractor.harness import (
@@ -32,7 +33,7 @@ from extractor.harness import (
     select_shard,
 )
 from extractor.model import Tutorial
-from extractor.options import RunOptions, parse_env
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions, parse_env
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
 from extractor.shards import shard_meta
@@ -69,19 +70,23 @@ def read_kubeconfig(path: str | None) -> str:
 
 
 def check_command(args: Any) -> int:
-    """``tutorcheck check`` (arguments parsed by extractor.cli)."""
+    """``tutorcheck check`` (arguments parsed by extractor.cli; what they leave out, the project's
+    configuration gives)."""
+    args, config = with_config(args)
     if args.jobs < 1:
         raise UsageError("--jobs", f"expected a positive number, got {args.jobs}")
     if getattr(args, "dry_run", False) and not getattr(args, "update", False):
         raise UsageError("--dry-run", "only goes with --update")
     shard = Shard.parse(args.shard) if args.shard else None
-    env = parse_env(args.env, getattr(args, "env_file", None) or ())
+    env = {**passed_through(config.get("env", [])), **parse_env(args.env, getattr(args, "env_file", None) or ())}
     tutorials, errors = load_targets([str(t) for t in args.targets])
     for error in errors:
         print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                         allow_network=args.allow_network, env=env, kubeconfig=read_kubeconfig(args.kubeconfig))
+                         allow_network=args.allow_network, env=env, kubeconfig=read_kubeconfig(args.kubeconfig),
+                         packages=tuple(config.get("packages", ())), image=config.get("image", ""),
+                         configured=args.configured)
     plans = Plans(options)
     runner = sandbox_runner(options, plans)
     cache_dir = Path(args.cache_dir or DEFAULT_DIR)
@@ -109,6 +114,45 @@ def check_command(args: Any) -> int:
     print(f"tutorcheck: {len(results)} articles ({cached.runs} run, {cached.hits} cached)"
           + (f", shard {shard.index}/{shard.count} of {len(tutorials)}" if shard else ""), file=sys.stderr)
     return exit_status(results, errors)
+
+
+# An option of `check` → (its key in the configuration, tutorcheck's default).
+CONFIGURED: dict[str, tuple[str, Any]] = {
+    "jobs": ("jobs", 1), "timeout": ("timeout", DEFAULT_STEP_TIMEOUT_S),
+    "article_timeout": ("article-timeout", DEFAULT_ARTICLE_TIMEOUT_S), "allow_network": ("allow-network", False),
+}
+REPORT_OPTIONS = {"json_path": "json", "junit_path": "junit", "report_path": "markdown", "html_path": "html"}
+
+
+def with_config(args: Any) -> tuple[Any, Config]:
+    """The options of a run: the command line's, else the project configuration's, else the
+    defaults; the targets: the command line's, else the configured sources. ``configured``
+    names the options the configuration decided (for the verdicts' reasons)."""
+    import argparse
+
+    config = load_config()
+    resolved = argparse.Namespace(**vars(args))
+    configured: dict[str, str] = {}
+    for option, (key, default) in CONFIGURED.items():
+        if getattr(args, option, None) is None:
+            setattr(resolved, option, config.get(key, default))
+            if key in config.values:
+                configured[key] = config.origin
+    for option, kind in REPORT_OPTIONS.items():
+        if getattr(args, option, None) is None:
+            setattr(resolved, option, config.report(kind))
+    if getattr(args, "cache_dir", None) is None:
+        resolved.cache_dir = config.path("cache-dir")
+    if not args.targets and config.get("sources"):
+        resolved.targets = configured_sources(config)
+    resolved.configured = configured
+    return resolved, config
+
+
+def passed_through(names: Sequence[str]) -> dict[str, str]:
+    """The configured ``env`` names that are set in tutorcheck's environment, with their values
+    (one that is not set is left out: its steps are skipped, saying what to supply)."""
+    return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def report_to_ci(results: Sequence[ArticleResult], tutorials: dict[str, Tutorial]) -> None:

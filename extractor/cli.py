@@ -30,11 +30,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="worker processes (default: the CPUs available, at most 4)")
 
     ck = sub.add_parser("check", help="run every step of the tutorials in a Docker sandbox")
-    ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE", help="a generated DIR or sources")
-    ck.add_argument("--jobs", type=int, default=1, metavar="N")
-    ck.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per step")
-    ck.add_argument("--article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
-    ck.add_argument("--allow-network", action="store_true")
+    ck.add_argument("targets", nargs="*", metavar="DIR|SOURCE",
+                    help="a generated DIR or sources (default: the sources of the project's configuration)")
+    # the defaults of these are the project's configuration's, else tutorcheck's (check_command.py)
+    ck.add_argument("--jobs", type=int, default=None, metavar="N", help="articles at once (default 1)")
+    ck.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                    help=f"per step (default {DEFAULT_STEP_TIMEOUT_S:g})")
+    ck.add_argument("--article-timeout", type=seconds, default=None, metavar="SECONDS",
+                    help=f"per article (default {DEFAULT_ARTICLE_TIMEOUT_S:g})")
+    ck.add_argument("--allow-network", action=argparse.BooleanOptionalAction, default=None)
     ck.add_argument("--kubeconfig", metavar="FILE",
                     help="run the cluster steps against this cluster (with --allow-network for its API)")
     ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",

@@ -51,6 +51,11 @@ class RunOptions:
     # A kubeconfig's text (--kubeconfig FILE): the cluster steps run against it. A secret like
     # the env values: it reaches the sandbox over stdin, never its configuration or a report.
     kubeconfig: str = field(default="", repr=False)
+    # the project's sandbox: Debian packages added to every article's image, or an image of its own
+    packages: tuple[str, ...] = ()
+    image: str = ""
+    # the options the project's configuration set (name → the file), so a verdict can say so
+    configured: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
 
     @property
     def env_names(self) -> frozenset[str]:
@@ -61,6 +66,7 @@ class RunOptions:
         env = hashlib.sha256(json.dumps(sorted(self.env.items())).encode("utf-8")).hexdigest()
         key: dict[str, Any] = {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
                                "allow_network": self.allow_network, "env": env}
+        key |= {k: v for k, v in (("packages", list(self.packages)), ("image", self.image)) if v}
         if self.kubeconfig:
             key["kubeconfig"] = hashlib.sha256(self.kubeconfig.encode("utf-8")).hexdigest()
         return key
@@ -105,5 +111,11 @@ def parse_env(pairs: Sequence[str], files: Sequence[str] = (), environ: Mapping[
     return env
 
 
+def configured_note(options: RunOptions, name: str) -> str:
+    """Words for a verdict that an option of the project's configuration changed ("" if none did)."""
+    origin = options.configured.get(name)
+    return f"{name.replace('_', '-')} from {origin}" if origin else ""
+
+
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "parse_env", "seconds"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "configured_note", "parse_env", "seconds"]

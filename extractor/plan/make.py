@@ -239,6 +239,7 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     packages = {p for p in ctx.packages if not (p.startswith("pymod:") and p.removeprefix("pymod:") in own)}
     pinned = tutorial.pins
     packages |= {pkg for pin in pinned for pkg in PIN_PACKAGES.get(pin.what, ())}
+    packages |= set(ctx.here.options.packages)  # the project's own (its configuration's packages)
     return Plan(place, tuple(actions), tuple(sorted(packages)), pinned)
 
 

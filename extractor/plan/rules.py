@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from extractor.model import Install, Need
-from extractor.options import RunOptions
+from extractor.options import RunOptions, configured_note
 from extractor.plan.tools import ToolTable
 from extractor.vocab import NeedKind
 
@@ -66,7 +66,10 @@ def _secret(needs: Sequence[Need], here: Provides) -> str | None:
 
 
 def _network(needs: Sequence[Need], here: Provides) -> str | None:
-    return None if here.options.allow_network else "needs the network (run with --allow-network)"
+    if here.options.allow_network:
+        return None
+    configured = configured_note(here.options, "allow-network")
+    return "needs the network (run with --allow-network" + (f"; {configured} is false)" if configured else ")")
 
 
 def unavailable_tool(needs: Sequence[Need], here: Provides) -> Need | None:

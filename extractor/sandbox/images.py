@@ -102,10 +102,10 @@ def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
     return layers.dockerfile(base, layers.Layer.of(packages))
 
 
-def article_tag(packages: Sequence[str]) -> str:
+def article_tag(packages: Sequence[str], base: str = "") -> str:
     if not packages:
-        return toolbox_tag()
-    return f"{ARTICLE_REPO}:{_hash(toolbox_recipe(), *sorted(set(packages)))[:12]}"
+        return base or toolbox_tag()
+    return f"{ARTICLE_REPO}:{_hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))[:12]}"
 
 
 @contextmanager
@@ -266,14 +266,15 @@ def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> s
         return tag
 
 
-def ensure_article(c: Any, packages: Sequence[str], say: Any = print) -> str:
-    """The image for a set of extra packages (shared by articles that need the same set)."""
+def ensure_article(c: Any, packages: Sequence[str], say: Any = print, base: str = "") -> str:
+    """The image for a set of extra packages (shared by articles that need the same set), on the
+    toolbox or on ``base``, a project's own image built FROM it (its configuration's ``image``)."""
     with _lock():
-        toolbox = ensure_toolbox(c, say)
-        tag = article_tag(packages)
+        toolbox = base or ensure_toolbox(c, say)
+        tag = article_tag(packages, base)
         if tag == toolbox:
             return tag
-        recipe = _hash(toolbox_recipe(), *sorted(set(packages)))
+        recipe = _hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))
         if not _current(c, tag, recipe):
             say(f"article layer: {tag} with {' '.join(sorted(set(packages)))}")
             _build_layer(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},

@@ -16,7 +16,7 @@ from typing import Any
 from extractor.blocked import judge_gaps
 from extractor.errors import SandboxError
 from extractor.model import Tutorial
-from extractor.options import RunOptions
+from extractor.options import RunOptions, configured_note
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images, layers
@@ -130,11 +130,12 @@ def _not_run(a: Action) -> StepResult:
     return _result(a, StepStatus.SKIPPED, a.reason, need=a.need or "")
 
 
-def _from_answer(a: Action, ans: Answer, step_timeout: float) -> StepResult:
+def _from_answer(a: Action, ans: Answer, step_timeout: float, configured: str = "") -> StepResult:
     common = {"exit_code": ans.exit_code, "duration_s": ans.duration_s, "output": ans.output,
               "cwd": ans.cwd, "truncated": ans.truncated}
     if ans.status == "timeout":
-        why = "; ".join(w for w in (f"did not finish within {step_timeout:g}s", ans.note, a.authored) if w)
+        why = "; ".join(w for w in (f"did not finish within {step_timeout:g}s", ans.note,
+                                    a.authored or configured) if w)
         return _result(a, StepStatus.TIMEOUT, why, **common)
     if ans.status == "runaway":
         return _result(a, StepStatus.FAILED, ans.note, **common)
@@ -215,7 +216,8 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
         if failed_start:
             results.append(_result(a, StepStatus.ERROR, failed_start))
             continue
-        results.append(_from_answer(a, _execute(session, a, timeout), timeout))
+        results.append(_from_answer(a, _execute(session, a, timeout), timeout,
+                                    configured_note(options, "timeout") if timeout == options.step_timeout else ""))
     return results
 
 
@@ -266,7 +268,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
                              reason="" if steps else "no runnable steps")
     c = images.client()
     reap(c)
-    image = image or images.ensure_article(c, plan.packages, say=lambda _m: None)
+    image = image or images.ensure_article(c, plan.packages, say=lambda _m: None, base=options.image)
     provided = layers.provided(c, image)
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))

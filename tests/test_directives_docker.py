@@ -1,0 +1,94 @@
+"""The directives sample for real (Docker engine): `tutorcheck check` with no arguments in its
+folder does the configured check and passes; the broken sample fails exactly its expected
+failure that succeeds, and its misspelt directives are errors naming file and line while the
+rest is checked; check.sh and the notebook's Run All obey the same directives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.docker
+
+DATA = Path(__file__).resolve().parent / "data"
+TUTORCHECK = str(Path(sys.executable).parent / "tutorcheck")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CI": "1", "TUTORCHECK_SAMPLE_NAME": "ada"}
+    return subprocess.run([TUTORCHECK, *args], cwd=cwd, text=True, capture_output=True, timeout=900, env=env)
+
+
+def steps(results: dict[str, Any], slug: str) -> dict[str, tuple[str, str]]:
+    article = next(a for a in results["articles"] if a["slug"] == slug)
+    return {s["command"]: (s["status"], s["reason"]) for s in article["steps"] if s["action"] != "static"}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project") / "sample"
+    shutil.copytree(DATA / "directives", root)
+    (root / ".git").mkdir()  # a repository's root, as a docs project has
+    return root
+
+
+def test_check_with_no_arguments_does_the_configured_check_and_passes(sample: Path) -> None:
+    proc = run(sample, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "unfinished" not in proc.stdout + proc.stderr  # docs/drafts is excluded (its directive is misspelt)
+    results = json.loads((sample / "out" / "results.json").read_text(encoding="utf-8"))  # the configured report
+    assert sorted(a["slug"] for a in results["articles"]) == ["directives", "environment", "packing-a-folder-with-tar"]
+    assert (sample / "out" / "report.md").is_file() and (sample / ".tutorcheck-cache").is_dir()
+    md = steps(results, "directives")
+    assert md["printf 'pear\\napple\\nfig\\n' > fruit.txt"] == ("passed", "the author: setup")
+    assert md["wc -l < fruit.txt"] == ("passed", "")  # passes because the hidden setup ran
+    assert md["cat vegetables.txt"] == (
+        "passed", "expected to fail, and failed (exit status 1); the author: expect-fail")
+    assert md["scp fruit.txt deploy@example.com:/srv/fruit.txt"] == (
+        "skipped", "skipped by the author: publishing needs the author's server")
+    assert md["rm -f fruit.txt"] == ("passed", "the author: teardown")  # after a skip by the author: no gap
+    for command, rule in (("cat fruit.txt", "unordered"), ('echo "pid $$"', "regex"), ("seq 1 50", "ellipsis"),
+                          ("date +%s", "ignore")):
+        assert md[command] == ("passed", f"the author: output={rule}")
+    assert md["yarn --version"] == ("passed", "the author: an earlier block provides tool:yarn")
+    assert md['test -n "$TUTORCHECK_SAMPLE_NAME" && echo "name given"'][0] == "passed"  # env passed through
+    assert md['curl -s "file://$PWD/fruit.txt" | sort | head -n 1'] == ("passed", "the author: needs=-network")
+    page = steps(results, "packing-a-folder-with-tar")
+    assert page["tar -tf site.tar | sort"] == ("passed", "")
+    assert page["tar -xf missing.tar"][0] == "passed"
+
+
+def test_an_expected_failure_that_succeeds_fails_and_misspelt_directives_are_errors(sample: Path) -> None:
+    proc = run(sample, "check", str(DATA / "directives-broken"), "--json", "broken.json", "--no-cache")
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # unreadable input: the misspelt directives
+    assert f"{DATA / 'directives-broken' / 'unknown.md'} › 'A misspelt directive': line 10: unknown directive " \
+           "'expect-failure'; valid directives: skip [reason], expect-fail," in proc.stderr
+    assert "unknown.rst › 'A misspelt directive in reST': line 4: unknown directive 'skipp'" in proc.stderr
+    broken = steps(json.loads((sample / "broken.json").read_text(encoding="utf-8")), "expectations")
+    assert broken['echo "this succeeds"'] == ("failed", "expected to fail, but it succeeded (exit status 0); "
+                                                        "the author: expect-fail")
+    assert broken["ls no-such-folder"] == ("passed", "expected to fail, and failed (exit status 2); "
+                                                     "the author: expect-fail")
+
+
+def test_check_sh_and_the_notebook_obey_the_directives(sample: Path) -> None:
+    out = sample / "generated"
+    assert run(sample, "extract", "docs", "-o", str(out)).returncode == 2  # the draft's misspelt directive
+    script = subprocess.run(["bash", str(out / "directives" / "check.sh")], text=True, capture_output=True,
+                            timeout=600)
+    assert script.returncode == 0, script.stdout + script.stderr
+    assert "PASS     block 3 step 0: cat vegetables.txt -- expected to fail, and failed (exit status 1); " \
+           "the author: expect-fail" in script.stdout
+    assert "SKIP     block 13 step 0: scp fruit.txt deploy@example.com:/srv/fruit.txt -- skipped by the author: " \
+           "publishing needs the author's server" in script.stdout
+    notebook = run(sample, "notebook", str(out / "directives"))
+    assert notebook.returncode == 0, notebook.stdout + notebook.stderr
+    assert "cell   2 passed  wc -l < fruit.txt (exact)" in notebook.stdout  # the hidden set-up cell ran first
+    assert "cell   4 passed  cat vegetables.txt (expected to fail, and failed)" in notebook.stdout
