@@ -70,9 +70,9 @@ def _until(what: str, probe: Any, deadline_s: float = DEADLINE_S, every_s: float
     raise AssertionError(f"gave up waiting for {what} after {deadline_s:g}s")
 
 
-def _start_lab(article: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "lab", str(article)], stdout=subprocess.PIPE,
-                            stderr=log.open("w"), text=True, cwd=ROOT)
+def _start_lab(article: Path, log: Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "lab", str(article), *flags],
+                            stdout=subprocess.PIPE, stderr=log.open("w"), text=True, cwd=ROOT)
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stdout is not None
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
@@ -169,6 +169,27 @@ def _run_cell(ws: Any, code: str) -> str:
             return "".join(out)
 
 
+def _kernel(base: str, token: str, kernel: str) -> Any:
+    """A new kernel of ``kernel``'s kind through the REST API, and its websocket."""
+    session = _post(f"{base}/api/sessions?token={token}",
+                    {"path": "api-run.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}})
+    ws_url = base.replace("http://", "ws://") + f"/api/kernels/{session['kernel']['id']}/channels?token={token}"
+    return _websocket().create_connection(ws_url, timeout=300)
+
+
+def _outside(engine: Any) -> tuple[socket.socket, str]:
+    """A port open on the host, and the address the sandbox would reach the host at (the bridge's gateway)."""
+    listener = socket.create_server(("0.0.0.0", 0))
+    listener.settimeout(0.1)
+    return listener, engine.networks.get("bridge").attrs["IPAM"]["Config"][0]["Gateway"]
+
+
+def _probe(gateway: str, outside: socket.socket) -> str:
+    """Bash for the kernel: connect to the host's open port; REACHED or UNREACHABLE."""
+    return (f"python3 -c \"import socket; socket.create_connection(('{gateway}', {outside.getsockname()[1]}), "
+            "timeout=10)\" 2>&1 && echo REACHED || echo UNREACHABLE")
+
+
 def _recorded(cell: Any) -> str | None:
     outs = [o for o in cell.get("outputs", []) if o.get("metadata", {}).get("tutorcheck", {}).get("recorded")]
     return "".join(o.get("text") or o.get("data", {}).get("text/plain", "") for o in outs) if outs else None
@@ -179,10 +200,7 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
     monkeypatch.chdir(ROOT)  # the notebook names its source as the repository does, not this machine's path
     assert main(["extract", str(SAMPLE.relative_to(ROOT)), "-o", str(tmp_path / "gen")]) == 0
     article = tmp_path / "gen" / SLUG
-    # something on the host for the kernel to try to reach: the engine's bridge gateway is the host
-    outside = socket.create_server(("0.0.0.0", 0))
-    outside.settimeout(0.1)
-    gateway = engine.networks.get("bridge").attrs["IPAM"]["Config"][0]["Gateway"]
+    outside, gateway = _outside(engine)  # something on the host for the kernel to try to reach
 
     proc, url = _start_lab(article, tmp_path / "lab.log")
     try:
@@ -217,10 +235,7 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
         # Run All through Jupyter's own API: a kernel of the notebook's kind, its cells in order
         nb = nbformat.read(article / f"{SLUG}.ipynb", as_version=4)
         kernel = nb.metadata["kernelspec"]["name"]
-        session = _post(f"{base}/api/sessions?token={token}",
-                        {"path": "api-run.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}})
-        ws_url = base.replace("http://", "ws://") + f"/api/kernels/{session['kernel']['id']}/channels?token={token}"
-        ws = _websocket().create_connection(ws_url, timeout=300)
+        ws = _kernel(base, token, kernel)
         try:
             matched = 0
             for cell in nb.cells:
@@ -234,9 +249,7 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
             assert matched == 4  # every recorded output, each needing the cells before it (cd, export, a file)
 
             # the kernel has no way out, not even to the host it runs on
-            probe = (f"python3 -c \"import socket; socket.create_connection(('{gateway}', "
-                     f"{outside.getsockname()[1]}), timeout=10)\" 2>&1 && echo REACHED || echo UNREACHABLE")
-            got = _run_cell(ws, probe)
+            got = _run_cell(ws, _probe(gateway, outside))
             assert "UNREACHABLE" in got and "REACHED\n" not in got.replace("UNREACHABLE", ""), got
             with pytest.raises(TimeoutError):
                 outside.accept()
@@ -250,3 +263,28 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
     assert not engine.api.containers(all=True, filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10).close()
+
+
+def test_when_the_network_is_allowed_then_the_same_probe_gets_out(engine: Any, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counterpart of the probe above: with --allow-network it does reach the host, so the
+    refusal without it is the sandbox's doing, not the probe's."""
+    monkeypatch.chdir(ROOT)
+    assert main(["extract", str(SAMPLE.relative_to(ROOT)), "-o", str(tmp_path / "gen")]) == 0
+    outside, gateway = _outside(engine)
+    proc, url = _start_lab(tmp_path / "gen" / SLUG, tmp_path / "lab.log", "--allow-network")
+    try:
+        mine = engine.api.containers(filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})
+        assert engine.api.inspect_container(mine[0]["Id"])["HostConfig"]["NetworkMode"] == "bridge"
+        ws = _kernel(url.split("/lab/")[0], url.split("token=")[1], "bash")
+        try:
+            assert "REACHED" in _run_cell(ws, _probe(gateway, outside)).replace("UNREACHABLE", "")
+        finally:
+            ws.close()
+        outside.accept()[0].close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=DEADLINE_S)
+        outside.close()
+    assert code == 0, (tmp_path / "lab.log").read_text()
+    assert not engine.api.containers(all=True, filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})
