@@ -246,6 +246,20 @@ def test_output_rules(rule: str, expected: str, output: str, status: StepStatus)
     assert v.status == status and v.reason.endswith(f"the author: output={rule}")
 
 
+def test_update_never_rewrites_a_regex_or_an_expected_failure_that_succeeded() -> None:
+    from extractor.corrected import only_output_differs
+    from extractor.results import StepResult
+
+    def result(a: Action, output: str, code: int) -> StepResult:
+        v = judge_action(a, output, code)
+        return StepResult(0, 0, "cmd", v.status, v.reason, expected_output=a.expected_output, output=output,
+                          exit_code=code, match=v.match, match_rule=v.rule)
+
+    assert only_output_differs(result(_ran(expected_output="a\n"), "b\n", 0))  # a plain mismatch: --update fixes it
+    assert not only_output_differs(result(_ran(output_rule="regex", expected_output="[0-9]+\n"), "x\n", 0))
+    assert not only_output_differs(result(_ran(expect_fail=True, expected_output="error\n"), "fine\n", 0))
+
+
 def test_a_bad_regular_expression_says_so() -> None:
     v = judge_action(_ran(output_rule="regex", expected_output="([\n"), "x\n", 0)
     assert v.reason.startswith("the recorded output is not a valid regular expression")

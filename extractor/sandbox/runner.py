@@ -94,9 +94,9 @@ def judge_action(a: Action, output: str, code: int | None) -> Verdict:
     expected = expected_for(a.output_rule, a.expected_output)
     if expected is not None and a.output_rule and a.output_rule != "ignore":
         cmp = compare_by(a.output_rule, expected, output)
-        v = (Verdict(StepStatus.PASSED, "", cmp.match, rule=a.output_rule) if cmp.match != "mismatch" else
-             Verdict(StepStatus.FAILED, cmp.problem or f"output differs from the article (exit status {code})",
-                     "mismatch", cmp.diff))
+        v = Verdict(StepStatus.PASSED if cmp.match != "mismatch" else StepStatus.FAILED,
+                    "" if cmp.match != "mismatch" else cmp.problem or f"output differs from the article (exit status "
+                    f"{code})", cmp.match, cmp.diff, rule=a.output_rule)
     elif a.kind == PYTHON:
         v = judge_python(a.source, expected, output, code)
     else:
@@ -109,8 +109,8 @@ def judge_action(a: Action, output: str, code: int | None) -> Verdict:
 def _expected_failure(v: Verdict, code: int | None) -> Verdict:
     """An ``expect-fail`` step: failing is what the article shows; succeeding is the tutorial's fault."""
     failed = code not in (0, None) or (v.status == StepStatus.FAILED and v.match != "mismatch")
-    if not failed:
-        return Verdict(StepStatus.FAILED, f"expected to fail, but it succeeded (exit status {code})", v.match, v.diff)
+    if not failed:  # its output is not what is wrong (and --update must not rewrite it)
+        return Verdict(StepStatus.FAILED, f"expected to fail, but it succeeded (exit status {code})")
     if v.match == "mismatch":
         return replace(v, reason=f"expected to fail, and failed, but {v.reason}")
     return Verdict(StepStatus.PASSED, f"expected to fail, and failed (exit status {code})", v.match, rule=v.rule)
