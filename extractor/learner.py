@@ -39,6 +39,7 @@ class Request:
     src: str = ""
     path: str = ""
     data: str = ""
+    timeout: float | None = None  # the author's, for this step (a directive); else the learner's
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def request_for(a: Action) -> Request:
     if a.kind == ActionKind.WRITE:
         return Request("write", path=a.path, data=a.source)
     if a.kind in (ActionKind.PYTHON, ActionKind.SCRIPT):
-        return Request("python", src=a.source)
-    return Request("shell", src=a.source)  # a server's source already starts it in the background
+        return Request("python", src=a.source, timeout=a.timeout)
+    return Request("shell", src=a.source, timeout=a.timeout)  # a server's source already starts it in the background
 
 
 def unit_title(a: Action) -> str:
@@ -161,6 +162,7 @@ def _walk(t: Tutorial, plan: Plan, out: TextIO, on_unit: Callable[[Action], bool
     for a in _units(plan):
         by_block.setdefault(a.block, []).append(a)
     out.write(f"# {t.title}\n{t.url}\n")
+    last = [a for a in _units(plan) if a.hidden == "teardown"]  # the author's teardown: after the article
     for block in t.blocks:
         if isinstance(block, ProseBlock):
             out.write("\n" + block.markdown.strip() + "\n")
@@ -168,9 +170,9 @@ def _walk(t: Tutorial, plan: Plan, out: TextIO, on_unit: Callable[[Action], bool
             out.write(f"\n({block.kind}, not run)\n" + _indent(block.text, "  ") + "\n")
         else:
             for p in by_block.get(block.index, []):
-                if on_unit(p) is False:
+                if p not in last and on_unit(p) is False:
                     return False
-    return True
+    return all(on_unit(p) is not False for p in last)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +248,7 @@ class SandboxWorkspace:
     def run(self, request: Request) -> Ran:
         op = {"op": request.op, "src": request.src} if request.op != "write" else \
             {"op": "write", "path": request.path, "data": request.data}
-        answer = self.session.request(op, STEP_TIMEOUT_S)
+        answer = self.session.request(op, request.timeout or STEP_TIMEOUT_S)
         if answer.status in ("ok", "died") and answer.exit_code is not None:
             return Ran(answer.exit_code, answer.output, answer.note)
         return Ran(None, answer.output, answer.note or answer.status)

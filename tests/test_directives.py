@@ -306,3 +306,34 @@ def test_check_sh_carries_the_directives_only_where_there_are_some() -> None:
         {"type": "code", "index": 0, "text": "$ echo hi\nhi\n", "lang": "shell", "kind": "session",
          "steps": [{"command": "echo hi", "expected_output": "hi\n"}]}]})
     assert "directed" not in render_inner(make_plan(plain, Place.CHECK_SH))
+
+
+def test_step_mode_runs_the_hidden_setup_unasked_and_judges_an_expected_failure(tmp_path: Path) -> None:
+    import io
+    import subprocess
+
+    from extractor.learner import Ran, Request, learner_plan, step_through
+
+    class Folder:  # each step in bash, in one folder: what the steps here share are files
+        def __init__(self) -> None:
+            self.ran: list[str] = []
+
+        def run(self, request: Request) -> Ran:
+            self.ran.append(request.src)
+            done = subprocess.run(["bash", "-c", request.src], cwd=tmp_path, text=True, capture_output=True,
+                                  timeout=request.timeout or 30)
+            return Ran(done.returncode, done.stdout + done.stderr)
+
+        def close(self) -> None:
+            pass
+
+    t = one(SAMPLE / "pages" / "archive.html")
+    asked: list[str] = []
+    out = io.StringIO()
+    folder = Folder()
+    step_through(t, learner_plan(t, allow_network=False), folder, lambda p: asked.append(p) or "r", out)
+    assert folder.ran[0].startswith("mkdir -p site") and len(asked) == len(folder.ran) - 1  # set-up: not asked
+    text = out.getvalue()
+    assert "mkdir -p site" not in text and "the article's hidden setup" in text
+    assert "✓ expected to fail, and failed (exit status 2); the author: expect-fail" in text
+    assert "not run: skipped by the author: the upload needs the author's account" in text
