@@ -207,6 +207,8 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
         assert url.startswith("http://127.0.0.1:") and f"/lab/tree/{SLUG}.ipynb?token=" in url, url
         base, token = url.split("/lab/")[0], url.split("token=")[1]
         assert len(token) >= 24
+        with pytest.raises(OSError):  # served on 127.0.0.1 only: not on the host's other addresses
+            socket.create_connection((gateway, int(base.rsplit(":", 1)[1])), timeout=10).close()
 
         # the sandbox: the check policy, no mount, no network, the token nowhere in its config
         mine = engine.api.containers(filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})
