@@ -337,3 +337,16 @@ def test_step_mode_runs_the_hidden_setup_unasked_and_judges_an_expected_failure(
     assert "mkdir -p site" not in text and "the article's hidden setup" in text
     assert "✓ expected to fail, and failed (exit status 2); the author: expect-fail" in text
     assert "not run: skipped by the author: the upload needs the author's account" in text
+
+
+def test_rst_reads_the_directive_spelling_too_and_its_mistakes_are_errors(tmp_path: Path) -> None:
+    text = ("Both\n====\n\n.. tutorcheck:: setup\n\n   echo set > up.txt\n\n.. code-block:: console\n\n"
+            "   $ cat up.txt\n   set\n\n.. tutorcheck:: skip not here\n\n.. code-block:: console\n\n   $ echo a\n")
+    t = one(written(tmp_path, "both.rst", text))
+    assert [b.directives for b in t.code_blocks] == [
+        (Directive(DirectiveKind.SETUP, "", 4),), (), (Directive(DirectiveKind.SKIP, "not here", 13),)]
+    _found, errors = load_tutorials([written(tmp_path, "bad.rst", text.replace(":: skip", ":: skp"))])
+    assert [str(e).split(" › ", 1)[1] for e in errors] == [
+        "'Both': line 13: unknown directive 'skp'; valid directives: skip [reason], expect-fail, timeout=SECONDS, "
+        "needs=NEED,..., provides=tool:NAME,..., file=PATH, output=ignore|ellipsis|regex|unordered, env=NAME, "
+        "setup, teardown"]

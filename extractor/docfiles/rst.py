@@ -50,6 +50,20 @@ class _CodeBlock(Directive):
         return [node]
 
 
+class _Tutorcheck(Directive):
+    """``.. tutorcheck:: skip why`` (a directive's spelling of the ``.. tutorcheck: skip why``
+    comment): the same comment, so an author's habit of ``::`` is never silently dropped."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = None
+
+    def run(self) -> list[nodes.Node]:
+        text = "tutorcheck: " + " ".join(self.arguments) + "".join(f"\n{line}" for line in self.content)
+        return [nodes.comment(text, text)]
+
+
 class _Highlight(Directive):
     """``.. highlight:: LANG``: the language of the ``::`` blocks that follow."""
 
@@ -130,6 +144,7 @@ def _register() -> None:
     for name in ("code-block", "sourcecode", "code"):
         directives.register_directive(name, _CodeBlock)
     directives.register_directive("highlight", _Highlight)
+    directives.register_directive("tutorcheck", _Tutorcheck)
     for name in _PROSE:
         directives.register_directive(name, _Prose)
     for name in _NOTHING:
@@ -207,7 +222,7 @@ def read_rst(text: str, source: str) -> tuple[Meta, str, list[str]]:
     return meta, html, []
 
 
-_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+tutorcheck[ \t]*:", re.MULTILINE | re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+tutorcheck[ \t]*::?", re.MULTILINE | re.IGNORECASE)
 
 
 def _directive_lines(doctree: nodes.document, text: str) -> None:
