@@ -63,3 +63,18 @@ def test_wheels_are_fetched_for_the_image_and_the_engine_machine(engine: str, ma
     assert f"manylinux_2_36_{machine}" in tags and f"manylinux2014_{machine}" in tags
     assert f"manylinux_2_37_{machine}" not in tags  # newer than bookworm's glibc: would not load
     assert all(t.endswith(machine) for t in tags)
+
+
+def test_when_the_port_is_taken_then_exit_2_before_any_container(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    import nbformat
+
+    folder = tmp_path / "slug"
+    folder.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), folder / "slug.ipynb")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert cli.main(["lab", str(folder), "--port", str(port)]) == 2
+    assert "Address already in use" in capsys.readouterr().err

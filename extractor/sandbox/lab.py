@@ -65,28 +65,30 @@ def lab_command(target: Path, *, allow_network: bool, port: int = 0, lifetime_s:
     files = article_files(nb_path)
     notebook = nbformat.reads(nb_path.read_text(encoding="utf-8"), as_version=4)
     tell = say or (lambda msg: print(f"tutorcheck lab: {msg}", file=sys.stderr))
-    c = images.client()
-    reap(c)
-    image = images.ensure_notebook(c, packages_of(notebook), tell)
-    token = secrets.token_urlsafe(24)
-    policy = Policy().with_network(allow_network)
-    tell(f"starting JupyterLab in a sandbox ({image}, network: {policy.network})")
+    relay = Relay(port)  # a port in use fails here, before any image is built or container started
     try:
+        c = images.client()
+        reap(c)
+        image = images.ensure_notebook(c, packages_of(notebook), tell)
+        token = secrets.token_urlsafe(24)
+        policy = Policy().with_network(allow_network)
+        tell(f"starting JupyterLab in a sandbox ({image}, network: {policy.network})")
         with Session(c, image, policy, lifetime_s, name_hint=nb_path.stem, command=LABRELAY) as s:
             answer = s.request({"op": "lab", "token": token, "timeout": START_TIMEOUT_S,
                                 "files": [{"name": f.name, "data": base64.b64encode(f.data).decode()}
                                           for f in files]}, timeout_s=START_TIMEOUT_S)
             if answer.status != "ok":
                 raise SandboxError(image, f"JupyterLab did not start: {answer.note or answer.status}")
-            relay = Relay(s, port)
             print(lab_url(relay.port, nb_path.name, token), flush=True)
             tell("Ctrl-C stops the lab and removes its container")
-            relay.serve()
+            relay.serve(s)
             tell("the sandbox ended (its lifetime is over, or it was removed)")
             return 1
     except KeyboardInterrupt:
         tell("stopped; the container is removed")
         return 0
+    finally:
+        relay.close()
 
 
 __all__ = ["LabFile", "article_files", "lab_command", "lab_url"]

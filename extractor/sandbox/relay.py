@@ -22,11 +22,11 @@ LOOPBACK = "127.0.0.1"
 
 
 class Relay:
-    """Accept connections on 127.0.0.1:``port`` (0: any free port) and carry them to the lab
-    session ``session`` (a started :class:`extractor.sandbox.session.Session`)."""
+    """Accept connections on 127.0.0.1:``port`` (0: any free port; bound at once, so a port in
+    use fails before any container starts) and carry them to a lab session."""
 
-    def __init__(self, session: Any, port: int = 0) -> None:
-        self.session = session
+    def __init__(self, port: int = 0) -> None:
+        self.session: Any = None
         self.listener = socket.create_server((LOOPBACK, port))
         self.listener.settimeout(0.5)  # wake up to notice a dead session (and signals)
         self.port = int(self.listener.getsockname()[1])
@@ -43,8 +43,10 @@ class Relay:
             except OSError:
                 self.closed.set()
 
-    def serve(self) -> None:
-        """Relay until the container's side ends (Ctrl-C interrupts it: the caller closes)."""
+    def serve(self, session: Any) -> None:
+        """Relay to ``session`` (a started :class:`extractor.sandbox.session.Session`) until the
+        container's side ends (Ctrl-C interrupts it)."""
+        self.session = session
         threading.Thread(target=self._from_container, daemon=True).start()
         try:
             while not self.closed.is_set():
