@@ -11,26 +11,26 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Comment, Tag
 
-from extractor.directives import Directive, DirectiveError, is_directive, parse_comment
+from extractor.directives import HIDDEN_KINDS, Directive, DirectiveError, is_directive, parse_comment
 from extractor.docfiles.markup import LINE_ATTR
 from extractor.errors import ItemError
 
 HIDDEN_ATTR = "data-tutorcheck-hidden"
-# The language of a setup/teardown block: commands for the article's shell.
-HIDDEN_LANG = "bash"
+# The language a setup/teardown block is labelled with, by the directive's value.
+HIDDEN_LABELS = {"": "bash", "shell": "bash", "python": "python"}
 
 
 def _where(line: int | None) -> str:
     return f"line {line}" if line is not None else "a tutorcheck comment"
 
 
-def _hidden_pre(soup: BeautifulSoup, body: str, line: int | None) -> Tag:
+def _hidden_pre(soup: BeautifulSoup, body: str, line: int | None, lang: str) -> Tag:
     pre = soup.new_tag("pre")
     pre[HIDDEN_ATTR] = "1"
     if line is not None:
         pre[LINE_ATTR] = str(line + 1)
     code = soup.new_tag("code")
-    code["class"] = f"language-{HIDDEN_LANG}"
+    code["class"] = f"language-{HIDDEN_LABELS[lang]}"
     code.string = body
     pre.append(code)
     return pre
@@ -51,7 +51,8 @@ def take_directives(soup: BeautifulSoup, root: Tag, where: str) -> dict[int, tup
                 line = parse_line(str(node))
                 raise ItemError(where, f"{_where(line)}: {e}") from None
             if body:
-                pre = _hidden_pre(soup, body, directives[0].line)
+                lang = next(d.value for d in directives if d.kind in HIDDEN_KINDS)
+                pre = _hidden_pre(soup, body, directives[0].line, lang)
                 node.replace_with(pre)
                 found[id(pre)] = (*pending, *directives)
                 pending = []

@@ -4,7 +4,7 @@
 ``.. tutorcheck: expect-fail`` in reST. The first line holds one or more directives separated
 by blanks (``timeout=5 output=unordered``); ``skip`` takes the rest of the line as its reason;
 ``setup`` and ``teardown`` take the comment's further lines as a block of their own that runs
-but is never shown.
+but is never shown (shell commands, or ``setup=python``: Python run in the article's interpreter).
 
 This module only reads: the words → typed :class:`Directive`\\ s, checked against the table of
 valid ones (:data:`DIRECTIVES`). What a directive changes is decided where each decision lives:
@@ -38,8 +38,9 @@ class DirectiveKind(StrEnum):
 
 # How the recorded output of a step is compared (``output=``).
 OUTPUT_RULES = ("ignore", "ellipsis", "regex", "unordered")
-# The blocks the author writes inside the comment itself.
+# The blocks the author writes inside the comment itself, and their languages (shell by default).
 HIDDEN_KINDS = frozenset({DirectiveKind.SETUP, DirectiveKind.TEARDOWN})
+HIDDEN_LANGS = ("shell", "python")
 PREFIX = "tutorcheck"
 
 
@@ -108,6 +109,7 @@ class Spec:
 
     form: str
     value: Callable[[str], str | None] | None = None
+    optional: bool = False  # it may be written without a value too
 
 
 DIRECTIVES: Mapping[DirectiveKind, Spec] = MappingProxyType({
@@ -119,8 +121,8 @@ DIRECTIVES: Mapping[DirectiveKind, Spec] = MappingProxyType({
     DirectiveKind.FILE: Spec("file=PATH", _path),
     DirectiveKind.OUTPUT: Spec("output=" + "|".join(OUTPUT_RULES), _one_of(*OUTPUT_RULES)),
     DirectiveKind.ENV: Spec("env=NAME", _name),
-    DirectiveKind.SETUP: Spec("setup"),
-    DirectiveKind.TEARDOWN: Spec("teardown"),
+    DirectiveKind.SETUP: Spec("setup[=python]", _one_of(*HIDDEN_LANGS), optional=True),
+    DirectiveKind.TEARDOWN: Spec("teardown[=python]", _one_of(*HIDDEN_LANGS), optional=True),
 })
 VALID = ", ".join(spec.form for spec in DIRECTIVES.values())
 
@@ -147,7 +149,7 @@ def _word(word: str, rest: str, line: int | None) -> Directive:
     spec = DIRECTIVES[kind]
     if kind == DirectiveKind.SKIP:
         return Directive(kind, " ".join(f"{value} {rest}".split()) if sep else " ".join(rest.split()), line)
-    if spec.value is None:
+    if spec.value is None or (spec.optional and not sep):
         if sep:
             raise DirectiveError(f"{name} takes no value (got {word!r}); valid directives: {VALID}")
         return Directive(kind, "", line)
@@ -197,5 +199,5 @@ def of_kind(directives: tuple[Directive, ...], kind: DirectiveKind) -> Directive
     return next((d for d in reversed(directives) if d.kind == kind), None)
 
 
-__all__ = ["DIRECTIVES", "HIDDEN_KINDS", "OUTPUT_RULES", "VALID", "Directive", "DirectiveError", "DirectiveKind",
-           "is_directive", "of_kind", "parse_comment"]
+__all__ = ["DIRECTIVES", "HIDDEN_KINDS", "HIDDEN_LANGS", "OUTPUT_RULES", "VALID", "Directive", "DirectiveError",
+           "DirectiveKind", "is_directive", "of_kind", "parse_comment"]

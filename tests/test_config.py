@@ -95,8 +95,8 @@ def test_every_key_is_documented_in_the_readme() -> None:
 
 def test_sources_without_the_excluded_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(SAMPLE)
-    assert configured_sources(load_config()) == ["docs/directives.md", "docs/guide/environment.rst",
-                                                 "pages/archive.html"]
+    assert configured_sources(load_config()) == [
+        "docs/directives.md", "docs/guide/environment.rst", "docs/python-setup.md", "pages/archive.html"]
 
 
 def test_a_source_that_names_nothing_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,7 +110,8 @@ def test_the_command_line_overrides_the_configuration(monkeypatch: pytest.Monkey
     monkeypatch.chdir(SAMPLE)
     args, _ = with_config(check_args())
     assert (args.timeout, args.jobs, args.allow_network) == (30, 2, False)
-    assert args.targets == ["docs/directives.md", "docs/guide/environment.rst", "pages/archive.html"]
+    assert args.targets == ["docs/directives.md", "docs/guide/environment.rst", "docs/python-setup.md",
+                            "pages/archive.html"]
     assert args.json_path == str(SAMPLE / "out" / "results.json") and args.junit_path is None
     assert args.configured == {key: f"{SAMPLE / 'pyproject.toml'} [tool.tutorcheck]"
                                for key in ("timeout", "article-timeout", "allow-network", "jobs")}

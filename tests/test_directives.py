@@ -127,13 +127,25 @@ def test_a_setup_block_is_a_block_of_its_own_that_no_reader_sees() -> None:
     assert not any("pear" in b.markdown for b in t.blocks if b.type == "prose")
 
 
+def test_a_python_setup_is_typed_into_the_articles_interpreter() -> None:
+    t = one(SAMPLE / "docs" / "python-setup.md")
+    setup = t.code_blocks[0]
+    assert setup.directives == (Directive(DirectiveKind.SETUP, "python", 3),) and setup.lang == "python"
+    first = actions(t)[(0, 0)]
+    assert (first.kind, first.pasted, first.hidden, first.authored) == (
+        ActionKind.PYTHON, True, "setup", "the author: setup=python")
+    with pytest.raises(DirectiveError, match=re.escape("setup= expects one of shell, python, got 'setup=ruby'")):
+        parse_comment("tutorcheck: setup=ruby\nputs 1\n")
+
+
 def test_an_unknown_directive_names_the_file_and_line_and_the_other_files_are_still_read() -> None:
     found, errors = load_tutorials([BROKEN / "unknown.md", BROKEN / "unknown.rst", SAMPLE / "docs" / "directives.md"])
     assert [t.slug for t in found] == ["directives"]
     messages = sorted(str(e) for e in errors)
     assert len(messages) == 2
     assert re.search(r"unknown\.md › .*: line 10: unknown directive 'expect-failure'; valid directives: "
-                     r"skip \[reason\], expect-fail, timeout=SECONDS, .* setup, teardown$", messages[0])
+                     r"skip \[reason\], expect-fail, timeout=SECONDS, .* setup\[=python\], teardown\[=python\]$",
+                     messages[0])
     assert re.search(r"unknown\.rst › .*: line 4: unknown directive 'skipp'", messages[1])
 
 
@@ -349,4 +361,4 @@ def test_rst_reads_the_directive_spelling_too_and_its_mistakes_are_errors(tmp_pa
     assert [str(e).split(" › ", 1)[1] for e in errors] == [
         "'Both': line 13: unknown directive 'skp'; valid directives: skip [reason], expect-fail, timeout=SECONDS, "
         "needs=NEED,..., provides=tool:NAME,..., file=PATH, output=ignore|ellipsis|regex|unordered, env=NAME, "
-        "setup, teardown"]
+        "setup[=python], teardown[=python]"]

@@ -44,7 +44,8 @@ def test_check_with_no_arguments_does_the_configured_check_and_passes(sample: Pa
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "unfinished" not in proc.stdout + proc.stderr  # docs/drafts is excluded (its directive is misspelt)
     results = json.loads((sample / "out" / "results.json").read_text(encoding="utf-8"))  # the configured report
-    assert sorted(a["slug"] for a in results["articles"]) == ["directives", "environment", "packing-a-folder-with-tar"]
+    assert sorted(a["slug"] for a in results["articles"]) == [
+        "directives", "environment", "packing-a-folder-with-tar", "python-setup"]
     assert (sample / "out" / "report.md").is_file() and (sample / ".tutorcheck-cache").is_dir()
     md = steps(results, "directives")
     assert md["printf 'pear\\napple\\nfig\\n' > fruit.txt"] == ("passed", "the author: setup")
@@ -60,6 +61,9 @@ def test_check_with_no_arguments_does_the_configured_check_and_passes(sample: Pa
     assert md["yarn --version"] == ("passed", "the author: an earlier block provides tool:yarn")
     assert md['test -n "$TUTORCHECK_SAMPLE_NAME" && echo "name given"'][0] == "passed"  # env passed through
     assert md['curl -s "file://$PWD/fruit.txt" | sort | head -n 1'] == ("passed", "the author: needs=-network")
+    python = steps(results, "python-setup")  # the hidden Python set-up ran in the article's interpreter
+    assert python["""[r["name"] for r in sorted(records, key=lambda r: r["price"])]"""] == ("passed", "")
+    assert python["""records[0]["colour"]"""][0] == "passed"
     page = steps(results, "packing-a-folder-with-tar")
     assert page["tar -tf site.tar | sort"] == ("passed", "")
     assert page["tar -xf missing.tar"][0] == "passed"

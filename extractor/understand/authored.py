@@ -48,9 +48,13 @@ def _file(block: CodeBlock, directive: Directive) -> CodeBlock:
 
 
 def _hidden(block: CodeBlock, directive: Directive) -> CodeBlock:
-    """A setup/teardown block is commands for the article's shell (or a session, when it shows prompts)."""
+    """A setup/teardown block is commands for the article's shell, or with ``=python`` Python typed
+    into the article's interpreter (as a block a later session uses); a session when it shows prompts."""
     if block.kind == "session":
         return block
+    if directive.value == "python":
+        return replace(block, kind="commands", lang="python", steps=(
+            Step(block.text.strip("\n"), None, "python", pasted=True),))
     return replace(block, kind="commands", lang="shell", steps=() if block.kind != "commands" else block.steps)
 
 
