@@ -57,10 +57,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="rewrite recorded outputs that differ (and autolinks in commands) in Markdown/reST sources")
     ck.add_argument("--dry-run", action="store_true", help="with --update: print the diff, write nothing")
 
-    st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)")
-    st.add_argument("path", metavar="DIR/SLUG")
-    st.add_argument("--allow-network", action="store_true")
-    st.add_argument("--yes", action="store_true", help="run every runnable step without asking")
+    st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)",
+                        description="Walk a generated tutorial step by step in a sandbox: run, edit or skip each "
+                                    "step, or run anyway one the sandbox would not run. Without a terminal on stdin, "
+                                    "prints the plan (or, with --yes, runs it).")
+    st.add_argument("path", metavar="DIR/SLUG", help="an article folder written by `tutorcheck extract`")
+    st.add_argument("--allow-network", action="store_true",
+                    help="give the sandbox the network (off by default; steps that need it are otherwise skipped)")
+    st.add_argument("--yes", action="store_true",
+                    help="run every runnable step without asking and print the transcript (for scripts and CI)")
 
     nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")

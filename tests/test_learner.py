@@ -192,3 +192,60 @@ def test_verdict_of_an_exception_the_article_shows() -> None:
     assert verdict_line(Ran(1, tb), p) == "✓ raised the exception the article shows"
     other = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nKeyError: 'x'\n"
     assert "differs from the article" in verdict_line(Ran(1, other), p)
+
+
+def test_when_edited_then_the_edit_runs_and_is_compared_with_the_article(bash: LocalBash) -> None:
+    t = sample("shell-state")
+    out = io.StringIO()
+    edits = []
+
+    def edit(text: str) -> str:
+        edits.append(text)
+        return text.replace("workspace", "sandbox")
+
+    # run the mkdir/cd step, edit the export, run the echo that shows it, then quit
+    assert step_through(t, plan_steps(t), bash, answers("", "e", "", "q"), out, edit=edit) == 0
+    text = out.getvalue()
+    assert edits == ['export GREETING="hello from the workspace"']
+    assert "(your edit ran; compared with what the article shows)" in text
+    assert "✓ exit 0; output differs from the article:\n" in text
+    assert "-hello from the workspace" in text and "+hello from the sandbox" in text
+    assert "of the steps run: 0 matched the article, 1 differed, 0 failed, 2 ran with no output" in text
+    assert text.rstrip().endswith("stopped: 3 run, 0 skipped")
+
+
+def test_when_a_step_needs_something_then_skip_or_run_anyway(bash: LocalBash) -> None:
+    t = sample("shell-state")
+    out = io.StringIO()
+    # the ten runnable steps; skip the cluster step, run the `cd notes` after it anyway, skip the
+    # placeholder file, run the last echo anyway: it now runs in notes/, not where the article was
+    said = [""] * 10 + ["", "a", "s", "?", "a"]
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return said.pop(0)
+
+    assert step_through(t, plan_steps(t), bash, ask, out) == 0
+    text = out.getvalue()
+    # a local shell: no checkpoints, no terminal
+    assert prompts[0] == "  [r]un (Enter) / [e]dit / [s]kip / [q]uit / ?  "
+    assert prompts[10] == "  needs a Kubernetes cluster: [s]kip (Enter), or run [a]nyway / [q]uit / ?  "
+    assert prompts[12].startswith("  a placeholder must be filled in: a value of your own: [s]kip (Enter)")
+    assert "  a            run a step the sandbox would not run" in text  # the help, asked for with ?
+    assert "+hello from the workspace from notes" in text
+    assert text.rstrip().endswith("done: 12 run, 2 skipped")
+
+
+def test_the_article_and_the_run_side_by_side_on_a_terminal() -> None:
+    from rich.console import Console
+
+    from extractor.learn.view import side_by_side
+
+    out = io.StringIO()
+    Console(file=out, force_terminal=True, width=60, color_system=None).print(
+        side_by_side("one\ntwo\nthree\n", "one\n2\nthree\nfour\n"))
+    rows = [line for line in out.getvalue().splitlines() if "│" in line or "┃" in line]
+    assert any("the article shows" in r and "this run printed" in r for r in rows)
+    assert any("two" in r and "2" in r for r in rows)
+    assert any("four" in r and r.split("│")[1].strip() == "" for r in rows)

@@ -1,0 +1,56 @@
+"""The sandbox's long-lived container session (``extractor.sandbox.session``) as a learner's workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from extractor.learn.workspace import Ran, Request
+from extractor.model import Tutorial
+from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S
+from extractor.plan import Plan
+
+# How long one step may run, and how long a learner's container may live (it is labelled with
+# this deadline, so a forgotten one is reaped by any later tutorcheck run).
+STEP_TIMEOUT_S = LEARNER_STEP_TIMEOUT_S
+SESSION_LIFETIME_S = LEARNER_SESSION_LIFETIME_S
+
+
+class SandboxWorkspace:
+    """One container for the walk (a fresh one after ``back``), under the policy of ``check``."""
+
+    def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None]) -> None:
+        from extractor.sandbox import images
+        from extractor.sandbox.policy import Policy
+        from extractor.sandbox.reaper import reap
+
+        self.client = images.client()
+        reap(self.client)
+        packages = plan.packages
+        say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
+        self.image = images.ensure_article(self.client, packages, say=say)
+        self.policy = Policy().with_network(allow_network)
+        self.slug = t.slug
+        self.session: Any = self.start()
+        say(f"sandbox ready: {self.image}, network {'on' if allow_network else 'off'}, working in {self.session.cwd}")
+
+    def start(self) -> Any:
+        from extractor.sandbox.session import Session
+
+        session = Session(self.client, self.image, self.policy, lifetime_s=SESSION_LIFETIME_S, name_hint=self.slug)
+        session.start()
+        return session
+
+    def run(self, request: Request) -> Ran:
+        op = {"op": request.op, "src": request.src} if request.op != "write" else \
+            {"op": "write", "path": request.path, "data": request.data}
+        answer = self.session.request(op, STEP_TIMEOUT_S)
+        if answer.status in ("ok", "died") and answer.exit_code is not None:
+            return Ran(answer.exit_code, answer.output, answer.note)
+        return Ran(None, answer.output, answer.note or answer.status)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+__all__ = ["SESSION_LIFETIME_S", "STEP_TIMEOUT_S", "SandboxWorkspace"]

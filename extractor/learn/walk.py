@@ -1,0 +1,245 @@
+"""The walk: the article in order, a question per step, and what each answer does.
+
+Positions count the planned steps (static checks left out) from 0; the learner sees them from
+1 (``jump N``). After every step that ran, the session keeps a checkpoint for the position
+that follows, so ``back`` and ``jump`` bring back the files and variables as they were there;
+Python's memory is in no file, so the Python steps that ran before a checkpoint are replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from extractor.learn.judge import Outcome, judge
+from extractor.learn.view import View
+from extractor.learn.workspace import Checkpoints, Request, Terminal, Workspace, request_for
+from extractor.model import CodeBlock, ProseBlock, Tutorial
+from extractor.plan import Action, Plan
+from extractor.vocab import ActionKind
+
+Ask = Callable[[str], str]
+Edit = Callable[[str], str]  # the text to edit → the text to run ("" cancels)
+
+
+class Choice(StrEnum):
+    RUN = "run"
+    EDIT = "edit"
+    SKIP = "skip"
+    ANYWAY = "anyway"
+    TERMINAL = "terminal"
+    BACK = "back"
+    JUMP = "jump"
+    RESET = "reset"
+    QUIT = "quit"
+    HELP = "help"
+
+
+WORDS = {"r": Choice.RUN, "e": Choice.EDIT, "s": Choice.SKIP, "a": Choice.ANYWAY, "t": Choice.TERMINAL,
+         "b": Choice.BACK, "j": Choice.JUMP, "q": Choice.QUIT, "?": Choice.HELP, "h": Choice.HELP,
+         **{c.value: c for c in Choice}}  # reset has no one-letter form: it throws the walk away
+NEEDS_SESSION = {Choice.TERMINAL: Terminal, Choice.BACK: Checkpoints, Choice.JUMP: Checkpoints,
+                 Choice.RESET: Checkpoints}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a walk is, to continue it later."""
+
+    position: int
+    outcomes: tuple[tuple[int, Outcome], ...] = ()
+    python: tuple[tuple[int, str], ...] = ()  # (position, source) of the Python steps that ran
+    checkpoints: tuple[int, ...] = ()
+
+
+def units(plan: Plan) -> list[Action]:
+    """What the walk shows: every action but the static checks."""
+    return [a for a in plan.actions if a.kind != ActionKind.STATIC]
+
+
+def pages(t: Tutorial, plan: Plan) -> tuple[list[list[object]], list[object]]:
+    """For each unit, the prose and not-run blocks shown before it; and those after the last."""
+    steps = units(plan)
+    first: dict[int, int] = {}
+    for i, a in enumerate(steps):
+        first.setdefault(a.block, i)
+    before: list[list[object]] = [[] for _ in steps]
+    pending: list[object] = []
+    for block in t.blocks:
+        if isinstance(block, CodeBlock) and block.index in first:
+            before[first[block.index]].extend(pending)
+            pending = []
+        elif isinstance(block, ProseBlock | CodeBlock):
+            pending.append(block)
+    return before, pending
+
+
+@dataclass
+class Walk:
+    t: Tutorial
+    plan: Plan
+    session: Workspace
+    ask: Ask
+    view: View
+    edit: Edit | None = None
+    ask_needs: bool = True  # offer to run a step the plan does not run (no: --yes)
+    position: int = 0
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    python: list[tuple[int, str]] = field(default_factory=list)
+    kept: set[int] = field(default_factory=set)  # positions with a checkpoint of this walk
+
+    def __post_init__(self) -> None:
+        self.steps = units(self.plan)
+        self.before, self.after = pages(self.t, self.plan)
+
+    # -- the loop ----------------------------------------------------------------------------
+    def run(self) -> bool:
+        """Walk until the end (True) or a quit (False)."""
+        self.view.title(self.t.title, self.t.url)
+        while self.position < len(self.steps):
+            if not self.turn():
+                self.keep(self.position)  # what the learner did since the last step, kept for next time
+                return False
+        for block in self.after:
+            self.show_block(block)
+        return True
+
+    def turn(self) -> bool:
+        pos, a = self.position, self.steps[self.position]
+        for block in self.before[pos]:
+            self.show_block(block)
+        self.view.unit(a, pos + 1, len(self.steps))
+        if not a.runs and (a.kind == ActionKind.PROVIDED or not self.ask_needs):
+            return self.skip(pos)
+        while True:
+            choice, arg = self.choose(a)
+            if choice == Choice.HELP:
+                self.view.help()
+                continue
+            if choice == Choice.EDIT:
+                request = self.edited(request_for(a))
+                if request is None:
+                    continue
+                return self.execute(pos, a, request, edited=True)
+            if choice in (Choice.RUN, Choice.ANYWAY):
+                return self.execute(pos, a, request_for(a))
+            if choice == Choice.TERMINAL:
+                assert isinstance(self.session, Terminal)
+                self.view.say(self.session.terminal(), "italic")
+                continue
+            if choice == Choice.SKIP:
+                return self.skip(pos)
+            if choice == Choice.QUIT:
+                return False
+            if choice == Choice.RESET:
+                self.go_back(0, clean=True)
+                return True
+            if choice in (Choice.BACK, Choice.JUMP):
+                target = max(0, pos - 1) if choice == Choice.BACK else arg - 1
+                if not 0 <= target < len(self.steps):
+                    self.view.say(f"  there is no step {arg}: 1 to {len(self.steps)}")
+                    continue
+                self.jump(target)
+                return True
+
+    def choose(self, a: Action) -> tuple[Choice, int]:
+        default = Choice.RUN if a.runs else Choice.SKIP
+        offered = [c for c in Choice if self.offers(c, a)]
+        prompt = ("  [r]un (Enter) / [e]dit / [s]kip" if a.runs
+                  else f"  {a.reason}: [s]kip (Enter), or run [a]nyway")
+        extras = [w for c, w in ((Choice.TERMINAL, "[t]erminal"), (Choice.BACK, "[b]ack"), (Choice.JUMP, "jump N"),
+                                 (Choice.RESET, "reset")) if c in offered]
+        prompt += "".join(f" / {w}" for w in extras) + " / [q]uit / ?  "
+        while True:
+            try:
+                said = self.ask(prompt).strip().lower()
+            except (EOFError, KeyboardInterrupt):
+                return Choice.QUIT, 0
+            word, _, rest = said.partition(" ")
+            choice = default if not said else WORDS.get(word)
+            if choice == Choice.JUMP and rest.strip().isdigit():
+                return choice, int(rest)
+            if choice is not None and choice in offered and choice != Choice.JUMP:
+                return choice, 0
+            self.view.say("  please answer r, s or q (or ? for every choice)" if a.runs
+                          else "  please answer s, a or q (or ? for every choice)")
+
+    def offers(self, c: Choice, a: Action) -> bool:
+        if c == Choice.RUN and not a.runs or c == Choice.ANYWAY and a.runs:
+            return False
+        need = NEEDS_SESSION.get(c)
+        return need is None or isinstance(self.session, need)
+
+    # -- what the answers do -----------------------------------------------------------------
+    def edited(self, request: Request) -> Request | None:
+        if self.edit is None:
+            return request
+        text = self.edit(request.text)
+        if not text.strip():
+            self.view.say("  (nothing to run: not edited)")
+            return None
+        return request.edited(text if request.op == "write" or not text.endswith("\n") else text.rstrip("\n"))
+
+    def execute(self, pos: int, a: Action, request: Request, edited: bool = False) -> bool:
+        ran = self.session.run(request)
+        judged = judge(ran, a)
+        self.view.ran(ran, judged, edited=edited and request != request_for(a))
+        self.outcomes[pos] = judged.outcome
+        if request.op == "python":
+            self.python.append((pos, request.src))
+        self.position = pos + 1
+        self.keep(self.position)
+        return True
+
+    def skip(self, pos: int) -> bool:
+        self.outcomes[pos] = Outcome.SKIPPED
+        self.position = pos + 1
+        return True
+
+    def keep(self, position: int) -> None:
+        if isinstance(self.session, Checkpoints):
+            self.session.checkpoint(position)
+            self.kept.add(position)
+
+    def jump(self, target: int) -> None:
+        if target > self.position:  # forward: the steps between are skipped, the state stays
+            for p in range(self.position, target):
+                self.outcomes[p] = Outcome.SKIPPED
+            self.position = target
+            return
+        self.go_back(target)
+
+    def go_back(self, target: int, clean: bool = False, saying: str = "back to") -> None:
+        """Back to ``target`` with the state of the latest checkpoint at or before it."""
+        assert isinstance(self.session, Checkpoints)
+        self.kept = {k for k in self.kept if k <= target and not clean}
+        at = max(self.kept, default=None)
+        replay = tuple(Request("python", src=src) for p, src in self.python if at is not None and p < at)
+        self.session.restore(at, replay)
+        self.python = [(p, src) for p, src in self.python if p < target and not clean]
+        self.outcomes = {p: o for p, o in self.outcomes.items() if p < target and not clean}
+        self.position = target
+        where = "a clean sandbox" if at is None else f"the checkpoint after step {at}"
+        self.view.say(f"\n  ↺ {saying} step {target + 1}: {where}", "bold magenta")
+
+    def show_block(self, block: object) -> None:
+        if isinstance(block, ProseBlock):
+            self.view.prose(block.markdown)
+        elif isinstance(block, CodeBlock):
+            self.view.not_run_block(block.kind, block.text)
+
+    def progress(self) -> Progress:
+        return Progress(self.position, tuple(sorted(self.outcomes.items())), tuple(self.python),
+                        tuple(sorted(self.kept)))
+
+    def resume(self, saved: Progress) -> None:
+        """Continue a saved walk: its checkpoint at its position (the quit took one there)."""
+        self.position = saved.position
+        self.outcomes = dict(saved.outcomes)
+        self.python = list(saved.python)
+        self.kept = set(saved.checkpoints)
+        self.go_back(saved.position, saying="continuing at")
+
+
+__all__ = ["Ask", "Choice", "Edit", "Progress", "Walk", "pages", "units"]
