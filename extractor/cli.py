@@ -59,13 +59,16 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)",
                         description="Walk a generated tutorial step by step in a sandbox: run, edit or skip each "
-                                    "step, or run anyway one the sandbox would not run. Without a terminal on stdin, "
+                                    "step, or run anyway one the sandbox would not run; go back to the checkpoint "
+                                    "taken after each step; quit and continue later. Without a terminal on stdin, "
                                     "prints the plan (or, with --yes, runs it).")
     st.add_argument("path", metavar="DIR/SLUG", help="an article folder written by `tutorcheck extract`")
     st.add_argument("--allow-network", action="store_true",
                     help="give the sandbox the network (off by default; steps that need it are otherwise skipped)")
     st.add_argument("--yes", action="store_true",
                     help="run every runnable step without asking and print the transcript (for scripts and CI)")
+    st.add_argument("--restart", action="store_true",
+                    help="start over: forget where the last walk of this article stopped, and its checkpoints")
 
     nb = sub.add_parser("notebook", help="Run All of a generated notebook inside the sandbox, judged cell by cell")
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
@@ -116,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "step":
             from extractor.learner import step_command
 
-            return step_command(Path(args.path), allow_network=args.allow_network, yes=args.yes)
+            return step_command(Path(args.path), allow_network=args.allow_network, yes=args.yes, restart=args.restart)
         if args.command == "notebook":
             from extractor.sandbox.notebook_run import notebook_command
 

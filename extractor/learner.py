@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -81,12 +82,17 @@ def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: Tex
     return 0
 
 
-def open_session(t: Tutorial, plan: Plan, allow_network: bool) -> Workspace:
-    """A sandbox session for the article: one container, one shell and one Python, kept for the walk."""
+def open_session(t: Tutorial, plan: Plan, allow_network: bool,
+                 checkpoint_file: Callable[[int], Path] | None = None) -> Workspace:
+    """A sandbox session for the article: one container, one shell and one Python, kept for the walk
+    (checkpoints written to ``checkpoint_file(position)`` when given)."""
     from extractor.learn.sandboxed import SandboxWorkspace
 
-    return SandboxWorkspace(t, plan, allow_network,
-                            say=lambda message: print(terminal(message), file=sys.stderr, flush=True))
+    return SandboxWorkspace(t, plan, allow_network, say=_say, checkpoint_file=checkpoint_file)
+
+
+def _say(message: str) -> None:
+    print(terminal(message), file=sys.stderr, flush=True)
 
 
 def edit_in_place(text: str) -> str:
@@ -97,9 +103,10 @@ def edit_in_place(text: str) -> str:
     return edit(text)
 
 
-def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:
+def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bool = False) -> int:
     """``tutorcheck step DIR/SLUG``: interactive in a terminal; the plan only when stdin is not
-    one, unless ``yes`` (run every runnable step without asking)."""
+    one, unless ``yes`` (run every runnable step without asking). A walk left with quit is
+    offered again (``restart``: start over)."""
     t = load_tutorial(path)
     plan = learner_plan(t, allow_network)
     interactive = sys.stdin.isatty() and not yes
@@ -108,13 +115,52 @@ def step_command(path: Path, allow_network: bool, yes: bool = False) -> int:
         if not sys.stdin.isatty() and not yes:
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
-    ask: Ask = input if interactive else (lambda _prompt: "r")
-    session = open_session(t, plan, allow_network)
+    if not interactive:
+        session = open_session(t, plan, allow_network)
+        try:
+            return step_through(t, plan, session, lambda _prompt: "r", sys.stdout, ask_needs=False)
+        finally:
+            session.close()
+    return _interactive(t, plan, path, allow_network, restart)
+
+
+def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, restart: bool) -> int:
+    from extractor.learn.store import Store
+
+    store = Store.of(path, t.slug, units(plan))
+    if restart:
+        store.clear()
+    saved = store.load()
+    if saved is not None and not _continue(saved.position, len(units(plan))):
+        store.clear()
+        saved = None
+    session = open_session(t, plan, allow_network, checkpoint_file=store.checkpoint)
     try:
-        return step_through(t, plan, session, ask, sys.stdout, edit=edit_in_place if interactive else None,
-                            ask_needs=interactive)
+        walk = Walk(t, plan, session, input, View(sys.stdout), edit=edit_in_place)
+        if saved is not None:
+            walk.resume(saved)
+        finished = walk.run()
+        walk.view.summary(walk.outcomes, finished)
+        if finished:
+            store.clear()
+        else:
+            store.save(walk.progress())
+            walk.view.say(f"  (kept: `tutorcheck step {path}` continues at step {walk.position + 1})", "dim")
+        return 0
     finally:
         session.close()
+
+
+def _continue(position: int, total: int) -> bool:
+    while True:
+        try:
+            said = input(f"You stopped at step {position + 1} of {total}. [c]ontinue (Enter) or start [o]ver? ")
+        except (EOFError, KeyboardInterrupt):
+            return True
+        if said.strip().lower() in ("", "c", "continue"):
+            return True
+        if said.strip().lower() in ("o", "over"):
+            return False
 
 
 __all__ = ["Ran", "Request", "learner_plan", "load_tutorial", "open_session", "print_plan", "request_for",

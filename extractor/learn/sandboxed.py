@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from extractor.learn.workspace import Ran, Request
@@ -19,7 +20,8 @@ SESSION_LIFETIME_S = LEARNER_SESSION_LIFETIME_S
 class SandboxWorkspace:
     """One container for the walk (a fresh one after ``back``), under the policy of ``check``."""
 
-    def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None]) -> None:
+    def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None],
+                 checkpoint_file: Callable[[int], Path] | None = None) -> None:
         from extractor.sandbox import images
         from extractor.sandbox.policy import Policy
         from extractor.sandbox.reaper import reap
@@ -31,6 +33,8 @@ class SandboxWorkspace:
         self.image = images.ensure_article(self.client, packages, say=say)
         self.policy = Policy().with_network(allow_network)
         self.slug = t.slug
+        self.say = say
+        self.checkpoint_file = checkpoint_file
         self.session: Any = self.start()
         say(f"sandbox ready: {self.image}, network {'on' if allow_network else 'off'}, working in {self.session.cwd}")
 
@@ -48,6 +52,38 @@ class SandboxWorkspace:
         if answer.status in ("ok", "died") and answer.exit_code is not None:
             return Ran(answer.exit_code, answer.output, answer.note)
         return Ran(None, answer.output, answer.note or answer.status)
+
+    def checkpoint(self, position: int) -> bool:
+        """Save the state at ``position`` (after the step before it ran); False when it cannot."""
+        from extractor.errors import SandboxError
+        from extractor.sandbox import checkpoint
+
+        if self.checkpoint_file is None or self.session.dead:
+            return False
+        try:
+            checkpoint.save(self.session, self.checkpoint_file(position))
+        except (SandboxError, OSError) as e:
+            self.say(f"no checkpoint here: {e}")
+            return False
+        return True
+
+    def restore(self, position: int | None, replay: tuple[Request, ...]) -> None:
+        """A fresh container; the checkpoint at ``position`` (None: left clean); ``replay`` run quietly."""
+        from extractor.sandbox import checkpoint
+
+        self.session.close()
+        self.session = self.start()
+        if position is not None and self.checkpoint_file is not None:
+            checkpoint.restore(self.session, self.checkpoint_file(position))
+        for request in replay:
+            self.run(request)
+
+    def terminal(self) -> str:
+        from extractor.sandbox.terminal import open_shell
+
+        print("  a shell in the sandbox, where the walk is; `exit` (or Ctrl-D) comes back", flush=True)
+        open_shell(self.session)
+        return f"  back from the sandbox shell; working in {self.session.cwd}"
 
     def close(self) -> None:
         self.session.close()

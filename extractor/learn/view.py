@@ -104,7 +104,7 @@ class View:
 
 def side_by_side(expected: str, actual: str) -> Table:
     """The article's lines beside this run's, aligned; the lines that differ highlighted."""
-    table = Table(show_header=True, header_style="bold", expand=True, pad_edge=False)
+    table = Table(show_header=True, header_style="bold", expand=True)
     table.add_column("the article shows", ratio=1, overflow="fold")
     table.add_column("this run printed", ratio=1, overflow="fold")
     left, right = expected.rstrip("\n").split("\n"), actual.rstrip("\n").split("\n")

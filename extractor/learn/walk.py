@@ -92,11 +92,17 @@ class Walk:
     def __post_init__(self) -> None:
         self.steps = units(self.plan)
         self.before, self.after = pages(self.t, self.plan)
+        self.opening: list[str] = []  # said after the title (where a resumed walk continues)
+
+    def say_back(self, text: str) -> None:
+        self.view.say(text, "bold magenta")
 
     # -- the loop ----------------------------------------------------------------------------
     def run(self) -> bool:
         """Walk until the end (True) or a quit (False)."""
         self.view.title(self.t.title, self.t.url)
+        for line in self.opening:
+            self.say_back(line)
         while self.position < len(self.steps):
             if not self.turn():
                 self.keep(self.position)  # what the learner did since the last step, kept for next time
@@ -198,8 +204,7 @@ class Walk:
         return True
 
     def keep(self, position: int) -> None:
-        if isinstance(self.session, Checkpoints):
-            self.session.checkpoint(position)
+        if isinstance(self.session, Checkpoints) and self.session.checkpoint(position):
             self.kept.add(position)
 
     def jump(self, target: int) -> None:
@@ -210,7 +215,7 @@ class Walk:
             return
         self.go_back(target)
 
-    def go_back(self, target: int, clean: bool = False, saying: str = "back to") -> None:
+    def go_back(self, target: int, clean: bool = False, announce: bool = True) -> None:
         """Back to ``target`` with the state of the latest checkpoint at or before it."""
         assert isinstance(self.session, Checkpoints)
         self.kept = {k for k in self.kept if k <= target and not clean}
@@ -221,7 +226,8 @@ class Walk:
         self.outcomes = {p: o for p, o in self.outcomes.items() if p < target and not clean}
         self.position = target
         where = "a clean sandbox" if at is None else f"the checkpoint after step {at}"
-        self.view.say(f"\n  ↺ {saying} step {target + 1}: {where}", "bold magenta")
+        if announce:
+            self.say_back(f"\n  ↺ back to step {target + 1}: {where}")
 
     def show_block(self, block: object) -> None:
         if isinstance(block, ProseBlock):
@@ -239,7 +245,8 @@ class Walk:
         self.outcomes = dict(saved.outcomes)
         self.python = list(saved.python)
         self.kept = set(saved.checkpoints)
-        self.go_back(saved.position, saying="continuing at")
+        self.go_back(saved.position, announce=False)
+        self.opening.append(f"  ↺ continuing at step {saved.position + 1}, as you left it")
 
 
 __all__ = ["Ask", "Choice", "Edit", "Progress", "Walk", "pages", "units"]

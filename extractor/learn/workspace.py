@@ -53,7 +53,9 @@ class Workspace(Protocol):
 class Checkpoints(Protocol):
     """A session whose state (files, variables, cwd) can be saved and brought back."""
 
-    def checkpoint(self, position: int) -> None: ...
+    def checkpoint(self, position: int) -> bool:
+        """Keep the state at ``position``; False when none could be taken."""
+        ...
 
     def restore(self, position: int | None, replay: tuple[Request, ...]) -> None:
         """Back to the checkpoint taken at ``position`` (None: a clean session), then ``replay``
