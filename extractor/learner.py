@@ -22,7 +22,7 @@ from extractor.display import terminal
 from extractor.errors import UsageError
 from extractor.learn.judge import verdict_line
 from extractor.learn.view import View
-from extractor.learn.walk import Ask, Edit, Walk, units
+from extractor.learn.walk import Ask, Edit, Walk, pages, units
 from extractor.learn.workspace import Ran, Request, Workspace, request_for
 from extractor.model import Tutorial, tutorial_from_json
 from extractor.options import RunOptions
@@ -50,27 +50,17 @@ def learner_plan(t: Tutorial, allow_network: bool) -> Plan:
 def print_plan(t: Tutorial, plan: Plan, out: TextIO) -> None:
     """The whole walk, without running anything (for a non-terminal stdin)."""
     view = View(out)
-    walk = Walk(t, plan, NOTHING, lambda _prompt: "", view, ask_needs=False)
+    steps = units(plan)
+    before, after = pages(t, plan)
     view.title(t.title, t.url)
-    for pos, a in enumerate(walk.steps):
-        for block in walk.before[pos]:
-            walk.show_block(block)
-        view.unit(a, pos + 1, len(walk.steps))
-    for block in walk.after:
-        walk.show_block(block)
-    runs = sum(1 for a in walk.steps if a.runs)
-    view.say(f"\n{len(walk.steps)} steps, {runs} would run, {len(walk.steps) - runs} not run")
-
-
-class _Nothing:
-    def run(self, request: Request) -> Ran:
-        raise AssertionError("the plan runs nothing")
-
-    def close(self) -> None:
-        pass
-
-
-NOTHING = _Nothing()
+    for pos, a in enumerate(steps):
+        for block in before[pos]:
+            view.block(block)
+        view.unit(a, pos + 1, len(steps))
+    for block in after:
+        view.block(block)
+    runs = sum(1 for a in steps if a.runs)
+    view.say(f"\n{len(steps)} steps, {runs} would run, {len(steps) - runs} not run")
 
 
 def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: TextIO, edit: Edit | None = None,

@@ -81,8 +81,13 @@ class SandboxWorkspace:
     def terminal(self) -> str:
         from extractor.sandbox.terminal import open_shell
 
+        if self.session.dead:
+            return "  the sandbox session has ended (a step outlived its time): [b]ack brings a checkpoint back"
         print("  a shell in the sandbox, where the walk is; `exit` (or Ctrl-D) comes back", flush=True)
-        open_shell(self.session)
+        try:
+            open_shell(self.session)
+        except Exception as e:  # noqa: BLE001 — the engine refused the exec: the walk goes on
+            return f"  no shell in the sandbox: {e}"
         return f"  back from the sandbox shell; working in {self.session.cwd}"
 
     def close(self) -> None:

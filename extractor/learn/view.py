@@ -19,6 +19,7 @@ from rich.text import Text
 from extractor.display import terminal
 from extractor.learn.judge import Judged, Outcome, indent
 from extractor.learn.workspace import Ran
+from extractor.model import CodeBlock, ProseBlock
 from extractor.plan import Action
 
 # How a step is shown: (first line, continuation lines), as a reader would type it.
@@ -63,6 +64,13 @@ class View:
 
     def not_run_block(self, kind: str, text: str) -> None:
         self.say(f"\n({kind}, not run)\n" + indent(text, "  "), "dim")
+
+    def block(self, block: object) -> None:
+        """A block of the article between steps: prose, or code that does not run here."""
+        if isinstance(block, ProseBlock):
+            self.prose(block.markdown)
+        elif isinstance(block, CodeBlock):
+            self.not_run_block(block.kind, block.text)
 
     def unit(self, a: Action, number: int = 0, total: int = 0) -> None:
         where = f"{number}/{total} · " if number else ""

@@ -108,46 +108,28 @@ class Walk:
                 self.keep(self.position)  # what the learner did since the last step, kept for next time
                 return False
         for block in self.after:
-            self.show_block(block)
+            self.view.block(block)
         return True
 
     def turn(self) -> bool:
         pos, a = self.position, self.steps[self.position]
         for block in self.before[pos]:
-            self.show_block(block)
+            self.view.block(block)
         self.view.unit(a, pos + 1, len(self.steps))
         if not a.runs and (a.kind == ActionKind.PROVIDED or not self.ask_needs):
             return self.skip(pos)
-        while True:
-            choice, arg = self.choose(a)
-            if choice == Choice.HELP:
-                self.view.help()
-                continue
-            if choice == Choice.EDIT:
-                request = self.edited(request_for(a))
-                if request is None:
-                    continue
-                return self.execute(pos, a, request, edited=True)
-            if choice in (Choice.RUN, Choice.ANYWAY):
-                return self.execute(pos, a, request_for(a))
-            if choice == Choice.TERMINAL:
-                assert isinstance(self.session, Terminal)
-                self.view.say(self.session.terminal(), "italic")
-                continue
-            if choice == Choice.SKIP:
-                return self.skip(pos)
-            if choice == Choice.QUIT:
-                return False
-            if choice == Choice.RESET:
-                self.go_back(0, clean=True)
-                return True
-            if choice in (Choice.BACK, Choice.JUMP):
-                target = max(0, pos - 1) if choice == Choice.BACK else arg - 1
-                if not 0 <= target < len(self.steps):
-                    self.view.say(f"  there is no step {arg}: 1 to {len(self.steps)}")
-                    continue
-                self.jump(target)
-                return True
+        answers: dict[Choice, Callable[[int, Action, int], bool | None]] = {
+            Choice.RUN: self.run_it, Choice.ANYWAY: self.run_it, Choice.EDIT: self.edit_and_run,
+            Choice.SKIP: lambda p, _a, _n: self.skip(p), Choice.QUIT: lambda _p, _a, _n: False,
+            Choice.HELP: lambda _p, _a, _n: self.view.help(), Choice.TERMINAL: self.open_terminal,
+            Choice.BACK: lambda p, _a, _n: self.jump_to(max(1, p)), Choice.JUMP: lambda _p, _a, n: self.jump_to(n),
+            Choice.RESET: lambda _p, _a, _n: self.reset(),
+        }
+        while True:  # an answer that returns None (help, the terminal, a cancelled edit) asks again
+            choice, number = self.choose(a)
+            done = answers[choice](pos, a, number)
+            if done is not None:
+                return done
 
     def choose(self, a: Action) -> tuple[Choice, int]:
         default = Choice.RUN if a.runs else Choice.SKIP
@@ -178,10 +160,36 @@ class Walk:
         return need is None or isinstance(self.session, need)
 
     # -- what the answers do -----------------------------------------------------------------
+    def run_it(self, pos: int, a: Action, _n: int) -> bool:
+        return self.execute(pos, a, request_for(a))
+
+    def edit_and_run(self, pos: int, a: Action, _n: int) -> bool | None:
+        request = self.edited(request_for(a))
+        return None if request is None else self.execute(pos, a, request, edited=True)
+
+    def open_terminal(self, _pos: int, _a: Action, _n: int) -> None:
+        assert isinstance(self.session, Terminal)
+        self.view.say(self.session.terminal(), "italic")
+
+    def reset(self) -> bool:
+        self.go_back(0, clean=True)
+        return True
+
+    def jump_to(self, number: int) -> bool | None:
+        """To step ``number`` (from 1): back (a checkpoint) or forward (the steps between skipped)."""
+        if not 1 <= number <= len(self.steps):
+            self.view.say(f"  there is no step {number}: 1 to {len(self.steps)}")
+            return None
+        self.jump(number - 1)
+        return True
+
     def edited(self, request: Request) -> Request | None:
         if self.edit is None:
             return request
-        text = self.edit(request.text)
+        try:
+            text = self.edit(request.text)
+        except (EOFError, KeyboardInterrupt):
+            text = ""
         if not text.strip():
             self.view.say("  (nothing to run: not edited)")
             return None
@@ -228,12 +236,6 @@ class Walk:
         where = "a clean sandbox" if at is None else f"the checkpoint after step {at}"
         if announce:
             self.say_back(f"\n  ↺ back to step {target + 1}: {where}")
-
-    def show_block(self, block: object) -> None:
-        if isinstance(block, ProseBlock):
-            self.view.prose(block.markdown)
-        elif isinstance(block, CodeBlock):
-            self.view.not_run_block(block.kind, block.text)
 
     def progress(self) -> Progress:
         return Progress(self.position, tuple(sorted(self.outcomes.items())), tuple(self.python),
