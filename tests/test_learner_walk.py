@@ -112,6 +112,21 @@ def test_a_saved_walk_comes_back_only_for_the_same_steps(tmp_path: Path) -> None
     assert not store.folder.exists()
 
 
+def test_prune_removes_the_walks_of_articles_that_are_gone(tmp_path: Path) -> None:
+    from extractor.learn.store import prune_walks
+
+    t = shell_state()
+    steps = units(learner_plan(t, False))
+    (tmp_path / "kept").mkdir()
+    kept = Store.of(tmp_path / "kept", t.slug, steps, root=tmp_path / "cache")
+    gone = Store.of(tmp_path / "gone", t.slug, steps, root=tmp_path / "cache")
+    for store in (kept, gone):
+        store.save(Progress(1))
+    (tmp_path / "cache" / "half-written").mkdir()
+    assert prune_walks(tmp_path / "cache") == sorted([gone.folder, tmp_path / "cache" / "half-written"])
+    assert kept.load() == Progress(1)
+
+
 def test_resume_continues_at_the_saved_position_with_its_checkpoint(tmp_path: Path) -> None:
     session = CopyingBash(tmp_path)
     session.checkpoint(3)

@@ -40,11 +40,13 @@ def fingerprint(steps: list[Action]) -> str:
 class Store:
     folder: Path
     fingerprint: str
+    article: str = ""  # the article folder walked (a walk whose folder is gone is pruned)
 
     @classmethod
     def of(cls, article: Path, slug: str, steps: list[Action], root: Path | None = None) -> Store:
-        where = hashlib.sha256(str(article.resolve()).encode()).hexdigest()[:12]
-        return cls((root or cache_root()) / f"{slug[:80]}-{where}", fingerprint(steps))
+        where = str(article.resolve())
+        digest = hashlib.sha256(where.encode()).hexdigest()[:12]
+        return cls((root or cache_root()) / f"{slug[:80]}-{digest}", fingerprint(steps), where)
 
     @property
     def walk_file(self) -> Path:
@@ -73,7 +75,8 @@ class Store:
 
     def save(self, progress: Progress) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"version": VERSION, "fingerprint": self.fingerprint, "position": progress.position,
+        data = {"version": VERSION, "fingerprint": self.fingerprint, "article": self.article,
+                "position": progress.position,
                 "outcomes": [[p, o.value] for p, o in progress.outcomes], "python": [list(x) for x in progress.python],
                 "checkpoints": list(progress.checkpoints)}
         part = self.walk_file.with_name(f"walk.json.{os.getpid()}.part")
@@ -88,4 +91,19 @@ class Store:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["Store", "cache_root", "fingerprint"]
+def prune_walks(root: Path | None = None) -> list[Path]:
+    """Remove the saved walks whose article folder is gone (or that cannot be read); those removed."""
+    removed = []
+    base = root or cache_root()
+    for folder in sorted(base.iterdir()) if base.is_dir() else []:
+        try:
+            article = json.loads((folder / "walk.json").read_text(encoding="utf-8")).get("article", "")
+        except (OSError, ValueError, AttributeError):
+            article = ""
+        if not article or not Path(article).is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+__all__ = ["Store", "cache_root", "fingerprint", "prune_walks"]

@@ -1,4 +1,5 @@
-"""``tutorcheck sandbox build|list|prune``: the images and leftover containers."""
+"""``tutorcheck sandbox build|list|prune``: the images and leftover containers (and, for prune, the
+saved ``tutorcheck step`` walks whose article folder is gone)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ def prune() -> int:
             print(f"removed image {img.short_id} {' '.join(img.tags)}".rstrip())
         except Exception as e:  # in use by a live container: keep it, say so
             _say(f"kept image {img.short_id}: {e}")
+    from extractor.learn.store import prune_walks
+
+    for folder in prune_walks():  # `tutorcheck step` walks (and their checkpoints) of articles now gone
+        print(f"removed saved step walk {folder}")
     return 0
 
 
