@@ -64,8 +64,9 @@ def print_plan(t: Tutorial, plan: Plan, out: TextIO) -> None:
 
 
 def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: TextIO, edit: Edit | None = None,
-                 ask_needs: bool = True) -> int:
-    """The interactive walk. Returns 0 (quitting early is not a failure)."""
+                 ask_needs: bool = False) -> int:
+    """The interactive walk. Returns 0 (quitting early is not a failure). ``ask_needs``: offer to
+    run anyway a step the plan does not run (else it is shown with its reason and passed over)."""
     walk = Walk(t, plan, session, ask, View(out), edit=edit, ask_needs=ask_needs)
     finished = walk.run()
     walk.view.summary(walk.outcomes, finished)

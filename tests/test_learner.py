@@ -226,7 +226,7 @@ def test_when_a_step_needs_something_then_skip_or_run_anyway(bash: LocalBash) ->
         prompts.append(prompt)
         return said.pop(0)
 
-    assert step_through(t, plan_steps(t), bash, ask, out) == 0
+    assert step_through(t, plan_steps(t), bash, ask, out, ask_needs=True) == 0
     text = out.getvalue()
     # a local shell: no checkpoints, no terminal
     assert prompts[0] == "  [r]un (Enter) / [e]dit / [s]kip / [q]uit / ?  "

@@ -34,11 +34,17 @@ class Judged:
 
 def judge(ran: Ran, p: Action) -> Judged:
     """The outcome of ``ran`` for the step ``p`` (a learner's edit is judged against the article)."""
-    from extractor.sandbox.runner import judge_python, judge_shell
+    from extractor.sandbox.runner import judge_action, judge_python, judge_shell
 
     if ran.exit_code is None:
         return Judged(Outcome.FAILED, "✗", f"✗ did not finish: {ran.reason}")
     status = "✓ exit 0" if ran.exit_code == 0 else f"✗ exit {ran.exit_code}"
+    if p.authored and p.lang != "file":  # judged as the author said (expect-fail, output=...)
+        v = judge_action(p, ran.output, ran.exit_code)
+        passed = v.status == "passed"
+        outcome = {(True, True): Outcome.MATCHED, (True, False): Outcome.RAN, (False, True): Outcome.DIFFERED,
+                   (False, False): Outcome.FAILED}[(passed, p.expected_output is not None)]
+        return Judged(outcome, status, f"{'✓' if passed else '✗'} {v.reason or status}", v.diff, p.expected_output)
     if p.expected_output is None or p.lang == "file":
         return Judged(Outcome.RAN if ran.exit_code == 0 else Outcome.FAILED, status, status)
     if p.lang == "python":

@@ -74,6 +74,9 @@ class View:
 
     def unit(self, a: Action, number: int = 0, total: int = 0) -> None:
         where = f"{number}/{total} · " if number else ""
+        if a.hidden:  # the author's set-up or tear-down: it runs, no reader sees it
+            self.say(f"\n── {where}{unit_title(a)}: the article's hidden {a.hidden}", "dim")
+            return
         self.say(f"\n── {where}{unit_title(a)}", "bold cyan")
         first, rest = ("", "") if a.lang == "file" else PROMPTS.get(a.lang, ("$ ", ""))
         code = a.source if a.lang == "file" else a.command
@@ -83,7 +86,10 @@ class View:
         if not a.runs:
             self.say(f"  not run: {a.reason}", "yellow")
 
-    def ran(self, ran: Ran, judged: Judged, edited: bool = False) -> None:
+    def ran(self, ran: Ran, judged: Judged, edited: bool = False, hidden: bool = False) -> None:
+        if hidden:  # the verdict only: the author's hidden step shows no text
+            self.say(f"  {judged.line}", STYLES[judged.outcome])
+            return
         if edited:
             self.say("  (your edit ran; compared with what the article shows)", "italic")
         if self.fancy and judged.outcome == Outcome.DIFFERED and judged.expected is not None:

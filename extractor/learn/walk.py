@@ -54,8 +54,9 @@ class Progress:
 
 
 def units(plan: Plan) -> list[Action]:
-    """What the walk shows: every action but the static checks."""
-    return [a for a in plan.actions if a.kind != ActionKind.STATIC]
+    """What the walk shows, in order: every action but the static checks, the author's teardown last."""
+    shown = [a for a in plan.actions if a.kind != ActionKind.STATIC]
+    return [a for a in shown if a.hidden != "teardown"] + [a for a in shown if a.hidden == "teardown"]
 
 
 def pages(t: Tutorial, plan: Plan) -> tuple[list[list[object]], list[object]]:
@@ -64,12 +65,14 @@ def pages(t: Tutorial, plan: Plan) -> tuple[list[list[object]], list[object]]:
     first: dict[int, int] = {}
     for i, a in enumerate(steps):
         first.setdefault(a.block, i)
+    walked = {a.block for a in steps}
     before: list[list[object]] = [[] for _ in steps]
     pending: list[object] = []
     for block in t.blocks:
-        if isinstance(block, CodeBlock) and block.index in first:
-            before[first[block.index]].extend(pending)
-            pending = []
+        if isinstance(block, CodeBlock) and block.index in walked:
+            if steps[first[block.index]].hidden != "teardown":  # a teardown's block is not where it runs
+                before[first[block.index]].extend(pending)
+                pending = []
         elif isinstance(block, ProseBlock | CodeBlock):
             pending.append(block)
     return before, pending
@@ -116,6 +119,8 @@ class Walk:
         for block in self.before[pos]:
             self.view.block(block)
         self.view.unit(a, pos + 1, len(self.steps))
+        if a.hidden and a.runs:  # the author's set-up or tear-down: run without asking
+            return self.execute(pos, a, request_for(a), hidden=True)
         if not a.runs and (a.kind == ActionKind.PROVIDED or not self.ask_needs):
             return self.skip(pos)
         answers: dict[Choice, Callable[[int, Action, int], bool | None]] = {
@@ -195,11 +200,12 @@ class Walk:
             return None
         return request.edited(text if request.op == "write" or not text.endswith("\n") else text.rstrip("\n"))
 
-    def execute(self, pos: int, a: Action, request: Request, edited: bool = False) -> bool:
+    def execute(self, pos: int, a: Action, request: Request, edited: bool = False, hidden: bool = False) -> bool:
         ran = self.session.run(request)
         judged = judge(ran, a)
-        self.view.ran(ran, judged, edited=edited and request != request_for(a))
-        self.outcomes[pos] = judged.outcome
+        self.view.ran(ran, judged, edited=edited and request != request_for(a), hidden=hidden)
+        if not hidden:  # the summary counts the article's steps
+            self.outcomes[pos] = judged.outcome
         if request.op == "python":
             self.python.append((pos, request.src))
         self.position = pos + 1

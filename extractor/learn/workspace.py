@@ -22,6 +22,7 @@ class Request:
     src: str = ""
     path: str = ""
     data: str = ""
+    timeout: float | None = None  # the author's, for this step (a directive); else the learner's
 
     @property
     def text(self) -> str:
@@ -77,10 +78,11 @@ def request_for(a: Action) -> Request:
     if a.kind == ActionKind.WRITE or (a.lang == "file" and a.path):
         return Request("write", path=a.path, data=a.source)
     if a.kind in (ActionKind.PYTHON, ActionKind.SCRIPT):
-        return Request("python", src=a.source)
+        return Request("python", src=a.source, timeout=a.timeout)
     if a.lang == "python" and not a.kind.runs:  # a `>>>` example the plan does not run, run anyway
-        return Request("python", src=a.source or a.command)
-    return Request("shell", src=a.source or a.command)  # a server's source already starts it in the background
+        return Request("python", src=a.source or a.command, timeout=a.timeout)
+    # a server's source already starts it in the background
+    return Request("shell", src=a.source or a.command, timeout=a.timeout)
 
 
 __all__ = ["Checkpoints", "Ran", "Request", "Terminal", "Workspace", "request_for"]
