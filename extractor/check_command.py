@@ -18,7 +18,7 @@ from typing import Any
 
 from extractor import history
 from extractor.cache import DEFAULT_DIR
-from extractor.config import Config, configured_sources, load_config
+from extractor.config import Config, configured_sources, excluded, load_config
 from extractor.display import terminal
 from extractor.errors import ExtractorError, UsageError
 from extractor.harness import (
@@ -79,7 +79,7 @@ def check_command(args: Any) -> int:
         raise UsageError("--dry-run", "only goes with --update")
     shard = Shard.parse(args.shard) if args.shard else None
     env = {**passed_through(config.get("env", [])), **parse_env(args.env, getattr(args, "env_file", None) or ())}
-    tutorials, errors = load_targets([str(t) for t in args.targets])
+    tutorials, errors = load_targets([str(t) for t in args.targets], excluded(config))
     for error in errors:
         print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)

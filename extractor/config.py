@@ -163,16 +163,23 @@ def _expand(root: Path, pattern: str) -> list[Path]:
     return files
 
 
+def excluded(config: Config) -> frozenset[Path]:
+    """The files the configuration's ``exclude`` names (resolved): folders by every file in them."""
+    return frozenset(p.resolve() for pattern in config.get("exclude", []) for p in _expand(config.root, pattern))
+
+
 def configured_sources(config: Config) -> list[str]:
-    """The sources to check: the configured ones, without the excluded ones, relative to where
-    tutorcheck runs when they are below it. A source that names nothing is an error."""
-    excluded = {p.resolve() for pattern in config.get("exclude", []) for p in _expand(config.root, pattern)}
+    """The sources to check, relative to where tutorcheck runs when they are below it: a folder
+    as itself (so its files' slugs come from their paths below it, as with ``check DIR``), a
+    glob as the files it matches. A source that names nothing is an error; what ``exclude``
+    names is left out when they are read (:func:`excluded`)."""
     out: list[str] = []
     for pattern in config.get("sources", []):
+        path = config.root / pattern
         files = _expand(config.root, pattern)
         if not files:
             raise UsageError(f"{config.origin}", f"sources: {pattern!r} names no file")
-        out += [_shown(p) for p in files if p.resolve() not in excluded]
+        out += [_shown(path)] if path.is_dir() else [_shown(p) for p in files]
     return list(dict.fromkeys(out))
 
 
@@ -183,4 +190,4 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["KEYS", "Config", "configured_sources", "find_root", "load_config", "validate"]
+__all__ = ["KEYS", "Config", "configured_sources", "excluded", "find_root", "load_config", "validate"]

@@ -53,13 +53,16 @@ class Loaded:
         self.notes.extend(other.notes)
 
 
-def iter_sources(specs: list[str]) -> Iterator[Loaded]:
+def iter_sources(specs: list[str], exclude: frozenset[Path] = frozenset()) -> Iterator[Loaded]:
     """One ``Loaded`` per file read (a directory gives one per feed, page or doc file in it),
-    so a caller can keep what it needs of each and let the rest go; errors come as Loaded too."""
+    so a caller can keep what it needs of each and let the rest go; errors come as Loaded too.
+    Files in ``exclude`` (resolved paths: a project's configured exclusions) are not read."""
     for spec in _expand_globs(specs):
+        if exclude and not re.match(r"^https?://", spec, re.IGNORECASE) and Path(spec).resolve() in exclude:
+            continue
         try:
             if not re.match(r"^https?://", spec, re.IGNORECASE) and Path(spec).is_dir():
-                yield from _iter_directory(Path(spec))
+                yield from _iter_directory(Path(spec), exclude)
             else:
                 yield load_source(spec)
         except ExtractorError as e:
@@ -115,9 +118,11 @@ def _read(path: Path) -> bytes:
         raise SourceError(str(path), f"cannot read: {e.strerror or e}") from e
 
 
-def _iter_directory(path: Path) -> Iterator[Loaded]:
+def _iter_directory(path: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Loaded]:
     for child in sorted(p for p in path.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        if exclude and child.resolve() in exclude:
             continue
         if (child.parent / "tutorial.json").is_file():
             continue  # tutorcheck's own output (a notebook's Markdown copy is not a tutorial)

@@ -130,12 +130,13 @@ class Extraction:
     count: int = 0
 
 
-def extract(sources: list[str]) -> Extraction:
-    """Read and merge every source; the HTML waits in a spool until its article is built."""
+def extract(sources: list[str], exclude: frozenset[Path] = frozenset()) -> Extraction:
+    """Read and merge every source (but the files in ``exclude``); the HTML waits in a spool
+    until its article is built."""
     spool = Spool()
     loaded = Loaded()
     light: list[RawArticle] = []
-    for part in iter_sources(sources):
+    for part in iter_sources(sources, exclude):
         light.extend(spool.park(article) for article in part.articles)
         loaded.notes.extend(part.notes)
         loaded.errors.extend(part.errors)
@@ -143,9 +144,10 @@ def extract(sources: list[str]) -> Extraction:
     return Extraction(jobs=((slug, spool.restore(group)) for slug, group in named), loaded=loaded, count=len(named))
 
 
-def load_tutorials(sources: list[str] | list[Path]) -> tuple[list[Tutorial], list[ExtractorError]]:
+def load_tutorials(sources: list[str] | list[Path], exclude: frozenset[Path] = frozenset(),
+                   ) -> tuple[list[Tutorial], list[ExtractorError]]:
     """All tutorials of the sources, and the errors met on the way (for check, tests, tools)."""
-    extraction = extract([str(s) for s in sources])
+    extraction = extract([str(s) for s in sources], exclude)
     tutorials: list[Tutorial] = []
     for built in (build(slug, group) for slug, group in extraction.jobs):
         extraction.loaded.notes.extend(built.notes)

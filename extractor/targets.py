@@ -49,8 +49,10 @@ def _read_json(path: Path) -> Any:
         raise SourceError(str(path), f"not valid JSON: {e}") from e
 
 
-def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[ExtractorError]]:
-    """Generated DIRs, single ``DIR/SLUG`` folders and sources (feeds, pages, URLs, directories).
+def load_targets(targets: Sequence[str], exclude: frozenset[Path] = frozenset(),
+                 ) -> tuple[list[Tutorial], list[ExtractorError]]:
+    """Generated DIRs, single ``DIR/SLUG`` folders and sources (feeds, pages, URLs, directories);
+    the files of ``exclude`` (resolved) are not read from sources.
 
     A target that does not exist is a usage error; unreadable items of a source are returned
     as errors (the rest is still checked).
@@ -71,7 +73,7 @@ def load_targets(targets: Sequence[str]) -> tuple[list[Tutorial], list[Extractor
     if sources:
         from extractor.pipeline import load_tutorials
 
-        found, more = load_tutorials(sources)
+        found, more = load_tutorials(sources, exclude)
         errors += more
         tutorials += found
     by_slug: dict[str, Tutorial] = {}  # the same article named twice is checked once

@@ -15,10 +15,11 @@ import pytest
 
 from extractor.check_command import passed_through, with_config
 from extractor.cli import _parser
-from extractor.config import KEYS, configured_sources, load_config
+from extractor.config import KEYS, configured_sources, excluded, load_config
 from extractor.errors import UsageError
 from extractor.options import RunOptions
 from extractor.plan import make_plan
+from extractor.targets import load_targets
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "directives"
 TUTORCHECK = str(Path(sys.executable).parent / "tutorcheck")
@@ -93,10 +94,16 @@ def test_every_key_is_documented_in_the_readme() -> None:
     assert "[tool.tutorcheck.reports]" in readme
 
 
-def test_sources_without_the_excluded_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sources_folders_stay_folders_globs_are_expanded_and_exclusions_are_not_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(SAMPLE)
-    assert configured_sources(load_config()) == [
-        "docs/directives.md", "docs/guide/environment.rst", "docs/python-setup.md", "pages/archive.html"]
+    config = load_config()
+    assert configured_sources(config) == ["docs", "pages/archive.html"]
+    assert excluded(config) == {(SAMPLE / "docs" / "drafts" / "unfinished.md").resolve()}
+    found, errors = load_targets(configured_sources(config), excluded(config))
+    assert not errors  # the draft's misspelt directive is never read
+    assert sorted(t.slug for t in found) == ["directives", "guide-environment", "packing-a-folder-with-tar",
+                                             "python-setup"]  # slugs by path below the folder, as `check docs`
 
 
 def test_a_source_that_names_nothing_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,8 +117,7 @@ def test_the_command_line_overrides_the_configuration(monkeypatch: pytest.Monkey
     monkeypatch.chdir(SAMPLE)
     args, _ = with_config(check_args())
     assert (args.timeout, args.jobs, args.allow_network) == (30, 2, False)
-    assert args.targets == ["docs/directives.md", "docs/guide/environment.rst", "docs/python-setup.md",
-                            "pages/archive.html"]
+    assert args.targets == ["docs", "pages/archive.html"]
     assert args.json_path == str(SAMPLE / "out" / "results.json") and args.junit_path is None
     assert args.configured == {key: f"{SAMPLE / 'pyproject.toml'} [tool.tutorcheck]"
                                for key in ("timeout", "article-timeout", "allow-network", "jobs")}

@@ -45,7 +45,7 @@ def test_check_with_no_arguments_does_the_configured_check_and_passes(sample: Pa
     assert "unfinished" not in proc.stdout + proc.stderr  # docs/drafts is excluded (its directive is misspelt)
     results = json.loads((sample / "out" / "results.json").read_text(encoding="utf-8"))  # the configured report
     assert sorted(a["slug"] for a in results["articles"]) == [
-        "directives", "environment", "packing-a-folder-with-tar", "python-setup"]
+        "directives", "guide-environment", "packing-a-folder-with-tar", "python-setup"]
     assert (sample / "out" / "report.md").is_file() and (sample / ".tutorcheck-cache").is_dir()
     md = steps(results, "directives")
     assert md["printf 'pear\\napple\\nfig\\n' > fruit.txt"] == ("passed", "the author: setup")
