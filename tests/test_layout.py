@@ -39,7 +39,8 @@ def test_the_plan_reads_no_command_text_with_its_own_patterns() -> None:
         assert "understand" not in " ".join(imported(path)), f"{path.name}: facts come on the step, typed"
 
 
-@pytest.mark.parametrize("name", ["harness", "check_command", "targets", "learner", "pipeline", "pytest_plugin"])
+@pytest.mark.parametrize("name", ["harness", "check_command", "targets", "learner", "pipeline", "pytest_plugin"]
+                         + [f"learn/{p.stem}" for p in sorted((PACKAGE / "learn").glob("*.py"))])
 def test_docker_is_spoken_only_in_the_sandbox_package(name: str) -> None:
     assert "docker" not in imported(PACKAGE / f"{name}.py")
 
