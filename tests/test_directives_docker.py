@@ -96,3 +96,29 @@ def test_check_sh_and_the_notebook_obey_the_directives(sample: Path) -> None:
     assert notebook.returncode == 0, notebook.stdout + notebook.stderr
     assert "cell   2 passed  wc -l < fruit.txt (exact)" in notebook.stdout  # the hidden set-up cell ran first
     assert "cell   4 passed  cat vegetables.txt (expected to fail, and failed)" in notebook.stdout
+
+
+def test_a_configured_image_is_the_sandbox_the_steps_run_in(tmp_path: Path) -> None:
+    import io
+
+    import docker
+
+    from extractor.sandbox.images import KIND_LABEL, toolbox_tag
+
+    client = docker.from_env()
+    tag = f"tutorcheck/test-project-base:{os.getpid()}"
+    recipe = f"FROM {toolbox_tag()}\nUSER root\nRUN echo ours > /etc/project-base\nUSER tutor\n"
+    client.images.build(fileobj=io.BytesIO(recipe.encode()), tag=tag, labels={KIND_LABEL: "test"}, rm=True,
+                        forcerm=True, network_mode="none")
+    try:
+        (tmp_path / ".git").mkdir()
+        (tmp_path / "tutorcheck.toml").write_text(f'sources = ["base.md"]\nimage = "{tag}"\n', encoding="utf-8")
+        (tmp_path / "base.md").write_text("# Our base\n\n```console\n$ cat /etc/project-base\nours\n```\n",
+                                          encoding="utf-8")
+        proc = run(tmp_path, "check", "--no-cache", "--json", "r.json")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["articles"][0]
+        assert result["image"] == tag  # no package to add: the configured image itself
+        assert steps({"articles": [result]}, result["slug"])["cat /etc/project-base"] == ("passed", "")
+    finally:
+        client.images.remove(tag, force=True)
