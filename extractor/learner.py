@@ -130,7 +130,11 @@ def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, resta
         walk = Walk(t, plan, session, input, View(sys.stdout), edit=edit_in_place)
         if saved is not None:
             walk.resume(saved)
-        finished = walk.run()
+        try:
+            finished = walk.run()
+        except KeyboardInterrupt:  # Ctrl-C during a step: the container is gone; the walk is kept
+            finished = False
+            walk.view.say("\n  interrupted: the sandbox was stopped; the walk goes on from its last checkpoint", "bold")
         walk.view.summary(walk.outcomes, finished)
         if finished:
             store.clear()
