@@ -59,9 +59,9 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("step", help="step through a generated tutorial in the terminal (sandboxed)",
                         description="Walk a generated tutorial step by step in a sandbox: run, edit or skip each "
-                                    "step, or run anyway one the sandbox would not run; go back to the checkpoint "
-                                    "taken after each step; quit and continue later. Without a terminal on stdin, "
-                                    "prints the plan (or, with --yes, runs it).")
+                                    "step, or run anyway one the sandbox would not run; open a shell in the "
+                                    "sandbox; go back to the checkpoint taken after each step; quit and continue "
+                                    "later. Without a terminal on stdin, prints the plan (or, with --yes, runs it).")
     st.add_argument("path", metavar="DIR/SLUG", help="an article folder written by `tutorcheck extract`")
     st.add_argument("--allow-network", action="store_true",
                     help="give the sandbox the network (off by default; steps that need it are otherwise skipped)")

@@ -249,3 +249,14 @@ def test_the_article_and_the_run_side_by_side_on_a_terminal() -> None:
     assert any("the article shows" in r and "this run printed" in r for r in rows)
     assert any("two" in r and "2" in r for r in rows)
     assert any("four" in r and r.split("│")[1].strip() == "" for r in rows)
+
+
+def test_every_option_of_step_has_help_text() -> None:
+    import argparse
+
+    from extractor import cli
+
+    sub = next(a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction))
+    actions = [a for a in sub.choices["step"]._actions if not isinstance(a, argparse._HelpAction)]
+    assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--yes", "--restart"}
+    assert all(a.help and len(a.help) > 20 for a in actions), [(a.dest, a.help) for a in actions]
