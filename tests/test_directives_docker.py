@@ -122,3 +122,12 @@ def test_a_configured_image_is_the_sandbox_the_steps_run_in(tmp_path: Path) -> N
         assert steps({"articles": [result]}, result["slug"])["cat /etc/project-base"] == ("passed", "")
     finally:
         client.images.remove(tag, force=True)
+
+
+def test_the_notebook_gives_a_cell_its_authors_timeout(tmp_path: Path) -> None:
+    (tmp_path / "slow.md").write_text("# Slow\n\n<!-- tutorcheck: timeout=30 -->\n```console\n$ sleep 3 && echo done\n"
+                                      "done\n```\n", encoding="utf-8")
+    assert run(tmp_path, "extract", "slow.md", "-o", "gen").returncode == 0
+    notebook = run(tmp_path, "notebook", "gen/slow", "--timeout", "1")  # every other cell: 1 s
+    assert notebook.returncode == 0, notebook.stdout + notebook.stderr
+    assert "cell   1 passed  sleep 3 && echo done (exact)" in notebook.stdout

@@ -41,7 +41,11 @@ def main() -> int:
         from nbclient.exceptions import CellExecutionError
 
         nb = nbformat.reads(req["ipynb"], as_version=4)
-        client = NotebookClient(nb, timeout=int(req.get("cell_timeout", 60)), startup_timeout=60,
+        default = int(req.get("cell_timeout", 60))
+        # a cell's own timeout: the author's (a timeout= directive, in the cell's metadata)
+        client = NotebookClient(nb, timeout=default, startup_timeout=60,
+                                timeout_func=lambda cell: int(cell.metadata.get("tutorcheck", {}).get("timeout")
+                                                              or default),
                                 kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
                                 skip_cells_with_tag="skip-execution",
                                 resources={"metadata": {"path": os.getcwd()}})
