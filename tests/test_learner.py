@@ -260,3 +260,13 @@ def test_every_option_of_step_has_help_text() -> None:
     actions = [a for a in sub.choices["step"]._actions if not isinstance(a, argparse._HelpAction)]
     assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--yes", "--restart"}
     assert all(a.help and len(a.help) > 20 for a in actions), [(a.dest, a.help) for a in actions]
+
+
+def test_a_step_of_several_lines_is_edited_in_the_learners_editor(tmp_path: Path, monkeypatch) -> None:
+    from extractor.learn.editing import edit
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/milk/bread/' \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    assert edit("cat <<EOF > notes.txt\nbuy milk\nEOF") == "cat <<EOF > notes.txt\nbuy bread\nEOF"
