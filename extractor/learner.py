@@ -122,6 +122,9 @@ def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, resta
     if restart:
         store.clear()
     saved = store.load()
+    if saved is None and store.walk_file.exists():
+        print("(the walk you left does not fit this article any more, its steps changed: starting over)")
+        store.clear()
     if saved is not None and not _continue(saved.position, len(units(plan))):
         store.clear()
         saved = None

@@ -80,7 +80,7 @@ def test_back_restores_the_checkpoint_before_the_step_and_forgets_what_followed(
 
 def test_jump_forward_skips_back_restores_and_reset_is_clean(tmp_path: Path) -> None:
     session = CopyingBash(tmp_path)
-    w, out = walk(session, ["", "jump 5", "jump 1", "reset", "jump 99", "q"])
+    w, out = walk(session, ["", "jump 5", "jump 1", "reset", "jump", "jump 99", "q"])
     try:
         assert w.run() is False
     finally:
@@ -88,6 +88,7 @@ def test_jump_forward_skips_back_restores_and_reset_is_clean(tmp_path: Path) -> 
     text = out.getvalue()
     assert "↺ back to step 1: a clean sandbox" in text
     assert "there is no step 99: 1 to 14" in text
+    assert "jump to which step? jump N, N from 1 to 14" in text
     # jump 5 skipped 2-4; jump 1 went back to the start (no checkpoint before step 1); reset: clean again
     assert session.restored == [(None, ()), (None, ())]
     assert w.position == 0 and w.outcomes == {} and not any(session.work.iterdir())

@@ -153,6 +153,9 @@ class Walk:
             choice = default if not said else WORDS.get(word)
             if choice == Choice.JUMP and rest.strip().isdigit():
                 return choice, int(rest)
+            if choice == Choice.JUMP and choice in offered:
+                self.view.say(f"  jump to which step? jump N, N from 1 to {len(self.steps)}")
+                continue
             if choice is not None and choice in offered and choice != Choice.JUMP:
                 return choice, 0
             self.view.say("  please answer r, s or q (or ? for every choice)" if a.runs
