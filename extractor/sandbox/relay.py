@@ -18,6 +18,9 @@ import threading
 from typing import Any
 
 CHUNK = 48 * 1024  # bytes per frame: 64 KiB of base64, far below the session's line limit
+# open at once: a browser uses a handful (6 per host, a websocket per kernel or terminal); each is a
+# thread in the container, which the sandbox's process limit counts, so more are refused here
+MAX_CONNECTIONS = 32
 LOOPBACK = "127.0.0.1"
 
 
@@ -54,6 +57,9 @@ class Relay:
                     conn, _ = self.listener.accept()
                 except TimeoutError:
                     continue
+                if len(self.conns) >= MAX_CONNECTIONS:
+                    conn.close()
+                    continue
                 self.next += 1
                 self.conns[self.next] = conn
                 self.send({"c": self.next, "o": 1})
@@ -77,6 +83,8 @@ class Relay:
         except OSError:
             pass
         self.send({"c": n, "x": 1})
+        self.conns.pop(n, None)
+        conn.close()
 
     def _from_container(self) -> None:
         while True:

@@ -107,7 +107,11 @@ def relay() -> None:
             except OSError:
                 send({"c": n, "x": 1})
                 continue
-            threading.Thread(target=pump, args=(n, conns[n]), daemon=True).start()
+            try:
+                threading.Thread(target=pump, args=(n, conns[n]), daemon=True).start()
+            except RuntimeError:  # the sandbox's process limit: this connection is refused, the rest go on
+                conns.pop(n).close()
+                send({"c": n, "x": 1})
         elif "d" in frame and n in conns:
             try:
                 conns[n].sendall(base64.b64decode(frame["d"]))
