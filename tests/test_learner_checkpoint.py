@@ -40,3 +40,25 @@ def test_a_checkpoint_brings_back_files_folder_variables_functions_and_python(tm
     finally:
         ws.close()
     assert not [m for m in said if m.startswith("no checkpoint")]
+
+
+@pytest.mark.docker
+def test_a_step_that_assumes_a_server_gets_it_started_first(tmp_path: Path) -> None:
+    import io
+
+    from test_reader_docker import sample
+
+    from extractor.learner import open_session, step_through
+
+    t = sample("services.html", tmp_path)
+    plan = learner_plan(t, False)
+    session = open_session(t, plan, allow_network=False)
+    out = io.StringIO()
+    try:
+        step_through(t, plan, session, lambda _prompt: "r", out)
+    finally:
+        session.close()
+    text = out.getvalue()
+    assert "could not start" not in text
+    assert "  INSERT 0 2\n  ✓ exit 0; output matches the article" in text  # PostgreSQL, started before createdb
+    assert "  (integer) 2\n  ✓ exit 0; output matches the article" in text  # Redis

@@ -30,7 +30,7 @@ class Screen:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.name = f"tc-step-{uuid.uuid4().hex[:8]}"
-        self.tmux = ["tmux", "-L", self.name, "-f", "/dev/null"]
+        self.tmux = ["tmux", "-u", "-L", self.name, "-f", "/dev/null"]
         setenv = [x for k, v in env.items() for x in ("-e", f"{k}={v}")]
         subprocess.run([*self.tmux, "new-session", "-d", "-s", "walk", "-x", "120", "-y", "50", *setenv,
                         "bash --norc --noprofile"], check=True, timeout=30)

@@ -99,7 +99,7 @@ def test_a_saved_walk_comes_back_only_for_the_same_steps(tmp_path: Path) -> None
     steps = units(learner_plan(t, False))
     store = Store.of(tmp_path / "article", t.slug, steps, root=tmp_path / "cache")
     saved = Progress(4, ((0, Outcome.RAN), (1, Outcome.MATCHED), (2, Outcome.DIFFERED), (3, Outcome.SKIPPED)),
-                     ((2, "x = 1"),), (1, 3))
+                     ((2, "python", "x = 1"),), (1, 3))
     store.folder.mkdir(parents=True)
     for p in (1, 2, 3):
         store.checkpoint(p).write_bytes(b"tar")
@@ -132,7 +132,7 @@ def test_resume_continues_at_the_saved_position_with_its_checkpoint(tmp_path: Pa
     session = CopyingBash(tmp_path)
     session.checkpoint(3)
     w, out = walk(session, ["q"])
-    w.resume(Progress(3, ((0, Outcome.RAN), (1, Outcome.RAN), (2, Outcome.MATCHED)), ((1, "y = 2"),), (1, 3)))
+    w.resume(Progress(3, ((0, Outcome.RAN), (1, Outcome.RAN), (2, Outcome.MATCHED)), ((1, "python", "y = 2"),), (1, 3)))
     try:
         assert w.run() is False
     finally:

@@ -2,7 +2,7 @@
 
 One folder per article folder, in the user's cache (``$XDG_CACHE_HOME/tutorcheck/step`` or
 ``~/.cache/tutorcheck/step``), never in the generated folder (which ``extract`` rewrites and CI
-compares): ``walk.json`` (position, outcomes, the Python steps to replay, the checkpoints) and
+compares): ``walk.json`` (position, outcomes, the steps to replay, the checkpoints) and
 one ``ck-N.tar`` per checkpoint. Files are written atomically (a temporary file, then a rename).
 A walk saved for another version of the article (its steps changed) is not offered.
 """
@@ -20,7 +20,7 @@ from extractor.learn.judge import Outcome
 from extractor.learn.walk import Progress
 from extractor.plan import Action
 
-VERSION = 1
+VERSION = 2
 
 
 def cache_root() -> Path:
@@ -65,7 +65,7 @@ class Store:
             return None
         try:
             saved = Progress(int(data["position"]), tuple((int(p), Outcome(o)) for p, o in data["outcomes"]),
-                             tuple((int(p), str(src)) for p, src in data["python"]),
+                             tuple((int(p), str(op), str(src)) for p, op, src in data["replay"]),
                              tuple(int(p) for p in data["checkpoints"]))
         except (KeyError, TypeError, ValueError):
             return None
@@ -77,7 +77,7 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"version": VERSION, "fingerprint": self.fingerprint, "article": self.article,
                 "position": progress.position,
-                "outcomes": [[p, o.value] for p, o in progress.outcomes], "python": [list(x) for x in progress.python],
+                "outcomes": [[p, o.value] for p, o in progress.outcomes], "replay": [list(x) for x in progress.replay],
                 "checkpoints": list(progress.checkpoints)}
         part = self.walk_file.with_name(f"walk.json.{os.getpid()}.part")
         part.write_text(json.dumps(data, sort_keys=True, indent=1) + "\n", encoding="utf-8")

@@ -3,7 +3,8 @@
 Positions count the planned steps (static checks left out) from 0; the learner sees them from
 1 (``jump N``). After every step that ran, the session keeps a checkpoint for the position
 that follows, so ``back`` and ``jump`` bring back the files and variables as they were there;
-Python's memory is in no file, so the Python steps that ran before a checkpoint are replayed.
+Python's memory and running servers are in no file, so the Python steps and the servers started
+in the background before a checkpoint are replayed; the services a step assumes start again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from extractor.learn.view import View
 from extractor.learn.workspace import Checkpoints, Request, Terminal, Workspace, request_for
 from extractor.model import CodeBlock, ProseBlock, Tutorial
 from extractor.plan import Action, Plan
+from extractor.plan.services import SERVICES
 from extractor.vocab import ActionKind
 
 Ask = Callable[[str], str]
+SERVICE_START_S = 60.0
 Edit = Callable[[str], str]  # the text to edit → the text to run ("" cancels)
 
 
@@ -49,7 +52,9 @@ class Progress:
 
     position: int
     outcomes: tuple[tuple[int, Outcome], ...] = ()
-    python: tuple[tuple[int, str], ...] = ()  # (position, source) of the Python steps that ran
+    # (position, op, source) of the steps a checkpoint cannot hold and going back replays: the
+    # Python steps (an interpreter's memory) and the servers started in the background (processes)
+    replay: tuple[tuple[int, str, str], ...] = ()
     checkpoints: tuple[int, ...] = ()
 
 
@@ -89,7 +94,8 @@ class Walk:
     ask_needs: bool = True  # offer to run a step the plan does not run (no: --yes)
     position: int = 0
     outcomes: dict[int, Outcome] = field(default_factory=dict)
-    python: list[tuple[int, str]] = field(default_factory=list)
+    replay: list[tuple[int, str, str]] = field(default_factory=list)
+    started: set[str] = field(default_factory=set)  # the services this container runs (plan/services.py)
     kept: set[int] = field(default_factory=set)  # positions with a checkpoint of this walk
 
     def __post_init__(self) -> None:
@@ -204,16 +210,29 @@ class Walk:
         return request.edited(text if request.op == "write" or not text.endswith("\n") else text.rstrip("\n"))
 
     def execute(self, pos: int, a: Action, request: Request, edited: bool = False, hidden: bool = False) -> bool:
+        self.start_services(a)
         ran = self.session.run(request)
         judged = judge(ran, a)
         self.view.ran(ran, judged, edited=edited and request != request_for(a), hidden=hidden)
         if not hidden:  # the summary counts the article's steps
             self.outcomes[pos] = judged.outcome
-        if request.op == "python":
-            self.python.append((pos, request.src))
+        if request.op == "python" or a.background:
+            self.replay.append((pos, request.op, request.src))
         self.position = pos + 1
         self.keep(self.position)
         return True
+
+    def start_services(self, a: Action) -> None:
+        """The servers the step assumes (PostgreSQL…), started once per container, as ``check`` does."""
+        for name in a.services:
+            if name in self.started or name not in SERVICES:
+                continue
+            done = self.session.run(Request("shell", src=SERVICES[name].start, timeout=SERVICE_START_S))
+            if done.exit_code == 0:
+                self.started.add(name)
+            else:
+                self.view.say(f"  could not start the {name} server the tutorial assumes: "
+                              f"{(done.output or done.reason)[-300:]}", "yellow")
 
     def skip(self, pos: int) -> bool:
         self.outcomes[pos] = Outcome.SKIPPED
@@ -237,9 +256,10 @@ class Walk:
         assert isinstance(self.session, Checkpoints)
         self.kept = {k for k in self.kept if k <= target and not clean}
         at = max(self.kept, default=None)
-        replay = tuple(Request("python", src=src) for p, src in self.python if at is not None and p < at)
+        replay = tuple(Request(op, src=src) for p, op, src in self.replay if at is not None and p < at)
         self.session.restore(at, replay)
-        self.python = [(p, src) for p, src in self.python if p < target and not clean]
+        self.replay = [r for r in self.replay if r[0] < target and not clean]
+        self.started = set()  # a fresh container: the services start again when a step needs them
         self.outcomes = {p: o for p, o in self.outcomes.items() if p < target and not clean}
         self.position = target
         where = "a clean sandbox" if at is None else f"the checkpoint after step {at}"
@@ -247,14 +267,14 @@ class Walk:
             self.say_back(f"\n  ↺ back to step {target + 1}: {where}")
 
     def progress(self) -> Progress:
-        return Progress(self.position, tuple(sorted(self.outcomes.items())), tuple(self.python),
+        return Progress(self.position, tuple(sorted(self.outcomes.items())), tuple(self.replay),
                         tuple(sorted(self.kept)))
 
     def resume(self, saved: Progress) -> None:
         """Continue a saved walk: its checkpoint at its position (the quit took one there)."""
         self.position = saved.position
         self.outcomes = dict(saved.outcomes)
-        self.python = list(saved.python)
+        self.replay = list(saved.replay)
         self.kept = set(saved.checkpoints)
         self.go_back(saved.position, announce=False)
         self.opening.append(f"  ↺ continuing at step {saved.position + 1}, as you left it")

@@ -60,7 +60,7 @@ class Checkpoints(Protocol):
 
     def restore(self, position: int | None, replay: tuple[Request, ...]) -> None:
         """Back to the checkpoint taken at ``position`` (None: a clean session), then ``replay``
-        (the Python steps that ran before it: an interpreter's memory is in no file)."""
+        (the Python steps and background servers that ran before it: memory and processes are in no file)."""
         ...
 
 
