@@ -18,7 +18,7 @@ from extractor.learn.view import View
 from extractor.learn.workspace import Checkpoints, Request, Terminal, Workspace, request_for
 from extractor.model import CodeBlock, ProseBlock, Tutorial
 from extractor.plan import Action, Plan
-from extractor.plan.services import SERVICES
+from extractor.plan.services import to_start
 from extractor.vocab import ActionKind
 
 Ask = Callable[[str], str]
@@ -224,14 +224,12 @@ class Walk:
 
     def start_services(self, a: Action) -> None:
         """The servers the step assumes (PostgreSQL…), started once per container, as ``check`` does."""
-        for name in a.services:
-            if name in self.started or name not in SERVICES:
-                continue
-            done = self.session.run(Request("shell", src=SERVICES[name].start, timeout=SERVICE_START_S))
+        for service in to_start(a.services, self.started):
+            done = self.session.run(Request("shell", src=service.start, timeout=SERVICE_START_S))
             if done.exit_code == 0:
-                self.started.add(name)
+                self.started.add(service.name)
             else:
-                self.view.say(f"  could not start the {name} server the tutorial assumes: "
+                self.view.say(f"  could not start the {service.name} server the tutorial assumes: "
                               f"{(done.output or done.reason)[-300:]}", "yellow")
 
     def skip(self, pos: int) -> bool:

@@ -8,6 +8,7 @@ server was set up before the tutorial. The container's end stops it, with everyt
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 STATE = "/tmp/.tutorcheck"
@@ -38,6 +39,11 @@ SERVICES: dict[str, Service] = {
     "postgresql": Service("postgresql", ("postgresql", "postgresql-client"), _POSTGRESQL),
     "redis": Service("redis", ("redis-server", "redis-tools"), _REDIS),
 }
+
+
+def to_start(needed: tuple[str, ...], started: Collection[str]) -> list[Service]:
+    """The services a step needs that its container does not run yet, in the step's order."""
+    return [SERVICES[name] for name in needed if name in SERVICES and name not in started]
 
 
 def service_packages(names: tuple[str, ...]) -> set[str]:

@@ -175,15 +175,13 @@ def _execute(session: Session, a: Action, timeout: float) -> Answer:
 
 def _start_services(session: Session, a: Action, started: list[str], timeout: float) -> str:
     """Start the servers ``a`` needs that are not running yet; why one could not start, or ""."""
-    from extractor.plan.services import SERVICES
+    from extractor.plan.services import to_start
 
-    for name in a.services:
-        if name in started:
-            continue
-        ans = session.request({"op": "shell", "src": SERVICES[name].start}, max(timeout, 30.0))
+    for service in to_start(a.services, started):
+        ans = session.request({"op": "shell", "src": service.start}, max(timeout, 30.0))
         if ans.status != "ok" or ans.exit_code != 0:
-            return f"could not start the {name} server the tutorial assumes: {(ans.output or ans.note)[-300:]}"
-        started.append(name)
+            return f"could not start the {service.name} server the tutorial assumes: {(ans.output or ans.note)[-300:]}"
+        started.append(service.name)
     return ""
 
 
