@@ -172,7 +172,7 @@ def _run_cell(ws: Any, code: str) -> str:
 def _kernel(base: str, token: str, kernel: str) -> Any:
     """A new kernel of ``kernel``'s kind through the REST API, and its websocket."""
     session = _post(f"{base}/api/sessions?token={token}",
-                    {"path": "api-run.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}})
+                    {"path": f"api-run-{kernel}.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}})
     ws_url = base.replace("http://", "ws://") + f"/api/kernels/{session['kernel']['id']}/channels?token={token}"
     return _websocket().create_connection(ws_url, timeout=300)
 
@@ -255,6 +255,14 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
             assert "UNREACHABLE" in got and "REACHED\n" not in got.replace("UNREACHABLE", ""), got
             with pytest.raises(TimeoutError):
                 outside.accept()
+        finally:
+            ws.close()
+
+        # the Python kernel is the image's own (Debian's ipykernel), as `tutorcheck notebook` runs it
+        ws = _kernel(base, token, "python3")
+        try:
+            _run_cell(ws, "import sys\nanswer = 41")
+            assert _run_cell(ws, "print(sys.executable, answer + 1)") == "/usr/bin/python3 42\n"
         finally:
             ws.close()
     finally:
