@@ -13,7 +13,13 @@ from pathlib import Path
 
 from extractor.display import terminal
 from extractor.errors import ExtractorError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, LEARNER_SESSION_LIFETIME_S, seconds
+from extractor.options import (
+    DEFAULT_ARTICLE_TIMEOUT_S,
+    DEFAULT_STEP_TIMEOUT_S,
+    LEARNER_SESSION_LIFETIME_S,
+    seconds,
+    tcp_port,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="a generated article folder (its files are copied in), or an .ipynb")
     lb.add_argument("--allow-network", action="store_true",
                     help="give the kernels a route out (default: none; the server is reached through tutorcheck)")
-    lb.add_argument("--port", type=int, default=0, metavar="PORT",
+    lb.add_argument("--port", type=tcp_port, default=0, metavar="PORT",
                     help="the port on 127.0.0.1 to serve on (default: a free one, printed in the URL)")
     lb.add_argument("--lifetime", type=seconds, default=LEARNER_SESSION_LIFETIME_S, metavar="SECONDS",
                     help="remove the sandbox after this long even if the lab is still open "

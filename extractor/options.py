@@ -39,6 +39,15 @@ def seconds(text: str) -> float:
     return value
 
 
+def tcp_port(text: str) -> int:
+    """A TCP port from the command line: 0 (any free one) to 65535, else argparse's type error (exit 2)."""
+    import argparse
+
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run an article: timeouts (seconds), whether the network is allowed, and values for
@@ -118,4 +127,4 @@ def configured_note(options: RunOptions, name: str) -> str:
 
 
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "configured_note", "parse_env", "seconds"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "configured_note", "parse_env", "seconds", "tcp_port"]

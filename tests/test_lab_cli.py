@@ -78,3 +78,10 @@ def test_when_the_port_is_taken_then_exit_2_before_any_container(tmp_path: Path,
         port = taken.getsockname()[1]
         assert cli.main(["lab", str(folder), "--port", str(port)]) == 2
     assert "Address already in use" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http", "8888.5"])
+def test_a_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["lab", "DIR/SLUG", "--port", port])
+    assert exited.value.code == 2 and "expected a port number from 0 to 65535" in capsys.readouterr().err
