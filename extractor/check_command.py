@@ -84,7 +84,9 @@ def check_command(args: Any) -> int:
         print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                         allow_network=args.allow_network, env=env, kubeconfig=read_kubeconfig(args.kubeconfig),
+                         allow_network=bool(args.allow_network) or args.allow_private_network,
+                         private_network=args.allow_private_network, env=env,
+                         kubeconfig=read_kubeconfig(args.kubeconfig),
                          packages=tuple(config.get("packages", ())), image=config.get("image", ""),
                          configured=args.configured)
     plans = Plans(options)
@@ -104,6 +106,7 @@ def check_command(args: Any) -> int:
         partial=Path(f"{args.json_path}.partial.jsonl") if args.json_path else cache_dir / "last-run.partial.jsonl",
         options_key=options.cache_key(),
     )
+    _reap_orphans()
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
         results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
     if not args.no_cache:
@@ -178,6 +181,16 @@ def update_command(tutorials: Sequence[Tutorial], results: Sequence[ArticleResul
     verb = "would update" if dry_run else "updated"
     print(f"tutorcheck: {verb} {len(done.files)} file(s)" + (f": {', '.join(done.files)}" if done.files else ""),
           file=sys.stderr)
+
+
+def _reap_orphans() -> None:
+    """Every run, even a fully cached one, removes sandbox containers a killed run left."""
+    from extractor.sandbox.reaper import reap_orphans
+
+    removed = reap_orphans()
+    if removed:
+        print(f"tutorcheck: removed {len(removed)} leftover sandbox container(s) of runs that died",
+              file=sys.stderr)
 
 
 def _path(value: str | None) -> Path | None:

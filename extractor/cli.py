@@ -21,6 +21,11 @@ from extractor.options import (
     tcp_port,
 )
 
+PRIVATE_HELP = "--allow-network=private also opens this host, private and link-local addresses"
+# spellings of one option that argparse cannot take as they are typed
+ARG_SPELLINGS = {"--allow-network=private": ("--allow-network", "--allow-private-network"),
+                 "--allow-network=public": ("--allow-network",)}
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -44,9 +49,12 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"per step (default {DEFAULT_STEP_TIMEOUT_S:g})")
     ck.add_argument("--article-timeout", type=seconds, default=None, metavar="SECONDS",
                     help=f"per article (default {DEFAULT_ARTICLE_TIMEOUT_S:g})")
-    ck.add_argument("--allow-network", action=argparse.BooleanOptionalAction, default=None)
+    ck.add_argument("--allow-network", action=argparse.BooleanOptionalAction, default=None,
+                    help=f"let steps reach public addresses; {PRIVATE_HELP}")
+    ck.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
     ck.add_argument("--kubeconfig", metavar="FILE",
-                    help="run the cluster steps against this cluster (with --allow-network for its API)")
+                    help="run the cluster steps against this cluster (with --allow-network, which lets its "
+                         "API servers through)")
     ck.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
                     help="a secret or value for the steps; lifts 'secret' skips that name it. NAME alone takes "
                          "the value from tutorcheck's environment; NAME=VALUE is visible in ps to local users")
@@ -70,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                                     "later. Without a terminal on stdin, prints the plan (or, with --yes, runs it).")
     st.add_argument("path", metavar="DIR/SLUG", help="an article folder written by `tutorcheck extract`")
     st.add_argument("--allow-network", action="store_true",
-                    help="give the sandbox the network (off by default; steps that need it are otherwise skipped)")
+                    help="give the sandbox the network: public addresses (off by default; steps that need it are "
+                         f"otherwise skipped); {PRIVATE_HELP}")
+    st.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
     st.add_argument("--yes", action="store_true",
                     help="run every runnable step without asking and print the transcript (for scripts and CI)")
     st.add_argument("--restart", action="store_true",
@@ -80,13 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
     nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
     nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
-    nb.add_argument("--allow-network", action="store_true")
+    nb.add_argument("--allow-network", action="store_true", help=f"let cells reach public addresses; {PRIVATE_HELP}")
+    nb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
 
     lb = sub.add_parser("lab", help="JupyterLab on a generated notebook, served from a sandbox on 127.0.0.1")
     lb.add_argument("path", metavar="DIR/SLUG",
                     help="a generated article folder (its files are copied in), or an .ipynb")
     lb.add_argument("--allow-network", action="store_true",
-                    help="give the kernels a route out (default: none; the server is reached through tutorcheck)")
+                    help="give the kernels a route out to public addresses (default: none; the server is reached "
+                         f"through tutorcheck); {PRIVATE_HELP}")
+    lb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
     lb.add_argument("--port", type=tcp_port, default=0, metavar="PORT",
                     help="the port on 127.0.0.1 to serve on (default: a free one, printed in the URL)")
     lb.add_argument("--lifetime", type=seconds, default=LEARNER_SESSION_LIFETIME_S, metavar="SECONDS",
@@ -112,7 +125,8 @@ def _optional(path: str | None) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    typed = sys.argv[1:] if argv is None else list(argv)
+    args = _parser().parse_args([word for arg in typed for word in ARG_SPELLINGS.get(arg, (arg,))])
     try:
         if args.command == "extract":
             from extractor.pipeline import extract_command
@@ -125,18 +139,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "step":
             from extractor.learner import step_command
 
-            return step_command(Path(args.path), allow_network=args.allow_network, yes=args.yes, restart=args.restart)
+            return step_command(Path(args.path), allow_network=args.allow_network or args.allow_private_network,
+                                yes=args.yes, restart=args.restart, private_network=args.allow_private_network)
         if args.command == "notebook":
             from extractor.sandbox.notebook_run import notebook_command
 
             output = Path(args.output) if args.output else None
             return notebook_command(Path(args.path), output=output, timeout_s=args.timeout,
-                                    allow_network=args.allow_network)
+                                    allow_network=args.allow_network or args.allow_private_network,
+                                    private_network=args.allow_private_network)
         if args.command == "lab":
             from extractor.sandbox.lab import lab_command
 
-            return lab_command(Path(args.path), allow_network=args.allow_network, port=args.port,
-                               lifetime_s=args.lifetime)
+            return lab_command(Path(args.path), allow_network=args.allow_network or args.allow_private_network,
+                               port=args.port, lifetime_s=args.lifetime, private_network=args.allow_private_network)
         if args.command == "report":
             from extractor.cache import DEFAULT_DIR
             from extractor.history import load

@@ -74,12 +74,13 @@ def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: Tex
 
 
 def open_session(t: Tutorial, plan: Plan, allow_network: bool,
-                 checkpoint_file: Callable[[int], Path] | None = None) -> Workspace:
+                 checkpoint_file: Callable[[int], Path] | None = None, private_network: bool = False) -> Workspace:
     """A sandbox session for the article: one container, one shell and one Python, kept for the walk
     (checkpoints written to ``checkpoint_file(position)`` when given)."""
     from extractor.learn.sandboxed import SandboxWorkspace
 
-    return SandboxWorkspace(t, plan, allow_network, say=_say, checkpoint_file=checkpoint_file)
+    return SandboxWorkspace(t, plan, allow_network, say=_say, checkpoint_file=checkpoint_file,
+                            private_network=private_network)
 
 
 def _say(message: str) -> None:
@@ -94,7 +95,8 @@ def edit_in_place(text: str) -> str:
     return edit(text)
 
 
-def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bool = False) -> int:
+def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bool = False,
+                 private_network: bool = False) -> int:
     """``tutorcheck step DIR/SLUG``: interactive in a terminal; the plan only when stdin is not
     one, unless ``yes`` (run every runnable step without asking). A walk left with quit is
     offered again (``restart``: start over)."""
@@ -107,15 +109,16 @@ def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bo
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
     if not interactive:
-        session = open_session(t, plan, allow_network)
+        session = open_session(t, plan, allow_network, private_network=private_network)
         try:
             return step_through(t, plan, session, lambda _prompt: "r", sys.stdout, ask_needs=False)
         finally:
             session.close()
-    return _interactive(t, plan, path, allow_network, restart)
+    return _interactive(t, plan, path, allow_network, restart, private_network)
 
 
-def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, restart: bool) -> int:
+def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, restart: bool,
+                 private_network: bool = False) -> int:
     from extractor.learn.store import Store
 
     store = Store.of(path, t.slug, units(plan))
@@ -128,7 +131,8 @@ def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, resta
     if saved is not None and not _continue(saved.position, len(units(plan))):
         store.clear()
         saved = None
-    session = open_session(t, plan, allow_network, checkpoint_file=store.checkpoint)
+    session = open_session(t, plan, allow_network, checkpoint_file=store.checkpoint,
+                           private_network=private_network)
     try:
         walk = Walk(t, plan, session, input, View(sys.stdout), edit=edit_in_place)
         if saved is not None:

@@ -56,6 +56,8 @@ class RunOptions:
     step_timeout: float = DEFAULT_STEP_TIMEOUT_S
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT_S
     allow_network: bool = False
+    # with the network: also the host, private and link-local ranges (--allow-network=private)
+    private_network: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
     # A kubeconfig's text (--kubeconfig FILE): the cluster steps run against it. A secret like
     # the env values: it reaches the sandbox over stdin, never its configuration or a report.
@@ -74,7 +76,8 @@ class RunOptions:
         """The options that can change a verdict (the values of ``env`` only as a hash)."""
         env = hashlib.sha256(json.dumps(sorted(self.env.items())).encode("utf-8")).hexdigest()
         key: dict[str, Any] = {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
-                               "allow_network": self.allow_network, "env": env}
+                               "allow_network": self.allow_network, "private_network": self.private_network,
+                               "env": env}
         key |= {k: v for k, v in (("packages", list(self.packages)), ("image", self.image)) if v}
         if self.kubeconfig:
             key["kubeconfig"] = hashlib.sha256(self.kubeconfig.encode("utf-8")).hexdigest()

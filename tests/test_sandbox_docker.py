@@ -93,7 +93,8 @@ def test_when_snippets_misbehave_then_each_ends_with_its_verdict_and_nothing_is_
     assert steps["yes"].status == "timeout" and steps["yes"].truncated
     assert len(steps["yes"].output.encode()) <= 64 * 1024
     hog = steps["python3 -c 'a = b\"x\" * (2 * 1024 ** 3); print(len(a))'"]
-    assert hog.status == "failed" and hog.exit_code == 137
+    # killed at the memory limit; on a loaded machine the step limit may come first (still contained)
+    assert (hog.status, hog.exit_code) in (("failed", 137), ("timeout", 137))
     assert steps["sleep infinity"].status == "timeout"
     net = [s for s in result.steps if s.command.startswith("curl")]
     assert [s.status for s in net] == ["failed", "skipped"]  # no network; a declared need is skipped
@@ -218,15 +219,16 @@ def test_when_the_article_installs_a_package_then_the_layer_has_it_and_state_car
     assert "the sandbox image carries them" in result.steps[1].reason
 
 
-def test_when_a_step_kills_the_session_then_the_rest_is_an_error_not_a_hang(engine: Any) -> None:
+def test_when_a_step_tries_to_kill_the_driver_then_it_cannot_and_the_session_goes_on(engine: Any) -> None:
     from extractor.model import CodeBlock, SourceRef, Step
 
     t = Tutorial(slug="kill-driver", title="", url="", source=SourceRef("test", "json"), blocks=(
         CodeBlock(index=0, text="", lang="shell", kind="session",
-                  steps=(Step("kill -9 $PPID"), Step("echo after"))),))
+                  steps=(Step("kill -9 $PPID"), Step("echo after", "after\n"))),))
     result = check_tutorial(t, RunOptions(step_timeout=10))
-    assert [s.status for s in result.steps] == ["error", "error"]
-    assert result.status == "error"
+    # the shell's parent is the launcher, another uid: the step fails, the session does not end
+    assert [s.status for s in result.steps] == ["failed", "passed"]
+    assert "Operation not permitted" in result.steps[0].output
     assert_gone(engine, result)
 
 

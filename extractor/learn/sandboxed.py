@@ -21,7 +21,7 @@ class SandboxWorkspace:
     """One container for the walk (a fresh one after ``back``), under the policy of ``check``."""
 
     def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None],
-                 checkpoint_file: Callable[[int], Path] | None = None) -> None:
+                 checkpoint_file: Callable[[int], Path] | None = None, private_network: bool = False) -> None:
         from extractor.sandbox import images
         from extractor.sandbox.policy import Policy
         from extractor.sandbox.reaper import reap
@@ -31,7 +31,7 @@ class SandboxWorkspace:
         packages = plan.packages
         say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
         self.image = images.ensure_article(self.client, packages, say=say)
-        self.policy = Policy().with_network(allow_network)
+        self.policy = Policy().with_network(allow_network, private_network)
         self.slug = t.slug
         self.say = say
         self.checkpoint_file = checkpoint_file

@@ -59,7 +59,7 @@ def save(session: Any, dest: Path) -> Cost:
     listing = (f"cd / && find {' '.join(folders(session.policy))} -mindepth 1 -maxdepth 1 ! -path {DRIVER_DIR} "
                "-print0 | tar --null --ignore-failed-read -cf - -T -")
     cmd = ["sh", "-c", listing]
-    exec_id = api.exec_create(session.container.id, cmd, user=session.policy.user, stdout=True, stderr=True)["Id"]
+    exec_id = api.exec_create(session.container.id, cmd, user=session.policy.step_user, stdout=True, stderr=True)["Id"]
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + f".{os.getpid()}.part")
     try:
@@ -85,7 +85,7 @@ def restore(session: Any, src: Path) -> Cost:
     t0 = time.perf_counter()
     api = session.client.api
     cmd = ["tar", "-C", "/", "-xf", "-"]
-    exec_id = api.exec_create(session.container.id, cmd, user=session.policy.user, stdin=True, stdout=True,
+    exec_id = api.exec_create(session.container.id, cmd, user=session.policy.step_user, stdin=True, stdout=True,
                               stderr=True)["Id"]
     conn = api.exec_start(exec_id, socket=True)
     raw = getattr(conn, "_sock", conn)

@@ -25,7 +25,7 @@ from extractor.options import LEARNER_SESSION_LIFETIME_S
 from extractor.sandbox.notebook_run import article_notebook, packages_of
 from extractor.sandbox.policy import Policy
 
-LABRELAY = ("python3", "/opt/tutorcheck/labrelay.py")
+LABRELAY = ("exec", "--", "python3", "/opt/tutorcheck/labrelay.py")  # the launcher drops to tutor for it
 START_TIMEOUT_S = 300.0  # JupyterLab starts in seconds; a loaded machine may take a minute or more
 MAX_FILES_BYTES = 16 * 1024 * 1024  # what a generated article folder holds is far less
 
@@ -52,7 +52,7 @@ def lab_url(port: int, notebook: str, token: str) -> str:
 
 
 def lab_command(target: Path, *, allow_network: bool, port: int = 0, lifetime_s: float = LEARNER_SESSION_LIFETIME_S,
-                say: Callable[[str], None] | None = None) -> int:
+                say: Callable[[str], None] | None = None, private_network: bool = False) -> int:
     """Serve the notebook until Ctrl-C; 0 when stopped that way, 2 when the lab cannot start."""
     import nbformat
 
@@ -71,9 +71,9 @@ def lab_command(target: Path, *, allow_network: bool, port: int = 0, lifetime_s:
         reap(c)
         image = images.ensure_notebook(c, packages_of(notebook), tell)
         token = secrets.token_urlsafe(24)
-        policy = Policy().with_network(allow_network)
+        policy = Policy().with_network(allow_network, private_network)
         tell(f"starting JupyterLab in a sandbox ({image}, network: {policy.network})")
-        with Session(c, image, policy, lifetime_s, name_hint=nb_path.stem, command=LABRELAY) as s:
+        with Session(c, image, policy, lifetime_s, name_hint=nb_path.stem, role=LABRELAY) as s:
             answer = s.request({"op": "lab", "token": token, "timeout": START_TIMEOUT_S,
                                 "files": [{"name": f.name, "data": base64.b64encode(f.data).decode()}
                                           for f in files]}, timeout_s=START_TIMEOUT_S)

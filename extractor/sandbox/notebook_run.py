@@ -25,7 +25,7 @@ from extractor.errors import UsageError
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.sandbox.policy import Policy
 
-NBRUN = ("python3", "/opt/tutorcheck/nbrun.py")
+NBRUN = ("exec", "--", "python3", "/opt/tutorcheck/nbrun.py")  # the launcher drops to tutor for it
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
     # a kernel is a handful of threads on top of the shell's processes: same caps otherwise
     pol = policy or Policy()
     t0 = time.monotonic()
-    with Session(c, image, pol, lifetime_s, env=env, name_hint=name_hint, command=NBRUN) as s:
+    with Session(c, image, pol, lifetime_s, env=env, name_hint=name_hint, role=NBRUN) as s:
         answer = s.request({"op": "notebook", "ipynb": ipynb, "cell_timeout": cell_timeout_s}, timeout_s=lifetime_s)
         container = str(s.container.id) if s.container is not None else ""
     payload = answer.payload or {}
@@ -243,7 +243,8 @@ def article_notebook(path: Path) -> Path:
     raise UsageError(str(path), "not a generated article folder (DIR/SLUG with SLUG.ipynb) nor a notebook")
 
 
-def notebook_command(target: Path, *, output: Path | None, timeout_s: float, allow_network: bool) -> int:
+def notebook_command(target: Path, *, output: Path | None, timeout_s: float, allow_network: bool,
+                     private_network: bool = False) -> int:
     """``tutorcheck notebook DIR/SLUG``: Run All in the sandbox, one line per code cell."""
     import sys
 
@@ -252,7 +253,7 @@ def notebook_command(target: Path, *, output: Path | None, timeout_s: float, all
     nb_path = article_notebook(target)
     ipynb = nb_path.read_text(encoding="utf-8")
     say = lambda msg: print(f"tutorcheck notebook: {msg}", file=sys.stderr)  # noqa: E731
-    run = run_notebook(ipynb, policy=Policy().with_network(allow_network), cell_timeout_s=timeout_s,
+    run = run_notebook(ipynb, policy=Policy().with_network(allow_network, private_network), cell_timeout_s=timeout_s,
                        name_hint=nb_path.stem, say=say)
     for v in run.cells:
         extra = f" ({v.rule})" if v.status == "passed" else (f": {v.reason}" if v.reason else "")

@@ -2,28 +2,44 @@
 
 The same policy renders to docker SDK ``containers.create`` keyword arguments (the runner)
 and to ``docker run`` flags (the standalone check.sh), so both run steps under one policy.
+
+The container starts as root with only the capabilities its launcher needs to drop
+(SETUID, SETGID, and KILL to stop a fork bomb; NET_ADMIN to install the egress filter when
+the network is allowed) and ``no-new-privileges``. The launcher (sandboxes/toolbox/launch.py)
+runs the driver as ``tcdriver`` and every step as ``tutor``, neither with any capability.
+The container writes no log on the host: its only output is the driver's answers, read
+through the attach stream.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from extractor.sandbox.engines import DOCKER, Dialect
 
 MiB = 1024 * 1024
 USER_HOME = "/home/tutor"
+LAUNCHER = "/opt/tutorcheck/launch.py"
+
+# With the network allowed: "public" keeps the host, private and link-local ranges closed
+# (the default of --allow-network); "all" opens them too (--allow-network=private).
+Egress = Literal["public", "all"]
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Defaults: no network, no capabilities, read-only root, unprivileged, small limits."""
+    """Defaults: no network, no capabilities for the steps, read-only root, small limits."""
 
     network: str = "none"  # "bridge" when the run allows the network
-    user: str = "1000:1000"
+    egress: Egress = "public"
+    user: str = "0:0"  # only the launcher: it drops to tcdriver (driver) and tutor (steps)
+    step_user: str = "1000:1000"  # tutor in the toolbox image: the steps, and anything run with docker exec
     read_only: bool = True
     cap_drop: tuple[str, ...] = ("ALL",)
+    cap_add: tuple[str, ...] = ("KILL", "SETGID", "SETUID")
     no_new_privileges: bool = True
+    log_driver: str = "none"  # nothing a step prints can grow a file on the host
     pids_limit: int = 128
     memory_bytes: int = 512 * MiB
     memory_swap_bytes: int = 512 * MiB  # equal to memory: no swap on top
@@ -34,27 +50,41 @@ class Policy:
     start_dir: str = ""  # where the steps start when not in the home (a tmpfs of its own), e.g. /srv/app
     work_tmpfs_mib: int = 256
     tmp_tmpfs_mib: int = 128
+    # inodes cost kernel memory the size caps do not count: a file-creating loop stops here
+    work_inodes: int = 131072
+    tmp_inodes: int = 65536
     output_cap_bytes: int = 64 * 1024
     init: bool = True
     kill_grace_s: float = 5.0  # the host kills a silent container this long after a step timeout
 
-    def with_network(self, allow: bool) -> Policy:
-        from dataclasses import replace
+    def with_network(self, allow: bool, private: bool = False) -> Policy:
+        """The network on (``bridge``) or off; ``private`` also opens the host and private ranges."""
+        return replace(self, network="bridge" if allow else "none", egress="all" if private else "public")
 
-        return replace(self, network="bridge" if allow else "none")
+    @property
+    def filtered(self) -> bool:
+        """True when the launcher must install the egress filter (network on, not opened wide)."""
+        return self.network != "none" and self.egress == "public"
+
+    def capabilities(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.cap_add, *(("NET_ADMIN",) if self.filtered else ())}))
+
+    def entrypoint(self, *role: str, blocked: tuple[str, ...] = ()) -> list[str]:
+        """The container's command: the launcher, its network setting, then the role to drop to."""
+        net = ["--net=public", *([f"--block={','.join(blocked)}"] if blocked else [])] if self.filtered else []
+        return ["python3", LAUNCHER, *net, *role]
 
     def with_start_dir(self, path: str) -> Policy:
-        from dataclasses import replace
-
         return replace(self, start_dir=path)
 
     def tmpfs(self, dialect: Dialect = DOCKER) -> dict[str, str]:
-        # exec: tutorials run ./scripts they just wrote; owner/mode so the user owns its home
-        uid, _, gid = self.user.partition(":")
+        # exec: tutorials run ./scripts they just wrote; owner/mode so the steps' user owns its home
+        uid, _, gid = self.step_user.partition(":")
         owner = dialect.tmpfs_owner.format(uid=uid, gid=gid or uid)
         mounts = {
-            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,{owner},mode=0755",
-            "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,mode=1777",
+            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,nr_inodes={self.work_inodes},"
+                          f"{owner},mode=0755",
+            "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,nr_inodes={self.tmp_inodes},mode=1777",
         }
         if self.start_dir:  # shares the work size: half each
             half = f"size={self.work_tmpfs_mib // 2}m"
@@ -64,14 +94,16 @@ class Policy:
 
     def sdk_kwargs(self, dialect: Dialect = DOCKER) -> dict[str, Any]:
         """Keyword arguments for ``docker.client.containers.create`` on an engine of ``dialect``."""
-        from docker.types import Ulimit
+        from docker.types import LogConfig, Ulimit
 
         return {
             "network_mode": self.network,
             "user": self.user,
             "read_only": self.read_only,
             "cap_drop": list(self.cap_drop),
+            "cap_add": list(self.capabilities()),
             "security_opt": ["no-new-privileges:true"] if self.no_new_privileges else [],
+            "log_config": LogConfig(type=self.log_driver),
             "pids_limit": self.pids_limit,
             "mem_limit": self.memory_bytes,
             "memswap_limit": self.memory_swap_bytes,
@@ -95,7 +127,9 @@ class Policy:
             f"--user={self.user}",
             *(["--read-only"] if self.read_only else []),
             *[f"--cap-drop={c}" for c in self.cap_drop],
+            *[f"--cap-add={c}" for c in self.capabilities()],
             *(["--security-opt=no-new-privileges:true"] if self.no_new_privileges else []),
+            f"--log-driver={self.log_driver}",
             f"--pids-limit={self.pids_limit}",
             f"--memory={self.memory_bytes}",
             f"--memory-swap={self.memory_swap_bytes}",

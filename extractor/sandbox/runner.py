@@ -152,7 +152,9 @@ def _from_answer(a: Action, ans: Answer, step_timeout: float, configured: str = 
     v = judge_action(a, ans.output, ans.exit_code)
     if ans.status == "died" and v.status == StepStatus.PASSED and ans.exit_code not in (0, None):
         v = Verdict(StepStatus.FAILED, ans.note)
-    reason = v.reason + (f" ({ans.note})" if ans.status == "died" and v.reason != ans.note else "")
+    # the driver's note (the shell exited, a connection was blocked, ...) explains a failure
+    shown = ans.note and v.status != StepStatus.PASSED and v.reason != ans.note
+    reason = v.reason + (f" ({ans.note})" if shown else "")
     reason = "; ".join(r for r in (reason, a.note) if r)
     return _result(a, v.status, reason, match=v.match, diff=v.diff, match_rule=v.rule, **common)
 
@@ -274,7 +276,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     if options.kubeconfig:
         env["KUBECONFIG"] = KUBECONFIG_PATH
     workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
-    chosen = (policy or Policy()).with_network(options.allow_network)
+    chosen = (policy or Policy()).with_network(options.allow_network, options.private_network)
     session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
                       lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
                       hostname=hostname)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.errors import SandboxError
+from extractor.sandbox.egress import host_addresses
 from extractor.sandbox.engines import dialect_of
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import container_labels
@@ -107,10 +108,10 @@ class Session:
 
     def __init__(self, c: Any, image: str, policy: Policy, lifetime_s: float,
                  env: dict[str, str] | None = None, name_hint: str = "",
-                 command: tuple[str, ...] = ("python3", "/opt/tutorcheck/driver.py"), hostname: str = "") -> None:
+                 role: tuple[str, ...] = ("driver",), hostname: str = "") -> None:
         self.client = c
         self.hostname = hostname  # the machine name the article's prompts show, or the engine's own
-        self.command = list(command)
+        self.role = role  # what the launcher drops to: the driver, or ("exec", "--", CMD...)
         self.image = image
         self.policy = policy
         self.lifetime_s = lifetime_s
@@ -142,12 +143,14 @@ class Session:
         # container's config, where `docker inspect` would show it to anyone on the host
         labels = container_labels(self.lifetime_s, self.name_hint)
         # the in-container backstop: the driver exits (SIGALRM) at the article's deadline
-        command = self.command
+        command = self.policy.entrypoint(*self.role, blocked=host_addresses() if self.policy.filtered else ())
         kwargs["environment"]["TUTORCHECK_LIFETIME"] = str(int(self.lifetime_s + 30))
         try:
+            # detach=False makes stdin "once": when this process dies (even by SIGKILL) its attach
+            # stream closes, the driver reads end of file and exits, and auto_remove reaps the container
             self.container = self.client.containers.create(
                 self.image, command=command, labels=labels, stdin_open=True, tty=False,
-                auto_remove=True, detach=True, **kwargs)
+                auto_remove=True, detach=False, **kwargs)
             with _live_lock:
                 _live[self.container.id] = self.container
             raw = self.client.api.attach_socket(
@@ -161,7 +164,8 @@ class Session:
         hello = self._next_line(time.monotonic() + START_TIMEOUT_S)
         if hello is None or not hello.get("ready"):
             self.close()
-            raise SandboxError(self.image, "the sandbox driver did not start (is the image a tutorcheck image?)")
+            why = str((hello or {}).get("error") or "is the image a tutorcheck image? tutorcheck sandbox build")
+            raise SandboxError(self.image, f"the sandbox driver did not start ({why})")
         self.cwd = str(hello.get("cwd", ""))
         if self.env:
             answer = self.request({"op": "env", "vars": self.env}, timeout_s=START_TIMEOUT_S)

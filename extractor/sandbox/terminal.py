@@ -45,7 +45,7 @@ def open_shell(session: Any) -> None:
     api = session.client.api
     script = f'builtin printf "%s" "$1" >{RC_FILE} && exec bash --rcfile {RC_FILE} -i'
     exec_id = api.exec_create(session.container.id, ["bash", "-c", script, "tutorcheck", RC],
-                              user=session.policy.user, stdin=True, tty=True,
+                              user=session.policy.step_user, stdin=True, tty=True,
                               environment={"TC_TERM": os.environ.get("TERM", "xterm")})["Id"]
     conn = api.exec_start(exec_id, socket=True, tty=True)
     sock = getattr(conn, "_sock", conn)

@@ -52,7 +52,7 @@ def _command_after(line: str, end: int, strict: bool) -> bool:
     rest = line[end:].strip()
     if not rest or rest[0].isdigit():
         return False
-    return words.looks_like_command(rest) if strict else bool(re.match(r"[\w./~$\"'(\[{-]", rest))
+    return words.looks_like_command(rest) if strict else bool(re.match(r"[\w./~$\"'(\[{:-]", rest))
 
 
 def match_shape(line: str) -> PromptMatch | None:

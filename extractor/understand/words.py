@@ -9,6 +9,8 @@ from extractor.understand.tables import BASE_PROGRAMS, KNOWN_CLIS, SHELL_BUILTIN
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)")  # not NAME==1.2 (a version pin)
 _PATHLIKE = re.compile(r"^(\./|\.\./|/|~/)[\w./~-]+$")
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "builtin", "xargs", "watch"})
+# a shell function definition: `greet() { ...`, `function greet {`, and the fork bomb `:(){ :|:& };:`
+_FUNCDEF = re.compile(r"^(?:function\s+[^\s(){}|&;<>]+\s*(?:\(\s*\))?\s*\{|[^\s(){}|&;<>'\"$]+\s*\(\s*\)\s*\{)")
 _SENTENCE = re.compile(r"^[A-Z][a-z]+(?:\s+[a-z][\w'-]*){3,}.*[.!:?]?$")
 
 
@@ -35,6 +37,6 @@ def looks_like_command(line: str) -> bool:
     line = line.strip()
     if not line or looks_like_sentence(line):
         return False
-    if _ASSIGN.match(line) and " " not in line.split("=", 1)[0]:
+    if (_ASSIGN.match(line) and " " not in line.split("=", 1)[0]) or _FUNCDEF.match(line):
         return True
     return is_known_program(first_word(line))

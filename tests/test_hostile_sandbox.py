@@ -1,0 +1,456 @@
+"""Hostile snippets and faults against the real sandbox (tests/data/hostile/snippets/).
+
+Each snippet file is one sample article, run in one container, all of them in one run
+(``run_articles``, two at a time) next to a well-behaved sample article. For every snippet: its
+verdict, its time (the step limit + 1 s at most), and after the run: no container, no process
+on the host, no file outside the container, the host canary untouched, no container log on the
+host, the listeners on this host never reached, and the well-behaved article still passing.
+Then the faults: SIGKILL, Ctrl-C, a paused container, an engine that never answers, orphans
+reaped by a fully cached run and by ``sandbox prune``.
+
+These tests need the engine and FAIL when it is missing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from extractor.harness import run_articles
+from extractor.model import Tutorial, tutorial_from_json
+from extractor.options import RunOptions
+from extractor.results import ArticleResult
+from extractor.sandbox import images
+from extractor.sandbox.egress import host_addresses
+from extractor.sandbox.reaper import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL, reap
+from extractor.sandbox.runner import check_tutorial
+
+pytestmark = pytest.mark.docker
+DATA = Path(__file__).resolve().parent / "data"
+SNIPPETS = DATA / "hostile" / "snippets"
+TUTORCHECK = [sys.executable, "-m", "extractor.cli"]
+GRACE_S = 1.0  # a step may overrun its limit by at most this much
+MARKER = "98765"  # the orphan snippets sleep 98765x seconds: findable in the host's process table
+
+
+@dataclass(frozen=True)
+class Snippet:
+    run: str
+    expect: tuple[str, ...]
+    cls: str = ""  # empty: a probe step, not a hostile snippet
+    lang: str = "shell"
+    want: str | None = None
+    has: str = ""
+    not_has: str = ""
+    truncated: bool = False
+    blocked: bool = False
+
+
+@dataclass
+class Article:
+    slug: str
+    tutorial: Tutorial
+    snippets: list[Snippet]
+    options: RunOptions
+
+
+def _block(index: int, lang: str, steps: list[Snippet]) -> dict[str, Any]:
+    return {"type": "code", "index": index, "label": lang, "lang": lang, "kind": "session",
+            "prompt": ">>> " if lang == "python" else "$ ", "text": "\n".join(s.run for s in steps),
+            "needs": [], "defects": [], "checks": [], "filename": None,
+            "steps": [{"command": s.run, "expected_output": s.want, "lang": lang, "needs": []} for s in steps]}
+
+
+def tutorial_json(slug: str, snippets: list[Snippet]) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = []
+    group: list[Snippet] = []
+    for s in snippets:
+        if group and group[-1].lang != s.lang:
+            blocks.append(_block(len(blocks), group[-1].lang, group))
+            group = []
+        group.append(s)
+    if group:
+        blocks.append(_block(len(blocks), group[-1].lang, group))
+    return {"schema": 1, "slug": slug, "title": slug, "url": "", "aliases": [], "author": "", "tags": [],
+            "source": {"feed": "tests/data/hostile", "format": "json"}, "blocks": blocks}
+
+
+def load(path: Path, subs: dict[str, str]) -> Article:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    snippets = []
+    for raw in doc["steps"]:
+        run = str(raw["run"])
+        for key, value in subs.items():
+            run = run.replace("{" + key + "}", value)
+        snippets.append(Snippet(run=run, expect=tuple(raw["expect"]), cls=str(raw.get("class", "")),
+                                lang=str(raw.get("lang", "shell")), want=raw.get("want"), has=str(raw.get("has", "")),
+                                not_has=str(raw.get("not_has", "")), truncated=bool(raw.get("truncated")),
+                                blocked=bool(raw.get("blocked"))))
+    options = RunOptions(step_timeout=float(doc["step_timeout"]), article_timeout=600.0,
+                         allow_network=bool(doc.get("allow_network")), private_network=bool(doc.get("private")))
+    return Article(doc["slug"], tutorial_from_json(tutorial_json(doc["slug"], snippets)), snippets, options)
+
+
+# -- the host side: engine, canary, listeners, watchers -----------------------------------------
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    try:
+        c = images.client()
+        images.ensure_all(c, say=lambda _m: None)
+    except Exception as e:  # noqa: BLE001 - any engine problem is a test failure, never a skip
+        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
+    return c
+
+
+@pytest.fixture()
+def canary() -> Iterator[Path]:
+    path = Path("/tmp") / f"tutorcheck-canary-{uuid.uuid4().hex[:8]}"
+    path.write_text("untouched\n", encoding="utf-8")
+    yield path
+    path.unlink(missing_ok=True)
+
+
+class Listener:
+    """A tiny HTTP server on one of this host's addresses, counting who reached it."""
+
+    def __init__(self, host: str) -> None:
+        self.sock = socket.create_server((host, 0))
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            with conn:
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def bridge_gateway(c: Any) -> str:
+    config = c.api.inspect_network("bridge")["IPAM"]["Config"]
+    return str(config[0].get("Gateway") or "172.17.0.1")
+
+
+def own_address(gateway: str) -> str:
+    """An address of this host other than the bridge's, if it has one (else the gateway)."""
+    for a in host_addresses():
+        ip = ipaddress.ip_address(a)
+        if ip.version == 4 and not ip.is_link_local and a != gateway:
+            return a
+    return gateway
+
+
+class Watcher:
+    """Polls the run's containers: their log driver, log file and user, while they run."""
+
+    def __init__(self, c: Any, slugs: set[str]) -> None:
+        self.c, self.slugs = c, slugs
+        self.seen: dict[str, dict[str, Any]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        while not self.stop.is_set():
+            mine = {"label": [LABEL, f"{OWNER_LABEL}={os.getpid()}"]}  # other runs share the engine
+            for ct in self.c.api.containers(filters=mine):
+                article = (ct.get("Labels") or {}).get("tutorcheck.article", "")
+                if article not in self.slugs:
+                    continue
+                try:
+                    info = self.c.api.inspect_container(ct["Id"])
+                except Exception:  # noqa: BLE001 - removed meanwhile
+                    continue
+                log_path = info.get("LogPath") or ""
+                size = os.path.getsize(log_path) if log_path and os.path.exists(log_path) else 0
+                seen = self.seen.setdefault(ct["Id"], {"article": article, "log_bytes": 0})
+                seen.update(log_driver=info["HostConfig"]["LogConfig"]["Type"], log_path=log_path,
+                            user=info["Config"]["User"], caps=info["HostConfig"]["CapAdd"])
+                seen["log_bytes"] = max(seen["log_bytes"], size)
+            self.stop.wait(0.3)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+def host_processes(marker: str) -> list[str]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmd and "pytest" not in cmd:
+                found.append(f"{pid}: {cmd.strip()}")
+    return found
+
+
+def wait_until(predicate: Any, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return bool(predicate())
+
+
+def containers_of(c: Any, slugs: set[str]) -> list[str]:
+    mine = {"label": [LABEL, f"{OWNER_LABEL}={os.getpid()}"]}
+    return [ct["Id"] for ct in c.api.containers(all=True, filters=mine)
+            if (ct.get("Labels") or {}).get("tutorcheck.article", "") in slugs]
+
+
+# -- the suite -------------------------------------------------------------------------------
+
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)
+    hostile: int = 0
+    worst_overrun_s: float = 0.0
+    worst: str = ""
+
+    def check(self, ok: bool, what: str) -> None:
+        if not ok:
+            self.problems.append(what)
+
+
+def judge_article(article: Article, result: ArticleResult, findings: Findings) -> None:
+    assert len(result.steps) == len(article.snippets), f"{article.slug}: steps lost"
+    limit = article.options.step_timeout
+    for snippet, step in zip(article.snippets, result.steps, strict=True):
+        name = f"{article.slug}: {snippet.cls or 'probe'}: {snippet.run[:60]!r}"
+        findings.hostile += bool(snippet.cls)
+        findings.check(step.status in snippet.expect,
+                       f"{name}: {step.status} (expected {'/'.join(snippet.expect)}); {step.reason}; "
+                       f"{step.output[:300]!r}")
+        findings.check(step.duration_s <= limit + GRACE_S, f"{name}: took {step.duration_s:.2f}s, limit {limit:g}s")
+        if step.status == "timeout" and step.duration_s - limit > findings.worst_overrun_s:
+            findings.worst_overrun_s, findings.worst = step.duration_s - limit, name
+        findings.check(snippet.has in step.output + step.reason, f"{name}: no {snippet.has!r} in {step.output[:300]!r}")
+        findings.check(not snippet.not_has or snippet.not_has not in step.output,
+                       f"{name}: {snippet.not_has!r} in {step.output[:300]!r}")
+        findings.check(not snippet.truncated or (step.truncated and len(step.output.encode()) <= 64 * 1024 + 4),
+                       f"{name}: output not capped")
+        if snippet.blocked:
+            findings.check("blocked" in step.reason, f"{name}: the reason does not say blocked: {step.reason!r}")
+            findings.check(step.duration_s < 2.0, f"{name}: a blocked connection took {step.duration_s:.2f}s")
+
+
+def test_hostile_snippets_end_with_their_verdicts_in_bounded_time_and_leave_nothing(engine: Any,
+                                                                                    canary: Path) -> None:
+    gateway = bridge_gateway(engine)
+    closed, opened = Listener(gateway), Listener(gateway)
+    own = own_address(gateway)
+    own_listener = Listener(own) if own != gateway else closed
+    subs = {"canary": canary.name, "gateway": gateway, "port": str(closed.port), "host_ip": own,
+            "host_port": str(own_listener.port)}
+    articles = [load(p, subs) for p in sorted(SNIPPETS.glob("*.yaml"))]
+    # the opt-in: with --allow-network=private the same listener is reachable (the filter is no accident)
+    private = Article("hostile-network-private", tutorial_from_json(tutorial_json("hostile-network-private", [
+        Snippet(run=f"curl -sS --max-time 3 http://{gateway}:{opened.port}/", expect=("passed",), want="ok\n")])),
+        [Snippet(run="", expect=("passed",))], RunOptions(step_timeout=4, allow_network=True, private_network=True))
+    sample = tutorial_from_json(json.loads((DATA / "sandbox" / "sandbox-sample.json").read_text(encoding="utf-8")))
+    everything = [*articles, private]
+    options = {a.slug: a.options for a in everything}
+    slugs = {*options, sample.slug}
+    assert host_processes(MARKER) == [], "processes with the marker ran before the test"
+    before = canary.stat().st_mtime_ns
+
+    watcher = Watcher(engine, slugs)
+    try:
+        results = run_articles([*(a.tutorial for a in everything), sample],
+                               lambda t: check_tutorial(t, options.get(t.slug, RunOptions(step_timeout=20))), jobs=2)
+    finally:
+        watcher.close()
+        for listener in {closed, opened, own_listener}:
+            listener.close()
+
+    by_slug = {r.slug: r for r in results}
+    findings = Findings()
+    for article in articles:
+        judge_article(article, by_slug[article.slug], findings)
+    assert findings.problems == [], "\n".join(findings.problems)
+    assert findings.hostile >= 40
+    assert by_slug[private.slug].steps[0].status == "passed", by_slug[private.slug].steps[0].reason
+    assert opened.accepted >= 1
+    # nothing of the filtered articles reached this host
+    assert closed.accepted == 0 and own_listener.accepted == 0
+    # the well-behaved article of the same run is intact
+    kept = by_slug[sample.slug]
+    assert kept.status == "passed", [(s.command, s.status, s.reason) for s in kept.steps]
+    # nothing left: containers, host processes, host files; the canary untouched
+    assert wait_until(lambda: not containers_of(engine, slugs), 15), containers_of(engine, slugs)
+    assert wait_until(lambda: not host_processes(MARKER), 15), host_processes(MARKER)
+    assert canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before
+    for name in ("big", "fill", "notes.txt", "many", "work", "nohup.out", "evil"):
+        for where in (Path("/tmp"), Path.cwd(), Path.home()):
+            assert not (where / name).exists() or (where / name).stat().st_mtime < time.time() - 3600, where / name
+    # no container log on the host: every container of the run was seen, none had one
+    assert {s["article"] for s in watcher.seen.values()} >= {a.slug for a in articles}
+    assert {(s["log_driver"], s["log_path"], s["log_bytes"]) for s in watcher.seen.values()} == {("none", "", 0)}
+    print(f"\nhostile snippets: {findings.hostile}, escapes 0, leftovers 0, "
+          f"worst time past a limit {findings.worst_overrun_s:.2f}s ({findings.worst}), "
+          "container log bytes on the host 0")
+
+
+# -- faults ----------------------------------------------------------------------------------
+
+def write_generated(folder: Path, articles: dict[str, list[Snippet]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    index = {"schema": 1, "articles": []}
+    for slug, snippets in articles.items():
+        (folder / slug).mkdir(exist_ok=True)
+        (folder / slug / "tutorial.json").write_text(json.dumps(tutorial_json(slug, snippets)), encoding="utf-8")
+        index["articles"].append({"slug": slug, "title": slug, "url": "", "blocks": 1, "steps": len(snippets)})
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    return folder
+
+
+def owned_by(c: Any, pid: int) -> list[str]:
+    return [ct["Id"] for ct in c.api.containers(all=True, filters={"label": [LABEL, f"{OWNER_LABEL}={pid}"]})]
+
+
+def orphan(c: Any) -> str:
+    """A labelled container whose owner is dead (as a SIGKILLed run that could not clean up leaves).
+    The owner is alive while the container starts (other runs on this engine reap dead owners')."""
+    owner = subprocess.Popen(["sleep", "600"])
+    labels = {LABEL: "1", OWNER_LABEL: str(owner.pid), HOST_LABEL: socket.gethostname(),
+              DEADLINE_LABEL: f"{time.time() + 3600:.0f}", "tutorcheck.article": "orphan"}
+    ct = c.containers.create(images.toolbox_tag(), command=["sleep", "600"], labels=labels, user="1000:1000")
+    ct.start()
+    owner.kill()
+    owner.wait()
+    return str(ct.id)
+
+
+def gone(c: Any, cid: str) -> bool:
+    return not c.api.containers(all=True, filters={"id": cid})
+
+
+def start_check(folder: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([*TUTORCHECK, "check", str(folder), *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+
+
+SLOW = {"slow": [Snippet(run="sleep 60", expect=("timeout",))]}
+QUICK = {"quick": [Snippet(run="echo quick", expect=("passed",), want="quick\n")]}
+
+
+def test_when_a_run_is_sigkilled_then_its_container_ends_itself(engine: Any, tmp_path: Path) -> None:
+    proc = start_check(write_generated(tmp_path / "gen", SLOW), "--no-cache", "--cache-dir", str(tmp_path / "c"))
+    assert wait_until(lambda: owned_by(engine, proc.pid), 60), "the run never started its container"
+    cid = owned_by(engine, proc.pid)[0]
+    proc.kill()
+    proc.wait(timeout=10)
+    # the attach stream closes with the process: the driver reads end of file, the container ends
+    assert wait_until(lambda: gone(engine, cid), 15), "the container outlived its SIGKILLed owner"
+
+
+def test_when_every_article_is_cached_then_the_run_still_reaps_orphans(engine: Any, tmp_path: Path) -> None:
+    folder = write_generated(tmp_path / "gen", QUICK)
+    cache = ["--cache-dir", str(tmp_path / "c")]
+    first = subprocess.run([*TUTORCHECK, "check", str(folder), *cache], capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stdout + first.stderr
+    left = orphan(engine)
+    second = subprocess.run([*TUTORCHECK, "check", str(folder), *cache], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0 and "(0 run, 1 cached)" in second.stderr, second.stdout + second.stderr
+    assert wait_until(lambda: gone(engine, left), 15), "a fully cached run left the orphan"
+    # `tutorcheck sandbox prune` reaps with the same function (the command itself also removes
+    # stale images, which other checkouts sharing this engine may still use: not run here)
+    left = orphan(engine)
+    assert left[:12] in reap(engine)
+    assert wait_until(lambda: gone(engine, left), 15)
+
+
+def test_when_a_run_gets_ctrl_c_then_it_stops_and_leaves_nothing(engine: Any, tmp_path: Path) -> None:
+    proc = start_check(write_generated(tmp_path / "gen", {**QUICK, **SLOW}), "--no-cache",
+                       "--json", str(tmp_path / "out.json"))
+    assert wait_until(lambda: any(  # the slow article is running: the quick one is done
+        ct.get("Labels", {}).get("tutorcheck.article") == "slow" for ct in engine.api.containers(
+            filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})), 60)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert time.monotonic() - t0 < 15
+    assert proc.returncode != 0
+    assert wait_until(lambda: not owned_by(engine, proc.pid), 15), "Ctrl-C left a container"
+    partial = tmp_path / "out.json.partial.jsonl"
+    assert partial.exists() and '"quick"' in partial.read_text(encoding="utf-8"), out + err
+
+
+def test_when_the_container_freezes_mid_step_then_the_host_kills_it_in_bounded_time(engine: Any) -> None:
+    t = tutorial_from_json(tutorial_json("frozen", [Snippet(run="sleep 30", expect=("timeout",)),
+                                                    Snippet(run="echo after", expect=("error",))]))
+    box: dict[str, ArticleResult] = {}
+    runner = threading.Thread(target=lambda: box.update(r=check_tutorial(t, RunOptions(step_timeout=2))))
+    t0 = time.monotonic()
+    runner.start()
+    assert wait_until(lambda: containers_of(engine, {"frozen"}), 60)
+    cid = containers_of(engine, {"frozen"})[0]
+    assert wait_until(lambda: "sleep 30" in json.dumps(engine.api.top(cid)), 60), "the step never started"
+    engine.api.pause(cid)  # the engine stops answering for this container: the driver never replies
+    runner.join(timeout=60)
+    assert not runner.is_alive()
+    result = box["r"]
+    assert [s.status for s in result.steps] == ["timeout", "error"]
+    assert result.steps[0].duration_s <= 2 + 5 + GRACE_S + 1  # the step limit + the host's kill grace
+    assert time.monotonic() - t0 < 60
+    assert wait_until(lambda: not containers_of(engine, {"frozen"}), 15), "the frozen container was left"
+
+
+def test_when_the_engine_accepts_and_never_answers_then_the_run_fails_fast(tmp_path: Path) -> None:
+    path = tmp_path / "hang.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])  # and never answer
+            except OSError:
+                continue
+
+    threading.Thread(target=accept, daemon=True).start()
+    folder = write_generated(tmp_path / "gen", {**QUICK, "quick2": QUICK["quick"]})
+    t0 = time.monotonic()
+    try:
+        done = subprocess.run([*TUTORCHECK, "check", str(folder), "--no-cache"], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "DOCKER_HOST": f"unix://{path}"})
+    finally:
+        stop.set()
+        server.close()
+        for conn in held:
+            conn.close()
+    took = time.monotonic() - t0
+    assert done.returncode != 0
+    assert "engine" in (done.stdout + done.stderr).lower()
+    assert took < 40, f"{took:.0f}s for two articles against a silent engine"
