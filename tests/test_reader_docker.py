@@ -141,7 +141,8 @@ def test_when_a_kubeconfig_is_given_then_cluster_steps_run_against_it_and_it_sta
         CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
             Step("kubectl config current-context", "kind-demo\n", needs=("tool:kubectl",)),
             Step("kubectl get pods", needs=("cluster", "tool:kubectl")),
-            Step("tr '\\0' '\\n' </proc/1/environ | grep -c secret-token || true", "0\n"))),))
+            # the container's configured environment is what every process of it inherits
+            Step("env | grep -c secret-token || true", "0\n"))),))
     result = check_tutorial(t, RunOptions(step_timeout=30, kubeconfig=KUBECONFIG))
     steps = [(s.command, s.status) for s in result.steps if s.action != "static"]
     assert steps[0][1] == "passed"  # the kubeconfig reached the sandbox

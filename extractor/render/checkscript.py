@@ -256,7 +256,7 @@ case "${{1:-}}" in  # --allow-network: public addresses only; =private also this
 esac
 image={image_tag(t, box)}
 if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
-    printf '%s\n' "$log" >&2
+    printf '%s\\n' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
     exit 2
 fi

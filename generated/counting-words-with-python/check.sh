@@ -5,13 +5,18 @@
 # (`tutorcheck sandbox build`). Runs every step in order in ONE sandbox container (no network,
 # no capabilities, read-only root, unprivileged user, pids/memory/cpu limits), prints a
 # verdict per step and exits 1 when a step failed or timed out.
-# usage: ./check.sh [--allow-network]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s)
+# usage: ./check.sh [--allow-network[=private]]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 ARTICLE_TIMEOUT=${ARTICLE_TIMEOUT:-900}
-network=none
-[ "${1:-}" = --allow-network ] && network=bridge
+network=none launch=(python3 /opt/tutorcheck/launch.py) caps=()
+case "${1:-}" in  # --allow-network: public addresses only; =private also this host and private ranges
+  --allow-network|--allow-network=public) network=bridge caps=(--cap-add=NET_ADMIN)
+    launch+=(--net=public "--block=$(awk '/[|]--/ {a=$2} /[/]32 host LOCAL/ {print a}' \
+      /proc/net/fib_trie 2>/dev/null | grep -v '^127[.]' | sort -u | paste -sd, -)") ;;
+  --allow-network=private) network=bridge ;;
+esac
 image=tutorcheck/check:6a4250066df1
 if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
     printf '%s
@@ -33,15 +38,27 @@ static() { if [ "$4" = ok ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3
   else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- $5"; fi; }
 needs_state() { [ "$notrun" -eq 0 ] && return 0  # state comes from steps that ran
   skip "$1" "$2" "$3" "depends on earlier steps that did not run"; return 1; }
+stop_step() {  # every process but init, this shell and the watchdog ($1): what the step started
+  for p in /proc/[0-9]*; do p=${p#/proc/}
+    case " 1 $$ $1 " in *" $p "*) continue ;; esac
+    kill -KILL "$p" 2>/dev/null; done; }
+watchdog() {  # after STEP_TIMEOUT: kill the step's processes, and interrupt this shell until it is back
+  sleep "$STEP_TIMEOUT" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s
+  touch "$tc/timeout"
+  while [ ! -e "$tc/done" ]; do stop_step "$BASHPID"; kill -USR1 $$ 2>/dev/null; read -r -t 0.2 <>"$tc/tick"; done; }
+step() {  # a shell loop is the shell's own: USR1 makes it return from here (the state stays)
+  trap 'return 124' USR1
+  eval "$src" </dev/null >"$tc/out" 2>&1; }
 run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded output (if any) in $tc/want
-  ( sleep "$STEP_TIMEOUT" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s
-    touch "$tc/timeout"; pkill -KILL -P $$ ) &
+  rm -f "$tc/timeout" "$tc/done"
+  watchdog &
   dog=$!
-  rm -f "$tc/timeout"
   IFS= read -r -d '' src <"$tc/step"
-  eval "$src" </dev/null >"$tc/out" 2>&1
+  step
   rc=$?
+  trap '' USR1; touch "$tc/done"
   kill -TERM "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
+  trap - USR1
   verdict "$1" "$2" "$3" "$rc"
 }
 py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE interpreter, as check runs it
@@ -192,21 +209,26 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\n%s\n' "$STEP_TIMEOUT" 128 "$inner" |
   timeout -s KILL "$ARTICLE_TIMEOUT" docker run --rm -i --name "$name" \
     --label tutorcheck=1 --label "tutorcheck.owner=$$" --label "tutorcheck.host=$(hostname)" \
     --label "tutorcheck.deadline=$(( $(date +%s) + ARTICLE_TIMEOUT + 60 ))" \
-    --network="$network" \
-    --user=1000:1000 \
+    --network="$network" ${caps[@]+"${caps[@]}"} \
+    --user=0:0 \
     --read-only \
     --cap-drop=ALL \
+    --cap-add=KILL \
+    --cap-add=SETGID \
+    --cap-add=SETUID \
     --security-opt=no-new-privileges:true \
+    --log-driver=none \
     --pids-limit=128 \
     --memory=536870912 \
     --memory-swap=536870912 \
     --cpus=1 \
     --ulimit=nofile=1024:1024 \
     --ulimit=fsize=268435456:268435456 \
-    --tmpfs=/home/tutor:rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000,mode=0755 \
-    --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,mode=1777 \
+    --tmpfs=/home/tutor:rw,exec,nosuid,nodev,size=256m,nr_inodes=131072,uid=1000,gid=1000,mode=0755 \
+    --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,nr_inodes=65536,mode=1777 \
     --workdir=/home/tutor \
     --init \
-    "$image" bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
+    "$image" "${launch[@]}" exec -- \
+    bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
   LC_ALL=C tr -d '\000-\010\013-\037\177' || status=$?  # no control character of a step reaches the terminal
 exit $(( status == 0 ? 0 : 1 ))
