@@ -17,19 +17,23 @@ class Dialect:
     """How one engine is told the sandbox policy.
 
     ``tmpfs_owner``: the tmpfs mount options that give the work directory to the sandbox user
-    (``{uid}``/``{gid}`` filled in). ``ulimits``: limits the engine must be given explicitly,
-    because its own defaults cannot be applied under a host's lower hard limits.
+    (``{uid}``/``{gid}`` filled in); empty when the engine has none, and then the launcher
+    (root, with CAP_CHOWN until it drops) gives it. ``ulimits``: limits the engine must be given
+    explicitly, because its own defaults cannot be applied under a host's lower hard limits.
+    ``tmpfs_inodes``: whether the engine takes tmpfs's ``nr_inodes``.
     """
 
     name: str
     tmpfs_owner: str
     ulimits: tuple[tuple[str, int], ...] = ()
+    tmpfs_inodes: bool = True
 
 
 DOCKER = Dialect("docker", "uid={uid},gid={gid}")
-# Podman's tmpfs has no uid=/gid= options ("U" chowns it to the container's user), and its
-# default nproc limit is the host's maximum, which a host with a lower hard limit refuses.
-PODMAN = Dialect("podman", "U", (("nproc", 4096),))
+# Podman's tmpfs has no uid=/gid= options ("U" chowns it to the container's user, root: the
+# launcher's), nor nr_inodes; its default nproc limit is the host's maximum, which a host with a
+# lower hard limit refuses.
+PODMAN = Dialect("podman", "", (("nproc", 4096),), tmpfs_inodes=False)
 DIALECTS: dict[str, Dialect] = {"docker": DOCKER, "podman": PODMAN}
 
 

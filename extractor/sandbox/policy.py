@@ -66,13 +66,16 @@ class Policy:
         """True when the launcher must install the egress filter (network on, not opened wide)."""
         return self.network != "none" and self.egress == "public"
 
-    def capabilities(self) -> tuple[str, ...]:
-        return tuple(sorted({*self.cap_add, *(("NET_ADMIN",) if self.filtered else ())}))
+    def capabilities(self, dialect: Dialect = DOCKER) -> tuple[str, ...]:
+        return tuple(sorted({*self.cap_add, *(("NET_ADMIN",) if self.filtered else ()),
+                             *(() if dialect.tmpfs_owner else ("CHOWN",))}))
 
-    def entrypoint(self, *role: str, blocked: tuple[str, ...] = ()) -> list[str]:
-        """The container's command: the launcher, its network setting, then the role to drop to."""
+    def entrypoint(self, *role: str, blocked: tuple[str, ...] = (), dialect: Dialect = DOCKER) -> list[str]:
+        """The container's command: the launcher, its network setting (and the folders it gives
+        the steps' user, on an engine that cannot), then the role to drop to."""
         net = ["--net=public", *([f"--block={','.join(blocked)}"] if blocked else [])] if self.filtered else []
-        return ["python3", LAUNCHER, *net, *role]
+        own = [] if dialect.tmpfs_owner else [f"--own={','.join(p for p in (self.workdir, self.start_dir) if p)}"]
+        return ["python3", LAUNCHER, *net, *own, *role]
 
     def with_start_dir(self, path: str) -> Policy:
         return replace(self, start_dir=path)
@@ -80,16 +83,17 @@ class Policy:
     def tmpfs(self, dialect: Dialect = DOCKER) -> dict[str, str]:
         # exec: tutorials run ./scripts they just wrote; owner/mode so the steps' user owns its home
         uid, _, gid = self.step_user.partition(":")
-        owner = dialect.tmpfs_owner.format(uid=uid, gid=gid or uid)
+        owner = "".join(f",{o}" for o in (dialect.tmpfs_owner.format(uid=uid, gid=gid or uid),) if o)
+        work, tmp = ((f",nr_inodes={self.work_inodes}", f",nr_inodes={self.tmp_inodes}") if dialect.tmpfs_inodes
+                     else ("", ""))
         mounts = {
-            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m,nr_inodes={self.work_inodes},"
-                          f"{owner},mode=0755",
-            "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m,nr_inodes={self.tmp_inodes},mode=1777",
+            self.workdir: f"rw,exec,nosuid,nodev,size={self.work_tmpfs_mib}m{work}{owner},mode=0755",
+            "/tmp": f"rw,exec,nosuid,nodev,size={self.tmp_tmpfs_mib}m{tmp},mode=1777",
         }
         if self.start_dir:  # shares the work size: half each
             half = f"size={self.work_tmpfs_mib // 2}m"
             mounts[self.workdir] = mounts[self.workdir].replace(f"size={self.work_tmpfs_mib}m", half)
-            mounts[self.start_dir] = f"rw,exec,nosuid,nodev,{half},{owner},mode=0755"
+            mounts[self.start_dir] = f"rw,exec,nosuid,nodev,{half}{owner},mode=0755"
         return mounts
 
     def sdk_kwargs(self, dialect: Dialect = DOCKER) -> dict[str, Any]:
@@ -101,7 +105,7 @@ class Policy:
             "user": self.user,
             "read_only": self.read_only,
             "cap_drop": list(self.cap_drop),
-            "cap_add": list(self.capabilities()),
+            "cap_add": list(self.capabilities(dialect)),
             "security_opt": ["no-new-privileges:true"] if self.no_new_privileges else [],
             "log_config": LogConfig(type=self.log_driver),
             "pids_limit": self.pids_limit,

@@ -136,14 +136,16 @@ class Session:
         import docker
 
         _install_hooks()
-        kwargs = self.policy.sdk_kwargs(dialect_of(self.client))
+        dialect = dialect_of(self.client)
+        kwargs = self.policy.sdk_kwargs(dialect)
         if self.hostname:
             kwargs["hostname"] = self.hostname
         # self.env (--env values, often secrets) is sent over stdin after start, never put in the
         # container's config, where `docker inspect` would show it to anyone on the host
         labels = container_labels(self.lifetime_s, self.name_hint)
         # the in-container backstop: the driver exits (SIGALRM) at the article's deadline
-        command = self.policy.entrypoint(*self.role, blocked=host_addresses() if self.policy.filtered else ())
+        command = self.policy.entrypoint(*self.role, blocked=host_addresses() if self.policy.filtered else (),
+                                         dialect=dialect)
         kwargs["environment"]["TUTORCHECK_LIFETIME"] = str(int(self.lifetime_s + 30))
         try:
             # detach=False makes stdin "once": when this process dies (even by SIGKILL) its attach

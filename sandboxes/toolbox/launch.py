@@ -7,6 +7,8 @@ It does the few things that need root, then drops:
   (the host, the bridge gateway, private, shared and link-local ranges are rejected; the
   container's loopback, its name servers' port 53 and public addresses stay open), then gives
   up CAP_NET_ADMIN. If the filter cannot be installed the launcher refuses to start.
+* ``--own DIR,...``: gives the folders to ``tutor`` (on an engine whose tmpfs cannot be given an
+  owner; the policy then adds CAP_CHOWN, which every later step of this process drops).
 * ``exec -- CMD...``: runs CMD as the sandbox user ``tutor`` (check.sh, notebooks).
 * ``driver``: starts the session driver (driver.py) as ``tcdriver``, a uid of its own, and
   stays as its *spawner*: on the driver's requests (a socket only the driver holds) it starts
@@ -42,7 +44,7 @@ TUTOR_DIR = "/tmp/.tutorcheck"
 # the tasks inside the container's cgroup: against the rest of the host the container keeps its share
 # (SCHED_IDLE, tried, let every busy process on the host preempt the tutorial's and slowed it down).
 NICE = 19
-CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_ADMIN = 5, 6, 7, 12
+CAP_CHOWN, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_ADMIN = 0, 5, 6, 7, 12
 
 # Destinations a sandbox with "public" network may not reach (IPv4): this host and its bridge,
 # private, shared (CGNAT), link-local (cloud metadata), benchmark, multicast and reserved ranges.
@@ -350,6 +352,9 @@ def main(argv: list[str]) -> int:
             net = value
         elif key == "--block":
             blocked = [a for a in value.split(",") if a]
+        elif key == "--own":  # an engine that cannot give a tmpfs to a user (podman): CAP_CHOWN for this
+            for path in (p for p in value.split(",") if p):
+                os.chown(path, TUTOR.pw_uid, TUTOR.pw_gid)
     if os.getuid() != 0:
         print(json.dumps({"ready": False, "error": "the sandbox must start as root (it drops to its users); "
                                                    "a policy without --user=0:0 started it"}), flush=True)
