@@ -263,6 +263,7 @@ class Driver:
         self.repl_w: int | None = None
         self.seq = 0
         self.blocked = 0  # the egress filter's rejections seen so far
+        self.limit_hits = pids_limit_hits()  # forks the pids limit refused so far
 
     # -- children -------------------------------------------------------------
     def env(self) -> dict[str, str]:
@@ -462,21 +463,30 @@ class Driver:
 
     def runaways(self) -> int:
         """A step that leaves a swarm of processes behind (a fork bomb) is stopped here; a few
-        background jobs (a server the tutorial starts) are left alone."""
-        count = previous = 0
-        for pause in (0.02, 0.05, 0.1, 0.2, 0.0):  # a swarm grows; a few servers stay put
-            count = len(tutor_pids() - self.live_pids())
-            if count >= PIDS_LIMIT // 2 or count <= 3 or count == previous:
+        background jobs (a server the tutorial starts) are left alone. A swarm keeps replacing its
+        processes (and meets the pids limit); servers stay the same processes: the left-over set
+        is watched until it stops changing (at most a second, however slowly a loaded machine
+        lets the swarm grow)."""
+        seen: set[int] | None = None
+        left: set[int] = set()
+        pause, end = 0.02, time.monotonic() + 1.0
+        while True:
+            left = tutor_pids() - self.live_pids()
+            if len(left) >= PIDS_LIMIT // 2 or not left or left == seen or time.monotonic() >= end:
                 break
-            previous = count
+            seen = left
             time.sleep(pause)
-        if count < PIDS_LIMIT // 2:
+            pause = min(pause * 2, 0.2)
+        swarm = len(left) >= PIDS_LIMIT // 2 or (len(left) > 3 and pids_limit_hits() > self.limit_hits)
+        self.limit_hits = pids_limit_hits()
+        if not swarm:
             return 0
         for _ in range(10):
             if not self.spawner.signal(keep=self.live_pids()):
                 break
             time.sleep(0.02)
-        return count
+        self.limit_hits = pids_limit_hits()
+        return len(left)
 
     def wait_marker(self, cap: Capture, seconds: float, busy_shell: bool = False) -> bool:
         """Read until the end marker, at most ``seconds``; with ``busy_shell``, give up as soon as
@@ -558,6 +568,17 @@ def tutor_pids() -> set[int]:
             except OSError:
                 pass
     return pids
+
+
+def pids_limit_hits() -> int:
+    """How many forks the container's pids limit refused so far (cgroup v2 or v1; 0 unknown)."""
+    for path in ("/sys/fs/cgroup/pids.events", "/sys/fs/cgroup/pids/pids.events"):
+        try:
+            with open(path, encoding="ascii") as f:
+                return sum(int(line.split()[1]) for line in f if line.startswith("max "))
+        except (OSError, ValueError, IndexError):
+            continue
+    return 0
 
 
 def sh_quote(s: str) -> str:
