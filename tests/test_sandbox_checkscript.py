@@ -43,5 +43,5 @@ def test_dockerfile_is_the_toolbox_plus_the_packages_the_steps_name() -> None:
         CodeBlock(index=0, text="", lang="shell", kind="session",
                   steps=(Step("yq . a.yaml", needs=("tool:yq",)),)),))
     text = render_article(t).dockerfile
-    assert f"FROM {TOOLBOX}" in text and "apt-get install" in text and " yq " in text
+    assert f"ARG TOOLBOX={TOOLBOX}\nFROM ${{TOOLBOX}}\n" in text and "apt-get install" in text and " yq " in text
     assert "apt-get" not in render_article(load("sandbox-sample")).dockerfile

@@ -98,8 +98,9 @@ def toolbox_tag() -> str:
 def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
     """The per-article layer as a standalone Dockerfile (check.sh): the toolbox plus the Debian
     packages its steps' tools need and the language packages its install steps name, installed
-    from their registries when the image is built."""
-    return layers.dockerfile(base, layers.Layer.of(packages))
+    from their registries when the image is built. ``TOOLBOX`` (a build argument) names the
+    toolbox image to build on; the moving tag by default."""
+    return f"ARG TOOLBOX={base}\n" + layers.dockerfile("${TOOLBOX}", layers.Layer.of(packages))
 
 
 def article_tag(packages: Sequence[str], base: str = "") -> str:

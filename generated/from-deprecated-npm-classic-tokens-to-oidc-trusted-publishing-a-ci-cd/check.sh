@@ -5,7 +5,8 @@
 # (`tutorcheck sandbox build`). Runs every step in order in ONE sandbox container (no network,
 # no capabilities, read-only root, unprivileged user, pids/memory/cpu limits), prints a
 # verdict per step and exits 1 when a step failed or timed out.
-# usage: ./check.sh [--allow-network[=private]]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s)
+# usage: ./check.sh [--allow-network[=private]]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s),
+#   TUTORCHECK_TOOLBOX (the toolbox image to build on)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
@@ -17,10 +18,11 @@ case "${1:-}" in  # --allow-network: public addresses only; =private also this h
       /proc/net/fib_trie 2>/dev/null | grep -v '^127[.]' | sort -u | paste -sd, -)") ;;
   --allow-network=private) network=bridge ;;
 esac
-image=tutorcheck/check:86fbdc569045
-if ! log=$(docker build -q --network host --label tutorcheck.image=check -t "$image" - <"$here/Dockerfile" 2>&1); then
-    printf '%s
-' "$log" >&2
+image=tutorcheck/check:757bcf5598e2
+base=()  # TUTORCHECK_TOOLBOX: build on that toolbox image rather than the moving tutorcheck/toolbox tag
+[ -n "${TUTORCHECK_TOOLBOX:-}" ] && base=(--build-arg "TOOLBOX=$TUTORCHECK_TOOLBOX")
+if ! log=$(docker build -q --network host --label tutorcheck.image=check ${base[@]+"${base[@]}"} -t "$image" -     <"$here/Dockerfile" 2>&1); then
+    printf '%s\n' "$log" >&2
     echo "check.sh: cannot build $here/Dockerfile (are the tutorcheck images built? tutorcheck sandbox build)" >&2
     exit 2
 fi
@@ -213,7 +215,7 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\n%s\n' "$STEP_TIMEOUT" 128 "$inner" |
     --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,nr_inodes=65536,mode=1777 \
     --workdir=/home/tutor \
     --init \
-    "$image" "${launch[@]}" exec -- \
+    "${log##*[[:space:]]}" "${launch[@]}" exec -- \
     bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
   LC_ALL=C tr -d '\000-\010\013-\037\177' || status=$?  # no control character of a step reaches the terminal
 exit $(( status == 0 ? 0 : 1 ))
