@@ -15,18 +15,17 @@ from extractor.directives import HIDDEN_KINDS, Directive, DirectiveError, is_dir
 from extractor.docfiles.markup import LINE_ATTR
 from extractor.errors import ItemError
 
-HIDDEN_ATTR = "data-tutorcheck-hidden"
 # The language a setup/teardown block is labelled with, by the directive's value.
 HIDDEN_LABELS = {"": "bash", "shell": "bash", "python": "python"}
 
 
-def _where(line: int | None) -> str:
-    return f"line {line}" if line is not None else "a tutorcheck comment"
+def _where(line: int | None, block: int) -> str:
+    """Where a directive is: its source line, else the block it comes before (a page has no lines)."""
+    return f"line {line}" if line is not None else f"the tutorcheck comment before code block {block}"
 
 
 def _hidden_pre(soup: BeautifulSoup, body: str, line: int | None, lang: str) -> Tag:
     pre = soup.new_tag("pre")
-    pre[HIDDEN_ATTR] = "1"
     if line is not None:
         pre[LINE_ATTR] = str(line + 1)
     code = soup.new_tag("code")
@@ -43,28 +42,30 @@ def take_directives(soup: BeautifulSoup, root: Tag, where: str) -> dict[int, tup
     :class:`ItemError` naming ``where`` and the line."""
     found: dict[int, tuple[Directive, ...]] = {}
     pending: list[Directive] = []
+    blocks = 0  # code blocks so far: the next one's index
     for node in list(root.descendants):
         if isinstance(node, Comment) and is_directive(str(node)):
             try:
                 directives, body = parse_comment(str(node))
             except DirectiveError as e:
                 line = parse_line(str(node))
-                raise ItemError(where, f"{_where(line)}: {e}") from None
+                raise ItemError(where, f"{_where(line, blocks)}: {e}") from None
             if body:
                 lang = next(d.value for d in directives if d.kind in HIDDEN_KINDS)
                 pre = _hidden_pre(soup, body, directives[0].line, lang)
                 node.replace_with(pre)
                 found[id(pre)] = (*pending, *directives)
-                pending = []
+                pending, blocks = [], blocks + 1
             else:
                 pending.extend(directives)
                 node.extract()
-        elif isinstance(node, Tag) and node.name == "pre" and node.find_parent("pre") is None and pending:
-            found[id(node)] = tuple(pending)
-            pending = []
+        elif isinstance(node, Tag) and node.name == "pre" and node.find_parent("pre") is None:
+            if pending:
+                found[id(node)] = tuple(pending)
+            pending, blocks = [], blocks + 1
     if pending:
-        raise ItemError(where, f"{_where(pending[0].line)}: the directive {str(pending[0])!r} is followed by no "
-                               "code block (a directive applies to the next block)")
+        raise ItemError(where, f"{_where(pending[0].line, blocks)}: the directive {str(pending[0])!r} is followed "
+                               "by no code block (a directive applies to the next block)")
     return found
 
 
@@ -75,4 +76,4 @@ def parse_line(comment: str) -> int | None:
     return int(number) if at and number.isdigit() else None
 
 
-__all__ = ["HIDDEN_ATTR", "take_directives"]
+__all__ = ["take_directives"]

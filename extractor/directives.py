@@ -194,10 +194,5 @@ def _dedent(body: str) -> str:
     return textwrap.dedent(body).strip("\n") + "\n"
 
 
-def of_kind(directives: tuple[Directive, ...], kind: DirectiveKind) -> Directive | None:
-    """The last directive of ``kind`` (a later one overrides an earlier one)."""
-    return next((d for d in reversed(directives) if d.kind == kind), None)
-
-
 __all__ = ["DIRECTIVES", "HIDDEN_KINDS", "HIDDEN_LANGS", "OUTPUT_RULES", "VALID", "Directive", "DirectiveError",
-           "DirectiveKind", "is_directive", "of_kind", "parse_comment"]
+           "DirectiveKind", "is_directive", "parse_comment"]

@@ -362,3 +362,12 @@ def test_rst_reads_the_directive_spelling_too_and_its_mistakes_are_errors(tmp_pa
         "'Both': line 13: unknown directive 'skp'; valid directives: skip [reason], expect-fail, timeout=SECONDS, "
         "needs=NEED,..., provides=tool:NAME,..., file=PATH, output=ignore|ellipsis|regex|unordered, env=NAME, "
         "setup[=python], teardown[=python]"]
+
+
+def test_a_pages_misspelt_directive_names_the_block_it_comes_before(tmp_path: Path) -> None:
+    page = written(tmp_path, "page.html", "<html><head><title>P</title></head><body><h1>P</h1>"
+                                          "<pre><code>$ echo a\na</code></pre><!-- tutorcheck: exepct-fail -->"
+                                          "<pre><code>$ false</code></pre></body></html>")
+    _found, errors = load_tutorials([page])
+    assert [str(e).split(": unknown")[0] for e in errors] == [
+        f"{page} › 'P': the tutorcheck comment before code block 1"]
