@@ -16,6 +16,6 @@ test-tools:
 	@bash scripts/test-tools.sh
 
 test: engine test-tools
-	.venv/bin/ruff check extractor tests benchmarks
+	.venv/bin/ruff check extractor tests benchmarks sandboxes
 	.venv/bin/mypy
 	.venv/bin/python -m pytest -n 2 -p no:cacheprovider

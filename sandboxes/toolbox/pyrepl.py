@@ -21,6 +21,7 @@ the example raised). Standard library only. Deliberately no ``from __future__`` 
 """
 
 import __future__
+
 import ast
 import io
 import json
