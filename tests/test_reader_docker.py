@@ -151,3 +151,44 @@ def test_when_a_kubeconfig_is_given_then_cluster_steps_run_against_it_and_it_sta
     assert not any("secret-token" in s.output for s in result.steps)
     without = check_tutorial(t, RunOptions(step_timeout=30))
     assert [s.status for s in without.steps if s.command == "kubectl get pods"] == ["skipped"]
+
+
+def test_with_the_network_a_kubeconfigs_server_on_this_host_is_reachable_and_nothing_else_there(
+        engine: Any) -> None:
+    """--allow-network keeps this host and private ranges closed; the API server a kubeconfig
+    names is opened by name (a kind cluster on this host), and only that address and port."""
+    import socket
+    import threading
+
+    from extractor.model import CodeBlock, SourceRef, Step
+
+    gateway = str(engine.api.inspect_network("bridge")["IPAM"]["Config"][0].get("Gateway") or "172.17.0.1")
+    servers = [socket.create_server((gateway, 0)) for _ in range(2)]
+    accepted = [0, 0]
+
+    def serve(i: int) -> None:
+        while True:
+            try:
+                conn, _ = servers[i].accept()
+            except OSError:
+                return
+            accepted[i] += 1
+            conn.close()
+
+    for i in range(2):
+        threading.Thread(target=serve, args=(i,), daemon=True).start()
+    api, other = (s.getsockname()[1] for s in servers)
+    config = KUBECONFIG.replace("https://10.255.0.1:6443", f"https://{gateway}:{api}")
+    t = Tutorial(slug="kubeconfig-net", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(
+            Step(f"curl -sS --max-time 5 http://{gateway}:{api}/"),  # the API server's address and port
+            Step(f"curl -sS --max-time 5 http://{gateway}:{other}/"))),))
+    try:
+        result = check_tutorial(t, RunOptions(step_timeout=20, allow_network=True, kubeconfig=config))
+    finally:
+        for s in servers:
+            s.close()
+    steps = [s for s in result.steps if s.action != "static"]
+    assert accepted[0] >= 1, [(s.command, s.status, s.reason, s.output) for s in steps]  # reached it
+    assert steps[0].status == "failed" and "blocked" not in steps[0].reason  # an empty reply: no cluster behind
+    assert accepted[1] == 0 and steps[1].status == "failed" and "blocked" in steps[1].reason

@@ -3,6 +3,8 @@ test_hostile_sandbox.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from extractor.cli import _parser
 from extractor.sandbox.egress import _v4_local, _v6_local
 from extractor.sandbox.policy import Policy
@@ -66,3 +68,31 @@ def test_allow_network_private_is_one_option_as_typed() -> None:
     from extractor.cli import ARG_SPELLINGS
 
     assert ARG_SPELLINGS["--allow-network=private"] == ("--allow-network", "--allow-private-network")
+
+
+def test_a_kubeconfigs_servers_are_opened_by_address_and_port_and_only_with_the_filter(monkeypatch: Any) -> None:
+    import importlib.util
+    import pwd
+    from pathlib import Path
+
+    from extractor.sandbox.egress import kube_servers
+
+    config = ("clusters:\n- name: a\n  cluster: {server: 'https://10.1.2.3:6443'}\n"
+              "- name: b\n  cluster: {server: 'https://127.0.0.1'}\n- name: c\n  cluster: {}\n")
+    assert kube_servers(config) == ("10.1.2.3:6443", "127.0.0.1:443")
+    assert kube_servers("not: [a kubeconfig") == () and kube_servers("- 1\n- 2\n") == ()
+    filtered = Policy().with_network(True).opening(kube_servers(config))
+    assert "--open=10.1.2.3:6443,127.0.0.1:443" in filtered.entrypoint("driver")
+    assert not any(a.startswith("--open") for a in Policy().opening(("10.1.2.3:6443",)).entrypoint("driver"))
+    # the launcher lets exactly that address and port through, before any rejection
+    spec = importlib.util.spec_from_file_location(
+        "launch", Path(__file__).resolve().parents[1] / "sandboxes" / "toolbox" / "launch.py")
+    assert spec is not None and spec.loader is not None
+    launch = importlib.util.module_from_spec(spec)
+    # the launcher looks up the image's users when loaded; this host has none of them
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: pwd.struct_passwd((name, "x", 1000, 1000, "", "/", "/bin/sh")))
+    spec.loader.exec_module(launch)
+    rules = launch.filter_rules(False, [], ["10.1.2.3:6443", "[2001:db8::1]:443"]).splitlines()
+    accept = rules.index("-A OUTPUT -d 10.1.2.3 -p tcp --dport 6443 -j ACCEPT")
+    assert accept < min(i for i, r in enumerate(rules) if "REJECT" in r)
+    assert not any("2001:db8::1" in r for r in rules)

@@ -1,14 +1,18 @@
-"""What a sandbox with the network allowed must still not reach: this host's own addresses.
+"""What a sandbox with the network allowed must still not reach (this host's own addresses),
+and what the user opened in it by name (the API servers of ``--kubeconfig``).
 
 The launcher inside the container rejects private, shared, link-local and reserved ranges and
 the bridge gateway by itself; the host may also have public addresses, which only the host
 knows. They are read here from the kernel's tables (no tool, no engine call) and handed to
-the launcher.
+the launcher. A kubeconfig's servers are often exactly there (a kind cluster on this host, a
+cluster on the office network): the file names them, so they, and only they, are let through.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
+import urllib.parse
 from pathlib import Path
 
 FIB_TRIE = Path("/proc/net/fib_trie")
@@ -44,3 +48,40 @@ def host_addresses() -> tuple[str, ...]:
         except OSError:
             continue
     return tuple(sorted(a for a in addrs if not ipaddress.ip_address(a).is_loopback))
+
+
+def _server(url: object) -> tuple[str, int] | None:
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    return (parts.hostname, port) if parts.hostname else None
+
+
+def kube_servers(kubeconfig: str) -> tuple[str, ...]:
+    """The API servers a kubeconfig names, as ``ADDRESS:PORT`` (``[v6]:PORT``) the filter lets
+    through, host names resolved here; nothing for text that is not a kubeconfig."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(kubeconfig)
+    except yaml.YAMLError:
+        return ()
+    clusters = doc.get("clusters") if isinstance(doc, dict) else None
+    found: set[str] = set()
+    for entry in clusters if isinstance(clusters, list) else []:
+        cluster = entry.get("cluster") if isinstance(entry, dict) else None
+        server = _server(cluster.get("server") if isinstance(cluster, dict) else None)
+        if server is None:
+            continue
+        try:
+            infos = socket.getaddrinfo(server[0], server[1], type=socket.SOCK_STREAM)
+        except OSError:  # a name this host cannot resolve: the sandbox cannot reach it either
+            continue
+        for info in infos:
+            address = str(info[4][0])
+            found.add(f"[{address}]:{server[1]}" if ":" in address else f"{address}:{server[1]}")
+    return tuple(sorted(found))

@@ -33,6 +33,7 @@ class Policy:
 
     network: str = "none"  # "bridge" when the run allows the network
     egress: Egress = "public"
+    opened: tuple[str, ...] = ()  # ADDRESS:PORT the filter lets through (the API servers of --kubeconfig)
     user: str = "0:0"  # only the launcher: it drops to tcdriver (driver) and tutor (steps)
     step_user: str = "1000:1000"  # tutor in the toolbox image: the steps, and anything run with docker exec
     read_only: bool = True
@@ -61,6 +62,10 @@ class Policy:
         """The network on (``bridge``) or off; ``private`` also opens the host and private ranges."""
         return replace(self, network="bridge" if allow else "none", egress="all" if private else "public")
 
+    def opening(self, destinations: tuple[str, ...]) -> Policy:
+        """The same policy, letting ``destinations`` (``ADDRESS:PORT``) through the filter."""
+        return replace(self, opened=tuple(sorted({*self.opened, *destinations})))
+
     @property
     def filtered(self) -> bool:
         """True when the launcher must install the egress filter (network on, not opened wide)."""
@@ -73,7 +78,8 @@ class Policy:
     def entrypoint(self, *role: str, blocked: tuple[str, ...] = (), dialect: Dialect = DOCKER) -> list[str]:
         """The container's command: the launcher, its network setting (and the folders it gives
         the steps' user, on an engine that cannot), then the role to drop to."""
-        net = ["--net=public", *([f"--block={','.join(blocked)}"] if blocked else [])] if self.filtered else []
+        net = ["--net=public", *([f"--block={','.join(blocked)}"] if blocked else []),
+               *([f"--open={','.join(self.opened)}"] if self.opened else [])] if self.filtered else []
         own = [] if dialect.tmpfs_owner else [f"--own={','.join(p for p in (self.workdir, self.start_dir) if p)}"]
         return ["python3", LAUNCHER, *net, *own, *role]
 

@@ -5,8 +5,9 @@ It does the few things that need root, then drops:
 
 * ``--net public``: installs the egress filter in the container's own network namespace
   (the host, the bridge gateway, private, shared and link-local ranges are rejected; the
-  container's loopback, its name servers' port 53 and public addresses stay open), then gives
-  up CAP_NET_ADMIN. If the filter cannot be installed the launcher refuses to start.
+  container's loopback, its name servers' port 53, the ``--open`` ADDRESS:PORT the user named
+  and public addresses stay open), then gives up CAP_NET_ADMIN. If the filter cannot be
+  installed the launcher refuses to start.
 * ``--own DIR,...``: gives the folders to ``tutor`` (on an engine whose tmpfs cannot be given an
   owner; the policy then adds CAP_CHOWN, which every later step of this process drops).
 * ``exec -- CMD...``: runs CMD as the sandbox user ``tutor`` (check.sh, notebooks).
@@ -112,10 +113,21 @@ def gateways() -> list[str]:
     return found
 
 
-def filter_rules(v6: bool, extra_blocked: list[str]) -> str:
+def opened_rules(v6: bool, opened: list[str]) -> list[str]:
+    """ACCEPT rules for the ``ADDRESS:PORT`` (``[v6]:PORT``) the user opened by name."""
+    rules = []
+    for item in opened:
+        address, _, port = item.rpartition(":")
+        address = address.strip("[]")
+        if address and port.isdigit() and (":" in address) == v6:
+            rules.append(f"-A OUTPUT -d {address} -p tcp --dport {int(port)} -j ACCEPT")
+    return rules
+
+
+def filter_rules(v6: bool, extra_blocked: list[str], opened: list[str] | None = None) -> str:
     """An iptables-restore ruleset for the OUTPUT chain of this network namespace."""
     family = [ns for ns in nameservers() if (":" in ns) == v6]
-    lines = ["*filter", ":OUTPUT ACCEPT [0:0]", "-A OUTPUT -o lo -j ACCEPT"]
+    lines = ["*filter", ":OUTPUT ACCEPT [0:0]", "-A OUTPUT -o lo -j ACCEPT", *opened_rules(v6, opened or [])]
     for ns in family:
         lines += [f"-A OUTPUT -d {ns} -p udp --dport 53 -j ACCEPT", f"-A OUTPUT -d {ns} -p tcp --dport 53 -j ACCEPT"]
     if v6:
@@ -127,13 +139,13 @@ def filter_rules(v6: bool, extra_blocked: list[str]) -> str:
     return "\n".join([*lines, "COMMIT", ""])
 
 
-def install_filter(extra_blocked: list[str]) -> None:
+def install_filter(extra_blocked: list[str], opened: list[str]) -> None:
     """Fail closed: a filter that cannot be installed stops the sandbox."""
-    subprocess.run(["iptables-restore"], input=filter_rules(False, extra_blocked), text=True, check=True,
+    subprocess.run(["iptables-restore"], input=filter_rules(False, extra_blocked, opened), text=True, check=True,
                    capture_output=True)
     try:
-        subprocess.run(["ip6tables-restore"], input=filter_rules(True, extra_blocked), text=True, check=True,
-                       capture_output=True)
+        subprocess.run(["ip6tables-restore"], input=filter_rules(True, extra_blocked, opened), text=True,
+                       check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         if ipv6_in_use():
             raise
@@ -343,6 +355,7 @@ def run_driver(filtered: bool) -> int:
 def main(argv: list[str]) -> int:
     net = "none"
     blocked: list[str] = []
+    opened: list[str] = []
     while argv and argv[0].startswith("--"):
         opt = argv.pop(0)
         if opt == "--":
@@ -352,6 +365,8 @@ def main(argv: list[str]) -> int:
             net = value
         elif key == "--block":
             blocked = [a for a in value.split(",") if a]
+        elif key == "--open":  # ADDRESS:PORT the user named (a kubeconfig's API server): let through
+            opened = [a for a in value.split(",") if a]
         elif key == "--own":  # an engine that cannot give a tmpfs to a user (podman): CAP_CHOWN for this
             for path in (p for p in value.split(",") if p):
                 os.chown(path, TUTOR.pw_uid, TUTOR.pw_gid)
@@ -361,7 +376,7 @@ def main(argv: list[str]) -> int:
         return 3
     if net == "public":
         try:
-            install_filter(blocked)
+            install_filter(blocked, opened)
         except (OSError, subprocess.CalledProcessError) as e:
             detail = getattr(e, "stderr", "") or str(e)
             print(json.dumps({"ready": False, "error": f"the network filter could not be installed: {detail}"}),
