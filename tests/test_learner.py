@@ -230,7 +230,7 @@ def test_when_a_step_needs_something_then_skip_or_run_anyway(bash: LocalBash) ->
     text = out.getvalue()
     # a local shell: no checkpoints, no terminal
     assert prompts[0] == "  [r]un (Enter) / [e]dit / [s]kip / [q]uit / ?  "
-    assert prompts[10] == "  needs a Kubernetes cluster: [s]kip (Enter), or run [a]nyway / [q]uit / ?  "
+    assert prompts[10] == "  needs a Kubernetes cluster: [s]kip (Enter), or run [a]nyway / [e]dit / [q]uit / ?  "
     assert prompts[12].startswith("  a placeholder must be filled in: a value of your own: [s]kip (Enter)")
     assert "  a            run a step the sandbox would not run" in text  # the help, asked for with ?
     assert "+hello from the workspace from notes" in text
@@ -271,3 +271,13 @@ def test_a_step_of_several_lines_is_edited_in_the_learners_editor(tmp_path: Path
     editor.chmod(0o755)
     monkeypatch.setenv("VISUAL", str(editor))
     assert edit("cat <<EOF > notes.txt\nbuy milk\nEOF") == "cat <<EOF > notes.txt\nbuy bread\nEOF"
+
+
+def test_when_a_step_needs_a_value_of_ones_own_then_edit_fills_it_in(bash: LocalBash, tmp_path: Path) -> None:
+    t = sample("shell-state")
+    out = io.StringIO()
+    said = [""] * 10 + ["", "s", "e", "s"]  # the ten steps; skip the cluster ones; edit the placeholder file
+    step_through(t, plan_steps(t), bash, answers(*said), out, edit=lambda text: text.replace("YOUR_TOKEN", "t0k3n"),
+                 ask_needs=True)
+    assert (tmp_path / "workspace" / "secret.yaml").read_text() == "token: t0k3n\n"
+    assert "(your edit ran; compared with what the article shows)" in out.getvalue()

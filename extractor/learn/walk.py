@@ -145,8 +145,8 @@ class Walk:
     def choose(self, a: Action) -> tuple[Choice, int]:
         default = Choice.RUN if a.runs else Choice.SKIP
         offered = [c for c in Choice if self.offers(c, a)]
-        prompt = ("  [r]un (Enter) / [e]dit / [s]kip" if a.runs
-                  else f"  {a.reason}: [s]kip (Enter), or run [a]nyway")
+        prompt = ("  [r]un (Enter) / [e]dit / [s]kip" if a.runs  # edit what needs something: fill a placeholder
+                  else f"  {a.reason}: [s]kip (Enter), or run [a]nyway / [e]dit")
         extras = [w for c, w in ((Choice.TERMINAL, "[t]erminal"), (Choice.BACK, "[b]ack"), (Choice.JUMP, "jump N"),
                                  (Choice.RESET, "reset")) if c in offered]
         prompt += "".join(f" / {w}" for w in extras) + " / [q]uit / ?  "
