@@ -67,16 +67,14 @@ class SandboxWorkspace:
             return False
         return True
 
-    def restore(self, position: int | None, replay: tuple[Request, ...]) -> None:
-        """A fresh container; the checkpoint at ``position`` (None: left clean); ``replay`` run quietly."""
+    def restore(self, position: int | None) -> None:
+        """A fresh container, with the checkpoint at ``position`` (None: left clean)."""
         from extractor.sandbox import checkpoint
 
         self.session.close()
         self.session = self.start()
         if position is not None and self.checkpoint_file is not None:
             checkpoint.restore(self.session, self.checkpoint_file(position))
-        for request in replay:
-            self.run(request)
 
     def terminal(self) -> str:
         from extractor.sandbox.terminal import open_shell

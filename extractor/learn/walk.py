@@ -3,8 +3,9 @@
 Positions count the planned steps (static checks left out) from 0; the learner sees them from
 1 (``jump N``). After every step that ran, the session keeps a checkpoint for the position
 that follows, so ``back`` and ``jump`` bring back the files and variables as they were there;
-Python's memory and running servers are in no file, so the Python steps and the servers started
-in the background before a checkpoint are replayed; the services a step assumes start again.
+Python's memory, running servers and a service's data are in no checkpoint, so the Python steps,
+the servers started in the background and the steps that used a service (PostgreSQL, Redis) before
+a checkpoint are replayed, quietly, the services started again first.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class Progress:
     position: int
     outcomes: tuple[tuple[int, Outcome], ...] = ()
     # (position, op, source) of the steps a checkpoint cannot hold and going back replays: the
-    # Python steps (an interpreter's memory) and the servers started in the background (processes)
+    # Python steps (an interpreter's memory), the servers started in the background (processes)
+    # and the steps that used a service (its data: a database lives in the service, not the files)
     replay: tuple[tuple[int, str, str], ...] = ()
     checkpoints: tuple[int, ...] = ()
 
@@ -216,7 +218,7 @@ class Walk:
         self.view.ran(ran, judged, edited=edited and request != request_for(a), hidden=hidden)
         if not hidden:  # the summary counts the article's steps
             self.outcomes[pos] = judged.outcome
-        if request.op == "python" or a.background:
+        if request.op == "python" or a.background or a.services:
             self.replay.append((pos, request.op, request.src))
         self.position = pos + 1
         self.keep(self.position)
@@ -254,10 +256,13 @@ class Walk:
         assert isinstance(self.session, Checkpoints)
         self.kept = {k for k in self.kept if k <= target and not clean}
         at = max(self.kept, default=None)
-        replay = tuple(Request(op, src=src) for p, op, src in self.replay if at is not None and p < at)
-        self.session.restore(at, replay)
-        self.replay = [r for r in self.replay if r[0] < target and not clean]
+        self.session.restore(at)
         self.started = set()  # a fresh container: the services start again when a step needs them
+        for p, op, src in self.replay:  # quietly: what the checkpoint could not hold
+            if at is not None and p < at:
+                self.start_services(self.steps[p])
+                self.session.run(Request(op, src=src, timeout=self.steps[p].timeout))
+        self.replay = [r for r in self.replay if r[0] < target and not clean]
         self.outcomes = {p: o for p, o in self.outcomes.items() if p < target and not clean}
         self.position = target
         where = "a clean sandbox" if at is None else f"the checkpoint after step {at}"

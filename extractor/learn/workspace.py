@@ -58,9 +58,8 @@ class Checkpoints(Protocol):
         """Keep the state at ``position``; False when none could be taken."""
         ...
 
-    def restore(self, position: int | None, replay: tuple[Request, ...]) -> None:
-        """Back to the checkpoint taken at ``position`` (None: a clean session), then ``replay``
-        (the Python steps and background servers that ran before it: memory and processes are in no file)."""
+    def restore(self, position: int | None) -> None:
+        """Back to the checkpoint taken at ``position`` (None: a clean session), in a fresh one."""
         ...
 
 
