@@ -34,10 +34,12 @@ import yaml
 from extractor.harness import run_articles
 from extractor.model import Tutorial, tutorial_from_json
 from extractor.options import RunOptions
+from extractor.pipeline import render_article
 from extractor.results import ArticleResult
 from extractor.sandbox import images
+from extractor.sandbox.commands import sandbox_command
 from extractor.sandbox.egress import host_addresses
-from extractor.sandbox.reaper import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL, reap
+from extractor.sandbox.reaper import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL
 from extractor.sandbox.runner import check_tutorial
 
 pytestmark = pytest.mark.docker
@@ -371,7 +373,8 @@ def test_when_a_run_is_sigkilled_then_its_container_ends_itself(engine: Any, tmp
     assert wait_until(lambda: gone(engine, cid), 15), "the container outlived its SIGKILLed owner"
 
 
-def test_when_every_article_is_cached_then_the_run_still_reaps_orphans(engine: Any, tmp_path: Path) -> None:
+def test_when_every_article_is_cached_then_the_run_and_prune_still_reap_orphans(
+        engine: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     folder = write_generated(tmp_path / "gen", QUICK)
     cache = ["--cache-dir", str(tmp_path / "c")]
     first = subprocess.run([*TUTORCHECK, "check", str(folder), *cache], capture_output=True, text=True, timeout=120)
@@ -380,10 +383,12 @@ def test_when_every_article_is_cached_then_the_run_still_reaps_orphans(engine: A
     second = subprocess.run([*TUTORCHECK, "check", str(folder), *cache], capture_output=True, text=True, timeout=60)
     assert second.returncode == 0 and "(0 run, 1 cached)" in second.stderr, second.stdout + second.stderr
     assert wait_until(lambda: gone(engine, left), 15), "a fully cached run left the orphan"
-    # `tutorcheck sandbox prune` reaps with the same function (the command itself also removes
-    # stale images, which other checkouts sharing this engine may still use: not run here)
+    # `tutorcheck sandbox prune`, the command itself, with every article cached. Its other half removes
+    # the images of other recipes, which other checkouts sharing this engine still use: left out here.
     left = orphan(engine)
-    assert left[:12] in reap(engine)
+    monkeypatch.setattr(images, "stale_images", lambda _c: [])
+    assert sandbox_command("prune") == 0
+    assert f"removed container {left[:12]}" in capsys.readouterr().out
     assert wait_until(lambda: gone(engine, left), 15)
 
 
@@ -454,3 +459,106 @@ def test_when_the_engine_accepts_and_never_answers_then_the_run_fails_fast(tmp_p
     assert done.returncode != 0
     assert "engine" in (done.stdout + done.stderr).lower()
     assert took < 40, f"{took:.0f}s for two articles against a silent engine"
+
+
+class EngineProxy:
+    """A socket in front of the real engine that can vanish mid-run, as an engine that dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.target = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock").removeprefix("unix://")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(str(path))
+        self.server.listen(64)
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                down, _ = self.server.accept()
+            except OSError:
+                return
+            up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            up.connect(self.target)
+            self.conns += [down, up]
+            for a, b in ((down, up), (up, down)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def vanish(self) -> None:
+        self.server.close()
+        self.path.unlink(missing_ok=True)
+        for conn in self.conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()
+
+
+def test_when_the_engine_goes_away_mid_run_then_the_run_ends_and_keeps_what_it_finished(
+        engine: Any, tmp_path: Path, canary: Path) -> None:
+    proxy = EngineProxy(tmp_path / "engine.sock")
+    stuck = {"stuck": [Snippet(run=f"sleep {MARKER}9", expect=("error",))]}
+    folder = write_generated(tmp_path / "gen", {**QUICK, **stuck})
+    before = canary.stat().st_mtime_ns
+    proc = start_check(folder, "--no-cache", "--timeout", "60", "--json", str(tmp_path / "out.json"),
+                       env={"DOCKER_HOST": f"unix://{proxy.path}"})
+    try:
+        assert wait_until(lambda: any(  # the stuck article is running: the quick one is done
+            ct.get("Labels", {}).get("tutorcheck.article") == "stuck" for ct in engine.api.containers(
+                filters={"label": [LABEL, f"{OWNER_LABEL}={proc.pid}"]})), 90)
+        assert wait_until(lambda: bool(host_processes(MARKER)), 30), "the step never started"
+        t0 = time.monotonic()
+        proxy.vanish()
+        out, err = proc.communicate(timeout=120)
+        took = time.monotonic() - t0
+    finally:
+        proc.kill()
+        proxy.vanish()
+    assert took < 15, f"{took:.1f}s after the engine went away"  # the step's own limit is 60 s
+    assert proc.returncode != 0
+    results = {a["slug"]: a for a in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["articles"]}
+    assert results["quick"]["status"] == "passed", results["quick"]
+    assert results["stuck"]["status"] == "error", results["stuck"]  # the sandbox's fault, not the tutorial's
+    # the container ends by itself (its stdin closed with the engine's connection), nothing is left
+    assert wait_until(lambda: not owned_by(engine, proc.pid), 15), "the container outlived its engine connection"
+    assert wait_until(lambda: not host_processes(MARKER), 15), host_processes(MARKER)
+    assert canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gen", "out.json"], (out, err)  # nothing else written
+    assert results["stuck"]["steps"][0]["reason"] == "the sandbox session ended during this step"
+
+
+def test_check_sh_stops_shell_loops_at_the_step_limit_and_goes_on(engine: Any, tmp_path: Path, canary: Path) -> None:
+    loops = [Snippet(run="while true; do date; sleep 1; done", expect=("timeout",)),
+             Snippet(run="for i in $(seq 1000); do sleep 1; done", expect=("timeout",)),
+             Snippet(run="trap '' TERM INT HUP; while :; do :; done", expect=("timeout",)),
+             Snippet(run="echo after", expect=("passed",), want="after\n")]
+    files = render_article(tutorial_from_json(tutorial_json("loops", loops)))
+    (tmp_path / "loops").mkdir()
+    (tmp_path / "loops" / "check.sh").write_text(files.check_sh, encoding="utf-8")
+    (tmp_path / "loops" / "Dockerfile").write_text(files.dockerfile, encoding="utf-8")
+    before = canary.stat().st_mtime_ns
+    t0 = time.monotonic()
+    done = subprocess.run(["bash", str(tmp_path / "loops" / "check.sh")], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "STEP_TIMEOUT": "3", "ARTICLE_TIMEOUT": "240"})
+    took = time.monotonic() - t0
+    verdicts = [ln.split(":")[0] for ln in done.stdout.splitlines() if ln.startswith(("PASS", "FAIL", "TIMEOUT"))]
+    assert verdicts == ["TIMEOUT  block 0 step 0", "TIMEOUT  block 0 step 1", "TIMEOUT  block 0 step 2",
+                        "PASS     block 0 step 3"], done.stdout + done.stderr
+    assert done.returncode == 1
+    # three step limits (and the image build and container start), far from the article's 240 s
+    assert took < 3 * (3 + GRACE_S) + 60, f"{took:.0f}s"
+    assert canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before
+    assert not [ct for ct in engine.api.containers(all=True, filters={"label": LABEL})
+                if "tutorcheck-check-" in str(ct.get("Names"))
+                and (ct.get("Labels") or {}).get(OWNER_LABEL) == str(os.getpid())]
