@@ -15,7 +15,7 @@ def test_engine_is_told_by_its_version_answer() -> None:
 
 def test_podman_gets_its_tmpfs_owner_and_an_explicit_nproc_limit() -> None:
     docker_kwargs, podman_kwargs = Policy().sdk_kwargs(DOCKER), Policy().sdk_kwargs(PODMAN)
-    assert "uid=1000,gid=1000" in docker_kwargs["tmpfs"]["/home/tutor"]
+    assert "uid=60999,gid=60999" in docker_kwargs["tmpfs"]["/home/tutor"]
     # Podman's tmpfs takes neither uid= nor nr_inodes: the launcher gives the home (CAP_CHOWN, dropped)
     assert "uid=" not in podman_kwargs["tmpfs"]["/home/tutor"] and "nr_inodes" not in podman_kwargs["tmpfs"]["/tmp"]
     assert "CHOWN" in podman_kwargs["cap_add"] and "CHOWN" not in docker_kwargs["cap_add"]
@@ -24,4 +24,4 @@ def test_podman_gets_its_tmpfs_owner_and_an_explicit_nproc_limit() -> None:
     assert [u["Name"] for u in podman_kwargs["ulimits"]] == ["nofile", "fsize", "nproc"]
     assert [u["Name"] for u in docker_kwargs["ulimits"]] == ["nofile", "fsize"]
     assert any(  # check.sh keeps Docker's flags
-        "uid=1000,gid=1000" in a for a in Policy().cli_args())
+        "uid=60999,gid=60999" in a for a in Policy().cli_args())

@@ -343,7 +343,7 @@ def orphan(c: Any) -> str:
     owner = subprocess.Popen(["sleep", "600"])
     labels = {LABEL: "1", OWNER_LABEL: str(owner.pid), HOST_LABEL: socket.gethostname(),
               DEADLINE_LABEL: f"{time.time() + 3600:.0f}", "tutorcheck.article": "orphan"}
-    ct = c.containers.create(images.toolbox_tag(), command=["sleep", "600"], labels=labels, user="1000:1000")
+    ct = c.containers.create(images.toolbox_tag(), command=["sleep", "600"], labels=labels, user="60999:60999")
     ct.start()
     owner.kill()
     owner.wait()
@@ -562,3 +562,28 @@ def test_check_sh_stops_shell_loops_at_the_step_limit_and_goes_on(engine: Any, t
     assert not [ct for ct in engine.api.containers(all=True, filters={"label": LABEL})
                 if "tutorcheck-check-" in str(ct.get("Names"))
                 and (ct.get("Labels") or {}).get(OWNER_LABEL) == str(os.getpid())]
+
+
+def test_a_local_user_of_this_machine_cannot_read_a_steps_secrets(engine: Any) -> None:
+    """Container processes are host processes: the steps' uid is no account of this host, so the
+    first login account (uid 1000) cannot read a step's environment (its --env values) in /proc."""
+    import pwd
+
+    for uid in (60999, 60998):  # tutor and tcdriver
+        with pytest.raises(KeyError):
+            pwd.getpwuid(uid)
+    secret = f"s3cret-{uuid.uuid4().hex}"
+    t = tutorial_from_json(tutorial_json("environ", [Snippet(run=f"sleep {MARKER}8", expect=("timeout",))]))
+    runner = threading.Thread(target=lambda: check_tutorial(t, RunOptions(step_timeout=10, env={"API_TOKEN": secret})))
+    runner.start()
+    try:
+        assert wait_until(lambda: bool(host_processes(f"{MARKER}8")), 60), "the step never started"
+        pid = host_processes(f"{MARKER}8")[0].split(":")[0]
+        assert Path(f"/proc/{pid}").stat().st_uid == 60999
+        assert secret.encode() in Path(f"/proc/{pid}/environ").read_bytes()  # there, for root
+        peek = subprocess.run(["cat", f"/proc/{pid}/environ"], user=1000, group=1000, capture_output=True, timeout=10)
+        assert peek.returncode != 0 and secret.encode() not in peek.stdout, peek
+    finally:
+        runner.join(timeout=60)
+    assert not runner.is_alive()
+    assert wait_until(lambda: not containers_of(engine, {"environ"}), 15)

@@ -232,7 +232,7 @@ def test_when_the_lab_runs_then_the_notebook_is_served_from_the_sandbox_and_ctrl
         assert host["Memory"] > 0 and host["PidsLimit"] > 0
         users = {row[1] for row in engine.api.top(mine[0]["Id"], ps_args="-o pid,user:20,args")["Processes"]
                  if ("labrelay" in row[-1] or "jupyter" in row[-1]) and "launch.py" not in row[-1]}  # not init
-        assert users and all(u in ("1000", "tutor") or u == _host_user(1000) for u in users), users
+        assert users and all(u in ("60999", "tutor") or u == _host_user(60999) for u in users), users
         assert token not in json.dumps(info["Config"]) and token not in json.dumps(host)
 
         # the article's files, copied in; nobody without the token gets in

@@ -104,7 +104,7 @@ def test_when_a_notebook_reaches_for_the_network_or_the_host_then_the_sandbox_re
     run = run_notebook(nbformat.writes(nb), say=lambda _m: None)
     executed = nbformat.reads(run.executed, as_version=4)
     out = {c.id: "".join(o.get("text", "") for o in c.outputs) for c in executed.cells}
-    assert out["uid"].strip() == "1000"
+    assert out["uid"].strip() == "60999"
     assert "rc=1" in out["etc"]
     assert "No such file" in out["sock"]
     verdicts = {v.cell_id: v.status for v in run.cells}

@@ -152,7 +152,7 @@ def test_the_steps_start_where_the_first_prompt_shows_a_project_directory(prompt
     if pin:
         policy = Policy().with_start_dir(pin.value)
         assert policy.sdk_kwargs()["working_dir"] == pinned and pinned in policy.tmpfs()
-        assert "uid=1000" in policy.tmpfs()[pinned]
+        assert "uid=60999" in policy.tmpfs()[pinned]
 
 
 def test_the_clock_is_pinned_to_the_articles_date_only_when_its_output_shows_that_day() -> None:

@@ -35,7 +35,9 @@ class Policy:
     egress: Egress = "public"
     opened: tuple[str, ...] = ()  # ADDRESS:PORT the filter lets through (the API servers of --kubeconfig)
     user: str = "0:0"  # only the launcher: it drops to tcdriver (driver) and tutor (steps)
-    step_user: str = "1000:1000"  # tutor in the toolbox image: the steps, and anything run with docker exec
+    # tutor in the toolbox image: the steps, and anything run with docker exec. No account of a
+    # usual host has this uid (logins are 1000-59999), so no local user can read the steps' /proc
+    step_user: str = "60999:60999"
     read_only: bool = True
     cap_drop: tuple[str, ...] = ("ALL",)
     cap_add: tuple[str, ...] = ("KILL", "SETGID", "SETUID")

@@ -226,7 +226,7 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\n%s\n' "$STEP_TIMEOUT" 128 "$inner" |
     --cpus=1 \
     --ulimit=nofile=1024:1024 \
     --ulimit=fsize=268435456:268435456 \
-    --tmpfs=/home/tutor:rw,exec,nosuid,nodev,size=256m,nr_inodes=131072,uid=1000,gid=1000,mode=0755 \
+    --tmpfs=/home/tutor:rw,exec,nosuid,nodev,size=256m,nr_inodes=131072,uid=60999,gid=60999,mode=0755 \
     --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,nr_inodes=65536,mode=1777 \
     --workdir=/home/tutor \
     --init \
