@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 from extractor.model import Facts, Need
 from extractor.understand import nature, packages
+from extractor.understand.destinations import destinations
 from extractor.understand.placeholders import credential, placeholders
 from extractor.vocab import NeedKind
 
 
-def _needs(labels: Sequence[str], text: str, unset: Sequence[str]) -> tuple[Need, ...]:
+def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool = True) -> tuple[Need, ...]:
     found: list[Need] = []
     for label in labels:
         need = Need.from_label(label)
@@ -25,6 +26,8 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str]) -> tuple[Need
         elif need.kind == NeedKind.PLACEHOLDER:
             values = placeholders(text) + [f"${v}" for v in unset if not credential(v)]
             found += [Need(NeedKind.PLACEHOLDER, v) for v in values] or [need]
+        elif need.kind == NeedKind.NETWORK:  # where it goes ("" for a destination the text does not say)
+            found += [Need(NeedKind.NETWORK, v) for v in destinations(text, shell)]
         else:
             found.append(need)
     return tuple(found)
@@ -33,7 +36,7 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str]) -> tuple[Need
 def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = (), shell: bool = True) -> Facts:
     """The facts of one step: ``labels`` are its needs, ``unset`` the variables it reads that
     nothing before it sets (:func:`.needs.unset_variables`)."""
-    needs = _needs(labels, command, unset)
+    needs = _needs(labels, command, unset, shell)
     fetches = any(n.kind == NeedKind.NETWORK for n in needs)
     if not shell:
         return Facts(needs=needs, fetches=fetches)

@@ -21,7 +21,7 @@ from extractor.understand.tables import (
     STANDARD_VARS,
 )
 
-__all__ = ["Made", "fetches", "step_needs", "text_needs", "unset_variables"]
+__all__ = ["Made", "fetches", "program", "step_needs", "text_needs", "unset_variables"]
 
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "xargs", "watch", "timeout", "nice"})
 
@@ -59,6 +59,11 @@ def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.P
     decided = toolchains.fetches(inv, projects) if projects is not None else None
     if decided if decided is not None else fetch:  # what the command would fetch decides, else the table
         needs.add("network")
+
+
+def program(inv: shellsplit.Invocation) -> shellsplit.Invocation:
+    """The program a wrapper runs (``sudo pip install x`` → ``pip install x``), else ``inv``."""
+    return _unwrap(inv)
 
 
 def fetches(inv: shellsplit.Invocation) -> bool:
