@@ -81,6 +81,9 @@ class NeedKind(StrEnum):
     INTERACTIVE = "interactive"  # waits for an answer at a prompt, and the article shows none
     TERMINAL = "terminal"  # an interactive program (an editor) a reader types into
     AUTHOR = "author"  # the author said not to run it (a ``skip`` directive)
+    GUI = "gui"  # a desktop session (a display server) the program draws on or talks to
+    HARDWARE = "hardware"  # a device on the reader's machine (a board on USB, a serial port)
+    FILE = "file"  # a file or program the article never gives (the reader's own, or an earlier page's)
     OTHER = "other"  # a need no rule knows (its label is the value)
 
 
@@ -93,9 +96,10 @@ class Match(StrEnum):
     NONE = "none"
 
 
-# A step skipped for one of these leaves no gap either: its author says the article goes on without it
-# (a later failure it explains is still ``blocked``, naming it).
-NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR})
+# A step skipped for one of these leaves no gap: its author says the article goes on without it
+# (a later failure it explains is still ``blocked``, naming it), or it is another OS's twin of a
+# step (a Windows prompt's ``venv\\Scripts\\activate``), for other readers: this one ran the POSIX twin.
+NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR, NeedKind.OS})
 
 
 __all__ = ["FAILING_STEP_STATUSES", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES",

@@ -26,7 +26,7 @@ from typing import Any
 
 from extractor.fidelity.labels import LabelledPage, LabelledStep
 from extractor.results import ArticleResult, StepResult
-from extractor.vocab import FAILING_STEP_STATUSES, NO_GAP_KINDS, ActionKind, NeedKind, StepStatus
+from extractor.vocab import FAILING_STEP_STATUSES, NO_GAP_KINDS, NO_GAP_NEEDS, ActionKind, NeedKind, StepStatus
 
 PRECISION_MIN = 0.90
 RECALL_MIN = 0.90
@@ -40,7 +40,8 @@ NEED_CLASSES: dict[NeedKind, str] = {
     NeedKind.CLUSTER: "cluster", NeedKind.NETWORK: "network", NeedKind.SECRET: "secret",
     NeedKind.PLACEHOLDER: "placeholder", NeedKind.TOOL: "tool", NeedKind.SERVICE: "service",
     NeedKind.ROOT: "root", NeedKind.PATH: "assumed-file", NeedKind.TIME: "other", NeedKind.LANG: "tool",
-    NeedKind.OS: "other-os", NeedKind.TERMINAL: "interactive",
+    NeedKind.OS: "other-os", NeedKind.TERMINAL: "interactive", NeedKind.FILE: "assumed-file",
+    NeedKind.GUI: "gui", NeedKind.HARDWARE: "hardware",
 }
 KNOCK_ON = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})
 
@@ -97,7 +98,7 @@ def skip_class(steps: Sequence[StepResult], n: int) -> str:
 
 
 def _is_gap(s: StepResult) -> bool:
-    return s.status == StepStatus.SKIPPED and s.action not in NO_GAP_KINDS
+    return s.status == StepStatus.SKIPPED and s.action not in NO_GAP_KINDS and s.need not in NO_GAP_NEEDS
 
 
 def _failed(r: StepResult | None) -> bool:

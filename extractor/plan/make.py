@@ -195,7 +195,7 @@ def _file(block: CodeBlock, ctx: _Ctx) -> Action:
     base = Action(ActionKind.WRITE, block.index, 0, f"write {name}", source=block.content, path=name, lang="file",
                   needs=block.needs)
     placeholders = [n for n in block.facts.needs or tuple(Need.from_label(x) for x in block.needs)
-                    if n.kind == NeedKind.PLACEHOLDER]
+                    if n.kind in (NeedKind.PLACEHOLDER, NeedKind.ROOT)]
     missing = unmet(placeholders, ctx.here)
     if missing is not None:
         return _skip(base, missing.need, missing.reason)

@@ -102,6 +102,23 @@ def _interactive(needs: Sequence[Need], here: Provides) -> str | None:
     return "interactive: waits for the reader to type an answer the article does not show"
 
 
+def _file(needs: Sequence[Need], here: Provides) -> str | None:
+    return (f"uses {needs[0].value}, which the article never gives nor makes "
+            "(the reader's own, or made on an earlier page)")
+
+
+def _gui(needs: Sequence[Need], here: Provides) -> str | None:
+    return "needs a desktop session (a display), which the sandbox does not have"
+
+
+def _hardware(needs: Sequence[Need], here: Provides) -> str | None:
+    return "needs a device on the reader's machine (USB, serial, disk), which the sandbox does not have"
+
+
+def _root(needs: Sequence[Need], here: Provides) -> str | None:
+    return "writes into a folder of the system, which needs root; the sandbox never grants it"
+
+
 def _other(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
 
@@ -112,12 +129,16 @@ def _other(needs: Sequence[Need], here: Provides) -> str | None:
 # tools by TOOL_NEEDS; a need no rule knows is reported as a tool the sandbox lacks).
 NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.CLUSTER, _cluster, None),
+    (NeedKind.GUI, _gui, None),
+    (NeedKind.HARDWARE, _hardware, None),
     (NeedKind.PLACEHOLDER, _placeholder, None),
     (NeedKind.SECRET, _secret, None),
     (NeedKind.NETWORK, _network, None),
     (NeedKind.TOOL, _tool, None),
+    (NeedKind.ROOT, _root, None),
     (NeedKind.SERVICE, _service, None),
     (NeedKind.INTERACTIVE, _interactive, None),
+    (NeedKind.FILE, _file, None),
     (NeedKind.OTHER, _other, NeedKind.TOOL),
 )
 

@@ -21,7 +21,9 @@ How a block is read (modules in pipeline order):
   contents of src/main.rs``), a first-line comment (``# k8s/redis.yaml``), then later
   commands (``kubectl apply -f x.yaml``), then the content's conventional name.
 - ``needs`` (+ ``kube``, ``paths``, ``made``) — per step; ``state`` means "uses something no
-  earlier step of *this block* made" (an earlier block or the world outside the article).
+  earlier step of *this block* made" (an earlier block's step or the world outside the article);
+  ``assumed`` — what the whole article never gives or makes (``file:NAME``: a project file, a
+  named file, a program only its code defines), and the article's saved files (no ``state``).
 - ``facts`` (+ ``nature``) — each step's needs *with their values* (which tool, secret
   variable, placeholder) and its nature (installs packages, serves until stopped, opens an
   editor, fetches, only reads), stored typed on the step (``Step.facts``) for the plan.

@@ -4,6 +4,7 @@ file name), then what each step needs, which depends on what earlier steps set u
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from dataclasses import replace
 
@@ -12,12 +13,14 @@ from extractor.matching import ALTERNATIVE_MARK
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
 from extractor.understand import (
     answers,
+    assumed,
     consoles,
     editors,
     files,
     kube,
     needs,
     pasted,
+    paths,
     python,
     services,
     toolchains,
@@ -34,6 +37,7 @@ from extractor.understand.block import (
     windows_shell,
 )
 from extractor.understand.facts import command_facts, text_facts
+from extractor.understand.made import norm
 from extractor.understand.prompts import learn
 
 
@@ -93,8 +97,18 @@ def _answered(step: Step, labels: tuple[str, ...]) -> Step:
     return replace(step, needs=labels, answers=found, echoed=echoed)
 
 
+def _written_state(command: str, labels: tuple[str, ...], made: needs.Made, written: set[str],
+                   known_vars: set[str], workdir: str | None) -> tuple[str, ...]:
+    """Without ``state`` when what the step uses that its block did not make are files the
+    article says to save: they are the reader's from then on, whatever earlier steps did."""
+    trial = copy.deepcopy(made)
+    trial.paths |= written
+    return labels if "state" in needs.step_needs(command, trial, set(known_vars), workdir) else \
+        tuple(n for n in labels if n != "state")
+
+
 def _with_needs(u: Understood, known_vars: set[str], local: set[str],
-                projects: toolchains.Projects | None = None) -> CodeBlock:
+                projects: toolchains.Projects | None = None, given: assumed.Given | None = None) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
@@ -103,7 +117,15 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
         unset: list[str] = []
         if step.lang == "shell":
             unset = needs.unset_variables(step.command, made, known_vars)  # before step_needs updates `made`
+            before = copy.deepcopy(made)
             step_needs = needs.step_needs(step.command, made, known_vars, workdir, projects)
+            if given is not None and "state" in step_needs and given.written:
+                step_needs = _written_state(step.command, step_needs, before, given.written, known_vars, workdir)
+            if given is not None:  # what the whole article never gave: the reader's own, or an earlier page's
+                missing = [f"file:{n}" for n in assumed.assumed(step.command, made.unmade, given)[:1]]
+                relies = ["state"] if assumed.made_by_steps(step.command, given) else []
+                step_needs = tuple(sorted({*step_needs, *missing, *relies}))
+                given.saw_step(step.command, made.paths, made.opaque)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
         elif step.lang in consoles.BY_NAME:
@@ -119,6 +141,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
     text_labels: tuple[str, ...] = ()
     if b.kind in ("file", "fragment"):
         text_labels = needs.text_needs(b.text)
+        if b.filename and paths.system_path(b.filename):  # /etc/udev/rules.d/x.rules: written as root
+            text_labels = (*text_labels, "root")
         union |= set(text_labels)
     return replace(b, steps=tuple(steps), needs=tuple(sorted(union)), facts=text_facts(b.text, text_labels, b.filename))
 
@@ -155,13 +179,17 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
     projects = toolchains.Projects()
+    given = assumed.Given()
     for n, first in enumerate(firsts):
         if first is None:
             continue
         try:
-            filled = _with_needs(first, known_vars, local, projects)
+            filled = _with_needs(first, known_vars, local, projects, given)
             if filled.kind == "file" and filled.filename:
                 projects.saw_file(filled.filename, filled.content)
+                given.wrote(norm(filled.filename))
+            if filled.lang == "python":
+                given.saw_code(filled.text, f"block {filled.index}")
             final = replace(first, block=filled)
             done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
         except Exception as e:  # noqa: BLE001

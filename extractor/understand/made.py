@@ -36,6 +36,7 @@ class Made:
     opaque: bool = False
     variables: set[str] = field(default_factory=set)
     containers: set[str] = field(default_factory=set)
+    unmade: list[str] = field(default_factory=list)  # paths the current step uses that no earlier step made
 
 
 def positionals(args: tuple[str, ...], program: str = "kubectl") -> list[str]:

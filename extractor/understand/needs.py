@@ -1,7 +1,9 @@
 """What a step needs to run as written: cluster, network, secret, placeholder, state, tool:NAME.
 
 ``state`` means the step uses files or objects that this block did not make before it
-(they come from earlier blocks or from outside the article). :class:`~.made.Made` tracks
+(they come from earlier blocks' steps or from outside the article); a file the article says
+to save is the reader's from then on, and needs no earlier step (``article.py``). What the
+whole article never gives is ``file:NAME`` (:mod:`.assumed`). :class:`~.made.Made` tracks
 what earlier steps of the block made; the article's variables are tracked by the caller.
 The Kubernetes rules are in :mod:`.kube`, the file rules in :mod:`.paths`.
 """
@@ -16,6 +18,9 @@ from extractor.understand.placeholders import credential, placeholders
 from extractor.understand.tables import (
     BASE_PROGRAMS,
     CREDENTIALED_CLIS,
+    GUI_PROGRAMS,
+    HARDWARE_PATHS,
+    HARDWARE_PROGRAMS,
     NETWORK_SUBCOMMANDS,
     SHELL_BUILTINS,
     STANDARD_VARS,
@@ -37,12 +42,24 @@ def _unwrap(inv: shellsplit.Invocation) -> shellsplit.Invocation:
     return inv
 
 
+# A program named by a Windows path or extension (``venv\\Scripts\\activate``, ``.\\hello.exe``):
+# it runs in the Windows command prompt, which stands for the other OS.
+_WINDOWS_PROGRAM = re.compile(r"\\|\.(?:exe|bat|cmd|ps1)$", re.IGNORECASE)
+
+
 def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.Projects | None = None) -> None:
     name = inv.name
+    if _WINDOWS_PROGRAM.search(name):
+        needs.add("tool:cmd")
+        return
     if not name or name.startswith(("$", "./", "../", "/", "~", "-")) or "=" in name:
         return
     if name not in BASE_PROGRAMS and name not in SHELL_BUILTINS:
         needs.add(f"tool:{name}")
+    if name in GUI_PROGRAMS or any(a in GUI_PROGRAMS for a in inv.args):
+        needs.add("gui")  # a desktop session: the program draws on it, or the command acts on such a program
+    if name in HARDWARE_PROGRAMS or any(a.startswith(HARDWARE_PATHS) for a in inv.args):
+        needs.add("hardware")
     if name in CREDENTIALED_CLIS:
         needs.update({"network", "secret"})
     service = services.service_of(inv)
@@ -119,6 +136,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
     """The needs of one shell command; updates ``made`` with what the command makes.
     ``projects``: what the article's files say, for toolchains (:mod:`.toolchains`)."""
     needs: set[str] = set()
+    made.unmade = []
     if paths.workdir_needs_state(workdir, made):
         needs.add("state")
     if any(not LOCAL.match(m.group(0)) for m in re.finditer(r"https?://\S+", command)):
@@ -142,6 +160,8 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
             kube.helm(inv, made, needs)
         paths.files(inv, made, needs)
     paths.redirects(command, made)
+    if paths.writes_system(command):
+        needs.add("root")
     made.variables |= shellsplit.assigned_variables(command)
     return tuple(sorted(needs))
 

@@ -8,17 +8,19 @@ import re
 
 from extractor.understand import shellsplit
 from extractor.understand.made import URL, Made, flag, has_made, norm
+from extractor.understand.tables import SYSTEM_DIRS
 
 # Program → which of its positional words are files it reads ("all", "first", "rest").
 FILE_READERS: dict[str, str] = {
     **dict.fromkeys(("cat", "less", "more", "head", "tail", "wc", "nl", "sort", "uniq", "diff", "cmp", "ls",
-                     "chmod", "stat", "md5sum", "sha256sum", "jq"), "all"),
+                     "chmod", "stat", "md5sum", "sha256sum"), "all"),
     **dict.fromkeys(("source", ".", "bash", "sh", "zsh", "python", "python3", "node", "ruby", "perl"), "first"),
-    **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk"), "rest"),
+    **dict.fromkeys(("grep", "egrep", "fgrep", "sed", "awk", "jq"), "rest"),  # a pattern or filter, then files
 }
 # Extensions that make a command word a file the command reads (not a host name like example.com).
 _DATA_FILE = re.compile(r"^[\w./~-]*\w\.(ya?ml|json|py|js|mjs|ts|sh|txt|csv|md|toml|ini|conf|cfg|tf|tfvars|go|rs|"
-                        r"java|rb|php|html|xml|sql|env|lock|tar|gz|tgz|zip|whl|jar|properties|pem|key|crt)$")
+                        r"java|rb|php|html|xml|sql|env|lock|tar|gz|tgz|zip|whl|jar|properties|pem|key|crt|c|h|cpp|rst|deb|dsc|"
+                        r"changes)$")
 HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
 # Working directories a fresh shell has: home and the root, POSIX or Windows.
 HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
@@ -29,6 +31,25 @@ MAKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Commands that make a known file in the working directory.
 MAKES_FILE: dict[tuple[str, str], str] = {("go", "mod"): "go.mod", ("npm", "init"): "package.json"}
+# Compilers → what they write without ``-o``: the source's stem (None) or a fixed name.
+COMPILERS: dict[str, str | None] = {"rustc": None, "gcc": "a.out", "g++": "a.out", "cc": "a.out", "clang": "a.out",
+                                    "c++": "a.out"}
+
+
+def compiled(inv: shellsplit.Invocation) -> set[str]:
+    """The program a compiler invocation writes (``rustc hello.rs`` → ``hello``)."""
+    if inv.name not in COMPILERS:
+        return set()
+    args = list(inv.args)
+    if "-o" in args[:-1]:
+        return {norm(args[args.index("-o") + 1])}
+    sources = [a for a in args if not a.startswith("-") and "." in a]
+    default = COMPILERS[inv.name]
+    if default is None:
+        return {posixpath.splitext(posixpath.basename(sources[0]))[0]} if sources else set()
+    return {default}
+
+
 OPAQUE_MAKERS = frozenset({"tar", "unzip", "git", "npm", "npx", "cargo", "go", "helm", "make", "pip"})
 
 
@@ -41,6 +62,7 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
             made.paths.add(norm(args[-1]))
     if (name, pos[0] if pos else "") in MAKES_FILE:
         made.paths.add(MAKES_FILE[(name, pos[0])])
+    made.paths |= compiled(inv)
     if name == "mkdir":
         made.paths.update(norm(p) for p in pos)
     elif name in ("touch", "cp", "mv", "ln") and pos:
@@ -69,20 +91,25 @@ def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: 
     which = FILE_READERS.get(name)
     if which and not made.opaque:
         chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]
-        if any(is_local_path(a) and not has_made(a, made) for a in chosen):
+        missing = [a for a in chosen if is_local_path(a) and not has_made(a, made)]
+        made.unmade += missing
+        if missing:
             needs.add("state")
     elif name not in ("kubectl", "helm", "mkdir", "touch", "cp", "mv", "ln", "curl", "wget", "git", "cd", "echo",
                       "printf") and not made.opaque:
         used = [a for a in args if _DATA_FILE.search(a) and not URL.match(a) and not a.startswith(("-", "$", "/"))]
+        made.unmade += [a for a in used if not has_made(a, made)]
         if any(not has_made(a, made) for a in used):
             needs.add("state")  # e.g. ansible-playbook site.yml, node server.js, terraform -var-file=x.tfvars
     if name == "cd" and pos:
         target = pos[0]
         if target not in HOME_OR_UP and not target.startswith("/") and not has_made(target, made) and not made.opaque:
             needs.add("state")
+            made.unmade.append(target)
         made.paths.add(norm(target.removeprefix("~/")))
     if name.startswith(("./", "../")) and norm(name) not in made.paths and not made.opaque:
         needs.add("state")
+        made.unmade.append(name)
 
 
 def is_local_path(arg: str) -> bool:
@@ -98,6 +125,27 @@ def redirects(command: str, made: Made) -> None:
         made.paths.add(norm(m.group(1)))
 
 
+
+
+# Programs that write the paths they are given: all of them, or the last (the destination).
+_WRITERS: dict[str, str] = {**dict.fromkeys(("cp", "mv", "ln", "install", "rsync"), "last"),
+                            **dict.fromkeys(("touch", "mkdir", "rm", "rmdir", "tee", "chmod", "chown"), "all")}
+
+
+def writes_system(command: str) -> bool:
+    """Does ``command`` write into a folder of the system (``/usr/local/bin``, ``/etc``)? That
+    needs root."""
+    targets = [m.group(1) for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*(/[^\s;&|<>()]+)", command)]
+    for inv in shellsplit.invocations(command):
+        pos = [a for a in inv.args if not a.startswith("-")]
+        which = _WRITERS.get(inv.name)
+        targets += pos[-1:] if which == "last" and len(pos) > 1 else pos if which == "all" else []
+    return any(system_path(t) for t in targets)
+
+
+def system_path(path: str) -> bool:
+    """A path in (or of) a folder of the system."""
+    return path.startswith(SYSTEM_DIRS) or path.rstrip("/") + "/" in SYSTEM_DIRS
 
 
 def workdir_needs_state(workdir: str | None, made: Made) -> bool:

@@ -82,6 +82,24 @@ hugo jekyll mkdocs sphinx-build make cmake ninja gcc g++ clang
 wrk ab hey k6 httpie http telnet tmux screen watch htop strace nmap
 """.split())
 
+# Programs of a desktop session: they draw on a display or talk to its window manager (also
+# when they are what a command acts on: ``killall i3bar``).
+GUI_PROGRAMS = frozenset("""
+i3 i3-msg i3bar i3-dump-log i3-nagbar i3lock xprop xdotool xrandr xev xwininfo xinput xset xsetroot xmodmap
+xrdb xclip xsel xterm xdpyinfo wmctrl feh dmenu sway swaymsg gnome-shell gnome-terminal gsettings
+notify-send zenity firefox chromium google-chrome code gvim emacsclient
+""".split())
+# Programs and device paths of the reader's hardware: USB boards, serial ports, disks.
+HARDWARE_PROGRAMS = frozenset("""
+lsusb lspci openocd probe-rs st-flash st-info avrdude esptool esptool.py dfu-util picocom minicom
+screen-serial fdisk parted mkfs hdparm
+""".split())
+HARDWARE_PATHS = ("/dev/bus/", "/dev/tty", "/dev/sd", "/dev/nvme", "/dev/disk/", "/dev/mmcblk", "/dev/video",
+                  "/dev/snd", "/dev/input", "/sys/bus/usb")
+# Folders of the system: writing there needs root (``cp x /usr/local/bin/``, ``> /etc/hosts``).
+SYSTEM_DIRS = ("/usr/", "/etc/", "/opt/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/boot/", "/var/lib/",
+               "/var/log/", "/var/cache/")
+
 # Cloud and hosted-service CLIs: they talk to an API with the reader's credentials.
 CREDENTIALED_CLIS = frozenset("""
 aws gcloud gsutil az doctl civo linode-cli hcloud flyctl fly heroku vercel netlify gh glab
@@ -107,6 +125,9 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
                         "search", "publish", "generate-lockfile"}),
     "rsync": frozenset(),  # remote or local: decided by its arguments (toolchains.py)
     "gem": frozenset({"install"}), "winget": frozenset({"install", "upgrade"}),
+    "rustup": frozenset({"install", "update", "toolchain install", "target add", "component add", "self update"}),
+    "bundle": frozenset({"install", "update"}), "mkdocs": frozenset({"gh-deploy"}),
+    "dupload": None, "dput": None, "dget": None, "uscan": None,
     "choco": frozenset({"install", "upgrade"}), "scoop": frozenset({"install", "update"}),
     "docker": frozenset({"pull", "push", "login", "run", "build"}),
     "helm": frozenset({"repo", "install", "upgrade", "pull", "search", "dependency", "push"}),

@@ -136,7 +136,7 @@ TC_1_0
 run 1 0 'printf '"'"'the cat and the dog and the bird\n'"'"' > sample.txt'
 }
 # block 1 step 1
-needs_state 1 1 'python3 wordcount.py sample.txt' && {
+{
 cat >"$tc/step" <<'TC_1_1'
 python3 wordcount.py sample.txt
 TC_1_1

@@ -1,0 +1,145 @@
+"""Files and programs a step uses that the article never gives.
+
+A reader who follows a page in a fresh directory has what the page gives them: the files it
+says to save, what its commands make, what the sandbox image carries. A step assumes more
+when it reads
+
+- a project file the page never shows or makes (``cargo test`` without a ``Cargo.toml``,
+  ``make html`` without a ``Makefile``, ``debuild`` without a ``debian/`` folder:
+  :data:`PROJECT_FILES`; the commands that make one are :data:`MAKES`);
+- a file or folder it names that nothing before it made (``lintian foo_1.0_i386.changes``,
+  ``cd Step1_build`` in a page that never made it: the names :mod:`.paths` found unmade in
+  the step's block, looked up in the whole article here);
+- a program that only the page's own code defines and never installs (a click or typer
+  command ``touch`` run by name).
+
+Such a step needs that file (``file:NAME``): it is the reader's own, or an earlier page's.
+After a step whose effects nobody can list (``git clone``, ``tar x``, a build), anything may
+be there, and nothing is assumed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from extractor.understand import shellsplit
+from extractor.understand.made import norm, positionals
+
+ANY = "*"
+# (program, first word of its arguments, or ANY) → the project files it reads where it runs
+# (any of them will do). A word that only asks for help or a version needs no project.
+PROJECT_FILES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("make", ANY): ("Makefile", "makefile", "GNUmakefile"),
+    ("cmake", "--build"): ("CMakeCache.txt",),
+    ("cmake", ANY): ("CMakeLists.txt",),
+    **{("cargo", sub): ("Cargo.toml",) for sub in ("build", "run", "test", "check", "bench", "doc", "clippy")},
+    **{("mkdocs", sub): ("mkdocs.yml",) for sub in ("build", "serve", "gh-deploy")},
+    **{(program, ANY): ("debian/changelog",) for program in ("dpkg-buildpackage", "debuild", "pdebuild")},
+    **{("bundle", sub): ("Gemfile",) for sub in ("install", "exec", "update")},
+    ("rake", ANY): ("Rakefile", "rakefile"),
+    **{("npm", sub): ("package.json",) for sub in ("run", "start", "test")},
+    ("sphinx-build", ANY): ("conf.py",),
+    **{(program, ANY): ("test_*", "*_test.py", "conftest.py") for program in ("pytest", "py.test", "pytest-3")},
+    ("mvn", ANY): ("pom.xml",),
+    ("gradle", ANY): ("build.gradle", "build.gradle.kts"),
+    ("tox", ANY): ("tox.ini", "pyproject.toml"),
+}
+_NO_PROJECT = frozenset({"--version", "-V", "--help", "-h", "help", "version", "-f", "-C", "--file", "-E", "-P"})
+# (program, first word or ANY) → the files it makes where it runs.
+MAKES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("cargo", "new"): ("Cargo.toml",), ("cargo", "init"): ("Cargo.toml",),
+    ("mkdocs", "new"): ("mkdocs.yml",),
+    ("sphinx-quickstart", ANY): ("conf.py", "Makefile", "index.rst"),
+    ("cmake", ANY): ("CMakeCache.txt", "Makefile"),  # configuring makes the build tree
+    ("npm", "init"): ("package.json",), ("go", "mod"): ("go.mod",), ("bundle", "init"): ("Gemfile",),
+    ("dh_make", ANY): ("debian/changelog",),
+}
+# A command-line program defined by the page's code: click's and typer's decorators (the
+# function's name, or the name the decorator gives), argparse's ``prog=``.
+_CLI_DEF = re.compile(r"@[\w.]*\b(?:command|group)\((?:\s*['\"]([\w-]+)['\"])?[^)]*\)\s*\n(?:\s*@.*\n)*\s*def (\w+)")
+_PROG = re.compile(r"ArgumentParser\([^)]*\bprog\s*=\s*['\"]([\w-]+)['\"]")
+
+
+@dataclass
+class Given:
+    """What the article gave before the current step: paths it wrote or its steps made, the
+    programs its code defines, and whether some earlier step made things nobody can list."""
+
+    paths: set[str] = field(default_factory=set)
+    by_steps: set[str] = field(default_factory=set)  # of ``paths``, those a step made
+    written: set[str] = field(default_factory=set)  # of ``paths``, the files the article says to save
+    programs: dict[str, str] = field(default_factory=dict)  # program → where the page defines it
+    opaque: bool = False
+    installed: bool = False  # a local project was installed (its programs with it)
+
+    def has(self, pattern: str, paths: set[str] | None = None) -> bool:
+        """A path given matches ``pattern`` (a glob), by its whole path, its end or its name,
+        or holds it (a folder), or is in it."""
+        return any(fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(p, "*/" + pattern)
+                   or fnmatch.fnmatch(posixpath.basename(p), pattern) or p == pattern.split("/", 1)[0]
+                   or p.startswith(pattern + "/") for p in (self.paths if paths is None else paths))
+
+    def wrote(self, path: str) -> None:
+        """Remember a file the article says to save."""
+        self.paths.add(path)
+        self.written.add(path)
+
+    def saw_code(self, text: str, where: str) -> None:
+        """Remember the command-line programs a block of code defines."""
+        for m in _CLI_DEF.finditer(text):
+            self.programs.setdefault(m.group(1) or m.group(2).replace("_", "-"), where)
+        for m in _PROG.finditer(text):
+            self.programs.setdefault(m.group(1), where)
+
+    def saw_step(self, command: str, made_paths: set[str], opaque: bool) -> None:
+        """Remember what a step made (the paths its block's rules found, and :data:`MAKES`)."""
+        made = set(made_paths)
+        for inv in shellsplit.invocations(command):
+            made.update(_row(MAKES, inv) or ())
+        self.paths |= made
+        self.by_steps |= made
+        self.opaque = self.opaque or opaque
+        for inv in shellsplit.invocations(command):
+            pos = positionals(inv.args, inv.name)
+            if inv.name in ("pip", "pip3") and pos[:1] == ["install"] and any(a.startswith(".") for a in pos[1:]):
+                self.installed = True
+
+
+def _row(table: dict[tuple[str, str], tuple[str, ...]], inv: shellsplit.Invocation) -> tuple[str, ...] | None:
+    first = inv.args[0] if inv.args else ""
+    return table.get((inv.name, first), table.get((inv.name, ANY)))
+
+
+def assumed(command: str, unmade: list[str], given: Given) -> list[str]:
+    """What ``command`` uses that the article never gave (``unmade``: the paths its block's
+    rules found unmade), first the project files, then the named paths, then programs."""
+    if given.opaque:
+        return []
+    out: list[str] = []
+    for inv in shellsplit.invocations(command):
+        files = _row(PROJECT_FILES, inv)
+        if inv.name == "make" and any(given.has(t + ".*") for t in positionals(inv.args, "make")):
+            files = None  # ``make hello`` from the hello.c the page gave: make's own rules
+        if files and not _NO_PROJECT & set(inv.args) and not any(given.has(f) for f in files):
+            out.append(files[0])
+        if inv.name in given.programs and not given.installed and not given.has(inv.name):
+            out.append(inv.name)
+    out += [name for name in unmade if not given.has(norm(name.removeprefix("~/")))]
+    return list(dict.fromkeys(out))
+
+
+def made_by_steps(command: str, given: Given) -> bool:
+    """``command`` reads a project file that only an earlier step made (``cmake --build .``
+    after ``cmake ..``): it relies on that step's state."""
+    for inv in shellsplit.invocations(command):
+        files = _row(PROJECT_FILES, inv)
+        if files and not _NO_PROJECT & set(inv.args) and any(given.has(f, given.by_steps) for f in files) \
+                and not any(given.has(f, given.written) for f in files):
+            return True
+    return False
+
+
+__all__ = ["MAKES", "PROJECT_FILES", "Given", "assumed", "made_by_steps"]
