@@ -86,6 +86,9 @@ class Facts:
     packages: tuple[str, ...] = ()
     packages_offline: bool = False
     venv: str = ""  # "enter": it enters a virtual environment (``. .venv/bin/activate``); "leave": ``deactivate``
+    # what its output is about when that is not the tutorial's business: "version" (the reader's
+    # version of a program), "machine" (the machine's own configuration); "" otherwise
+    shows: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -95,6 +98,8 @@ class Facts:
             out |= {"packages": list(self.packages), "packages_offline": self.packages_offline}
         if self.venv:
             out["venv"] = self.venv
+        if self.shows:
+            out["shows"] = self.shows
         return out
 
     @classmethod
@@ -108,5 +113,5 @@ class Facts:
             serves=bool(d.get("serves", False)), editor=str(d.get("editor", "")),
             fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
             packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
-            venv=str(d.get("venv", "")),
+            venv=str(d.get("venv", "")), shows=str(d.get("shows", "")),
         )

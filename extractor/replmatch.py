@@ -9,6 +9,8 @@ doctest's rules, completed, then the matcher's (``extractor.matching``), never a
   exception's own lines (``ValueError: bad``, multi-line messages too) are compared. A chained
   exception ("During handling of the above exception…", "The above exception was the direct
   cause…") is a sequence of such parts: the same links, in the same order, each compared so.
+  An exception the article names without its module (``UndefinedUnitError``) is the REPL's
+  ``pint.errors.UndefinedUnitError``.
 
 Rules (``Comparison.rule``): ``exact``, the matcher's stage names, ``doctest-ellipsis``, and
 ``traceback`` when a stack was set aside.
@@ -80,6 +82,17 @@ def _error(part: list[str]) -> tuple[str, str]:
     return kind, "\n".join(line.rstrip() for line in body[first:]) + "\n"
 
 
+_QUALIFIED = re.compile(r"^((?:\w+\.)+)(\w+)(?=:|$)")
+
+
+def _as_named(want: str, got: str) -> str:
+    """The REPL names an exception by its module (``pint.errors.UndefinedUnitError: …``); an
+    article that names the class alone (``UndefinedUnitError: …``) shows the same exception, as
+    doctest's IGNORE_EXCEPTION_DETAIL has it for the module: the module is set aside."""
+    m = _QUALIFIED.match(got)
+    return got[len(m.group(1)):] if m and want.startswith(m.group(2)) else got
+
+
 def _plain(want: str, got: str) -> Comparison:
     if want == got:
         return Comparison(EXACT, EXACT)
@@ -100,7 +113,7 @@ def compare_example(expected: str, actual: str) -> Comparison:
     verdicts = [_plain(exp.before, act.before)]
     same_shape = [k for k, _ in exp.errors] == [k for k, _ in act.errors] and exp.links == act.links
     if same_shape:
-        verdicts += [_plain(w, g) for (_, w), (_, g) in zip(exp.errors, act.errors, strict=True)]
+        verdicts += [_plain(w, _as_named(w, g)) for (_, w), (_, g) in zip(exp.errors, act.errors, strict=True)]
     if not same_shape or any(v.match == MISMATCH for v in verdicts):
         return Comparison(MISMATCH, "", _diff(want, actual))
     rules = [r for v in verdicts for r in v.rule.split("+") if r and r != EXACT]

@@ -83,6 +83,7 @@ class NeedKind(StrEnum):
     AUTHOR = "author"  # the author said not to run it (a ``skip`` directive)
     GUI = "gui"  # a desktop session (a display server) the program draws on or talks to
     HARDWARE = "hardware"  # a device on the reader's machine (a board on USB, a serial port)
+    MACHINE = "machine"  # its output is the machine's own configuration: the article shows the author's
     FILE = "file"  # a file or program the article never gives (the reader's own, or an earlier page's)
     OTHER = "other"  # a need no rule knows (its label is the value)
 

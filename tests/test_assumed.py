@@ -101,3 +101,30 @@ def test_another_os_twin_of_a_step_leaves_no_gap() -> None:
         CodeBlock(2, "", lang="shell", kind="session", prompt="$ ", steps=(shell("cd app"),))))
     actions = make_plan(t).actions
     assert [a.kind for a in actions] == [ActionKind.SHELL, ActionKind.SKIP, ActionKind.SHELL]
+
+
+def test_a_version_query_is_judged_by_its_exit_status_and_a_machine_query_is_not_run() -> None:
+    actions = {a.command: a for a in make_plan(_tutorial("machine.html")).actions}
+    version = actions["python3 --version"]
+    assert (version.kind, version.expected_output) == (ActionKind.SHELL, None)
+    assert "version query" in version.note
+    assert actions["apt-cache policy jq"].need == NeedKind.MACHINE
+
+
+def test_a_wizard_without_its_answers_is_interactive() -> None:
+    needs = _needs("machine.html")
+    assert "interactive" in needs["sphinx-quickstart docs"]
+    assert "interactive" not in needs["sphinx-quickstart -q -p Demo -a Me docs"]
+
+
+def test_a_program_shown_in_two_pieces_is_written_whole() -> None:
+    file = next(b for b in _codes("pieces.html") if b.kind == "file")
+    assert file.filename == "greet.py"
+    assert file.content == 'def greet():\n    print("Hello!")\n\n\nif __name__ == "__main__":\n    greet()\n'
+    assert "it uses greet, which only that block defines" in file.notes[-1]
+
+
+def test_a_new_project_and_an_archive_are_made_by_the_steps_that_make_them() -> None:
+    needs = _needs("pieces.html")
+    assert needs["cd site"] == () and needs["tar -cf site.tar docs"] == ()
+    assert needs["tar -tf site.tar"] == ()

@@ -80,7 +80,7 @@ def test_setup_and_teardown_hold_the_comments_further_lines_as_their_block() -> 
     ("tutorcheck: timeout=soon", "timeout= expects a positive number of seconds, got 'timeout=soon'"),
     ("tutorcheck: timeout=-1", "a positive number of seconds"),
     ("tutorcheck: output=sorted", "output= expects one of ignore, ellipsis, regex, unordered"),
-    ("tutorcheck: needs=wifi", "'none' or a comma-separated list of cluster, interactive, network"),
+    ("tutorcheck: needs=wifi", "'none' or a comma-separated list of cluster, gui, hardware, interactive, network"),
     ("tutorcheck: env=9LIVES", "a variable name"),
     ("tutorcheck: expect-fail=yes", "expect-fail takes no value"),
     ("tutorcheck:", "a tutorcheck comment with no directive"),

@@ -30,6 +30,8 @@ MATCHES = [
     ("set-order", "{'cherry', 'banana', 'apple'}\n", "{'apple', 'cherry', 'banana'}\n", "unordered"),
     ("trailing-spaces", "a  \nb\n", "a\nb\n", "whitespace"),
     ("blank-lines-inside", "first\n\nsecond\n", "first\n\nsecond\n", "exact"),
+    ("exception-without-its-module", "Traceback (most recent call last):\n...\nUnitError: 'snail' is unknown\n",
+     ZERO.replace("ZeroDivisionError: division by zero", "units.errors.UnitError: 'snail' is unknown"), "traceback"),
 ]
 
 
@@ -54,6 +56,10 @@ REFUSALS = [
     ("syntax-message", SYNTAX, SYNTAX.replace("invalid syntax", "invalid syntax. Perhaps you forgot a comma?")),
     ("output-before-changed", "start\n" + ZERO, "stop\n" + ZERO),
     ("blank-line-output-cut", "first\n\nsecond\n", "first\n"),
+    ("other-exception-without-module", "Traceback (most recent call last):\n...\nUnitError: bad\n",
+     ZERO.replace("ZeroDivisionError: division by zero", "units.errors.DimensionError: bad")),
+    ("other-module-shown", "Traceback (most recent call last):\n...\nunits.UnitError: bad\n",
+     ZERO.replace("ZeroDivisionError: division by zero", "other.UnitError: bad")),
     ("set-member", "{'cherry', 'banana', 'apple'}\n", "{'apple', 'cherry', 'kiwi'}\n"),
 ]
 

@@ -116,6 +116,9 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     missing = unmet(needs, ctx.here)
     if missing is not None:
         return _skip(base, missing.need, missing.reason)
+    if step.facts.shows == "machine":
+        return _skip(base, NeedKind.MACHINE, "shows the machine's own configuration (its package sources, users, "
+                                             "disks): the article's output is the author's machine")
     needs_state = any(n.kind == NeedKind.STATE for n in needs)
     if needs_state and ctx.gap is not None:
         return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
@@ -129,6 +132,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
         source, want, note = with_answers(step)
     if kind == ActionKind.SHELL and step.facts.editor:  # a reader types in it; here the article's text is
         source, note = with_editor(step, source)
+    if step.facts.shows == "version" and want is not None:  # the reader's version, not the article's
+        want, note = None, "a version query: judged by its exit status (the version a reader has may differ)"
     if kind == ActionKind.PYTHON and want is None and not step.pasted:
         want = ""  # doctest's rule: an example the article shows no output for prints nothing
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""

@@ -19,6 +19,13 @@ from extractor.vocab import NeedKind
 
 INTERACTIVE = NeedKind.INTERACTIVE.value
 _READ_VALUE_FLAGS = frozenset({"-a", "-d", "-i", "-n", "-N", "-t", "-u"})
+# Programs that ask the reader questions of their own (a wizard) unless an option says not to:
+# their answers cannot be told apart in a transcript, so without that option they are interactive.
+PROMPTING: dict[str, frozenset[str]] = {
+    "sphinx-quickstart": frozenset({"-q", "--quiet"}), "dh_make": frozenset({"-y", "--yes"}),
+    "mkdocs-quickstart": frozenset(), "passwd": frozenset(), "adduser": frozenset({"--disabled-password"}),
+    "certbot": frozenset({"-n", "--non-interactive"}), "ssh-keygen": frozenset({"-N"}),
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ def shell_asked(command: str) -> Asked:
     prompts: list[str] = []
     silent = False
     for inv in shellsplit.invocations(command):
+        if inv.name in PROMPTING and not PROMPTING[inv.name] & {a.split("=", 1)[0] for a in inv.args}:
+            silent = True  # its own questions: no transcript line is known to be an answer
         if inv.name != "read":
             continue
         args, prompt = list(inv.args), ""

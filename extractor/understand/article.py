@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
+from extractor.directives import DirectiveKind
 from extractor.matching import ALTERNATIVE_MARK
 from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
 from extractor.understand import (
@@ -21,6 +22,7 @@ from extractor.understand import (
     needs,
     pasted,
     paths,
+    pieces,
     python,
     services,
     toolchains,
@@ -122,7 +124,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
             if given is not None and "state" in step_needs and given.written:
                 step_needs = _written_state(step.command, step_needs, before, given.written, known_vars, workdir)
             if given is not None:  # what the whole article never gave: the reader's own, or an earlier page's
-                missing = [f"file:{n}" for n in assumed.assumed(step.command, made.unmade, given)[:1]]
+                found = assumed.assumed(step.command, made.unmade, given, step.expected_output)
+                missing = [f"file:{n}" for n in found[:1]]
                 relies = ["state"] if assumed.made_by_steps(step.command, given) else []
                 step_needs = tuple(sorted({*step_needs, *missing, *relies}))
                 given.saw_step(step.command, made.paths, made.opaque)
@@ -175,7 +178,8 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(_name_files(firsts)), contexts))
+    named = pieces.continued(_name_files(firsts))
+    firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(named), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
     projects = toolchains.Projects()
@@ -183,6 +187,9 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     for n, first in enumerate(firsts):
         if first is None:
             continue
+        for directive in first.block.directives:  # the author's file=PATH: a file the reader saves
+            if directive.kind == DirectiveKind.FILE:
+                given.wrote(norm(directive.value))
         try:
             filled = _with_needs(first, known_vars, local, projects, given)
             if filled.kind == "file" and filled.filename:

@@ -57,6 +57,7 @@ MAKES: dict[tuple[str, str], tuple[str, ...]] = {
     ("npm", "init"): ("package.json",), ("go", "mod"): ("go.mod",), ("bundle", "init"): ("Gemfile",),
     ("dh_make", ANY): ("debian/changelog",),
 }
+_INSTALLERS = frozenset({"pip", "pip3", "npm", "yarn", "pnpm", "gem", "cargo"})
 # A command-line program defined by the page's code: click's and typer's decorators (the
 # function's name, or the name the decorator gives), argparse's ``prog=``.
 _CLI_DEF = re.compile(r"@[\w.]*\b(?:command|group)\((?:\s*['\"]([\w-]+)['\"])?[^)]*\)\s*\n(?:\s*@.*\n)*\s*def (\w+)")
@@ -101,8 +102,10 @@ class Given:
             made.update(_row(MAKES, inv) or ())
         self.paths |= made
         self.by_steps |= made
-        self.opaque = self.opaque or opaque
-        for inv in shellsplit.invocations(command):
+        calls = shellsplit.invocations(command)
+        # a package install fills site-packages or node_modules, not the reader's folder with unknown files
+        self.opaque = self.opaque or opaque and not all(inv.name in _INSTALLERS for inv in calls)
+        for inv in calls:
             pos = positionals(inv.args, inv.name)
             if inv.name in ("pip", "pip3") and pos[:1] == ["install"] and any(a.startswith(".") for a in pos[1:]):
                 self.installed = True
@@ -113,9 +116,19 @@ def _row(table: dict[tuple[str, str], tuple[str, ...]], inv: shellsplit.Invocati
     return table.get((inv.name, first), table.get((inv.name, ANY)))
 
 
-def assumed(command: str, unmade: list[str], given: Given) -> list[str]:
+# The recorded output says a path is not there: the article shows that on purpose.
+_MISSING = re.compile(r"No such file|not found|does not exist|cannot (?:open|access|stat)|can't open", re.I)
+
+
+def _shown_missing(name: str, output: str | None) -> bool:
+    return any(name in line and _MISSING.search(line) for line in (output or "").splitlines())
+
+
+def assumed(command: str, unmade: list[str], given: Given, output: str | None = None) -> list[str]:
     """What ``command`` uses that the article never gave (``unmade``: the paths its block's
-    rules found unmade), first the project files, then the named paths, then programs."""
+    rules found unmade), first the project files, then the named paths, then programs. A path
+    the step's recorded ``output`` shows missing (``cat: x.txt: No such file or directory``)
+    is not assumed: the article shows it absent on purpose."""
     if given.opaque:
         return []
     out: list[str] = []
@@ -128,7 +141,7 @@ def assumed(command: str, unmade: list[str], given: Given) -> list[str]:
         if inv.name in given.programs and not given.installed and not given.has(inv.name):
             out.append(inv.name)
     out += [name for name in unmade if not given.has(norm(name.removeprefix("~/")))]
-    return list(dict.fromkeys(out))
+    return [name for name in dict.fromkeys(out) if not _shown_missing(name, output)]
 
 
 def made_by_steps(command: str, given: Given) -> bool:

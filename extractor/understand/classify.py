@@ -176,7 +176,7 @@ def _commands(text: str, claimed: str | None) -> bool:
 COMMAND_THEN_OUTPUT = "a command and what it printed, without a prompt"
 
 
-def _command_then_output(text: str) -> bool:
+def _command_then_output(text: str, claimed: str | None) -> bool:
     """One command a reader types (a known program, ended by the shell parser), then lines
     that are not commands: ``seq 3 | wc -l`` + ``3``, ``python3 --version`` + ``Python 3.11.2``."""
     lines = text.rstrip("\n").split("\n")
@@ -186,6 +186,8 @@ def _command_then_output(text: str) -> bool:
     first = lines[spans[0].start]
     if not words.looks_like_command(first) or shapes.output_lines(first):
         return False
+    if claimed != "shell" and shellsplit.has_error("\n".join(lines[spans[0].start:spans[0].end])):
+        return False  # ``eval ("bar = 3");``: another language's statement, not shell (as in _commands)
     rest = [line for line in lines[spans[0].end:] if line.strip()]
     return bool(rest) and not any(words.looks_like_command(line) or line.lstrip().startswith("#") for line in rest)
 
@@ -221,7 +223,7 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
         return Reading("text", "text", shape)
     if _SHEBANG.match(text):
         return Reading("shell", "file", "a shell script (shebang)")
-    if claimed in (None, "shell") and _command_then_output(text):
+    if claimed in (None, "shell") and _command_then_output(text, claimed):
         return Reading("shell", "session", COMMAND_THEN_OUTPUT, shape=Shape.COMMAND_THEN_OUTPUT)
     if _mostly_output(text) and not _parses(text, claimed):
         return Reading("text", "output", "program output")

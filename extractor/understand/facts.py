@@ -45,7 +45,7 @@ def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = ()
                  serves=nature.runs_until_stopped(command), editor=nature.editor(command), fetches=fetches,
                  reads_only=nature.only_reads(command), packages=found.packages,
                  packages_offline=packages.offline_with_packages(command, found),
-                 venv=nature.venv(command))
+                 venv=nature.venv(command), shows=nature.shows(command))
 
 
 def text_facts(text: str, labels: Sequence[str], filename: str | None = None) -> Facts:

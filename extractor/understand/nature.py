@@ -120,6 +120,29 @@ def editor(command: str) -> str:
     return opens.program if opens else ""
 
 
+# Words that ask a program for its version and nothing else (``python --version``, ``go version``).
+VERSION_WORDS = frozenset({"--version", "-V", "version", "-version"})  # not -v: verbose for pytest, grep...
+# (program, first word or "") → its output describes the machine it runs on (its package sources,
+# its user ids, its disks): the article shows the author's machine.
+MACHINE_QUERIES = frozenset({
+    ("apt-cache", "policy"), ("apt-cache", "madison"), ("id", ""), ("uname", "-a"), ("uname", "-r"),
+    ("lsb_release", "-a"), ("df", ""), ("df", "-h"), ("free", ""), ("free", "-h"), ("free", "-m"), ("lscpu", ""),
+    ("lsblk", ""), ("ip", "addr"), ("ip", "a"), ("ip", "route"), ("ip", "link"), ("ifconfig", ""), ("uptime", ""),
+})
+
+
+def shows(command: str) -> str:
+    """What the command's output is about, when that is not the tutorial's business:
+    ``version`` (the version a reader has), ``machine`` (the machine's own configuration)."""
+    calls = invocations(command)
+    if len(calls) != 1:
+        return ""
+    inv = calls[0]
+    if inv.args and set(inv.args) <= VERSION_WORDS:
+        return "version"
+    return "machine" if (inv.name, inv.args[0] if inv.args else "") in MACHINE_QUERIES else ""
+
+
 def only_reads(command: str) -> bool:
     """Every program of the command only reads (``ls -la``, ``kubectl get pods``): it changes nothing.
     A redirection into a file writes, so a command with ``>`` does not only read."""
@@ -133,5 +156,5 @@ def only_reads(command: str) -> bool:
     return True
 
 
-__all__ = ["EDITORS", "FOREGROUND", "PACKAGE_MANAGERS", "READERS", "editor", "only_reads",
-           "runs_until_stopped", "system_install", "venv"]
+__all__ = ["EDITORS", "FOREGROUND", "MACHINE_QUERIES", "PACKAGE_MANAGERS", "READERS", "VERSION_WORDS", "editor",
+           "only_reads", "runs_until_stopped", "shows", "system_install", "venv"]

@@ -29,6 +29,10 @@ MAKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("python3", ("-m", "venv")), ("python", ("-m", "venv")), ("virtualenv", ()), ("uv", ("venv",)),
     ("git", ("init",)), ("cargo", ("new",)), ("cargo", ("init",)), ("npm", ("init",)),
 )
+# Subcommands that make a new project in the folder their last word names (any tool's), and
+# programs that do it by themselves.
+NEW_PROJECT = frozenset({"new", "init", "create"})
+NEW_PROJECT_PROGRAMS = frozenset({"sphinx-quickstart"})
 # Commands that make a known file in the working directory.
 MAKES_FILE: dict[tuple[str, str], str] = {("go", "mod"): "go.mod", ("npm", "init"): "package.json"}
 # Compilers → what they write without ``-o``: the source's stem (None) or a fixed name.
@@ -60,9 +64,16 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
     for program, lead in MAKERS:
         if name == program and args[: len(lead)] == lead and len(args) > len(lead):
             made.paths.add(norm(args[-1]))
+    if pos[:1] and pos[0] in NEW_PROJECT and len(pos) > 1 or name in NEW_PROJECT_PROGRAMS and pos:
+        made.paths.add(norm(pos[-1]))  # mkdocs new site, cargo new app, sphinx-quickstart docs
     if (name, pos[0] if pos else "") in MAKES_FILE:
         made.paths.add(MAKES_FILE[(name, pos[0])])
     made.paths |= compiled(inv)
+    mode = args[0].lstrip("-") if args and not args[0].startswith("--") else ""
+    if name == "tar" and "c" in mode and "f" in mode and len(args) > 1:
+        made.paths.add(norm(args[1]))  # tar -cf ARCHIVE files...: the archive is what it writes
+    elif name == "zip" and pos:
+        made.paths.add(norm(pos[0]))
     if name == "mkdir":
         made.paths.update(norm(p) for p in pos)
     elif name in ("touch", "cp", "mv", "ln") and pos:

@@ -137,7 +137,7 @@ def third_party(tree: ast.Module) -> set[str]:
     return {name for name in imports(tree) if name not in sys.stdlib_module_names}
 
 
-def _defined(tree: ast.Module) -> set[str]:
+def defined(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
@@ -157,7 +157,7 @@ def _defined(tree: ast.Module) -> set[str]:
 
 def free_names(tree: ast.Module) -> set[str]:
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return used - _defined(tree) - _BUILTINS
+    return used - defined(tree) - _BUILTINS
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Pass)

@@ -7,7 +7,7 @@ import re
 from extractor.understand.tables import BASE_PROGRAMS, KNOWN_CLIS, SHELL_BUILTINS
 
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)")  # not NAME==1.2 (a version pin)
-_PATHLIKE = re.compile(r"^(\./|\.\./|/|~/)[\w./~-]+$")
+_PATHLIKE = re.compile(r"^(\./|\.\./|/|~/)(?=[\w./~-]*\w)[\w./~-]+$")  # a path has a name: ``//`` is a comment
 _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "builtin", "xargs", "watch"})
 # a shell function definition: `greet() { ...`, `function greet {`, and the fork bomb `:(){ :|:& };:`
 _FUNCDEF = re.compile(r"^(?:function\s+[^\s(){}|&;<>]+\s*(?:\(\s*\))?\s*\{|[^\s(){}|&;<>'\"$]+\s*\(\s*\)\s*\{)")
