@@ -128,3 +128,22 @@ def test_a_new_project_and_an_archive_are_made_by_the_steps_that_make_them() -> 
     needs = _needs("pieces.html")
     assert needs["cd site"] == () and needs["tar -cf site.tar docs"] == ()
     assert needs["tar -tf site.tar"] == ()
+
+
+def test_a_module_run_with_python_m_and_a_download_with_combined_flags_are_no_assumed_files() -> None:
+    from extractor.understand.needs import Made, step_needs
+
+    made = Made()
+    assert step_needs("python3 -m http.server 8000", made, set()) == () and made.unmade == []  # a module
+    step_needs("curl -sO https://example.org/names.txt", made, set())
+    assert "names.txt" in made.paths
+
+
+def test_prompt_less_lines_bash_cannot_parse_are_not_shell() -> None:
+    from extractor.understand.article import understand_article
+    from extractor.model import CodeBlock
+
+    octave, = understand_article((CodeBlock(0, 'eval ("bar = 3");\nbar\n'),))
+    assert (octave.kind, octave.lang, octave.steps) == ("text", "text", ())
+    labelled, = understand_article((CodeBlock(0, 'eval ("bar = 3");\n', label="bash"),))
+    assert labelled.lang == "shell"  # a shell label says it is shell: its syntax error is a defect to report

@@ -11,7 +11,7 @@ from dataclasses import replace
 from extractor.bounds import OverBound, check_size
 from extractor.directives import DirectiveKind
 from extractor.matching import ALTERNATIVE_MARK
-from extractor.model import Block, Check, CodeBlock, ProseBlock, Step
+from extractor.model import Block, Check, CodeBlock, Facts, ProseBlock, Step
 from extractor.understand import (
     answers,
     assumed,
@@ -41,6 +41,7 @@ from extractor.understand.block import (
 from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.made import norm
 from extractor.understand.prompts import learn
+from extractor.understand.tables import LABEL_LANGS
 
 
 def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
@@ -198,11 +199,23 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             if filled.lang == "python":
                 given.saw_code(filled.text, f"block {filled.index}")
             final = replace(first, block=filled)
-            done[n] = replace(filled, checks=static_checks(final), defects=block_defects(final))
+            checks = static_checks(final)
+            done[n] = _not_shell(filled, checks) or replace(filled, checks=checks, defects=block_defects(final))
         except Exception as e:  # noqa: BLE001
             done[n] = _fallback(codes[n], e, where)
     understood = iter(_with_editors(done))
     return tuple(next(understood) if isinstance(b, CodeBlock) else b for b in blocks)
+
+
+def _not_shell(block: CodeBlock, checks: tuple[Check, ...]) -> CodeBlock | None:
+    """A block read as shell only by the look of its lines (no prompt, no shell label) that bash
+    cannot parse is another language's code (``eval ("bar = 3");`` typed at Octave): text."""
+    if block.lang != "shell" or block.kind not in ("session", "commands") or block.prompt \
+            or LABEL_LANGS.get((block.label or "").lower()) == "shell" \
+            or not any(c.name == "bash-syntax" and not c.ok for c in checks):
+        return None
+    return replace(block, lang="text", kind="text", steps=(), needs=(), facts=Facts(), checks=(),
+                   notes=(*block.notes, "not shell: bash cannot parse it, and no prompt or label says it is"))
 
 
 def _with_editors(blocks: list[CodeBlock]) -> list[CodeBlock]:

@@ -82,7 +82,7 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
         out = flag(args, "-o", "--output")
         if out:
             made.paths.add(norm(out))
-        elif "-O" in args or "--remote-name" in args:
+        elif "--remote-name" in args or any(a.startswith("-") and not a.startswith("--") and "O" in a for a in args):
             made.paths.update(norm(a.rsplit("/", 1)[-1]) for a in pos if URL.match(a))
     elif name == "wget":
         out = flag(args, "-O")
@@ -102,8 +102,10 @@ def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: 
     which = FILE_READERS.get(name)
     if which and not made.opaque:
         chosen = {"all": pos, "first": pos[:1], "rest": pos[1:]}[which]
+        if name in ("python", "python3") and "-m" in args:
+            chosen = []  # python -m http.server: a module, not a file
         missing = [a for a in chosen if is_local_path(a) and not has_made(a, made)]
-        made.unmade += missing
+        made.unmade += [a for a in missing if "/" in a or _DATA_FILE.search(a)]  # surely a file
         if missing:
             needs.add("state")
     elif name not in ("kubectl", "helm", "mkdir", "touch", "cp", "mv", "ln", "curl", "wget", "git", "cd", "echo",
