@@ -140,8 +140,8 @@ def test_a_module_run_with_python_m_and_a_download_with_combined_flags_are_no_as
 
 
 def test_prompt_less_lines_bash_cannot_parse_are_not_shell() -> None:
-    from extractor.understand.article import understand_article
     from extractor.model import CodeBlock
+    from extractor.understand.article import understand_article
 
     octave, = understand_article((CodeBlock(0, 'eval ("bar = 3");\nbar\n'),))
     assert (octave.kind, octave.lang, octave.steps) == ("text", "text", ())
