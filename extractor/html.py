@@ -277,11 +277,15 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     for gutter in [pre for pre in root.find_all("pre") if _is_gutter(pre)]:
         gutter.decompose()
     directives = take_directives(soup, root, str(origin))  # the author's, for the blocks they precede
-    for index, pre in enumerate(list(_outer_pres(root))):
+    outer = list(_outer_pres(root))
+    # read on the page as it is: once earlier listings are replaced by markers, finding whether an
+    # ancestor wraps one listing only walks past all of them (10,000 <pre>: quadratic)
+    captions = [caption_of(pre) for pre in outer]
+    for index, pre in enumerate(outer):
         callouts = take_callouts(pre)
         written = pre_text(pre)  # with the lines the page hides, which belong to the file
         text = pre_text(pre) if take_hidden(pre) else written
-        codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=caption_of(pre),
+        codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=captions[index],
                                highlighted=highlighted_lines(pre), notes=callouts,
                                written=written if written != text else None, outcome=declared_outcome(pre),
                                line=source_line(pre), directives=directives.get(id(pre), ())))
