@@ -263,8 +263,27 @@ def judge_article(article: Article, result: ArticleResult, findings: Findings) -
             findings.check(step.duration_s < 2.0, f"{name}: a blocked connection took {step.duration_s:.2f}s")
 
 
-def test_hostile_snippets_end_with_their_verdicts_in_bounded_time_and_leave_nothing(engine: Any,
-                                                                                    canary: Path) -> None:
+@dataclass
+class Outcome:
+    """What one run of every hostile snippet showed (the test asserts it; the benchmark prints it)."""
+
+    findings: Findings
+    articles: list[str]  # the snippet files' articles
+    results: dict[str, ArticleResult]
+    private_slug: str
+    sample_slug: str
+    reached: dict[str, int]  # listener → connections it accepted
+    containers_left: list[str]
+    processes_left: list[str]
+    canary_intact: bool
+    files_left: list[str]
+    logs: list[dict[str, Any]]  # per container seen: its log driver, log file and the file's size
+    took_s: float
+
+
+def run_suite(engine: Any, canary: Path) -> Outcome:
+    """Every snippet file as one sample article, all in one run (two at a time) with a well-behaved
+    sample article and the opt-in article, while a watcher polls the containers' log settings."""
     gateway = bridge_gateway(engine)
     closed, opened = Listener(gateway), Listener(gateway)
     own = own_address(gateway)
@@ -284,37 +303,55 @@ def test_hostile_snippets_end_with_their_verdicts_in_bounded_time_and_leave_noth
     before = canary.stat().st_mtime_ns
 
     watcher = Watcher(engine, slugs)
+    t0 = time.monotonic()
     try:
         results = run_articles([*(a.tutorial for a in everything), sample],
                                lambda t: check_tutorial(t, options.get(t.slug, RunOptions(step_timeout=20))), jobs=2)
     finally:
+        took = time.monotonic() - t0
         watcher.close()
         for listener in {closed, opened, own_listener}:
             listener.close()
-
     by_slug = {r.slug: r for r in results}
     findings = Findings()
     for article in articles:
         judge_article(article, by_slug[article.slug], findings)
+    wait_until(lambda: not containers_of(engine, slugs) and not host_processes(MARKER), 15)
+    files = [str(where / name) for name in ("big", "fill", "notes.txt", "many", "work", "nohup.out", "evil")
+             for where in (Path("/tmp"), Path.cwd(), Path.home())
+             if (where / name).exists() and (where / name).stat().st_mtime >= time.time() - 3600]
+    return Outcome(
+        findings=findings, articles=[a.slug for a in articles], results=by_slug, private_slug=private.slug,
+        sample_slug=sample.slug,
+        reached={"gateway (filtered)": closed.accepted, "own address (filtered)": own_listener.accepted
+                 if own_listener is not closed else 0, "gateway (--allow-network=private)": opened.accepted},
+        containers_left=containers_of(engine, slugs), processes_left=host_processes(MARKER),
+        canary_intact=canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before,
+        files_left=files, logs=[{"article": v["article"], "log_driver": v.get("log_driver"), "log_path":
+                                 v.get("log_path"), "log_bytes": v["log_bytes"]} for v in watcher.seen.values()],
+        took_s=took)
+
+
+def test_hostile_snippets_end_with_their_verdicts_in_bounded_time_and_leave_nothing(engine: Any,
+                                                                                    canary: Path) -> None:
+    out = run_suite(engine, canary)
+    findings = out.findings
     assert findings.problems == [], "\n".join(findings.problems)
     assert findings.hostile >= 40
-    assert by_slug[private.slug].steps[0].status == "passed", by_slug[private.slug].steps[0].reason
-    assert opened.accepted >= 1
+    private = out.results[out.private_slug].steps[0]
+    assert private.status == "passed", private.reason
+    assert out.reached["gateway (--allow-network=private)"] >= 1
     # nothing of the filtered articles reached this host
-    assert closed.accepted == 0 and own_listener.accepted == 0
+    assert out.reached["gateway (filtered)"] == 0 and out.reached["own address (filtered)"] == 0
     # the well-behaved article of the same run is intact
-    kept = by_slug[sample.slug]
+    kept = out.results[out.sample_slug]
     assert kept.status == "passed", [(s.command, s.status, s.reason) for s in kept.steps]
     # nothing left: containers, host processes, host files; the canary untouched
-    assert wait_until(lambda: not containers_of(engine, slugs), 15), containers_of(engine, slugs)
-    assert wait_until(lambda: not host_processes(MARKER), 15), host_processes(MARKER)
-    assert canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before
-    for name in ("big", "fill", "notes.txt", "many", "work", "nohup.out", "evil"):
-        for where in (Path("/tmp"), Path.cwd(), Path.home()):
-            assert not (where / name).exists() or (where / name).stat().st_mtime < time.time() - 3600, where / name
+    assert out.containers_left == [] and out.processes_left == [], (out.containers_left, out.processes_left)
+    assert out.canary_intact and out.files_left == [], out.files_left
     # no container log on the host: every container of the run was seen, none had one
-    assert {s["article"] for s in watcher.seen.values()} >= {a.slug for a in articles}
-    assert {(s["log_driver"], s["log_path"], s["log_bytes"]) for s in watcher.seen.values()} == {("none", "", 0)}
+    assert {s["article"] for s in out.logs} >= set(out.articles)
+    assert {(s["log_driver"], s["log_path"], s["log_bytes"]) for s in out.logs} == {("none", "", 0)}
     print(f"\nhostile snippets: {findings.hostile}, escapes 0, leftovers 0, "
           f"worst time past a limit {findings.worst_overrun_s:.2f}s ({findings.worst}), "
           "container log bytes on the host 0")
