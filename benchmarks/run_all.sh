@@ -12,7 +12,7 @@ if [ ! -x "$PY" ]; then
   exit 2
 fi
 status=0
-for bench in bench_extract bench_sandbox bench_incremental bench_parallel bench_fidelity bench_hostile bench_checkpoint bench_lab; do
+for bench in bench_extract bench_sandbox bench_incremental bench_parallel bench_fidelity bench_hostile bench_hostile_sandbox bench_checkpoint bench_lab; do
   if out=$("$PY" "benchmarks/$bench.py"); then
     printf '%s\n' "$out" | "$PY" -c 'import json, sys; print(json.dumps(json.load(sys.stdin), sort_keys=False))'
   else
