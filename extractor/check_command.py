@@ -33,7 +33,13 @@ from extractor.harness import (
     select_shard,
 )
 from extractor.model import Tutorial
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions, parse_env
+from extractor.options import (
+    DEFAULT_ARTICLE_TIMEOUT_S,
+    DEFAULT_STEP_TIMEOUT_S,
+    RunOptions,
+    network_options,
+    parse_env,
+)
 from extractor.reports import ReportPaths, article_line
 from extractor.results import ArticleResult
 from extractor.shards import shard_meta
@@ -84,8 +90,8 @@ def check_command(args: Any) -> int:
         print(terminal(f"tutorcheck: error: {error}"), file=sys.stderr)
     selected = select_shard(tutorials, shard)
     options = RunOptions(step_timeout=args.timeout, article_timeout=args.article_timeout,
-                         allow_network=bool(args.allow_network) or args.allow_private_network,
-                         private_network=args.allow_private_network, env=env,
+                         **network_options(args.allow_network, args.allow_private_network, args.allow_hosts,
+                                           args.network_where), env=env,
                          kubeconfig=read_kubeconfig(args.kubeconfig),
                          packages=tuple(config.get("packages", ())), image=config.get("image", ""),
                          configured=args.configured)
@@ -122,8 +128,13 @@ def check_command(args: Any) -> int:
 # An option of `check` → (its key in the configuration, tutorcheck's default).
 CONFIGURED: dict[str, tuple[str, Any]] = {
     "jobs": ("jobs", 1), "timeout": ("timeout", DEFAULT_STEP_TIMEOUT_S),
-    "article_timeout": ("article-timeout", DEFAULT_ARTICLE_TIMEOUT_S), "allow_network": ("allow-network", False),
+    "article_timeout": ("article-timeout", DEFAULT_ARTICLE_TIMEOUT_S),
 }
+# The network is one setting, spelt by these options and keys together: when the command line
+# gives any of them it replaces the configuration's whole setting (--allow-network on the
+# command line opens every public address even if the file has an allow-list).
+NETWORK_OPTIONS: dict[str, tuple[str, Any]] = {"allow_network": ("allow-network", None),
+                                               "allow_hosts": ("allow-hosts", None)}
 REPORT_OPTIONS = {"json_path": "json", "junit_path": "junit", "report_path": "markdown", "html_path": "html"}
 
 
@@ -141,6 +152,17 @@ def with_config(args: Any) -> tuple[Any, Config]:
             setattr(resolved, option, config.get(key, default))
             if key in config.values:
                 configured[key] = config.origin
+    resolved.network_where = "--allow-host"
+    if not (getattr(args, "allow_network", None) is not None or getattr(args, "allow_private_network", False)
+            or getattr(args, "allow_hosts", None)):
+        for option, (key, default) in NETWORK_OPTIONS.items():
+            setattr(resolved, option, config.get(key, default))
+            if key in config.values:
+                configured[key] = config.origin
+        if "allow-hosts" in config.values:
+            resolved.network_where = f"{config.origin}: allow-hosts"
+    if resolved.allow_network is None and not resolved.allow_hosts:
+        resolved.allow_network = False  # no network setting anywhere: off
     for option, kind in REPORT_OPTIONS.items():
         if getattr(args, option, None) is None:
             setattr(resolved, option, config.report(kind))

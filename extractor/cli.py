@@ -17,12 +17,17 @@ from extractor.options import (
     DEFAULT_ARTICLE_TIMEOUT_S,
     DEFAULT_STEP_TIMEOUT_S,
     LEARNER_SESSION_LIFETIME_S,
+    RunOptions,
+    network_options,
     seconds,
     tcp_port,
 )
 
 PRIVATE_HELP = "--allow-network=private also opens this host, private and link-local addresses"
 # spellings of one option that argparse cannot take as they are typed
+ALLOW_HOST_HELP = ("let the sandbox reach this destination and no other (repeatable; turns the network on): "
+                   "a name, an address, a range, or *.NAME for the names below NAME the steps use; "
+                   "a private or host address named here is reachable")
 ARG_SPELLINGS = {"--allow-network=private": ("--allow-network", "--allow-private-network"),
                  "--allow-network=public": ("--allow-network",)}
 
@@ -52,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--allow-network", action=argparse.BooleanOptionalAction, default=None,
                     help=f"let steps reach public addresses; {PRIVATE_HELP}")
     ck.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
+    ck.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
+                    help=ALLOW_HOST_HELP)
     ck.add_argument("--kubeconfig", metavar="FILE",
                     help="run the cluster steps against this cluster (with --allow-network, which lets its "
                          "API servers through)")
@@ -81,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="give the sandbox the network: public addresses (off by default; steps that need it are "
                          f"otherwise skipped); {PRIVATE_HELP}")
     st.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
+    st.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
+                    help=ALLOW_HOST_HELP)
     st.add_argument("--yes", action="store_true",
                     help="run every runnable step without asking and print the transcript (for scripts and CI)")
     st.add_argument("--restart", action="store_true",
@@ -92,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
     nb.add_argument("--allow-network", action="store_true", help=f"let cells reach public addresses; {PRIVATE_HELP}")
     nb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
+    nb.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
+                    help=ALLOW_HOST_HELP)
 
     lb = sub.add_parser("lab", help="JupyterLab on a generated notebook, served from a sandbox on 127.0.0.1")
     lb.add_argument("path", metavar="DIR/SLUG",
@@ -100,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="give the kernels a route out to public addresses (default: none; the server is reached "
                          f"through tutorcheck); {PRIVATE_HELP}")
     lb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
+    lb.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
+                    help=ALLOW_HOST_HELP)
     lb.add_argument("--port", type=tcp_port, default=0, metavar="PORT",
                     help="the port on 127.0.0.1 to serve on (default: a free one, printed in the URL)")
     lb.add_argument("--lifetime", type=seconds, default=LEARNER_SESSION_LIFETIME_S, metavar="SECONDS",
@@ -118,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     sb = sub.add_parser("sandbox", help="images and leftover containers")
     sb.add_argument("action", choices=["build", "list", "prune"])
     return p
+
+
+def _network(args: argparse.Namespace) -> RunOptions:
+    """The network options of step, notebook and lab (check adds its configuration's: check_command.py)."""
+    return RunOptions(**network_options(args.allow_network or None, args.allow_private_network, args.allow_hosts))
 
 
 def _optional(path: str | None) -> Path | None:
@@ -139,20 +157,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "step":
             from extractor.learner import step_command
 
-            return step_command(Path(args.path), allow_network=args.allow_network or args.allow_private_network,
-                                yes=args.yes, restart=args.restart, private_network=args.allow_private_network)
+            return step_command(Path(args.path), _network(args), yes=args.yes, restart=args.restart)
         if args.command == "notebook":
             from extractor.sandbox.notebook_run import notebook_command
 
             output = Path(args.output) if args.output else None
             return notebook_command(Path(args.path), output=output, timeout_s=args.timeout,
-                                    allow_network=args.allow_network or args.allow_private_network,
-                                    private_network=args.allow_private_network)
+                                    network=_network(args))
         if args.command == "lab":
             from extractor.sandbox.lab import lab_command
 
-            return lab_command(Path(args.path), allow_network=args.allow_network or args.allow_private_network,
-                               port=args.port, lifetime_s=args.lifetime, private_network=args.allow_private_network)
+            return lab_command(Path(args.path), network=_network(args), port=args.port, lifetime_s=args.lifetime)
         if args.command == "report":
             from extractor.cache import DEFAULT_DIR
             from extractor.history import load

@@ -42,9 +42,9 @@ def load_tutorial(path: Path) -> Tutorial:
         raise UsageError(str(file), f"not a tutorial.json ({e})") from None
 
 
-def learner_plan(t: Tutorial, allow_network: bool) -> Plan:
-    """The article's plan in a learner's terminal."""
-    return make_plan(t, Place.STEP, RunOptions(allow_network=allow_network))
+def learner_plan(t: Tutorial, network: RunOptions | None = None) -> Plan:
+    """The article's plan in a learner's terminal; ``network``: the run's network options (none by default)."""
+    return make_plan(t, Place.STEP, network or RunOptions())
 
 
 def print_plan(t: Tutorial, plan: Plan, out: TextIO) -> None:
@@ -73,14 +73,13 @@ def step_through(t: Tutorial, plan: Plan, session: Workspace, ask: Ask, out: Tex
     return 0
 
 
-def open_session(t: Tutorial, plan: Plan, allow_network: bool,
-                 checkpoint_file: Callable[[int], Path] | None = None, private_network: bool = False) -> Workspace:
+def open_session(t: Tutorial, plan: Plan, network: RunOptions | None = None,
+                 checkpoint_file: Callable[[int], Path] | None = None) -> Workspace:
     """A sandbox session for the article: one container, one shell and one Python, kept for the walk
     (checkpoints written to ``checkpoint_file(position)`` when given)."""
     from extractor.learn.sandboxed import SandboxWorkspace
 
-    return SandboxWorkspace(t, plan, allow_network, say=_say, checkpoint_file=checkpoint_file,
-                            private_network=private_network)
+    return SandboxWorkspace(t, plan, network or RunOptions(), say=_say, checkpoint_file=checkpoint_file)
 
 
 def _say(message: str) -> None:
@@ -95,13 +94,13 @@ def edit_in_place(text: str) -> str:
     return edit(text)
 
 
-def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bool = False,
-                 private_network: bool = False) -> int:
+def step_command(path: Path, network: RunOptions | None = None, yes: bool = False, restart: bool = False) -> int:
     """``tutorcheck step DIR/SLUG``: interactive in a terminal; the plan only when stdin is not
     one, unless ``yes`` (run every runnable step without asking). A walk left with quit is
     offered again (``restart``: start over)."""
     t = load_tutorial(path)
-    plan = learner_plan(t, allow_network)
+    network = network or RunOptions()
+    plan = learner_plan(t, network)
     interactive = sys.stdin.isatty() and not yes
     if (not interactive and not yes) or not any(a.runs for a in units(plan)):
         print_plan(t, plan, sys.stdout)
@@ -109,16 +108,15 @@ def step_command(path: Path, allow_network: bool, yes: bool = False, restart: bo
             print(NO_TTY_NOTE, file=sys.stderr)
         return 0
     if not interactive:
-        session = open_session(t, plan, allow_network, private_network=private_network)
+        session = open_session(t, plan, network)
         try:
             return step_through(t, plan, session, lambda _prompt: "r", sys.stdout, ask_needs=False)
         finally:
             session.close()
-    return _interactive(t, plan, path, allow_network, restart, private_network)
+    return _interactive(t, plan, path, network, restart)
 
 
-def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, restart: bool,
-                 private_network: bool = False) -> int:
+def _interactive(t: Tutorial, plan: Plan, path: Path, network: RunOptions, restart: bool) -> int:
     from extractor.learn.store import Store
 
     store = Store.of(path, t.slug, units(plan))
@@ -131,8 +129,7 @@ def _interactive(t: Tutorial, plan: Plan, path: Path, allow_network: bool, resta
     if saved is not None and not _continue(saved.position, len(units(plan))):
         store.clear()
         saved = None
-    session = open_session(t, plan, allow_network, checkpoint_file=store.checkpoint,
-                           private_network=private_network)
+    session = open_session(t, plan, network, checkpoint_file=store.checkpoint)
     try:
         walk = Walk(t, plan, session, input, View(sys.stdout), edit=edit_in_place)
         if saved is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from extractor.allowlist import Entry, parse_list
 from extractor.errors import UsageError
 
 DEFAULT_STEP_TIMEOUT_S = 60.0
@@ -58,6 +59,8 @@ class RunOptions:
     allow_network: bool = False
     # with the network: also the host, private and link-local ranges (--allow-network=private)
     private_network: bool = False
+    # with the network: only these destinations (--allow-host, allow-hosts); () admits every public one
+    allow_hosts: tuple[Entry, ...] = ()
     env: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
     # A kubeconfig's text (--kubeconfig FILE): the cluster steps run against it. A secret like
     # the env values: it reaches the sandbox over stdin, never its configuration or a report.
@@ -69,6 +72,15 @@ class RunOptions:
     configured: Mapping[str, str] = field(default_factory=lambda: EMPTY_ENV)
 
     @property
+    def network_words(self) -> str:
+        """The network setting in words, for what a command says it starts."""
+        if self.allow_hosts:
+            return "only " + ", ".join(str(e) for e in self.allow_hosts)
+        if not self.allow_network:
+            return "off"
+        return "every address" if self.private_network else "public addresses"
+
+    @property
     def env_names(self) -> frozenset[str]:
         return frozenset(self.env)
 
@@ -78,7 +90,8 @@ class RunOptions:
         key: dict[str, Any] = {"step_timeout": self.step_timeout, "article_timeout": self.article_timeout,
                                "allow_network": self.allow_network, "private_network": self.private_network,
                                "env": env}
-        key |= {k: v for k, v in (("packages", list(self.packages)), ("image", self.image)) if v}
+        key |= {k: v for k, v in (("packages", list(self.packages)), ("image", self.image),
+                                  ("allow_hosts", [str(e) for e in self.allow_hosts])) if v}
         if self.kubeconfig:
             key["kubeconfig"] = hashlib.sha256(self.kubeconfig.encode("utf-8")).hexdigest()
         return key
@@ -123,6 +136,22 @@ def parse_env(pairs: Sequence[str], files: Sequence[str] = (), environ: Mapping[
     return env
 
 
+def network_options(allow: bool | None, private: bool, hosts: Sequence[str] | None,
+                    where: str = "--allow-host") -> dict[str, Any]:
+    """``allow_network``, ``private_network`` and ``allow_hosts`` of RunOptions from one network
+    setting (the command line's, or the configuration's): an allow-list turns the network on,
+    restricted to what it names; it cannot go with the network off or opened to every address."""
+    entries = parse_list(hosts or (), where)
+    if entries and private:
+        raise UsageError(where, "an allow-list admits only what it names; --allow-network=private opens every "
+                                "address: give one of them")
+    if entries and allow is False:
+        raise UsageError(where, "an allow-list turns the network on (to what it names); the network is turned "
+                                "off too (--no-allow-network, allow-network = false): give one of them")
+    return {"allow_network": bool(allow) or private or bool(entries), "private_network": private,
+            "allow_hosts": entries}
+
+
 def configured_note(options: RunOptions, name: str) -> str:
     """Words for a verdict that an option of the project's configuration changed ("" if none did)."""
     origin = options.configured.get(name)
@@ -130,4 +159,5 @@ def configured_note(options: RunOptions, name: str) -> str:
 
 
 __all__ = ["DEFAULT_ARTICLE_TIMEOUT_S", "DEFAULT_STEP_TIMEOUT_S", "EMPTY_ENV", "LEARNER_SESSION_LIFETIME_S",
-           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "configured_note", "parse_env", "seconds", "tcp_port"]
+           "LEARNER_STEP_TIMEOUT_S", "RunOptions", "configured_note", "network_options", "parse_env", "seconds",
+           "tcp_port"]

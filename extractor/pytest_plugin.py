@@ -42,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="per step")
     group.addoption("--tutorcheck-article-timeout", type=seconds, default=DEFAULT_ARTICLE_TIMEOUT_S, metavar="SECONDS")
     group.addoption("--tutorcheck-allow-network", action="store_true", default=False)
+    group.addoption("--tutorcheck-allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                    help="let the sandbox reach this destination and no other (repeatable), as --allow-host")
     group.addoption("--tutorcheck-env", action="append", default=[], metavar="NAME=VALUE",
                     help="a secret or value for the steps")
     group.addoption("--tutorcheck-cache-dir", default=None, metavar="DIR",
@@ -197,11 +199,13 @@ class _State:
         self._plans: Any = None
 
     def options(self) -> RunOptions:
-        from extractor.options import parse_env
+        from extractor.options import network_options, parse_env
 
         opt = self.config.getoption
+        network = network_options(opt("tutorcheck_allow_network") or None, False, opt("tutorcheck_allow_host"),
+                                  "--tutorcheck-allow-host")
         return RunOptions(step_timeout=opt("tutorcheck_timeout"), article_timeout=opt("tutorcheck_article_timeout"),
-                          allow_network=opt("tutorcheck_allow_network"), env=parse_env(opt("tutorcheck_env")))
+                          **network, env=parse_env(opt("tutorcheck_env")))
 
     def plan_book(self) -> Any:
         """Each article's check plan, made once per process (items, cache key and run share it)."""

@@ -343,7 +343,7 @@ def test_step_mode_runs_the_hidden_setup_unasked_and_judges_an_expected_failure(
     asked: list[str] = []
     out = io.StringIO()
     folder = Folder()
-    step_through(t, learner_plan(t, allow_network=False), folder, lambda p: asked.append(p) or "r", out)
+    step_through(t, learner_plan(t), folder, lambda p: asked.append(p) or "r", out)
     assert folder.ran[0].startswith("mkdir -p site") and len(asked) == len(folder.ran) - 1  # set-up: not asked
     text = out.getvalue()
     assert "mkdir -p site" not in text and "the article's hidden setup" in text

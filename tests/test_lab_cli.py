@@ -22,7 +22,7 @@ def _lab_parser() -> argparse.ArgumentParser:
 def test_every_option_of_lab_has_help_text() -> None:
     actions = [a for a in _lab_parser()._actions  # a suppressed one is a spelling (--allow-network=private)
                if not isinstance(a, argparse._HelpAction) and a.help != argparse.SUPPRESS]
-    assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--port", "--lifetime"}
+    assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--allow-host", "--port", "--lifetime"}
     assert all(a.help and len(a.help) > 20 for a in actions), [(a.dest, a.help) for a in actions]
 
 

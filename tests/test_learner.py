@@ -30,7 +30,7 @@ def sample(name: str) -> Tutorial:
 
 
 def plan_steps(t: Tutorial) -> Plan:
-    return learner_plan(t, allow_network=False)
+    return learner_plan(t)
 
 
 def units(plan: Plan) -> list[Action]:
@@ -132,7 +132,7 @@ def test_when_stepping_in_the_sandbox_then_shell_python_and_files_share_state() 
     from extractor.learner import open_session
 
     t = sample("python-session")
-    session = open_session(t, plan_steps(t), allow_network=False)
+    session = open_session(t, plan_steps(t))
     out = io.StringIO()
     try:
         assert step_through(t, plan_steps(t), session, answers(*[""] * 20), out) == 0
@@ -179,7 +179,7 @@ def test_when_yes_then_every_runnable_step_runs_without_a_terminal(tmp_path: Pat
     folder.mkdir()
     (folder / "tutorial.json").write_text((DATA / "shell-state.json").read_text(encoding="utf-8"))
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
-    assert step_command(folder, allow_network=False, yes=True) == 0
+    assert step_command(folder, yes=True) == 0
     text = capsys.readouterr().out
     assert "✗" not in text
     assert text.count("output matches the article") == 6
@@ -259,7 +259,7 @@ def test_every_option_of_step_has_help_text() -> None:
     sub = next(a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction))
     actions = [a for a in sub.choices["step"]._actions  # a suppressed one is a spelling (--allow-network=private)
                if not isinstance(a, argparse._HelpAction) and a.help != argparse.SUPPRESS]
-    assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--yes", "--restart"}
+    assert {o for a in actions for o in a.option_strings} == {"--allow-network", "--allow-host", "--yes", "--restart"}
     assert all(a.help and len(a.help) > 20 for a in actions), [(a.dest, a.help) for a in actions]
 
 

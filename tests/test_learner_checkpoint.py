@@ -12,6 +12,7 @@ import pytest
 from extractor.learn.workspace import Request
 from extractor.learner import learner_plan
 from extractor.model import Tutorial, tutorial_from_json
+from extractor.options import RunOptions
 
 DATA = Path(__file__).resolve().parent / "data" / "notebook"
 
@@ -22,7 +23,7 @@ def test_a_checkpoint_brings_back_files_folder_variables_and_functions(tmp_path:
 
     t = tutorial_from_json(json.loads((DATA / "shell-state.json").read_text(encoding="utf-8")))
     said: list[str] = []
-    ws = SandboxWorkspace(t, learner_plan(t, False), False, said.append,
+    ws = SandboxWorkspace(t, learner_plan(t), RunOptions(), said.append,
                           checkpoint_file=lambda p: tmp_path / f"ck-{p}.tar")
     try:
         made = ws.run(Request("shell", src="mkdir -p app/src && cd app && echo keep >src/a.txt && echo t >/tmp/t.txt"
@@ -50,8 +51,8 @@ def test_a_step_that_assumes_a_server_gets_it_started_first(tmp_path: Path) -> N
     from extractor.learner import open_session, step_through
 
     t = sample("services.html", tmp_path)
-    plan = learner_plan(t, False)
-    session = open_session(t, plan, allow_network=False)
+    plan = learner_plan(t)
+    session = open_session(t, plan)
     out = io.StringIO()
     try:
         step_through(t, plan, session, lambda _prompt: "r", out)
@@ -71,8 +72,8 @@ def walk_back(t: Tutorial, said: list[str], tmp_path: Path) -> str:
     from extractor.learn.walk import Walk
     from extractor.learner import open_session
 
-    plan = learner_plan(t, False)
-    session = open_session(t, plan, allow_network=False, checkpoint_file=lambda p: tmp_path / f"ck-{p}.tar")
+    plan = learner_plan(t)
+    session = open_session(t, plan, checkpoint_file=lambda p: tmp_path / f"ck-{p}.tar")
     out = io.StringIO()
     try:
         Walk(t, plan, session, lambda _p: said.pop(0) if said else "q", View(out)).run()

@@ -63,7 +63,7 @@ def shell_state() -> Tutorial:
 def walk(session: CopyingBash, said: list[str]) -> tuple[Walk, io.StringIO]:
     t = shell_state()
     out = io.StringIO()
-    return Walk(t, learner_plan(t, False), session, lambda _p: said.pop(0) if said else "q", View(out)), out
+    return Walk(t, learner_plan(t), session, lambda _p: said.pop(0) if said else "q", View(out)), out
 
 
 def test_back_restores_the_checkpoint_before_the_step_and_forgets_what_followed(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_jump_forward_skips_back_restores_and_reset_is_clean(tmp_path: Path) -> 
 
 def test_a_saved_walk_comes_back_only_for_the_same_steps(tmp_path: Path) -> None:
     t = shell_state()
-    steps = units(learner_plan(t, False))
+    steps = units(learner_plan(t))
     store = Store.of(tmp_path / "article", t.slug, steps, root=tmp_path / "cache")
     saved = Progress(4, ((0, Outcome.RAN), (1, Outcome.MATCHED), (2, Outcome.DIFFERED), (3, Outcome.SKIPPED)),
                      ((2, "python", "x = 1"),), (1, 3))
@@ -119,7 +119,7 @@ def test_prune_removes_the_walks_of_articles_that_are_gone(tmp_path: Path) -> No
     from extractor.learn.store import prune_walks
 
     t = shell_state()
-    steps = units(learner_plan(t, False))
+    steps = units(learner_plan(t))
     (tmp_path / "kept").mkdir()
     kept = Store.of(tmp_path / "kept", t.slug, steps, root=tmp_path / "cache")
     gone = Store.of(tmp_path / "gone", t.slug, steps, root=tmp_path / "cache")

@@ -134,7 +134,7 @@ def test_every_consumer_does_what_its_plan_says(t: Tutorial) -> None:
             assert (result.status, result.reason, result.need or None, result.action) == (
                 "skipped", a.reason, a.need, a.kind)
     # step: the learner walks its own plan, and says how many steps it would run
-    step = learner_plan(t, allow_network=False)
+    step = learner_plan(t)
     assert step == make_plan(t, Place.STEP, RunOptions())
     out = io.StringIO()
     print_plan(t, step, out)

@@ -8,7 +8,7 @@ from typing import Any
 
 from extractor.learn.workspace import Ran, Request
 from extractor.model import Tutorial
-from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S
+from extractor.options import LEARNER_SESSION_LIFETIME_S, LEARNER_STEP_TIMEOUT_S, RunOptions
 from extractor.plan import Plan
 
 # How long one step may run, and how long a learner's container may live (it is labelled with
@@ -20,10 +20,10 @@ SESSION_LIFETIME_S = LEARNER_SESSION_LIFETIME_S
 class SandboxWorkspace:
     """One container for the walk (a fresh one after ``back``), under the policy of ``check``."""
 
-    def __init__(self, t: Tutorial, plan: Plan, allow_network: bool, say: Callable[[str], None],
-                 checkpoint_file: Callable[[int], Path] | None = None, private_network: bool = False) -> None:
+    def __init__(self, t: Tutorial, plan: Plan, network: RunOptions, say: Callable[[str], None],
+                 checkpoint_file: Callable[[int], Path] | None = None) -> None:
         from extractor.sandbox import images
-        from extractor.sandbox.policy import Policy
+        from extractor.sandbox.egress import network_policy
         from extractor.sandbox.reaper import reap
 
         self.client = images.client()
@@ -31,12 +31,12 @@ class SandboxWorkspace:
         packages = plan.packages
         say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
         self.image = images.ensure_article(self.client, packages, say=say)
-        self.policy = Policy().with_network(allow_network, private_network)
+        self.policy = network_policy(network, plan.hosts)
         self.slug = t.slug
         self.say = say
         self.checkpoint_file = checkpoint_file
         self.session: Any = self.start()
-        say(f"sandbox ready: {self.image}, network {'on' if allow_network else 'off'}, working in {self.session.cwd}")
+        say(f"sandbox ready: {self.image}, network {network.network_words}, working in {self.session.cwd}")
 
     def start(self) -> Any:
         from extractor.sandbox.session import Session

@@ -63,6 +63,9 @@ class Plan:
     actions: tuple[Action, ...]
     packages: tuple[str, ...] = ()
     pins: tuple[Pin, ...] = ()  # context the article shows (git identity, host, directory, clock), pinned
+    # names the running steps reach that only a wildcard of the allow-list admits: the sandbox
+    # resolves and opens them as it does the list's names
+    hosts: tuple[str, ...] = ()
 
     @property
     def runnable(self) -> bool:

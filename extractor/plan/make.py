@@ -41,6 +41,7 @@ from extractor.plan.rules import (
     layer_packages,
     tool_packages,
     unmet,
+    wildcard_names,
 )
 from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
@@ -66,6 +67,7 @@ class _Ctx:
     written: set[str] = field(default_factory=set)  # files the plan writes before the current block
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
     provided: frozenset[str] = frozenset()  # needs earlier blocks give, by their author's word (provides=)
+    hosts: set[str] = field(default_factory=set)  # names running steps reach under a wildcard of the allow-list
 
 
 def steps_of(block: CodeBlock) -> tuple[Step, ...]:
@@ -123,6 +125,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     if needs_state and ctx.gap is not None:
         return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
     services = tuple(n.value for n in needs if n.kind == NeedKind.SERVICE)
+    ctx.hosts |= wildcard_names(needs, ctx.here.options)
     ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
     background = kind == ActionKind.SHELL and step.facts.serves
     source, want, note = step.command, step.expected_output, ""
@@ -245,7 +248,7 @@ def make_plan(tutorial: Tutorial, place: Place = Place.CHECK, options: RunOption
     pinned = tutorial.pins
     packages |= {pkg for pin in pinned for pkg in PIN_PACKAGES.get(pin.what, ())}
     packages |= set(ctx.here.options.packages)  # the project's own (its configuration's packages)
-    return Plan(place, tuple(actions), tuple(sorted(packages)), pinned)
+    return Plan(place, tuple(actions), tuple(sorted(packages)), pinned, tuple(sorted(ctx.hosts)))
 
 
 # What the article's layer needs to pin a piece of context (the clock: libfaketime).

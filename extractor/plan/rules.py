@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from extractor.allowlist import refused, under_wildcard
 from extractor.model import Install, Need
 from extractor.options import RunOptions, configured_note
 from extractor.plan.tools import ToolTable
@@ -66,10 +67,22 @@ def _secret(needs: Sequence[Need], here: Provides) -> str | None:
 
 
 def _network(needs: Sequence[Need], here: Provides) -> str | None:
+    listed = here.options.allow_hosts
+    if listed:  # a destination the step names outside the list; one it does not name runs (the filter decides)
+        why = next((r for n in needs if (r := refused(listed, n.value))), "")
+        configured = configured_note(here.options, "allow-hosts")
+        return f"needs the network: {why}" + (f" ({configured})" if configured else "") if why else None
     if here.options.allow_network:
         return None
     configured = configured_note(here.options, "allow-network")
     return "needs the network (run with --allow-network" + (f"; {configured} is false)" if configured else ")")
+
+
+def wildcard_names(needs: Sequence[Need], options: RunOptions) -> set[str]:
+    """The names a running step reaches that only a wildcard of the allow-list admits: the
+    sandbox resolves and pins them as it does the list's own names (``Plan.hosts``)."""
+    return {name for n in needs if n.kind == NeedKind.NETWORK
+            and (name := under_wildcard(options.allow_hosts, n.value))} if options.allow_hosts else set()
 
 
 def unavailable_tool(needs: Sequence[Need], here: Provides) -> Need | None:

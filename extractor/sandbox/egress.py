@@ -1,11 +1,17 @@
 """What a sandbox with the network allowed must still not reach (this host's own addresses),
-and what the user opened in it by name (the API servers of ``--kubeconfig``).
+and what the user opened in it by name (the API servers of ``--kubeconfig``, the allow-list).
 
 The launcher inside the container rejects private, shared, link-local and reserved ranges and
 the bridge gateway by itself; the host may also have public addresses, which only the host
 knows. They are read here from the kernel's tables (no tool, no engine call) and handed to
 the launcher. A kubeconfig's servers are often exactly there (a kind cluster on this host, a
 cluster on the office network): the file names them, so they, and only they, are let through.
+
+An allow-list (``--allow-host``, ``allow-hosts``) closes everything else: its names are resolved
+here when the sandbox starts, their addresses opened (with the entry's port) and pinned in the
+container's ``/etc/hosts``, so the sandbox needs no name server (which would be a way out).
+:func:`network_policy` is the one way every command (check, step, notebook, lab) turns the run's
+options into the container's network.
 """
 
 from __future__ import annotations
@@ -13,7 +19,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
+
+from extractor.allowlist import Entry
+from extractor.options import RunOptions
+from extractor.sandbox.policy import Policy
 
 FIB_TRIE = Path("/proc/net/fib_trie")
 IF_INET6 = Path("/proc/net/if_inet6")
@@ -85,3 +96,52 @@ def kube_servers(kubeconfig: str) -> tuple[str, ...]:
             address = str(info[4][0])
             found.add(f"[{address}]:{server[1]}" if ":" in address else f"{address}:{server[1]}")
     return tuple(sorted(found))
+
+
+def _item(address: str, port: int | None) -> str:
+    host = f"[{address}]" if ":" in address else address
+    return host if port is None else f"{host}:{port}"
+
+
+def _addresses(name: str) -> list[str]:
+    """The addresses ``name`` resolves to on this host, IPv4 first ([] when it does not resolve:
+    the sandbox cannot reach it either)."""
+    try:
+        infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    found = dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos)
+    return sorted(found, key=lambda a: (":" in a, a))
+
+
+def allowed(entries: Sequence[Entry], names: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """What the filter opens for an allow-list (``ADDRESS[:PORT]``, ranges) and the names pinned
+    in ``/etc/hosts``; ``names``: the names running steps reach under a wildcard (``Plan.hosts``),
+    each with the port of the first wildcard that admits it."""
+    wanted = [(e.host, e.port) for e in entries if not e.wildcard]
+    wanted += [(n, next((e.port for e in entries if e.wildcard and e.admits_host(n)), None)) for n in names]
+    opened: set[str] = set()
+    pinned: set[tuple[str, str]] = set()
+    for host, port in wanted:
+        if Entry(host).address:
+            opened.add(_item(host, port))
+            continue
+        addresses = _addresses(host)
+        v4 = [a for a in addresses if ":" not in a]
+        for address in addresses:
+            opened.add(_item(address, port))
+        # an engine's bridge is IPv4 unless set up otherwise: pin IPv6 only for a name without IPv4
+        pinned |= {(host, a) for a in (v4 or addresses)}
+    return tuple(sorted(opened)), tuple(sorted(pinned))
+
+
+def network_policy(options: RunOptions, names: Sequence[str] = (), base: Policy | None = None) -> Policy:
+    """The container's network for a run: none, public addresses, everything (``=private``), or
+    only the allow-list; a kubeconfig's servers opened through the filter. ``names``: the plan's
+    (``Plan.hosts``)."""
+    policy = (base or Policy()).with_network(options.allow_network, options.private_network)
+    if options.kubeconfig:  # the cluster the user named is reachable through the filter, nothing else there
+        policy = policy.opening(kube_servers(options.kubeconfig))
+    if options.allow_hosts:
+        policy = policy.listing(*allowed(options.allow_hosts, names))
+    return policy

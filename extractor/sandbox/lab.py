@@ -21,9 +21,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from extractor.errors import SandboxError, UsageError
-from extractor.options import LEARNER_SESSION_LIFETIME_S
+from extractor.options import LEARNER_SESSION_LIFETIME_S, RunOptions
 from extractor.sandbox.notebook_run import article_notebook, packages_of
-from extractor.sandbox.policy import Policy
 
 LABRELAY = ("exec", "--", "python3", "/opt/tutorcheck/labrelay.py")  # the launcher drops to tutor for it
 START_TIMEOUT_S = 300.0  # JupyterLab starts in seconds; a loaded machine may take a minute or more
@@ -51,12 +50,14 @@ def lab_url(port: int, notebook: str, token: str) -> str:
     return f"http://127.0.0.1:{port}/lab/tree/{quote(notebook)}?token={token}"
 
 
-def lab_command(target: Path, *, allow_network: bool, port: int = 0, lifetime_s: float = LEARNER_SESSION_LIFETIME_S,
-                say: Callable[[str], None] | None = None, private_network: bool = False) -> int:
-    """Serve the notebook until Ctrl-C; 0 when stopped that way, 2 when the lab cannot start."""
+def lab_command(target: Path, *, network: RunOptions | None = None, port: int = 0,
+                lifetime_s: float = LEARNER_SESSION_LIFETIME_S, say: Callable[[str], None] | None = None) -> int:
+    """Serve the notebook until Ctrl-C; 0 when stopped that way, 2 when the lab cannot start.
+    ``network``: the run's network options (none by default)."""
     import nbformat
 
     from extractor.sandbox import images
+    from extractor.sandbox.egress import network_policy
     from extractor.sandbox.reaper import reap
     from extractor.sandbox.relay import Relay
     from extractor.sandbox.session import Session
@@ -71,8 +72,8 @@ def lab_command(target: Path, *, allow_network: bool, port: int = 0, lifetime_s:
         reap(c)
         image = images.ensure_notebook(c, packages_of(notebook), tell)
         token = secrets.token_urlsafe(24)
-        policy = Policy().with_network(allow_network, private_network)
-        tell(f"starting JupyterLab in a sandbox ({image}, network: {policy.network})")
+        policy = network_policy(network or RunOptions())
+        tell(f"starting JupyterLab in a sandbox ({image}, network: {(network or RunOptions()).network_words})")
         with Session(c, image, policy, lifetime_s, name_hint=nb_path.stem, role=LABRELAY) as s:
             answer = s.request({"op": "lab", "token": token, "timeout": START_TIMEOUT_S,
                                 "files": [{"name": f.name, "data": base64.b64encode(f.data).decode()}

@@ -22,7 +22,7 @@ from typing import Any
 
 from extractor.display import terminal
 from extractor.errors import UsageError
-from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
+from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions
 from extractor.sandbox.policy import Policy
 
 NBRUN = ("exec", "--", "python3", "/opt/tutorcheck/nbrun.py")  # the launcher drops to tutor for it
@@ -243,17 +243,18 @@ def article_notebook(path: Path) -> Path:
     raise UsageError(str(path), "not a generated article folder (DIR/SLUG with SLUG.ipynb) nor a notebook")
 
 
-def notebook_command(target: Path, *, output: Path | None, timeout_s: float, allow_network: bool,
-                     private_network: bool = False) -> int:
-    """``tutorcheck notebook DIR/SLUG``: Run All in the sandbox, one line per code cell."""
+def notebook_command(target: Path, *, output: Path | None, timeout_s: float, network: RunOptions | None = None) -> int:
+    """``tutorcheck notebook DIR/SLUG``: Run All in the sandbox, one line per code cell; ``network``:
+    the run's network options (none by default)."""
     import sys
 
+    from extractor.sandbox.egress import network_policy
     from extractor.writer import atomic_write
 
     nb_path = article_notebook(target)
     ipynb = nb_path.read_text(encoding="utf-8")
     say = lambda msg: print(f"tutorcheck notebook: {msg}", file=sys.stderr)  # noqa: E731
-    run = run_notebook(ipynb, policy=Policy().with_network(allow_network, private_network), cell_timeout_s=timeout_s,
+    run = run_notebook(ipynb, policy=network_policy(network or RunOptions()), cell_timeout_s=timeout_s,
                        name_hint=nb_path.stem, say=say)
     for v in run.cells:
         extra = f" ({v.rule})" if v.status == "passed" else (f": {v.reason}" if v.reason else "")

@@ -23,8 +23,9 @@ USER_HOME = "/home/tutor"
 LAUNCHER = "/opt/tutorcheck/launch.py"
 
 # With the network allowed: "public" keeps the host, private and link-local ranges closed
-# (the default of --allow-network); "all" opens them too (--allow-network=private).
-Egress = Literal["public", "all"]
+# (the default of --allow-network); "all" opens them too (--allow-network=private); "listed"
+# lets through only what ``opened`` names (the allow-list: --allow-host, allow-hosts).
+Egress = Literal["public", "all", "listed"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Policy:
 
     network: str = "none"  # "bridge" when the run allows the network
     egress: Egress = "public"
-    opened: tuple[str, ...] = ()  # ADDRESS:PORT the filter lets through (the API servers of --kubeconfig)
+    opened: tuple[str, ...] = ()  # ADDRESS[:PORT] the filter lets through (--kubeconfig's servers, the allow-list)
+    pinned: tuple[tuple[str, str], ...] = ()  # (name, address) in the container's /etc/hosts: the allow-list's names
     user: str = "0:0"  # only the launcher: it drops to tcdriver (driver) and tutor (steps)
     # tutor in the toolbox image: the steps, and anything run with docker exec. No account of a
     # usual host has this uid (logins are 1000-59999), so no local user can read the steps' /proc
@@ -68,10 +70,16 @@ class Policy:
         """The same policy, letting ``destinations`` (``ADDRESS:PORT``) through the filter."""
         return replace(self, opened=tuple(sorted({*self.opened, *destinations})))
 
+    def listing(self, destinations: tuple[str, ...], pinned: tuple[tuple[str, str], ...]) -> Policy:
+        """The network on, restricted to ``destinations`` (``ADDRESS[:PORT]``, ranges) and to what it
+        opened already; ``pinned`` names resolve to their addresses without DNS."""
+        return replace(self, network="bridge", egress="listed", opened=tuple(sorted({*self.opened, *destinations})),
+                       pinned=tuple(sorted({*self.pinned, *pinned})))
+
     @property
     def filtered(self) -> bool:
         """True when the launcher must install the egress filter (network on, not opened wide)."""
-        return self.network != "none" and self.egress == "public"
+        return self.network != "none" and self.egress in ("public", "listed")
 
     def capabilities(self, dialect: Dialect = DOCKER) -> tuple[str, ...]:
         return tuple(sorted({*self.cap_add, *(("NET_ADMIN",) if self.filtered else ()),
@@ -80,7 +88,7 @@ class Policy:
     def entrypoint(self, *role: str, blocked: tuple[str, ...] = (), dialect: Dialect = DOCKER) -> list[str]:
         """The container's command: the launcher, its network setting (and the folders it gives
         the steps' user, on an engine that cannot), then the role to drop to."""
-        net = ["--net=public", *([f"--block={','.join(blocked)}"] if blocked else []),
+        net = [f"--net={self.egress}", *([f"--block={','.join(blocked)}"] if blocked else []),
                *([f"--open={','.join(self.opened)}"] if self.opened else [])] if self.filtered else []
         own = [] if dialect.tmpfs_owner else [f"--own={','.join(p for p in (self.workdir, self.start_dir) if p)}"]
         return ["python3", LAUNCHER, *net, *own, *role]
@@ -129,7 +137,9 @@ class Policy:
             "working_dir": self.start_dir or self.workdir,
             "init": self.init,
             "environment": {"TUTORCHECK_OUTPUT_CAP": str(self.output_cap_bytes),
-                            "TUTORCHECK_PIDS_LIMIT": str(self.pids_limit)},
+                            "TUTORCHECK_PIDS_LIMIT": str(self.pids_limit),
+                            **({"TUTORCHECK_EGRESS": self.egress} if self.filtered else {})},
+            **({"extra_hosts": [f"{name}:{address}" for name, address in self.pinned]} if self.pinned else {}),
         }
 
     def cli_args(self) -> list[str]:
@@ -149,6 +159,7 @@ class Policy:
             f"--ulimit=nofile={self.nofile}:{self.nofile}",
             f"--ulimit=fsize={self.fsize_bytes}:{self.fsize_bytes}",
             *[f"--tmpfs={path}:{opts}" for path, opts in self.tmpfs().items()],
+            *[f"--add-host={name}:{address}" for name, address in self.pinned],
             f"--workdir={self.workdir}",
             *(["--init"] if self.init else []),
         ]

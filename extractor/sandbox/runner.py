@@ -20,7 +20,7 @@ from extractor.options import RunOptions, configured_note
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images, layers
-from extractor.sandbox.egress import kube_servers
+from extractor.sandbox.egress import network_policy
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import reap
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks
@@ -277,9 +277,7 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     if options.kubeconfig:
         env["KUBECONFIG"] = KUBECONFIG_PATH
     workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
-    chosen = (policy or Policy()).with_network(options.allow_network, options.private_network)
-    if options.kubeconfig:  # the cluster the user named is reachable through the filter, nothing else there
-        chosen = chosen.opening(kube_servers(options.kubeconfig))
+    chosen = network_policy(options, plan.hosts, policy)
     session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
                       lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
                       hostname=hostname)

@@ -48,7 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FD_STATE_IN, FD_TERM, FD_STATE_OUT = 196, 197, 198  # high: tutorials use 3-9
 STATE_BEGIN, STATE_END = f"#TC-BEGIN-{NONCE}\n".encode(), f"#TC-END-{NONCE}\n".encode()
 OPTIONS_LINE = b"#TC-OPTIONS\n"
-PRIVATE_ENV = ("TUTORCHECK_SPAWNER_FD", "TUTORCHECK_TUTOR_UID")
+PRIVATE_ENV = ("TUTORCHECK_SPAWNER_FD", "TUTORCHECK_TUTOR_UID", "TUTORCHECK_EGRESS")
 
 # The harness, defined again before every step (a step may unset or redefine it). Builtins are
 # called as \builtin (no alias, no function of the step's can take their place). __tc_off
@@ -380,6 +380,9 @@ class Driver:
         if count is None or count <= self.blocked:
             return ""
         new, self.blocked = count - self.blocked, count
+        if os.environ.get("TUTORCHECK_EGRESS") == "listed":  # the allow-list's filter: what it does not name
+            return (f"blocked: the sandbox refused {new} connection attempt(s) to a destination that is not in "
+                    "the allow-list (--allow-host HOST[:PORT] admits one)")
         return (f"blocked: the sandbox refused {new} connection attempt(s) to this host or to a private or "
                 "link-local address (--allow-network=private allows them)")
 

@@ -8,6 +8,9 @@ It does the few things that need root, then drops:
   container's loopback, its name servers' port 53, the ``--open`` ADDRESS:PORT the user named
   and public addresses stay open), then gives up CAP_NET_ADMIN. If the filter cannot be
   installed the launcher refuses to start.
+* ``--net listed``: the allow-list's filter: only the loopback and the ``--open`` destinations
+  (``ADDRESS``, a range, or ``ADDRESS:PORT`` for TCP to that port) are let through; everything
+  else is rejected, name servers too (the host pinned the listed names in ``/etc/hosts``).
 * ``--own DIR,...``: gives the folders to ``tutor`` (on an engine whose tmpfs cannot be given an
   owner; the policy then adds CAP_CHOWN, which every later step of this process drops).
 * ``exec -- CMD...``: runs CMD as the sandbox user ``tutor`` (check.sh, notebooks).
@@ -113,21 +116,39 @@ def gateways() -> list[str]:
     return found
 
 
+def opened_item(item: str) -> tuple[str, str]:
+    """The address (or range) and port ("" for every port) of ``ADDRESS[:PORT]`` (``[v6][:PORT]``)."""
+    if item.startswith("["):
+        address, _, rest = item[1:].partition("]")
+        return address, rest[1:] if rest.startswith(":") else ""
+    if item.count(":") == 1:
+        address, _, port = item.partition(":")
+        return address, port
+    return item, ""
+
+
 def opened_rules(v6: bool, opened: list[str]) -> list[str]:
-    """ACCEPT rules for the ``ADDRESS:PORT`` (``[v6]:PORT``) the user opened by name."""
+    """ACCEPT rules for what the user opened by name: ``ADDRESS:PORT`` (TCP to that port) or an
+    address or range (``ADDRESS``, ``[v6]``: every port)."""
     rules = []
     for item in opened:
-        address, _, port = item.rpartition(":")
-        address = address.strip("[]")
-        if address and port.isdigit() and (":" in address) == v6:
+        address, port = opened_item(item)
+        if not address or (":" in address) != v6 or not all(c in "0123456789abcdefABCDEF.:/" for c in address):
+            continue
+        if port.isdigit():
             rules.append(f"-A OUTPUT -d {address} -p tcp --dport {int(port)} -j ACCEPT")
+        elif not port:
+            rules.append(f"-A OUTPUT -d {address} -j ACCEPT")
     return rules
 
 
-def filter_rules(v6: bool, extra_blocked: list[str], opened: list[str] | None = None) -> str:
-    """An iptables-restore ruleset for the OUTPUT chain of this network namespace."""
+def filter_rules(v6: bool, extra_blocked: list[str], opened: list[str] | None = None, listed: bool = False) -> str:
+    """An iptables-restore ruleset for the OUTPUT chain of this network namespace (``listed``:
+    what ``opened`` names and nothing else)."""
     family = [ns for ns in nameservers() if (":" in ns) == v6]
     lines = ["*filter", ":OUTPUT ACCEPT [0:0]", "-A OUTPUT -o lo -j ACCEPT", *opened_rules(v6, opened or [])]
+    if listed:
+        return "\n".join([*lines, f"-A OUTPUT -j {REJECT_V6 if v6 else REJECT_V4}", "COMMIT", ""])
     for ns in family:
         lines += [f"-A OUTPUT -d {ns} -p udp --dport 53 -j ACCEPT", f"-A OUTPUT -d {ns} -p tcp --dport 53 -j ACCEPT"]
     if v6:
@@ -139,12 +160,12 @@ def filter_rules(v6: bool, extra_blocked: list[str], opened: list[str] | None = 
     return "\n".join([*lines, "COMMIT", ""])
 
 
-def install_filter(extra_blocked: list[str], opened: list[str]) -> None:
+def install_filter(extra_blocked: list[str], opened: list[str], listed: bool = False) -> None:
     """Fail closed: a filter that cannot be installed stops the sandbox."""
-    subprocess.run(["iptables-restore"], input=filter_rules(False, extra_blocked, opened), text=True, check=True,
-                   capture_output=True)
+    subprocess.run(["iptables-restore"], input=filter_rules(False, extra_blocked, opened, listed), text=True,
+                   check=True, capture_output=True)
     try:
-        subprocess.run(["ip6tables-restore"], input=filter_rules(True, extra_blocked, opened), text=True,
+        subprocess.run(["ip6tables-restore"], input=filter_rules(True, extra_blocked, opened, listed), text=True,
                        check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         if ipv6_in_use():
@@ -374,9 +395,13 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"ready": False, "error": "the sandbox must start as root (it drops to its users); "
                                                    "a policy without --user=0:0 started it"}), flush=True)
         return 3
-    if net == "public":
+    if net not in ("none", "public", "listed"):  # fail closed: a network setting not known here is no open network
+        print(json.dumps({"ready": False, "error": f"unknown network setting {net!r}; rebuild the images: "
+                                                   "tutorcheck sandbox build"}), flush=True)
+        return 3
+    if net in ("public", "listed"):
         try:
-            install_filter(blocked, opened)
+            install_filter(blocked, opened, listed=net == "listed")
         except (OSError, subprocess.CalledProcessError) as e:
             detail = getattr(e, "stderr", "") or str(e)
             print(json.dumps({"ready": False, "error": f"the network filter could not be installed: {detail}"}),
@@ -390,7 +415,7 @@ def main(argv: list[str]) -> int:
         keep_only(CAP_SETGID, CAP_SETUID)
         become(TUTOR)
         os.execvp(argv[0], argv)
-    return run_driver(net == "public")
+    return run_driver(net in ("public", "listed"))
 
 
 if __name__ == "__main__":
