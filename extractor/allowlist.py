@@ -123,15 +123,20 @@ def parse_list(items: Sequence[str], where: str) -> tuple[Entry, ...]:
     return tuple(dict.fromkeys(parse_entry(item, where) for item in items))
 
 
-def valid_list(value: object) -> bool:
-    """``value`` is a list of entries (the configuration's check)."""
+def list_problem(value: object) -> str:
+    """What is wrong with ``value`` as a list of entries (the configuration's check), "" if nothing."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return False
+        return "not a list of strings"
     try:
         parse_list(value, "allow-hosts")
-    except UsageError:
-        return False
-    return True
+    except UsageError as e:
+        return e.what
+    return ""
+
+
+def valid_list(value: object) -> bool:
+    """``value`` is a list of entries."""
+    return not list_problem(value)
 
 
 def destination(value: str) -> tuple[str, int | None]:
@@ -163,5 +168,5 @@ def under_wildcard(entries: Sequence[Entry], value: str) -> str:
     return host if any(e.wildcard and e.admits(host, port) for e in entries) else ""
 
 
-__all__ = ["ALLOWED", "Entry", "destination", "parse_entry", "parse_list", "refused", "under_wildcard",
-           "valid_list"]
+__all__ = ["ALLOWED", "Entry", "destination", "parse_entry", "parse_list", "list_problem", "refused",
+           "under_wildcard", "valid_list"]

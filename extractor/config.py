@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from extractor.allowlist import ALLOWED, valid_list
+from extractor.allowlist import ALLOWED, list_problem, valid_list
 from extractor.errors import UsageError
 
 FILE = "tutorcheck.toml"
@@ -56,6 +56,7 @@ def _reports(value: Any) -> bool:
 class Key:
     allowed: str  # what the key holds, in the words of an error
     valid: Callable[[Any], bool]
+    problem: Callable[[Any], str] | None = None  # what is wrong with a refused value, when it can say more
 
 
 KEYS: Mapping[str, Key] = MappingProxyType({
@@ -64,7 +65,7 @@ KEYS: Mapping[str, Key] = MappingProxyType({
     "timeout": Key("a positive number of seconds (per step)", _seconds),
     "article-timeout": Key("a positive number of seconds (per article)", _seconds),
     "allow-network": Key("true or false", lambda v: isinstance(v, bool)),
-    "allow-hosts": Key(f"a list of destinations, each {ALLOWED}", valid_list),
+    "allow-hosts": Key(f"a list of destinations, each {ALLOWED}", valid_list, list_problem),
     "env": Key("a list of variable names passed through from the environment", _names),
     "jobs": Key("a positive whole number", lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0),
     "packages": Key("a list of Debian package names added to every sandbox image", _packages),
@@ -114,7 +115,8 @@ def validate(values: Any, where: str) -> dict[str, Any]:
         if spec is None:
             raise UsageError(where, f"unknown key {key!r}; valid keys: {', '.join(KEYS)}")
         if not spec.valid(value):
-            raise UsageError(where, f"{key}: expected {spec.allowed}, got {value!r}")
+            why = spec.problem(value) if spec.problem else ""
+            raise UsageError(where, f"{key}: expected {spec.allowed}, got {value!r}" + (f": {why}" if why else ""))
     if values.get("allow-hosts") and values.get("allow-network") is False:
         raise UsageError(where, "allow-hosts turns the network on (to what it lists); allow-network = false "
                                 "turns it off: remove one of them")

@@ -93,6 +93,9 @@ def test_the_configuration_takes_allow_hosts_and_names_the_key_and_what_it_allow
     for body, said in (('allow-hosts = ["pypi org"]\n', "allow-hosts: expected a list of destinations, each "
                                                                "a host with an optional port"),
                        ('allow-hosts = "pypi.org"\n', "allow-hosts: expected a list"),
+                       ('allow-hosts = ["pypi.org", "https://files.pythonhosted.org"]\n',
+                        r"got \['pypi.org', 'https://files.pythonhosted.org'\]: 'https://files.pythonhosted.org' "
+                        r"is a URL: give its host \(files.pythonhosted.org\)"),
                        ('allow-network = false\nallow-hosts = ["pypi.org"]\n', "allow-network = false")):
         (tmp_path / "tutorcheck.toml").write_text(body, encoding="utf-8")
         with pytest.raises(UsageError, match=said):
