@@ -113,6 +113,7 @@ def check_command(args: Any) -> int:
         options_key=options.cache_key(),
     )
     _reap_orphans()
+    _note_unresolved(options)
     with _terminate_as_interrupt(), cleanup_on_exit(), _progress(len(selected)) as show:
         results, cached = run_check(selected, runner, setup, sandbox_fingerprint(plans), on_result=show)
     if not args.no_cache:
@@ -203,6 +204,15 @@ def update_command(tutorials: Sequence[Tutorial], results: Sequence[ArticleResul
     verb = "would update" if dry_run else "updated"
     print(f"tutorcheck: {verb} {len(done.files)} file(s)" + (f": {', '.join(done.files)}" if done.files else ""),
           file=sys.stderr)
+
+
+def _note_unresolved(options: RunOptions) -> None:
+    """A listed name this host cannot resolve is said once, before the run (its steps then fail)."""
+    from extractor.sandbox.egress import unresolved
+
+    for name in unresolved(options.allow_hosts):
+        print(terminal(f"tutorcheck: note: {name} (allow-list) does not resolve on this host; the sandbox "
+                       "cannot reach it"), file=sys.stderr)
 
 
 def _reap_orphans() -> None:

@@ -168,7 +168,7 @@ def _launcher(monkeypatch: Any) -> Any:
 def test_the_sandbox_opens_the_lists_addresses_pins_its_names_and_rejects_everything_else(monkeypatch: Any) -> None:
     import socket
 
-    from extractor.sandbox.egress import allowed, network_policy
+    from extractor.sandbox.egress import allowed, network_policy, unresolved
 
     answers = {"pypi.org": ["151.101.0.223", "2a04:4e42::223"], "api.example.com": ["203.0.113.10"]}
     monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: [
@@ -180,6 +180,7 @@ def test_the_sandbox_opens_the_lists_addresses_pins_its_names_and_rejects_everyt
     assert opened == ("10.0.0.5", "151.101.0.223:443", "192.168.1.0/24:5432", "203.0.113.10:8443",
                       "[2a04:4e42::223]:443")
     assert pinned == (("api.example.com", "203.0.113.10"), ("pypi.org", "151.101.0.223"))  # IPv4 when it has one
+    assert unresolved(entries) == ["nowhere.invalid"]  # said before the run (check_command)
     policy = network_policy(RunOptions(**network_options(None, False, ["pypi.org:443"])))
     assert policy.network == "bridge" and policy.egress == "listed" and policy.filtered
     assert "--net=listed" in policy.entrypoint("driver") and "--open=151.101.0.223:443,[2a04:4e42::223]:443" in \

@@ -135,6 +135,11 @@ def allowed(entries: Sequence[Entry], names: Sequence[str] = ()) -> tuple[tuple[
     return tuple(sorted(opened)), tuple(sorted(pinned))
 
 
+def unresolved(entries: Sequence[Entry]) -> list[str]:
+    """The names of the list (not its wildcards) this host cannot resolve: the sandbox cannot reach them."""
+    return [e.host for e in entries if not e.wildcard and not e.address and not _addresses(e.host)]
+
+
 def network_policy(options: RunOptions, names: Sequence[str] = (), base: Policy | None = None) -> Policy:
     """The container's network for a run: none, public addresses, everything (``=private``), or
     only the allow-list; a kubeconfig's servers opened through the filter. ``names``: the plan's
