@@ -284,7 +284,9 @@ def html_to_blocks(html: str, origin: Origin, base_url: str = "", notes: list[st
     for index, pre in enumerate(outer):
         callouts = take_callouts(pre)
         written = pre_text(pre)  # with the lines the page hides, which belong to the file
-        text = pre_text(pre) if take_hidden(pre) else written
+        kept = take_hidden(pre)
+        text = pre_text(pre) if kept is not None else written
+        written = written if kept else text  # mdBook's playground wrapper is not the author's
         codes.append(CodeBlock(index=index, text=text, label=claimed_label(pre), caption=captions[index],
                                highlighted=highlighted_lines(pre), notes=callouts,
                                written=written if written != text else None, outcome=declared_outcome(pre),

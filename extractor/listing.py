@@ -206,10 +206,19 @@ def declared_outcome(pre: Tag) -> str | None:
     return next((outcome for cls, outcome in OUTCOMES.items() if cls in classes), None)
 
 
-def take_hidden(pre: Tag) -> bool:
+# What mdBook wraps around a Rust listing that has no ``fn main`` so its playground can run it:
+# the generator's lines, not the author's; a file saved from the listing has none of them.
+PLAYGROUND_WRAPPER = frozenset({"#![allow(unused)]", "fn main() {", "}"})
+
+
+def take_hidden(pre: Tag) -> bool | None:
     """Remove the lines a generator hides from the reader but compiles (mdBook
-    ``<span class="boring">``); True when there were some. Edits ``pre`` in place."""
+    ``<span class="boring">``). True when the author hid some (they belong to the file), False
+    when the hidden lines only wrap the listing in mdBook's ``fn main() {…}`` for its playground,
+    None when nothing was hidden.
+    Edits ``pre`` in place."""
     hidden = pre.find_all(class_="boring")
+    lines = {line.strip() for span in hidden for line in span.get_text().splitlines() if line.strip()}
     for span in hidden:
         span.decompose()
-    return bool(hidden)
+    return None if not hidden else not (lines <= PLAYGROUND_WRAPPER and "fn main() {" in lines)

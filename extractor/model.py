@@ -80,6 +80,7 @@ class Step:
     edits: str | None = None
     client_check: tuple[str, ...] = ()  # kubectl verb (and manifest) --dry-run=client can check offline
     port: int | None = None  # a server it starts answers there (the next step waits for it)
+    console: str | None = None  # typed at another program's console: the command that opened it (``psql shop``)
     line: int | None = None  # the command's first line in a Markdown/reST source
 
     def to_json(self) -> dict[str, Any]:
@@ -92,7 +93,8 @@ class Step:
             "facts": self.facts.to_json(),
         }
         extras = {"answers": list(self.answers), "echoed": list(self.echoed), "pasted": self.pasted,
-                  "edits": self.edits, "client_check": list(self.client_check), "port": self.port}
+                  "edits": self.edits, "client_check": list(self.client_check), "port": self.port,
+                  "console": self.console}
         # only those that apply: the steps without stay as they were
         return out | {k: v for k, v in extras.items() if v not in ([], False, None)}
 
@@ -241,7 +243,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         facts=Facts.from_json(d.get("facts")),
         answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
         edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
-        line=d.get("line"),
+        line=d.get("line"), console=d.get("console"),
     )
 
 

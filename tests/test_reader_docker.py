@@ -192,3 +192,15 @@ def test_with_the_network_a_kubeconfigs_server_on_this_host_is_reachable_and_not
     assert accepted[0] >= 1, [(s.command, s.status, s.reason, s.output) for s in steps]  # reached it
     assert steps[0].status == "failed" and "blocked" not in steps[0].reason  # an empty reply: no cluster behind
     assert accepted[1] == 0 and steps[1].status == "failed" and "blocked" in steps[1].reason
+
+
+def test_when_statements_are_typed_at_psql_sqlite3_and_redis_prompts_then_each_runs_at_that_console(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("consoles.html", tmp_path), RunOptions(step_timeout=60))
+    assert not_passed(result) == []
+    assert sorted(p for p in result.pinned if p.startswith("service:")) == ["service:postgresql", "service:redis"]
+    by_command = {s.command: s for s in result.steps}
+    assert "(2 rows)" in by_command["SELECT name, price FROM items ORDER BY price DESC;"].output
+    assert 'column "nam" does not exist' in by_command["SELECT nam FROM items;"].output  # shown as psql shows it
+    assert by_command["SELECT count(*) FROM notes;"].output == "2\n"  # the rows the earlier statements added
+    assert by_command["INCR visits"].output == "(integer) 2\n"

@@ -205,3 +205,20 @@ def test_the_next_step_waits_for_the_port_a_server_answers_on(command: str, port
     assert (f"/dev/tcp/127.0.0.1/{port}" in in_background(command, 0, 0, server_port(command))) is (port is not None)
     served = understand_blocks((CodeBlock(0, f"$ {command}\n"),), "t", "t")[0]
     assert isinstance(served, CodeBlock) and served.steps[0].port == (port if served.steps[0].facts.serves else None)
+
+
+def test_a_statement_at_a_console_runs_as_one_call_of_the_program_the_article_opened() -> None:
+    import shlex
+
+    from extractor.pipeline import load_tutorials
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "consoles.html"])
+    assert not errors
+    sources = {a.command: a.source for a in make_plan(found[0]).actions}
+    assert sources["SELECT nam FROM items;"] == "psql shop -X -c " + shlex.quote("SELECT nam FROM items;")
+    assert sources["SELECT count(*) FROM notes;"] == (
+        "sqlite3 notes.db <<'TC_STATEMENT'\nSELECT count(*) FROM notes;\nTC_STATEMENT")
+    assert sources["INCR visits"] == "redis-cli --no-raw <<'TC_STATEMENT'\nINCR visits\nTC_STATEMENT"
+    node = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(CodeBlock(
+        0, "", kind="session", steps=(Step("1 + 1", lang="node", needs=("tool:node",)),)),))
+    assert [(a.kind, a.reason) for a in make_plan(node).actions] == [("skip", "cannot run node steps")]

@@ -208,13 +208,16 @@ def test_icon_glyphs_of_tab_labels_and_permalinks_stay_out_of_the_markdown() -> 
 
 
 def test_hidden_lines_belong_to_the_file_written_not_the_text_shown() -> None:
-    lib, main, run = codes("mdbook-hidden.html")
+    lib, main, module, run = codes("mdbook-hidden.html")
     assert (lib.kind, lib.filename) == ("file", "src/lib.rs")
     assert lib.text.startswith("pub fn double") and lib.content.startswith("#![allow(unused)]\npub fn double")
+    # mdBook's fn main() {…} around a listing without one is its playground's, not the file's
+    assert (module.filename, module.content) == ("src/greet.rs", module.text)
+    assert module.text == "pub fn hello() -> &'static str {\n    \"hello\"\n}\n"
 
 
 def test_a_listing_declared_not_to_compile_carries_that_outcome() -> None:
-    lib, main, run = codes("mdbook-hidden.html")
+    lib, main, _, run = codes("mdbook-hidden.html")
     assert (lib.outcome, main.outcome, run.outcome) == (None, "does-not-compile", None)
     assert (main.kind, main.filename) == ("file", "src/main.rs")
     assert run.steps[0].expected_output.startswith("   Compiling counter")

@@ -28,6 +28,8 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.authored import directed, in_order, provided_by
+from extractor.plan.console_steps import RUNNERS as CONSOLE_RUNNERS
+from extractor.plan.console_steps import console_source
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.reader import with_answers, with_editor
@@ -103,7 +105,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
                   expected_output=step.expected_output, needs=labels)
     kinds = {"shell": ActionKind.SHELL,
              "python": ActionKind.PYTHON if block.kind == "session" or step.pasted else ActionKind.SCRIPT}
-    kind = kinds.get(step.lang)
+    kind = kinds.get(step.lang, ActionKind.SHELL if step.lang in CONSOLE_RUNNERS else None)
     if kind is None:
         return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
     ctx.venv = {"enter": True, "leave": False}.get(step.facts.venv, ctx.venv)
@@ -129,7 +131,9 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
     background = kind == ActionKind.SHELL and step.facts.serves
     source, want, note = step.command, step.expected_output, ""
-    if background:
+    if step.lang in CONSOLE_RUNNERS:  # a statement at psql's, sqlite3's or redis-cli's prompt
+        source = console_source(step) or source
+    elif background:
         source = in_background(step.command, block.index, i, step.port)
     elif kind == ActionKind.SHELL and step.answers:
         source, want, note = with_answers(step)

@@ -102,8 +102,7 @@ def _answered(step: Step, labels: tuple[str, ...]) -> Step:
 
 def _written_state(command: str, labels: tuple[str, ...], made: needs.Made, written: set[str],
                    known_vars: set[str], workdir: str | None) -> tuple[str, ...]:
-    """Without ``state`` when what the step uses that its block did not make are files the
-    article says to save: they are the reader's from then on, whatever earlier steps did."""
+    """Without ``state`` when what the step uses that its block did not make are files the article saves."""
     trial = copy.deepcopy(made)
     trial.paths |= written
     return labels if "state" in needs.step_needs(command, trial, set(known_vars), workdir) else \
@@ -116,6 +115,7 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
     made = needs.Made()
     steps = []
     windows = windows_shell(b.prompt)
+    opened: dict[str, str] = {}  # console → the step of the block that opened it (``psql shop``)
     for step, workdir in zip(b.steps, u.workdirs or (None,) * len(b.steps), strict=False):
         unset: list[str] = []
         if step.lang == "shell":
@@ -132,8 +132,10 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 given.saw_step(step.command, made.paths, made.opaque)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
+            opened |= {c.name: step.command for c in (consoles.opened_by(step.command),) if c is not None}
         elif step.lang in consoles.BY_NAME:
             step_needs = consoles.needs(step.lang)
+            step = replace(step, console=opened.get(step.lang) or consoles.opener(step.lang, b.prompt))
         else:
             step_needs = _python_needs(step, local)
         step = _answered(step, step_needs)

@@ -84,6 +84,19 @@ def continues(console: Console, line: str) -> str | None:
 
 
 def needs(name: str) -> tuple[str, ...]:
-    """What a statement typed at console ``name`` needs: the program (the server it talks to is
-    the program's need too, decided where services are)."""
-    return (f"tool:{name}",)
+    """What a statement typed at console ``name`` needs: the program, and the server it talks
+    to (:data:`.services.CONSOLE_SERVICES`)."""
+    from extractor.understand.services import CONSOLE_SERVICES
+
+    service = CONSOLE_SERVICES.get(name)
+    return (f"tool:{name}", *((f"service:{service}",) if service else ()))
+
+
+_DATABASE = re.compile(r"^([A-Za-z_][\w-]{0,62})=[>#]")
+
+
+def opener(name: str, prompt: str | None) -> str:
+    """How console ``name`` is opened when no step of the block opened it: psql on the
+    database its prompt names (``shop=>``), the others as the bare program."""
+    found = [m.group(1) for part in (prompt or "").split(" / ") if (m := _DATABASE.match(part.strip()))]
+    return f"psql {found[0]}" if name == "psql" and found else name

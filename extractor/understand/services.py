@@ -66,8 +66,3 @@ def server_port(command: str) -> int | None:
 # Consoles (a statement typed at ``shop=>``, ``127.0.0.1:6379>``) that talk to a local server.
 CONSOLE_SERVICES: dict[str, str] = {"psql": "postgresql", "redis-cli": "redis"}
 
-
-def console_needs(lang: str) -> tuple[str, ...]:
-    """What a statement typed at console ``lang`` needs: the program, and its server if any."""
-    service = CONSOLE_SERVICES.get(lang)
-    return (f"tool:{lang}", *((f"service:{service}",) if service else ()))
