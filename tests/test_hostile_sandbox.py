@@ -595,6 +595,23 @@ def test_check_sh_stops_shell_loops_at_the_step_limit_and_goes_on(engine: Any, t
     assert done.returncode == 1
     # three step limits (and the image build and container start), far from the article's 240 s
     assert took < 3 * (3 + GRACE_S) + 60, f"{took:.0f}s"
+    # a loop that ignores the signal check.sh stops loops with: the check stops there, soon after the limit
+    stubborn = [Snippet(run="echo before", expect=("passed",), want="before\n"),
+                Snippet(run="trap '' USR1 TERM INT HUP; while :; do :; done", expect=("timeout",)),
+                Snippet(run="echo after", expect=("passed",), want="after\n")]
+    files = render_article(tutorial_from_json(tutorial_json("stubborn", stubborn)))
+    (tmp_path / "stubborn").mkdir()
+    (tmp_path / "stubborn" / "check.sh").write_text(files.check_sh, encoding="utf-8")
+    (tmp_path / "stubborn" / "Dockerfile").write_text(files.dockerfile, encoding="utf-8")
+    t0 = time.monotonic()
+    done = subprocess.run(["bash", str(tmp_path / "stubborn" / "check.sh")], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "STEP_TIMEOUT": "3", "ARTICLE_TIMEOUT": "240"})
+    took = time.monotonic() - t0
+    verdicts = [ln for ln in done.stdout.splitlines() if ln.startswith(("PASS", "FAIL", "TIMEOUT"))]
+    assert [ln.split(":")[0] for ln in verdicts] == ["PASS     block 0 step 0", "TIMEOUT  block 0 step 1"], done.stdout
+    assert "the check stops here" in verdicts[1] and "(the later steps did not run)" in done.stdout
+    assert done.returncode == 1
+    assert took < (3 + 2 + GRACE_S) + 60, f"{took:.0f}s"  # the limit, 2 s of signals, build and start
     assert canary.read_text(encoding="utf-8") == "untouched\n" and canary.stat().st_mtime_ns == before
     assert not [ct for ct in engine.api.containers(all=True, filters={"label": LABEL})
                 if "tutorcheck-check-" in str(ct.get("Names"))

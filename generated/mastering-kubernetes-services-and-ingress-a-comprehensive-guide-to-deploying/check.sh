@@ -47,13 +47,21 @@ stop_step() {  # every process but init, this shell and the watchdog ($1): what 
 watchdog() {  # after STEP_TIMEOUT: kill the step's processes, and interrupt this shell until it is back
   sleep "$STEP_TIMEOUT" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s
   touch "$tc/timeout"
-  while [ ! -e "$tc/done" ]; do stop_step "$BASHPID"; kill -USR1 $$ 2>/dev/null; read -r -t 0.2 <>"$tc/tick"; done; }
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e "$tc/done" ] && return
+    stop_step "$BASHPID"; kill -USR1 $$ 2>/dev/null; read -r -t 0.2 <>"$tc/tick"; done
+  [ -e "$tc/done" ] && return  # still not back: the step ignores USR1 in a loop of this shell itself
+  timedout=$((timedout + 1))
+  say TIMEOUT "$1" "$2" "$3 -- did not finish within ${STEP_TIMEOUT}s and ignored the signal that stops it: \
+the check stops here"
+  printf '%s passed, %s failed, %s timed out, %s skipped (the later steps did not run)\n' \
+    "$passed" "$failed" "$timedout" "$skipped"
+  kill -KILL $$; }
 step() {  # a shell loop is the shell's own: USR1 makes it return from here (the state stays)
   trap 'return 124' USR1
   eval "$src" </dev/null >"$tc/out" 2>&1; }
 run() {  # run BLOCK STEP TITLE: the step's source is in $tc/step, its recorded output (if any) in $tc/want
   rm -f "$tc/timeout" "$tc/done"
-  watchdog &
+  watchdog "$1" "$2" "$3" &
   dog=$!
   IFS= read -r -d '' src <"$tc/step"
   step
