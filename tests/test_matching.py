@@ -143,6 +143,12 @@ MATCHES = [
     ("python-address", "<__main__.Point object at 0x7f3b2c1d4e50>\n", "<__main__.Point object at 0x7fa01e2b9c10>\n",
      "address"),
     ("background-job", "[1] 4242\n", "[1] 17\n", "job-pid"),
+    ("job-notices-left-out", "Serving on port 8000\n", "[1] 17\nServing on port 8000\n", "job-notice"),
+    ("job-done-left-out", "after\n", "[1]+  Done                    sleep 1\nafter\n", "job-notice"),
+    ("xtrace-of-a-step", "+ echo hello\nhello\n", "++ echo hello\nhello\n", "xtrace-level"),
+    ("xtrace-with-substitution", "++ date +%F\n+ echo 2024-05-01\n", "+++ date +%F\n++ echo 2024-05-01\n",
+     "xtrace-level"),
+    ("job-stopped-by-the-tutorial", "", "[1]+  Terminated              python3 -m http.server\n", "job-notice"),
     ("ls-l-date", "-rw-r--r-- 1 tutor tutor 12 Nov 23 01:05 notes.txt\n",
      "-rw-r--r-- 1 tutor tutor 12 Jan  2  2027 notes.txt\n", "date"),
     ("ansi-colour", "\x1b[32mPASSED\x1b[0m 3 tests\n", "PASSED 3 tests\n", "ansi"),
@@ -167,6 +173,10 @@ def test_when_only_volatile_parts_change_then_it_matches_and_names_the_rule(expe
 # (id, expected, actual): a real change of value that must still fail
 REFUSALS = [
     ("ready-1-1-vs-0-1", DEPLOY, DEPLOY.replace("1/1", "0/1")),
+    ("xtrace-other-command", "+ echo hello\nhello\n", "++ echo bye\nbye\n"),
+    ("diff-header-not-a-trace", "+ added\n+++ b/file\n", "+ added\n++ b/file\n"),
+    ("background-job-failed", "built\n", "built\n[1]+  Exit 2                  make\n"),
+    ("job-notice-shown-differs", "[1]+  Done                    make\n", "[1]+  Exit 2                  make\n"),
     ("running-vs-error", PODS, PODS.replace("Running", "Error  ")),
     ("different-word", "namespace/moelove created\n", "namespace/moelove configured\n"),
     ("missing-line", PODS, "\n".join(PODS.splitlines()[:2]) + "\n"),
