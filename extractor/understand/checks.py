@@ -141,7 +141,8 @@ def bash_syntax(script: str, name: str) -> Check:
         return Check("bash-syntax", command, True, "bash not found; not checked")
     bounds.check_shell(script)
     try:
-        run = subprocess.run(bounds.limited([bash, "-n"]), input=script, capture_output=True, text=True,
+        # extglob on: a step before may have set it, and the run says whether it had
+        run = subprocess.run(bounds.limited([bash, "-O", "extglob", "-n"]), input=script, capture_output=True, text=True,
                              timeout=bounds.TOOL_CPU_SECONDS)
     except subprocess.TimeoutExpired:
         return Check("bash-syntax", command, True, f"took longer than {bounds.TOOL_CPU_SECONDS}s; not checked")
