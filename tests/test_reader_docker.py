@@ -90,6 +90,31 @@ def test_when_a_step_opens_an_editor_or_asks_then_it_runs_as_the_article_shows(e
     assert steps['date +"%A, %B %-d"'].output == "Wednesday, May 1\n"  # the day the article was written
 
 
+def test_when_a_shell_session_runs_then_it_prints_what_a_readers_terminal_prints(engine: Any, tmp_path: Path) -> None:
+    """Errors without a script's "line N:", $? carried from step to step, job notices, set -e/-u/
+    pipefail and an ERR trap pasted, xtrace, exec redirections, extglob and a lowered ulimit."""
+    result = check_tutorial(sample("shell-session.html", tmp_path), RunOptions(step_timeout=20))
+    assert not_passed(result) == []
+    steps = {s.command: s for s in result.steps}
+    assert steps["sl"].output == "bash: sl: command not found\n"  # the reader's message, not the driver's line
+    assert steps["echo $?"].output == "127\n"  # the status of the step before
+    assert steps["sleep 1 &"].match_rule == "job-pid"  # "[1] <pid>", printed as job control does
+    assert steps['sleep 2; echo "a bit later"'].output.startswith("[1]+  Done ")
+    assert steps['echo "$GREETING, world"'].output == "hello, world\n"  # set -euo pipefail kept the session
+    assert steps['echo "into the log"'].output == ""  # exec >session.log: into the log, as on a terminal
+    assert steps["cat session.log"].output == "into the log\n"
+    assert steps['echo "$GREETING"'].match_rule == "xtrace-level"  # "++" where the reader's prompt shows "+"
+    assert steps["ls !(*.txt)"].output == "notes.md  session.log\n"
+    assert steps["head -c 100000 /dev/zero > big.bin"].output == "File size limit exceeded\n"
+
+
+def test_when_a_job_ends_otherwise_than_the_article_shows_then_exactly_that_step_fails(engine: Any,
+                                                                                    tmp_path: Path) -> None:
+    t = sample("shell-session.html", tmp_path, ("Done                    sleep 1", "Exit 1                  sleep 1"))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [(c, s) for c, s, _, _ in not_passed(result)] == [('sleep 2; echo "a bit later"', "failed")]
+
+
 def test_when_a_tutorial_assumes_postgresql_and_redis_then_they_run_in_its_container(engine: Any,
                                                                                     tmp_path: Path) -> None:
     result = check_tutorial(sample("services.html", tmp_path), RunOptions(step_timeout=60))

@@ -6,13 +6,14 @@ capabilities to start and stop ``tutor`` processes). The driver reads one JSON r
 line on stdin and answers one JSON line per request on stdout; the tutorial's processes run
 as ``tutor`` and cannot reach those fds, signal this process or read its memory.
 
-Steps run in ONE long-lived bash (``op: shell``) or ONE long-lived Python interpreter
+Steps run in ONE long-lived interactive bash (``op: shell``; the terminal is its controlling
+terminal, so it prints errors, job notices and ``$-`` as a reader's does) or ONE long-lived Python interpreter
 (``op: python``, doctest-style examples), so cd/export/files/variables persist. Both write
 to a pseudo-terminal, as a reader's terminal would; every step's stdin is /dev/null. After
 each step the shell writes its state (variables, functions, aliases, options, traps) to a
 pipe that only the driver reads, and then an end marker (a per-session nonce) on the
 terminal, so everything the step printed is read before its verdict. The harness uses fds
-196-198, is defined again before every step and saves and restores the step's shell options
+192-198, is defined again before every step and saves and restores the step's shell options
 around its own commands, so ``exec 3>file``, ``set -euo pipefail``, ``set -x``, traps and
 ``unset -f`` in a step do not break it. The state is kept in the driver's memory, never on
 the step's filesystems. A step that outlives its timeout has its processes killed; a shell
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import socket
@@ -46,9 +48,15 @@ NONCE = os.urandom(8).hex()
 MARK = ("\x00TC" + NONCE + " ").encode()
 HERE = os.path.dirname(os.path.abspath(__file__))
 FD_STATE_IN, FD_TERM, FD_STATE_OUT = 196, 197, 198  # high: tutorials use 3-9
+FD_OUT, FD_ERR = 195, 194  # the steps' stdout and stderr: the terminal, until a step's exec moves them
+FD_KEEP_OUT, FD_KEEP_ERR = 192, 193  # where a step that ran exec left its stdout and stderr
 STATE_BEGIN, STATE_END = f"#TC-BEGIN-{NONCE}\n".encode(), f"#TC-END-{NONCE}\n".encode()
 OPTIONS_LINE = b"#TC-OPTIONS\n"
 PRIVATE_ENV = ("TUTORCHECK_SPAWNER_FD", "TUTORCHECK_TUTOR_UID", "TUTORCHECK_EGRESS")
+# The shell a reader types into: interactive (errors without the "line N:" of a script, job
+# control with its "[1] 4242" and "[1]+  Done" notices, "$-" with i, m and H), the terminal as
+# its controlling terminal; no rc files, no line editing, no history (it would keep the harness's lines).
+BASH = ["bash", "--noprofile", "--norc", "--noediting", "+o", "history", "-i", "-s"]
 
 # The harness, defined again before every step (a step may unset or redefine it). Builtins are
 # called as \builtin (no alias, no function of the step's can take their place). __tc_off
@@ -63,21 +71,39 @@ __tc_on() { \builtin local o=; [[ $__tc_f == *e* ]] && o+=e; [[ $__tc_f == *u* ]
 __tc_dump() { \builtin printf '\n#TC-BEGIN-%s\n' "$1"; \builtin unset __tc_src
   \builtin declare -p; \builtin declare -f; \builtin alias -p; \builtin shopt -p; \builtin trap -p
   \builtin printf '#TC-OPTIONS\n'; \builtin local k
-  for k in a b B C e E f h k P T u v x; do if [[ $__tc_f == *"$k"* ]]; then \builtin printf 'set -%s\n' "$k"
+  for k in a b B C e E f h H k m P T u v x; do if [[ $__tc_f == *"$k"* ]]; then \builtin printf 'set -%s\n' "$k"
     else \builtin printf 'set +%s\n' "$k"; fi; done
   [[ $__tc_pf == 1 ]] && \builtin printf 'set -o pipefail\n'; \builtin printf '#TC-END-%s\n' "$1"; }
-__tc_post() { __tc_rc=$1; \__tc_off; \__tc_dump "$2" >&198 2>/dev/null
+__tc_jobs() { \builtin local l=; while IFS= \builtin read -r l; do
+    [[ $l == *' Running '* ]] || \builtin printf '%s\n' "$l"; done < <(\builtin jobs -n); \builtin return 0; }
+__tc_status() { \builtin return "$1"; }
+__tc_keep() { __tc_s=$1; \exec 195>&192 194>&193; \builtin return 0; }
+__tc_post() { __tc_rc=$1; __tc_last=$1; \__tc_off; \__tc_dump "$2" >&198 2>/dev/null
+  { \builtin : >&195; } 2>/dev/null || \exec 195>&197; { \builtin : >&194; } 2>/dev/null || \exec 194>&197
   \builtin printf '\0TC%s %s %s %s\0' "$2" "$__tc_rc" "$3" "$PWD" >&197; \__tc_on; }
 """
 
 
 def harness_line(src: str) -> str:
-    """What the shell reads for one step. The harness is defined before the step and again after
-    it (the step may have unset it); the EXIT trap carries its own copy (exit or set -e)."""
+    """What the shell reads for one step: one group command, parsed whole before any of it runs
+    (no prompt, so no job notice of the reader's terminal falls between the step and its end).
+    The harness is defined before the step and again after it (the step may have unset it); the
+    EXIT trap carries its own copy (exit or set -e). Before the step, ``$?`` is the last step's
+    status, as at a reader's prompt. The step writes to the shell's step fds (the terminal until
+    a step's ``exec >log`` moves them: a step that names ``exec`` ends with a line that keeps
+    where its stdout and stderr went, in a group that neither xtrace nor a DEBUG trap shows).
+    After the step, the job notices a reader's shell prints before its next prompt
+    (``[1]+  Done  …``) are written where its stderr goes."""
     on_exit = f"__tc_rc=$?; {BASH_HARNESS} \\__tc_post \"$__tc_rc\" {NONCE} x"
-    return (f"{BASH_HARNESS}\\__tc_off; \\builtin trap -- {ansi_c(on_exit)} EXIT; __tc_src={ansi_c(src)}\n"
-            f"\\__tc_on; \\builtin eval \"$__tc_src\" </dev/null >&{FD_TERM} 2>&{FD_TERM}; __tc_rc=$?\n"
-            f"{BASH_HARNESS}\\__tc_post \"$__tc_rc\" {NONCE} -\n")
+    keep = (f"\n{{ \\__tc_keep \"$?\"; }} {FD_KEEP_OUT}>&1 {FD_KEEP_ERR}>&2 >/dev/null 2>&1"
+            if re.search(r"\bexec\b", src) else "")
+    return ("{ " + BASH_HARNESS + f"\\__tc_off; \\builtin trap -- {ansi_c(on_exit)} EXIT; __tc_s=; "
+            f"__tc_src={ansi_c(src + keep)}\n"
+            f"\\__tc_on; {{ \\__tc_status \"${{__tc_last-0}}\"; }} >/dev/null 2>&1 "
+            "&& { \\builtin :; } >/dev/null 2>&1; "
+            f"\\builtin eval \"$__tc_src\" </dev/null >&{FD_OUT} 2>&{FD_ERR}; __tc_rc=$?\n"
+            f"[[ -n ${{__tc_s-}} ]] && __tc_rc=$__tc_s; \\__tc_jobs >&{FD_ERR} 2>/dev/null\n"
+            f"{BASH_HARNESS}\\__tc_post \"$__tc_rc\" {NONCE} -; }}\n")
 
 
 def log(msg: str) -> None:
@@ -87,7 +113,7 @@ def log(msg: str) -> None:
 
 def ansi_c(text: str) -> str:
     """``text`` as one bash word ($'...'): nothing in it is code until the step's eval."""
-    return "$'" + text.replace("\x00", "").replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "$'" + text.replace("\x00", "").replace("\\", "\\\\").replace("'", "\\'").replace("!", "\\x21") + "'"
 
 
 class Spawner:
@@ -269,11 +295,11 @@ class Driver:
     def env(self) -> dict[str, str]:
         return {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV}
 
-    def spawn(self, argv: list[str], fds: dict[int, int]) -> Child:
+    def spawn(self, argv: list[str], fds: dict[int, int], ctty: int | None = None) -> Child:
         for attempt in range(40):
             try:
                 answer = self.spawner.call({"op": "spawn", "argv": argv, "cwd": self.cwd, "env": self.env(),
-                                            "fds": list(fds)}, tuple(fds.values()))
+                                            "fds": list(fds), "ctty": ctty}, tuple(fds.values()))
                 return Child(self.spawner, int(answer["pid"]))
             except OSError as e:  # EAGAIN while a fork bomb's remains are reaped
                 log(f"start of {argv[0]} failed ({e}), retry {attempt}")
@@ -294,7 +320,7 @@ class Driver:
             fds[FD_STATE_IN] = mem
             restore = f". /proc/self/fd/{FD_STATE_IN} >/dev/null 2>&1; \\builtin exec {FD_STATE_IN}<&-\n".encode()
         try:
-            child = self.spawn(["bash", "--noprofile", "--norc", "-s"], fds)
+            child = self.spawn(BASH, fds, ctty=FD_TERM)
         finally:
             for fd in {cmd_r, st_w, null, fds.get(FD_STATE_IN, cmd_r)}:
                 os.close(fd)
@@ -306,7 +332,8 @@ class Driver:
         self.bash_in, self.state = cmd_w, StateReader(st_r)
         if previous is not None:
             self.state.saved = previous.saved
-        os.write(cmd_w, b"shopt -s expand_aliases\n" + restore)
+        os.write(cmd_w, b"shopt -s expand_aliases\n" + restore
+                 + f"\\exec {FD_OUT}>&{FD_TERM} {FD_ERR}>&{FD_TERM}\n".encode())
         return child
 
     def start_repl(self) -> Child:

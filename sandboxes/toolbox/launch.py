@@ -29,6 +29,7 @@ Standard library only.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import pwd
@@ -36,6 +37,7 @@ import signal
 import socket
 import subprocess
 import sys
+import termios
 
 TUTOR = pwd.getpwnam("tutor")
 DRIVER = pwd.getpwnam("tcdriver")
@@ -241,9 +243,15 @@ class Spawner:
                             os.close(n)
                         except OSError:
                             pass
+                if req.get("ctty") is not None:  # a session of its own, led by this process, on this terminal
+                    os.setsid()
+                    fcntl.ioctl(int(req["ctty"]), termios.TIOCSCTTY, 0)
                 cwd = req.get("cwd") or TUTOR.pw_dir
                 os.chdir(cwd if os.path.isdir(cwd) else TUTOR.pw_dir)
-                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+                # as a login gives them: Python (this process) ignores SIGXFSZ and SIGPIPE, a reader's
+                # shell does not (a step that lowers `ulimit -f` and writes more is killed, as there)
+                for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+                    signal.signal(sig, signal.SIG_DFL)
                 os.execvpe(req["argv"][0], req["argv"], {str(k): str(v) for k, v in req["env"].items()})
             finally:
                 os._exit(127)
