@@ -17,11 +17,8 @@ stages, in order, and are then compared line by line:
 5. ``ellipsis`` – a line of the expected text that is only ``...`` (or ``…``) matches any
    number of lines (zero or more).
 
-Before all of these, ``job-notice``: the notices a reader's interactive shell prints about its
-background jobs when nothing went wrong (``[1] 4242``, ``[1]+  Done  make``, ``Terminated`` after
-the tutorial's ``kill``) are dropped from the run's output when the article shows none (authors
-leave them out of transcripts). An article that shows notices is compared with them, and a job
-that failed (``Exit 1``, ``Killed``) is never dropped. Likewise ``xtrace-level`` (``RUN_SIDE_RULES``).
+Before all of these, what only the run's output carries and the article leaves out (job
+notices, one more ``+`` of xtrace) is taken from the run's side (``runside.py``).
 
 A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
 missing or extra line) still fails, and so does a different outcome (``OUTCOMES``: a conflict,
@@ -33,14 +30,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 try:
     from extractor.displays import unordered
+    from extractor.runside import run_side
 except ImportError:  # in the toolbox image, beside displays.py (check.sh judges output with this file)
     from displays import unordered  # type: ignore[no-redef]
+    from runside import run_side  # type: ignore[no-redef]
 
 EXACT = "exact"
 NORMALIZED = "normalized"
@@ -173,49 +172,10 @@ def compare(expected: str, actual: str) -> Comparison:
     return _compare_one(expected, actual)
 
 
-# A job notice of bash's job control that says nothing went wrong: a job started (``[1] 4242``),
-# ended well (``Done``) or was stopped by the tutorial (``Terminated``). ``Exit 1``, ``Killed`` or
-# a core dump are outcomes: they stay, and fail where the article does not show them.
-JOB_NOTICE = re.compile(r"^\[\d+\](?: \d+|[+-]? +(?:Done|Terminated)(?: {2,}.*)?)[ \t]*$", re.M)
-_ANY_JOB_NOTICE = re.compile(r"^\[\d+\](?: \d+|[+-]? +(?:Done|Exit \d+|Terminated|Killed|Stopped)\b.*)$", re.M)
-_TRACE_1, _TRACE_DEEPER = re.compile(r"^\+ ", re.M), re.compile(r"^\+(?=\+)", re.M)
-
-
-@dataclass(frozen=True)
-class RunSideRule:
-    """What the run's output carries and the article leaves out, taken from the run's side only
-    when ``applies`` (the article shows none of it): ``strip`` gives the run's text without it."""
-
-    name: str
-    applies: Callable[[str, str], bool]
-    strip: Callable[[str], str]
-
-
-RUN_SIDE_RULES: tuple[RunSideRule, ...] = (
-    RunSideRule("job-notice", lambda exp, act: not _ANY_JOB_NOTICE.search(exp) and bool(JOB_NOTICE.search(act)),
-                lambda act: JOB_NOTICE.sub("\x00", act).replace("\x00\n", "").replace("\x00", "")),
-    # xtrace: every step runs one level of evaluation deeper than the reader's prompt, so its
-    # ``set -x`` lines start ``++`` where the reader's start ``+ ``; only when the article shows
-    # reader-level lines and the run has none (a diff's ``+++ b/file`` keeps its pluses otherwise)
-    RunSideRule("xtrace-level", lambda exp, act: bool(_TRACE_1.search(exp)) and not _TRACE_1.search(act)
-                and bool(_TRACE_DEEPER.search(act)), lambda act: _TRACE_DEEPER.sub("", act)),
-)
-
-
 def _compare_one(expected: str, actual: str) -> Comparison:
-    used = [r.name for r in RUN_SIDE_RULES if r.applies(expected, actual)]
-    for rule in RUN_SIDE_RULES:
-        if rule.name in used:
-            actual = rule.strip(actual)
-    c = _compare_text(expected, actual)
-    if not used or not c.ok:
-        return c
-    return Comparison(NORMALIZED, "+".join([*used, *([c.rule] if c.rule != EXACT else [])]))
-
-
-def _compare_text(expected: str, actual: str) -> Comparison:
+    actual, used = run_side(expected, actual)
     if expected == actual:
-        return Comparison(EXACT, EXACT)
+        return Comparison(NORMALIZED, "+".join(used)) if used else Comparison(EXACT, EXACT)
     exp, act = normalize(expected), normalize(actual)
     if not _lines_match(exp, act, ellipsis=True):
         return Comparison(MISMATCH, "", _diff(exp, act))
@@ -224,7 +184,7 @@ def _compare_text(expected: str, actual: str) -> Comparison:
         what = "; ".join([f"the article shows {o}, the run does not" for o in sorted(shown - seen)]
                          + [f"the run shows {o}, the article does not" for o in sorted(seen - shown)])
         return Comparison(MISMATCH, "", f"# outcome differs: {what}\n" + _diff(exp, act))
-    return Comparison(NORMALIZED, "+".join(_needed_stages(expected, actual)))
+    return Comparison(NORMALIZED, "+".join([*used, *_needed_stages(expected, actual)]))
 
 
 def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:

@@ -75,7 +75,8 @@ def base_recipe() -> str:
 
 # extractor's judges, which check.sh runs in the toolbox: the matcher, its set/dict display rule
 # (which it imports) and the >>> judge built on it
-JUDGES = tuple(Path(__file__).resolve().parent.parent / n for n in ("matching.py", "displays.py", "replmatch.py"))
+JUDGES = tuple(Path(__file__).resolve().parent.parent / n for n in ("matching.py", "displays.py", "runside.py",
+                                                                      "replmatch.py"))
 
 
 def toolbox_recipe() -> str:

@@ -142,8 +142,8 @@ def bash_syntax(script: str, name: str) -> Check:
     bounds.check_shell(script)
     try:
         # extglob on: a step before may have set it, and the run says whether it had
-        run = subprocess.run(bounds.limited([bash, "-O", "extglob", "-n"]), input=script, capture_output=True, text=True,
-                             timeout=bounds.TOOL_CPU_SECONDS)
+        run = subprocess.run(bounds.limited([bash, "-O", "extglob", "-n"]), input=script, capture_output=True,
+                             text=True, timeout=bounds.TOOL_CPU_SECONDS)
     except subprocess.TimeoutExpired:
         return Check("bash-syntax", command, True, f"took longer than {bounds.TOOL_CPU_SECONDS}s; not checked")
     if run.returncode > 2:  # killed at a limit (bash -n itself exits 0 or 2)
