@@ -222,3 +222,26 @@ def test_a_statement_at_a_console_runs_as_one_call_of_the_program_the_article_op
     node = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(CodeBlock(
         0, "", kind="session", steps=(Step("1 + 1", lang="node", needs=("tool:node",)),)),))
     assert [(a.kind, a.reason) for a in make_plan(node).actions] == [("skip", "cannot run node steps")]
+
+
+def test_the_readme_counts_the_seed_articles_kubectl_steps_that_get_a_client_side_check() -> None:
+    """Every kubectl create/apply/run/expose/set step of the bundled feeds (generated/) gets its
+    client-side check: offline, all but one whose manifest is a URL, which --allow-network checks.
+    The README's figures are these counts."""
+    import json
+    import re
+
+    from extractor.model import tutorial_from_json
+    from extractor.options import RunOptions
+
+    root = Path(__file__).resolve().parent.parent
+    tutorials = [tutorial_from_json(json.loads(p.read_text(encoding="utf-8")))
+                 for p in sorted((root / "generated").glob("*/tutorial.json"))]
+    steps = sum(1 for t in tutorials for b in t.code_blocks for s in b.steps if s.client_check)
+    offline = sum(a.client_check for t in tutorials for a in make_plan(t).actions)
+    networked = RunOptions(allow_network=True)
+    online = sum(a.client_check for t in tutorials for a in make_plan(t, options=networked).actions)
+    said = re.search(r"Of the (\d+) such steps in the bundled real-blog feeds, (\d+) are\s+now checked offline",
+                     (root / "README.md").read_text(encoding="utf-8"))
+    assert said is not None and steps > 0 and (steps, offline) == (int(said[1]), int(said[2]))
+    assert online == steps  # with the network, the one whose manifest is a URL is checked too
