@@ -229,5 +229,6 @@ def test_when_a_step_serves_until_stopped_then_it_starts_in_the_background() -> 
     block = session(0, step("python3 -m http.server 8000", "Serving HTTP on 0.0.0.0 port 8000\n", "shell"))
     (action,) = [a for a in make_plan(tut(block), Place.CHECK, tools=TOOLS).actions if a.kind == SHELL]
     assert action.command == "python3 -m http.server 8000"  # what the report shows: the article's command
-    assert action.source.startswith("{ python3 -m http.server 8000\n} >/tmp/.tutorcheck-bg-0-0.log 2>&1 </dev/null &")
+    assert action.source.startswith("__tc_bg=$({ { python3 -m http.server 8000\n} >/tmp/.tutorcheck-bg-0-0.log 2>&1 "
+                                    "</dev/null; echo $? >/tmp/.tutorcheck-bg-0-0.status; }")
     assert action.expected_output == "Serving HTTP on 0.0.0.0 port 8000\n"

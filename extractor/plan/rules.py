@@ -268,19 +268,22 @@ def in_background(command: str, block: int, step: int, port: int | None = None) 
     """The step as a reader runs it in a second terminal: started in the background, its output
     so far shown once it has printed something (or 5 s passed) and, for a server, once its port
     answers (at most 15 s), still running afterwards, so the next step can use it. The step
-    fails only if the program already exited with an error."""
+    fails only if the program already exited with an error. Started from a command substitution,
+    it is no job of the steps' shell: a second terminal's program prints no ``[1] 4242`` or
+    ``[1]+  Done`` in the first one (its exit status goes to a file beside its log)."""
     log = f"/tmp/.tutorcheck-bg-{block}-{step}.log"
+    status = f"/tmp/.tutorcheck-bg-{block}-{step}.status"
     wait_port = ("" if port is None else
                  f"for __tc_i in $(seq 150); do (: <>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; "
                  "kill -0 $__tc_bg 2>/dev/null || break; sleep 0.1; done\n")
-    return (f"{{ {command}\n}} >{log} 2>&1 </dev/null &\n"
-            "__tc_bg=$!\n"
+    return (f"__tc_bg=$({{ {{ {command}\n}} >{log} 2>&1 </dev/null; echo $? >{status}; }} >/dev/null 2>&1 </dev/null "
+            "& echo $!)\n"
             f"for __tc_i in $(seq 50); do [ -s {log} ] && break; kill -0 $__tc_bg 2>/dev/null || break; "
             "sleep 0.1; done\n"
             f"{wait_port}"
             "sleep 0.5\n"
             f"cat {log}\n"
-            "kill -0 $__tc_bg 2>/dev/null || wait $__tc_bg\n")
+            f"kill -0 $__tc_bg 2>/dev/null || {{ read -r __tc_i <{status}; (exit \"${{__tc_i:-0}}\"); }} 2>/dev/null\n")
 
 
 __all__ = ["NEED_RULES", "TOOL_NEEDS", "Provides", "Unmet", "in_background", "install_reason",
