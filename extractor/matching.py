@@ -3,6 +3,8 @@
 Strict where it matters, calm where it doesn't. Both texts go through the same normalisation
 stages, in order, and are then compared line by line:
 
+0. what only the run carries and the article leaves out (job notices, one more ``+`` of xtrace)
+   goes (``runside.py``); ``carriage-return``, ``rule-line``, ``version``: how pages show a terminal.
 1. ``whitespace`` – CRLF, trailing blanks, leading/trailing blank lines; runs of blanks and tabs
    inside a line become one space (tables whose column widths moved, tabs vs spaces); the
    indentation is kept (tabs expanded), since it is structure in YAML, JSON or Python output.
@@ -14,16 +16,12 @@ stages, in order, and are then compared line by line:
 4. ``unordered`` – a line that is a Python display of a set, frozenset or dict (literals only,
    parsed, never evaluated) has its elements sorted, so hash order and insertion order do not
    matter; each element keeps its exact repr (``{1}`` and ``{1.0}`` still differ).
-5. ``ellipsis`` – a line of the expected text that is only ``...`` (or ``…``) matches any
-   number of lines (zero or more).
-
-Before all of these, what only the run's output carries and the article leaves out (job
-notices, one more ``+`` of xtrace) is taken from the run's side (``runside.py``).
+5. ``ellipsis`` – an expected line that is only ``...`` (or ``…``) matches zero or more lines.
 
 A changed value that is not volatile (``1/1`` → ``0/1``, ``Running`` → ``Error``, a word, a
 missing or extra line) still fails, and so does a different outcome (``OUTCOMES``: a conflict,
-an error, a prompt shown on one side only) hidden by an elision. ``Comparison.rule`` names the stages the match needed.
-An expected output may hold alternatives (``ALTERNATIVE_MARK``): any of them matching is a match.
+an error, a prompt shown on one side only) hidden by an elision. ``Comparison.rule`` names the
+stages the match needed. Alternatives (``ALTERNATIVE_MARK``): any of them matching is a match.
 """
 
 from __future__ import annotations
@@ -37,9 +35,11 @@ from pathlib import Path
 try:
     from extractor.displays import unordered
     from extractor.runside import run_side
+    from extractor.terminal import placeholder_versions, rule_line, screen
 except ImportError:  # in the toolbox image, beside displays.py (check.sh judges output with this file)
     from displays import unordered  # type: ignore[no-redef]
     from runside import run_side  # type: ignore[no-redef]
+    from terminal import placeholder_versions, rule_line, screen  # type: ignore[no-redef]
 
 EXACT = "exact"
 NORMALIZED = "normalized"
@@ -85,8 +85,8 @@ _K8S = "[bcdfghjklmnpqrstvwxz2456789]"
 _NAME_END = r"(?![\w-])"
 _H6 = r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)"  # colon-separated IPv6 groups
 
-# Order matters: the longer, more specific shapes go first (a UUID before a hex id, a
-# timestamp before a bare time, a replica-set hash before a hex id, an IP before a port).
+# Order matters: longer, more specific shapes first (a UUID, a replica-set hash before a hex id,
+# a timestamp before a bare time, an IP before a port).
 TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("ansi", r"\x1b\[[0-9;?]*[A-Za-z]", ""),
     _rule("temp-path", r"(?<![\w./~-])(?:/private)?(?:/tmp|/var/tmp|/var/folders/[\w/]+?/T)/[^\s'\"`:,;)\]]+", "<tmp>"),
@@ -130,8 +130,8 @@ VOLATILE_COLUMNS: dict[str, str] = {
     **dict.fromkeys(("CONTAINER ID", "IMAGE ID", "UID"), "<id>"),
 }
 
-STAGES: tuple[str, ...] = ("whitespace", "table", "unordered", *dict.fromkeys(r.name for r in TOKEN_RULES),
-                           "ellipsis")
+STAGES: tuple[str, ...] = ("carriage-return", "whitespace", "rule-line", "table", "unordered",
+                           *dict.fromkeys(r.name for r in TOKEN_RULES), "version", "ellipsis")
 
 _ELLIPSIS = frozenset({"...", "…", "[...]", "(...)"})
 _HEADER_WORD = r"[A-Z][A-Z0-9()/_.:%-]*"
@@ -157,9 +157,7 @@ def outcomes(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in OUTCOMES if pattern.search(text))
 
 
-# Between alternatives of one expected output, when the article shows more than one ("another
-# response could be this:"): the run matches when it matches any of them. In the text itself,
-# so that a check.sh handing files to this module judges them the same way.
+# Between alternatives the article shows, in the text, so a check.sh handing files here judges them alike.
 ALTERNATIVE_MARK = "\n\u2042 or \u2042\n"
 
 
@@ -176,7 +174,7 @@ def _compare_one(expected: str, actual: str) -> Comparison:
     actual, used = run_side(expected, actual)
     if expected == actual:
         return Comparison(NORMALIZED, "+".join(used)) if used else Comparison(EXACT, EXACT)
-    exp, act = normalize(expected), normalize(actual)
+    exp, act = _normalized(expected, actual)
     if not _lines_match(exp, act, ellipsis=True):
         return Comparison(MISMATCH, "", _diff(exp, act))
     shown, seen = outcomes("\n".join(exp)), outcomes("\n".join(act))
@@ -187,8 +185,14 @@ def _compare_one(expected: str, actual: str) -> Comparison:
     return Comparison(NORMALIZED, "+".join([*used, *_needed_stages(expected, actual)]))
 
 
+def _normalized(expected: str, actual: str, disabled: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    exp, act = normalize(expected, disabled), normalize(actual, disabled)
+    return exp, act if "version" in disabled else placeholder_versions(exp, act)
+
+
 def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
-    """The lines of ``text`` after every stage not in ``disabled`` (``ellipsis`` aside)."""
+    """The lines of ``text`` after every stage not in ``disabled`` (but ``ellipsis``, ``version``)."""
+    text = screen(text) if "carriage-return" not in disabled else text
     lines = structural_lines(text) if "whitespace" not in disabled else text.split("\n")
     table_rows = _tables(lines) if "table" not in disabled else {}
     out = []
@@ -197,6 +201,8 @@ def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
             line = table_rows[i]
         elif "whitespace" not in disabled:
             line = _squeeze(line)
+        if "rule-line" not in disabled and i not in table_rows:
+            line = rule_line(line)
         if "unordered" not in disabled:
             line = unordered(line)
         out.append(_tokens(line, disabled))
@@ -204,8 +210,7 @@ def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:
 
 
 def _squeeze(line: str) -> str:
-    """Runs of blanks inside a line become one space; the indentation stays (it is structure
-    in YAML, JSON and Python output), with tabs expanded."""
+    """Runs of blanks inside a line become one space; the indentation (structure) stays, tabs expanded."""
     if line.strip() in _ELLIPSIS:
         return line.strip()
     body = line.lstrip(" \t")
@@ -298,13 +303,13 @@ def _needed_stages(expected: str, actual: str) -> list[str]:
     # A token rule that changes neither text is not needed: no need to try without it.
     silent = {r.name for r in TOKEN_RULES} - _firing(expected) - _firing(actual)
     off: frozenset[str] = frozenset(silent)
-    if not _lines_match(normalize(expected, off), normalize(actual, off), ellipsis=True):
+    if not _lines_match(*_normalized(expected, actual, off), ellipsis=True):
         off = frozenset()
     for stage in reversed(STAGES):
         if stage in off:
             continue
         trial = off | {stage}
-        if _lines_match(normalize(expected, trial), normalize(actual, trial), ellipsis="ellipsis" not in trial):
+        if _lines_match(*_normalized(expected, actual, trial), ellipsis="ellipsis" not in trial):
             off = trial
     return [s for s in STAGES if s not in off]
 
@@ -335,13 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: matching.py EXPECTED_FILE ACTUAL_FILE", file=sys.stderr)
         return 2
-    texts = [Path(a).read_text(encoding="utf-8", errors="replace") for a in args]
+    texts = [Path(a).read_bytes().decode("utf-8", errors="replace") for a in args]  # keeps each \r
     c = compare(texts[0], texts[1])
-    if c.ok:
-        print(c.rule or c.match)
-        return 0
-    sys.stdout.write(c.diff)
-    return 1
+    sys.stdout.write(f"{c.rule or c.match}\n" if c.ok else c.diff)
+    return 0 if c.ok else 1
 
 
 if __name__ == "__main__":

@@ -157,6 +157,18 @@ MATCHES = [
     ("frozenset-order", "frozenset({3, 1, 2})\n", "frozenset({1, 2, 3})\n", "unordered"),
     ("dict-order-nested-set", "{'b': {2, 1}, 'a': [1, 2]}\n", "{'a': [1, 2], 'b': {1, 2}}\n", "unordered"),
     ("json-object-key-order", '{"name": "web", "port": 80}\n', '{"port": 80, "name": "web"}\n', "unordered"),
+    # how pages show a terminal (extractor/terminal.py)
+    ("carriage-return-progress", "collected 3 items\n", "collecting ... \rcollected 3 items\n", "carriage-return"),
+    ("carriage-return-erase", "Done\n", "Downloading 42%\r\x1b[KDone\n", "carriage-return"),
+    ("carriage-return-both", "collecting ...\rcollected 3 items\n", "collected 3 items\n", "carriage-return"),
+    ("rule-line-titled", "=" * 26 + " test session starts " + "=" * 27 + "\n",
+     "=" * 29 + " test session starts " + "=" * 30 + "\n", "rule-line"),
+    ("rule-line-bare", "-" * 76 + "\nok\n", "-" * 80 + "\nok\n", "rule-line"),
+    ("rule-line-duration", "=" * 30 + " 1 passed in 0.12s " + "=" * 30 + "\n",
+     "=" * 31 + " 1 passed in 0.01s " + "=" * 32 + "\n", "rule-line"),
+    ("version-placeholder", "platform linux -- Python 3.x.y, pytest-8.x.y, pluggy-1.x.y\n",
+     "platform linux -- Python 3.11.2, pytest-8.3.4, pluggy-1.5.0\n", "version"),
+    ("version-placeholder-tail", "Python 3.x\nlib 1.2.x\n", "Python 3.11.2\nlib 1.2.10\n", "version"),
 ]
 
 
@@ -172,6 +184,18 @@ def test_when_only_volatile_parts_change_then_it_matches_and_names_the_rule(expe
 
 # (id, expected, actual): a real change of value that must still fail
 REFUSALS = [
+    ("carriage-return-final-text-changed", "collected 3 items\n", "collecting ...\rcollected 2 items\n"),
+    ("carriage-return-leaves-the-tail", "Done\n", "Downloading 42%\rDone\n"),  # the screen shows "Doneloading 42%"
+    ("carriage-return-not-a-newline", "collecting ...\ncollected 3 items\n", "collecting ...\rcollected 3 items\n"),
+    ("rule-line-title-changed", "=" * 20 + " 1 passed in 0.1s " + "=" * 20 + "\n",
+     "=" * 25 + " 1 failed in 0.1s " + "=" * 25 + "\n"),
+    ("rule-line-char-changed", "=" * 30 + " FAILURES " + "=" * 30 + "\n", "_" * 30 + " FAILURES " + "_" * 30 + "\n"),
+    ("rule-line-bare-char-changed", "=" * 40 + "\n", "-" * 40 + "\n"),
+    ("rule-line-short-runs-are-text", "---\n", "-----\n"),
+    ("version-fixed-part-changed", "pytest-3.x.y\n", "pytest-8.3.4\n"),
+    ("version-minor-fixed", "lib 1.2.x\n", "lib 1.3.0\n"),
+    ("version-rest-of-line-changed", "Python 3.x.y ready\n", "Python 3.11.2 failed\n"),
+    ("version-placeholder-only-on-the-article-side", "Python 3.11.2\n", "Python 3.x.y\n"),
     ("ready-1-1-vs-0-1", DEPLOY, DEPLOY.replace("1/1", "0/1")),
     ("xtrace-other-command", "+ echo hello\nhello\n", "++ echo bye\nbye\n"),
     ("diff-header-not-a-trace", "+ added\n+++ b/file\n", "+ added\n++ b/file\n"),
@@ -242,7 +266,7 @@ def test_token_rules_are_a_table_of_named_patterns() -> None:
     names = {r.name for r in TOKEN_RULES}
     assert {"age", "timestamp", "date", "duration", "hex", "digest", "k8s-name", "uuid", "ip", "port",
             "temp-path"} <= names
-    assert STAGES[0] == "whitespace" and STAGES[-1] == "ellipsis"
+    assert STAGES[:3] == ("carriage-return", "whitespace", "rule-line") and STAGES[-2:] == ("version", "ellipsis")
     for rule in TOKEN_RULES:
         assert rule.pattern.sub(rule.placeholder, "namespace/moelove created") == "namespace/moelove created", rule.name
 
@@ -295,3 +319,16 @@ def test_an_elision_still_matches_when_both_sides_show_the_same_outcome() -> Non
                 "Auto-merging x\nCONFLICT (content): Merge conflict in x\n"
                 "Automatic merge failed; fix conflicts and then commit the result.\n")
     assert (c.match, c.rule) == ("normalized", "ellipsis")
+
+
+def test_the_terminal_rules_keep_their_own_names_when_they_combine() -> None:
+    expected = "=" * 20 + " test session starts " + "=" * 20 + "\nplatform linux -- Python 3.x.y\ncollected 1 item\n"
+    actual = ("=" * 29 + " test session starts " + "=" * 30 + "\r\nplatform linux -- Python 3.11.2\r\n"
+              "collecting ... \rcollected 1 item\r\n")
+    c = compare(expected, actual)
+    assert (c.match, rules_of(c)) == ("normalized", {"carriage-return", "whitespace", "rule-line", "version"}), c.diff
+
+
+def test_a_rule_line_under_a_table_header_is_not_a_titled_rule() -> None:
+    assert normalize("---- ---- ----\n") == ["---- ---- ----"]
+    assert normalize("=" * 12 + " FAILURES " + "=" * 3 + "\n") == ["<=> FAILURES <=>"]

@@ -73,10 +73,10 @@ def base_recipe() -> str:
     return _hash(SUITE, _dir_hash(SANDBOXES / "base"))
 
 
-# extractor's judges, which check.sh runs in the toolbox: the matcher, its set/dict display rule
-# (which it imports) and the >>> judge built on it
-JUDGES = tuple(Path(__file__).resolve().parent.parent / n for n in ("matching.py", "displays.py", "runside.py",
-                                                                      "replmatch.py"))
+# extractor's judges, which check.sh runs in the toolbox: the matcher, the rules it imports (set/dict
+# displays, the run's side, how pages show a terminal) and the >>> judge built on it
+JUDGES = tuple(Path(__file__).resolve().parent.parent / n
+               for n in ("matching.py", "displays.py", "runside.py", "terminal.py", "replmatch.py"))
 
 
 def toolbox_recipe() -> str:
