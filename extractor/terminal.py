@@ -11,7 +11,8 @@ Conventions many tools' pages share, each a named stage of the matcher (``matchi
   text, becomes ``<c> text <c>`` whatever its width. The character and the text still count
   (the text still goes through the other rules, e.g. durations).
 - ``version``: an expected version with placeholder components (``3.x.y``, ``1.2.x``, ``8.x``)
-  stands for any version with numbers there; its fixed components must be equal. Only the
+  stands for any version with numbers there (a trailing placeholder also takes further parts and
+  a packaging label, ``1.0.0+repack``); its fixed components must be equal. Only the
   article's side holds placeholders: the run's version that fits one is written as shown.
 
 Standard library only: the toolbox image carries this file beside matching.py.
@@ -85,8 +86,8 @@ def _shape(line: str) -> str:
             continue
         any_placeholder = True
         version = r"\.".join(r"\d+" if p in PLACEHOLDER_PARTS else re.escape(p) for p in parts)
-        if parts[-1] in PLACEHOLDER_PARTS:  # ``3.x``: any 3 release, however many parts it has
-            version += r"(?:\.\d+)*"
+        if parts[-1] in PLACEHOLDER_PARTS:  # ``3.x``: any 3 release, however many parts, however packaged
+            version += r"(?:\.\d+)*(?:[+~][\w.~+]+)?"  # a local or distribution label: ``1.0.0+repack``
         out += [re.escape(line[at:m.start(2)]), version]
         at = m.end(2)
     return "".join([*out, re.escape(line[at:])]) if any_placeholder else ""

@@ -169,6 +169,7 @@ MATCHES = [
     ("version-placeholder", "platform linux -- Python 3.x.y, pytest-8.x.y, pluggy-1.x.y\n",
      "platform linux -- Python 3.11.2, pytest-8.3.4, pluggy-1.5.0\n", "version"),
     ("version-placeholder-tail", "Python 3.x\nlib 1.2.x\n", "Python 3.11.2\nlib 1.2.10\n", "version"),
+    ("version-placeholder-packaged", "pluggy-1.x.y\n", "pluggy-1.0.0+repack\n", "version"),
 ]
 
 
@@ -194,6 +195,7 @@ REFUSALS = [
     ("rule-line-short-runs-are-text", "---\n", "-----\n"),
     ("version-fixed-part-changed", "pytest-3.x.y\n", "pytest-8.3.4\n"),
     ("version-minor-fixed", "lib 1.2.x\n", "lib 1.3.0\n"),
+    ("version-label-only-after-a-placeholder", "lib 1.2.0\n", "lib 1.2.0+repack\n"),
     ("version-rest-of-line-changed", "Python 3.x.y ready\n", "Python 3.11.2 failed\n"),
     ("version-placeholder-only-on-the-article-side", "Python 3.11.2\n", "Python 3.x.y\n"),
     ("ready-1-1-vs-0-1", DEPLOY, DEPLOY.replace("1/1", "0/1")),
