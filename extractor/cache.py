@@ -37,7 +37,7 @@ def tool_version() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted([*package.glob("sandbox/**/*.py"), *package.glob("plan/**/*.py"), package / "matching.py",
-                          package / "displays.py", package / "runside.py", package / "terminal.py",
+                          package / "displays.py", package / "runside.py", package / "rendered.py",
                           package / "replmatch.py", package / "results.py",
                           package / "blocked.py", package / "understand" / "provides.py"]):
         if path.is_file():

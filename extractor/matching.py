@@ -4,7 +4,7 @@ Strict where it matters, calm where it doesn't. Both texts go through the same n
 stages, in order, and are then compared line by line:
 
 0. what only the run carries and the article leaves out (job notices, one more ``+`` of xtrace)
-   goes (``runside.py``); ``carriage-return``, ``rule-line``, ``version``: how pages show a terminal.
+   goes (``runside.py``); ``carriage-return``, ``rule-line``, ``version``: how pages render it (``rendered.py``).
 1. ``whitespace`` – CRLF, trailing blanks, leading/trailing blank lines; runs of blanks and tabs
    inside a line become one space (tables whose column widths moved, tabs vs spaces); the
    indentation is kept (tabs expanded), since it is structure in YAML, JSON or Python output.
@@ -34,12 +34,12 @@ from pathlib import Path
 
 try:
     from extractor.displays import unordered
+    from extractor.rendered import placeholder_versions, rule_line, screen
     from extractor.runside import run_side
-    from extractor.terminal import placeholder_versions, rule_line, screen
 except ImportError:  # in the toolbox image, beside displays.py (check.sh judges output with this file)
     from displays import unordered  # type: ignore[no-redef]
+    from rendered import placeholder_versions, rule_line, screen  # type: ignore[no-redef]
     from runside import run_side  # type: ignore[no-redef]
-    from terminal import placeholder_versions, rule_line, screen  # type: ignore[no-redef]
 
 EXACT = "exact"
 NORMALIZED = "normalized"

@@ -157,7 +157,7 @@ MATCHES = [
     ("frozenset-order", "frozenset({3, 1, 2})\n", "frozenset({1, 2, 3})\n", "unordered"),
     ("dict-order-nested-set", "{'b': {2, 1}, 'a': [1, 2]}\n", "{'a': [1, 2], 'b': {1, 2}}\n", "unordered"),
     ("json-object-key-order", '{"name": "web", "port": 80}\n', '{"port": 80, "name": "web"}\n', "unordered"),
-    # how pages show a terminal (extractor/terminal.py)
+    # how pages show a terminal (extractor/rendered.py)
     ("carriage-return-progress", "collected 3 items\n", "collecting ... \rcollected 3 items\n", "carriage-return"),
     ("carriage-return-erase", "Done\n", "Downloading 42%\r\x1b[KDone\n", "carriage-return"),
     ("carriage-return-both", "collecting ...\rcollected 3 items\n", "collected 3 items\n", "carriage-return"),

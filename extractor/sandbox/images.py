@@ -76,7 +76,7 @@ def base_recipe() -> str:
 # extractor's judges, which check.sh runs in the toolbox: the matcher, the rules it imports (set/dict
 # displays, the run's side, how pages show a terminal) and the >>> judge built on it
 JUDGES = tuple(Path(__file__).resolve().parent.parent / n
-               for n in ("matching.py", "displays.py", "runside.py", "terminal.py", "replmatch.py"))
+               for n in ("matching.py", "displays.py", "runside.py", "rendered.py", "replmatch.py"))
 
 
 def toolbox_recipe() -> str:
