@@ -38,8 +38,10 @@ import signal
 import socket
 import sys
 import termios
+import threading
 import time
 import tty
+from collections.abc import Iterator
 
 CAP = int(os.environ.get("TUTORCHECK_OUTPUT_CAP", "65536"))
 PIDS_LIMIT = int(os.environ.get("TUTORCHECK_PIDS_LIMIT", "128"))
@@ -615,6 +617,25 @@ def sh_quote(s: str) -> str:
     return "'" + s.replace("'", "'\"'\"'") + "'"
 
 
+def _requests() -> Iterator[str]:
+    """The host's request lines. The host waits for each answer, so the end of stdin means it is
+    gone (it quit, died, or its engine connection went away): the driver exits then even in the
+    middle of a step, and the container with it, rather than run on for nobody."""
+    import queue
+
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            lines.put(line)
+        lines.put(None)
+        time.sleep(1)  # the main loop answers a request it already has (a quit), then exits itself
+        os._exit(0)
+
+    threading.Thread(target=read, daemon=True).start()
+    return iter(lines.get, None)  # type: ignore[arg-type]
+
+
 def main() -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # backstop: the driver (and so the container) never outlives the article's deadline
@@ -624,7 +645,7 @@ def main() -> int:
     out = sys.stdout
     out.write(json.dumps({"ready": True, "cwd": driver.cwd, "pid": os.getpid()}) + "\n")
     out.flush()
-    for line in sys.stdin:
+    for line in _requests():
         if not line.strip():
             continue
         try:
