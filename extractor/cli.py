@@ -32,6 +32,14 @@ ARG_SPELLINGS = {"--allow-network=private": ("--allow-network", "--allow-private
                  "--allow-network=public": ("--allow-network",)}
 
 
+
+def _network_options(p: argparse.ArgumentParser, network_help: str) -> None:
+    """--allow-network (with its hidden older spelling) and --allow-host, as step, notebook and lab take them."""
+    p.add_argument("--allow-network", action="store_true", help=network_help)
+    p.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
+                   help=ALLOW_HOST_HELP)
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tutorcheck",
@@ -84,12 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "sandbox; go back to the checkpoint taken after each step; quit and continue "
                                     "later. Without a terminal on stdin, prints the plan (or, with --yes, runs it).")
     st.add_argument("path", metavar="DIR/SLUG", help="an article folder written by `tutorcheck extract`")
-    st.add_argument("--allow-network", action="store_true",
-                    help="give the sandbox the network: public addresses (off by default; steps that need it are "
+    _network_options(st, "give the sandbox the network: public addresses (off by default; steps that need it are "
                          f"otherwise skipped); {PRIVATE_HELP}")
-    st.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
-    st.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
-                    help=ALLOW_HOST_HELP)
     st.add_argument("--yes", action="store_true",
                     help="run every runnable step without asking and print the transcript (for scripts and CI)")
     st.add_argument("--restart", action="store_true",
@@ -99,20 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("path", metavar="DIR/SLUG", help="a generated article folder, or an .ipynb")
     nb.add_argument("-o", "--output", default=None, metavar="FILE.ipynb", help="write the executed notebook")
     nb.add_argument("--timeout", type=seconds, default=DEFAULT_STEP_TIMEOUT_S, metavar="SECONDS", help="per cell")
-    nb.add_argument("--allow-network", action="store_true", help=f"let cells reach public addresses; {PRIVATE_HELP}")
-    nb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
-    nb.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
-                    help=ALLOW_HOST_HELP)
+    _network_options(nb, f"let cells reach public addresses; {PRIVATE_HELP}")
 
     lb = sub.add_parser("lab", help="JupyterLab on a generated notebook, served from a sandbox on 127.0.0.1")
     lb.add_argument("path", metavar="DIR/SLUG",
                     help="a generated article folder (its files are copied in), or an .ipynb")
-    lb.add_argument("--allow-network", action="store_true",
-                    help="give the kernels a route out to public addresses (default: none; the server is reached "
+    _network_options(lb, "give the kernels a route out to public addresses (default: none; the server is reached "
                          f"through tutorcheck); {PRIVATE_HELP}")
-    lb.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
-    lb.add_argument("--allow-host", dest="allow_hosts", action="append", default=None, metavar="HOST[:PORT]",
-                    help=ALLOW_HOST_HELP)
     lb.add_argument("--port", type=tcp_port, default=0, metavar="PORT",
                     help="the port on 127.0.0.1 to serve on (default: a free one, printed in the URL)")
     lb.add_argument("--lifetime", type=seconds, default=LEARNER_SESSION_LIFETIME_S, metavar="SECONDS",
