@@ -276,3 +276,29 @@ def test_splice(whole: str, excerpt: str, result: str | None) -> None:
     from extractor.understand.files import splice
 
     assert splice(whole, excerpt) == result
+
+
+def test_a_first_line_that_only_names_the_file_is_a_caption_not_a_line_of_the_file() -> None:
+    area, _, main, conf, helpers = codes("caption-comments.html")
+    assert (area.kind, area.filename) == ("file", "test_area.py")
+    assert area.text.startswith("# content of test_area.py\n")  # shown to the reader as the page shows it
+    assert area.content.split("\n")[5] == "    assert area(2, 2) == 5"  # line 6, as the output says
+    assert area.notes[-1] == ("its first line (# content of test_area.py) names the file: "
+                              "a caption, not a line of the file")
+    assert (main.filename, main.content.split("\n", 1)[0]) == ("cmd/area/main.go", "package main")
+    assert (conf.filename, conf.content) == ("conf/shapes.yaml", "unit: cm\nprecision: 2\n")
+    assert helpers.content == helpers.text  # a comment that says more than the name is the author's
+
+
+@pytest.mark.parametrize(("text", "filename", "kept"), [
+    ("# content of test_x.py\nx = 1\n", "test_x.py", "x = 1\n"),
+    ("// file: main.go\npackage main\n", "cmd/main.go", "package main\n"),
+    ("<!-- docs/index.md -->\n# Home\n", "docs/index.md", "# Home\n"),
+    ("# content of other.py\nx = 1\n", "test_x.py", None),  # names another file
+    ("# x = 1\ny = 2\n", "test_x.py", None),
+])
+def test_caption_line(text: str, filename: str, kept: str | None) -> None:
+    from extractor.understand.captions import caption_line
+
+    found = caption_line(text, filename)
+    assert (found[1] if found else None) == kept

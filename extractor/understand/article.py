@@ -15,6 +15,7 @@ from extractor.model import Block, Check, CodeBlock, Facts, ProseBlock, Step
 from extractor.understand import (
     answers,
     assumed,
+    captions,
     consoles,
     editors,
     files,
@@ -342,7 +343,7 @@ def _whole_listing(block: CodeBlock) -> bool:
 
 
 def _follow_versions(firsts: list[Understood | None]) -> list[Understood | None]:
-    """Files followed across the versions an article shows (see :mod:`.versions`)."""
+    """Files followed across the versions an article shows (:mod:`.versions`), caption lines off (:mod:`.captions`)."""
     known = [u for u in firsts if u is not None]
     followed = iter(versions.follow([(u.block, u.part_of) for u in known], lambda b: not _whole_listing(b)))
-    return [replace(u, block=next(followed)) if u is not None else None for u in firsts]
+    return [replace(u, block=captions.uncaptioned(next(followed))) if u is not None else None for u in firsts]

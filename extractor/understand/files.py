@@ -188,14 +188,14 @@ def told_to_save(before: str, lang: str) -> str | None:
 
 
 # A first line that is only a comment holding a file name: ``# k8s/redis.yaml``, ``// main.go``.
-_NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*|contents? of\s+)?(\S+?)\s*"
+NAME_COMMENT = re.compile(r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:name)?|path)\s*:\s*|contents? of\s+)?(\S+?)\s*"
                            r"(?:\*/|-->)?\s*$", re.IGNORECASE)
 
 
 def named_in_comment(text: str, lang: str) -> str | None:
     """The file name a block gives itself in its first line, if it fits the language."""
     first = text.lstrip("\n").split("\n", 1)[0]
-    m = _NAME_COMMENT.match(first)
+    m = NAME_COMMENT.match(first)
     if m and NAME.fullmatch(m.group(1)) and fits(m.group(1), lang):
         return m.group(1)
     return None
