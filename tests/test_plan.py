@@ -165,7 +165,8 @@ def test_a_step_after_a_gap_that_lacks_something_else_itself_names_that_first_wi
     assert actions[2].reason.startswith("needs the network (run with --allow-network); it also follows step 0")
 
 
-@pytest.mark.parametrize(("command", "need"), [("sudo apt-get install -y jq", NeedKind.ROOT),
+@pytest.mark.parametrize(("command", "need"), [("sudo apt-get install -y jq", NeedKind.NETWORK),
+                                              ("apt install jq", NeedKind.NETWORK),
                                               ("sudo dnf install jq", NeedKind.OS), ("brew install jq", NeedKind.OS)])
 def test_an_install_the_image_does_says_what_it_needed(command: str, need: NeedKind) -> None:
     (action,) = make_plan(tut(session(0, step(command))), Place.CHECK, options(), tools=TOOLS).actions

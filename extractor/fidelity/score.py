@@ -87,12 +87,14 @@ def _pair(page: LabelledPage, ls: LabelledStep | None, steps: list[StepResult], 
 
 def skip_class(steps: Sequence[StepResult], n: int) -> str:
     """The reason class of skipped step ``n``, from its typed need; a knock-on skip takes the
-    class of the gap it follows (the nearest earlier gap in its block, else the article's first)."""
+    class of the gap it follows: for a step after a gap in its block, the block's first gap (the
+    step its reason names, even when a step between lacks something of its own), else the
+    article's first."""
     need = steps[n].need
     if need in KNOCK_ON:
         gaps = [k for k in range(n) if _is_gap(steps[k]) and steps[k].need not in KNOCK_ON]
         same_block = [k for k in gaps if steps[k].block == steps[n].block]
-        cause = same_block[-1] if same_block and need == NeedKind.SEQUENCE else (gaps[0] if gaps else None)
+        cause = same_block[0] if same_block and need == NeedKind.SEQUENCE else (gaps[0] if gaps else None)
         return skip_class(steps, cause) if cause is not None else "other"
     return NEED_CLASSES.get(need, "other") if need else "other"
 

@@ -11,10 +11,11 @@ Per code block, in article order:
 
 For each step, first rule that holds wins: a language nothing runs → skip; after a step of
 its block that is not run → skip (a session is a sequence: what follows a gap is not the
-article's; the reason and need are the step's own when it lacks something else itself);
-installs system packages → provided (the image does it); an unmet need → skip (rules.NEED_RULES);
-opens an editor → skip; relies on state an earlier step that is not run would have left → skip;
-else it runs (in the background when it serves until stopped).
+article's; the reason and need are the step's own when it lacks something else itself, root
+aside); installs system packages → provided (the image does it); an unmet need → skip
+(rules.NEED_RULES, in their order: placeholder > network > assumed file > tool > root);
+relies on state an earlier step that is not run would have left → skip (before root: the gap,
+not ``sudo``, is what stops it); else it runs (in the background when it serves until stopped).
 
 The decisions use only what understand/ stored on the steps (``Step.facts``) and the place's
 row of ``places.PLACES``; nothing here reads a command's text.
@@ -118,14 +119,15 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
             ctx.packages |= set(packages)
             needs = tuple(n for n in needs if n.kind != NeedKind.NETWORK)
     missing = unmet(needs, ctx.here)
-    if missing is not None:
+    needs_state = any(n.kind == NeedKind.STATE for n in needs)
+    if missing is not None and not (missing.need == NeedKind.ROOT and needs_state and ctx.gap is not None):
         return _skip(base, missing.need, missing.reason)
     if step.facts.shows == "machine":
         return _skip(base, NeedKind.MACHINE, "shows the machine's own configuration (its package sources, users, "
                                              "disks): the article's output is the author's machine")
-    needs_state = any(n.kind == NeedKind.STATE for n in needs)
-    if needs_state and ctx.gap is not None:
-        return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason))
+    if needs_state and ctx.gap is not None:  # before root: sudo is not what stops ``sudo dpkg -r`` of what it installed
+        also = f"; it also {missing.reason}" if missing is not None else ""
+        return _skip(base, NeedKind.STATE, depends_on(ctx.gap.block, ctx.gap.step, ctx.gap.reason) + also)
     services = tuple(n.value for n in needs if n.kind == NeedKind.SERVICE)
     ctx.hosts |= wildcard_names(needs, ctx.here.options)
     ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
@@ -169,8 +171,11 @@ def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
 
 def _after_gap(base: Action, skipped: Action, mine: Unmet | None) -> Action:
     """A step after a gap in its block: what it lacks itself comes first (typed), then the gap;
-    when it lacks the same as the gap, the gap says it."""
+    when it lacks the same as the gap, the gap says it. Root is the exception: ``sudo`` is the
+    least of what a step lacks, so the gap it follows comes first."""
     follows = f"follows step {skipped.step} of this block, which cannot run ({skipped.reason})"
+    if mine is not None and mine.need == NeedKind.ROOT:
+        return _skip(base, NeedKind.SEQUENCE, f"{follows}; it also {mine.reason}")
     if mine is None:
         return _skip(base, NeedKind.SEQUENCE, follows)
     return _skip(base, mine.need, follows if mine.need == skipped.need else f"{mine.reason}; it also {follows}")

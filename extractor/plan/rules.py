@@ -58,6 +58,9 @@ def _placeholder(needs: Sequence[Need], here: Provides) -> str | None:
 
 def _secret(needs: Sequence[Need], here: Provides) -> str | None:
     names = [n.value for n in needs if n.value]
+    typed = [name for name in names if not name.isidentifier()]  # <one-time-password>: the page's own stand-in
+    if typed:
+        return f"needs a secret of the reader's own, to fill in: {typed[0]}"
     if not names:
         return "needs a secret the step does not name (no $VARIABLE to supply with --env)"
     missing = [name for name in dict.fromkeys(names) if name not in here.options.env_names]
@@ -136,22 +139,29 @@ def _other(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
 
 
-# Checked in this order; the first unmet need wins (a cluster outranks a missing tool). ``state``
-# is not here: it depends on what earlier steps did (see make.py). Each row: the needs it
-# judges, its rule, and the need kind its skip reports (None: the kind of the need, refined for
-# tools by TOOL_NEEDS; a need no rule knows is reported as a tool the sandbox lacks).
+# Checked in this order; the first unmet need wins, so a skip names the thing most surely
+# missing. What the machine lacks outright comes first (a cluster, a display, a device); then
+# what only the reader has: a secret (it outranks a placeholder beside it: filling in the
+# address alone does not let ``curl -u <email> -H 'OTP:<one-time-password>'`` run), a value to
+# fill in; the network (reaching a server is what ``mkdocs gh-deploy`` or ``dupload x.changes``
+# is for, whatever files it also reads); a file of the reader's own or an earlier page's
+# (``sudo debi gentoo_0.9.12-1_i386.changes``: the .changes file, not root); a tool; root last:
+# ``sudo`` before a step is the least of what it lacks. ``state`` is not here: it depends on
+# what earlier steps did (see make.py, where a knock-on also outranks root). Each row: the
+# needs it judges, its rule, and the need kind its skip reports (None: the kind of the need,
+# refined for tools by TOOL_NEEDS; a need no rule knows is reported as a tool the sandbox lacks).
 NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.CLUSTER, _cluster, None),
     (NeedKind.GUI, _gui, None),
     (NeedKind.HARDWARE, _hardware, None),
-    (NeedKind.PLACEHOLDER, _placeholder, None),
     (NeedKind.SECRET, _secret, None),
+    (NeedKind.PLACEHOLDER, _placeholder, None),
     (NeedKind.NETWORK, _network, None),
+    (NeedKind.FILE, _file, None),
     (NeedKind.TOOL, _tool, None),
     (NeedKind.ROOT, _root, None),
     (NeedKind.SERVICE, _service, None),
     (NeedKind.INTERACTIVE, _interactive, None),
-    (NeedKind.FILE, _file, None),
     (NeedKind.OTHER, _other, NeedKind.TOOL),
 )
 
@@ -187,9 +197,10 @@ _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
 
 
 def install_need(install: Install) -> NeedKind:
-    """What an install step the image does in its stead needed: root on Debian; with dnf, pacman
+    """What an install step the image does in its stead needed: on Debian the mirror (the
+    network: installing software is fetching it, with or without ``sudo``); with dnf, pacman
     or brew, another system."""
-    return NeedKind.ROOT if install.manager in _DEBIAN else NeedKind.OS
+    return NeedKind.NETWORK if install.manager in _DEBIAN else NeedKind.OS
 
 
 def install_reason(install: Install, tools: ToolTable) -> tuple[str, tuple[str, ...]]:

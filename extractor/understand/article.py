@@ -3,7 +3,6 @@ file name), then what each step needs, which depends on what earlier steps set u
 
 from __future__ import annotations
 
-import ast
 import copy
 import re
 from dataclasses import replace
@@ -24,8 +23,10 @@ from extractor.understand import (
     pasted,
     paths,
     pieces,
+    pyneeds,
     python,
     services,
+    titles,
     toolchains,
     versions,
 )
@@ -41,6 +42,7 @@ from extractor.understand.block import (
 )
 from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.made import norm
+from extractor.understand.placeholders import in_output
 from extractor.understand.prompts import learn
 from extractor.understand.tables import LABEL_LANGS
 
@@ -71,20 +73,6 @@ def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
         later[n] = later[n + 1] if found <= later[n + 1] else later[n + 1] | found
     return [Context(prompts, before, after, later[n])
             for n, (before, after) in enumerate(zip(befores, afters, strict=True))]
-
-
-def _python_needs(step: Step, local: set[str]) -> tuple[str, ...]:
-    found: set[str] = set()
-    try:
-        tree = ast.parse(step.command)
-    except (SyntaxError, ValueError):
-        tree = None
-    if tree is not None:  # a module the article saves (geometry.py) is not a package to install
-        found |= {f"tool:python:{m}" for m in python.third_party(tree) - local}
-    if "http://" in step.command or "https://" in step.command:
-        found.add("network")
-    found |= set(needs.text_needs(step.command))
-    return tuple(sorted(found))
 
 
 def _answered(step: Step, labels: tuple[str, ...]) -> Step:
@@ -127,7 +115,7 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 step_needs = _written_state(step.command, step_needs, before, given.written, known_vars, workdir)
             if given is not None:  # what the whole article never gave: the reader's own, or an earlier page's
                 found = assumed.assumed(step.command, made.unmade, given, step.expected_output)
-                missing = [f"file:{n}" for n in found[:1]]
+                missing = assumed.as_needs(found)
                 relies = ["state"] if assumed.made_by_steps(step.command, given) else []
                 step_needs = tuple(sorted({*step_needs, *missing, *relies}))
                 given.saw_step(step.command, made.paths, made.opaque)
@@ -138,9 +126,11 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
             step_needs = consoles.needs(step.lang)
             step = replace(step, console=opened.get(step.lang) or consoles.opener(step.lang, b.prompt))
         else:
-            step_needs = _python_needs(step, local)
+            step_needs = pyneeds.python_needs(step, local, given)
+        if in_output(step.expected_output):  # the author's own value left out of what it printed
+            step_needs = tuple(sorted({*step_needs, "placeholder"}))
         step = _answered(step, step_needs)
-        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell")
+        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell", output=step.expected_output)
         steps.append(replace(step, client_check=kube.client_check_of(step.command) if step.lang == "shell" else (),
                              port=services.server_port(step.command) if facts.serves else None, facts=facts))
     known_vars |= made.variables
@@ -198,7 +188,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             filled = _with_needs(first, known_vars, local, projects, given)
             if filled.kind == "file" and filled.filename:
                 projects.saw_file(filled.filename, filled.content)
-                given.wrote(norm(filled.filename))
+                given.wrote(norm(filled.filename), edit=titles.asks_to_change(contexts[n].before, filled.caption))
             if filled.lang == "python":
                 given.saw_code(filled.text, f"block {filled.index}")
             final = replace(first, block=filled)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from extractor.understand import shellsplit
 from extractor.understand.made import norm, positionals
+from extractor.understand.placeholders import stand_in_name
 
 ANY = "*"
 # (program, first word of its arguments, or ANY) → the project files it reads where it runs
@@ -75,16 +76,22 @@ class Given:
     programs: dict[str, str] = field(default_factory=dict)  # program → where the page defines it
     opaque: bool = False
     installed: bool = False  # a local project was installed (its programs with it)
+    edited: set[str] = field(default_factory=set)  # files the article changes that the reader already had
 
     def has(self, pattern: str, paths: set[str] | None = None) -> bool:
         """A path given matches ``pattern`` (a glob), by its whole path, its end or its name,
-        or holds it (a folder), or is in it."""
-        return any(fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(p, "*/" + pattern)
-                   or fnmatch.fnmatch(posixpath.basename(p), pattern) or p == pattern.split("/", 1)[0]
-                   or p.startswith(pattern + "/") for p in (self.paths if paths is None else paths))
+        or holds it (a folder), or is in it. A file the article only changes gives itself, not
+        its folders: they are the reader's project, from before the page."""
+        return any(_names(p, pattern) or p == pattern.split("/", 1)[0] or p.startswith(pattern + "/")
+                   for p in (self.paths if paths is None else paths)) or (
+            paths is None and any(_names(p, pattern) for p in self.edited))
 
-    def wrote(self, path: str) -> None:
-        """Remember a file the article says to save."""
+    def wrote(self, path: str, edit: bool = False) -> None:
+        """Remember a file the article says to save; ``edit``: the article asks to change a file
+        it never gave (``docs/source/index.rst`` that a tool run on an earlier page made)."""
+        if edit and not self.has(path):
+            self.edited.add(path)
+            return
         self.paths.add(path)
         self.written.add(path)
 
@@ -109,6 +116,11 @@ class Given:
             pos = positionals(inv.args, inv.name)
             if inv.name in ("pip", "pip3") and pos[:1] == ["install"] and any(a.startswith(".") for a in pos[1:]):
                 self.installed = True
+
+
+def _names(path: str, pattern: str) -> bool:
+    return (fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern)
+            or fnmatch.fnmatch(posixpath.basename(path), pattern))
 
 
 def _row(table: dict[tuple[str, str], tuple[str, ...]], inv: shellsplit.Invocation) -> tuple[str, ...] | None:
@@ -144,15 +156,26 @@ def assumed(command: str, unmade: list[str], given: Given, output: str | None = 
     return [name for name in dict.fromkeys(out) if not _shown_missing(name, output)]
 
 
+def as_needs(found: list[str]) -> list[str]:
+    """The needs for what a step uses that the article never gave: a name made with a stand-in
+    word (``package.changes``, ``old-package.dsc``) is a placeholder for the reader's own, any
+    other the file itself (``file:NAME``, the first one)."""
+    if any(stand_in_name(name) for name in found):
+        return ["placeholder"]
+    return [f"file:{name}" for name in found[:1]]
+
+
 def made_by_steps(command: str, given: Given) -> bool:
     """``command`` reads a project file that only an earlier step made (``cmake --build .``
-    after ``cmake ..``): it relies on that step's state."""
+    after ``cmake ..``), or one the article never gave after a step whose effects nobody can
+    list (``debuild`` after ``tar -xzf x.tar.gz``): it relies on that step's state."""
     for inv in shellsplit.invocations(command):
         files = _row(PROJECT_FILES, inv)
-        if files and not _NO_PROJECT & set(inv.args) and any(given.has(f, given.by_steps) for f in files) \
-                and not any(given.has(f, given.written) for f in files):
+        if not files or _NO_PROJECT & set(inv.args) or any(given.has(f, given.written) for f in files):
+            continue
+        if given.opaque or any(given.has(f, given.by_steps) for f in files):
             return True
     return False
 
 
-__all__ = ["MAKES", "PROJECT_FILES", "Given", "assumed", "made_by_steps"]
+__all__ = ["MAKES", "PROJECT_FILES", "Given", "as_needs", "assumed", "made_by_steps"]

@@ -12,20 +12,26 @@ from collections.abc import Sequence
 from extractor.model import Facts, Need
 from extractor.understand import nature, packages
 from extractor.understand.destinations import destinations
-from extractor.understand.placeholders import credential, placeholders
+from extractor.understand.placeholders import credential, in_output, placeholders, stand_in_names, stand_ins
 from extractor.vocab import NeedKind
 
 
-def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool = True) -> tuple[Need, ...]:
+def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool = True, run: bool = False,
+           output: str | None = None) -> tuple[Need, ...]:
+    """Each label's need with its values; ``run``: ``text`` is what a step runs (its stand-ins
+    and stand-in names are placeholders too), ``output`` what the article shows it print."""
     found: list[Need] = []
     for label in labels:
         need = Need.from_label(label)
-        if need.kind == NeedKind.SECRET:
-            names = [v for v in unset if credential(v)]
+        if need.kind == NeedKind.SECRET:  # a variable to supply, or a stand-in the page names (<api-token>)
+            names = [v for v in unset if credential(v)] + [
+                p for p in placeholders(text) if credential(p) and not p.isidentifier()]  # not a variable's name
             found += [Need(NeedKind.SECRET, v) for v in names] or [need]
         elif need.kind == NeedKind.PLACEHOLDER:
             values = placeholders(text) + [f"${v}" for v in unset if not credential(v)]
-            found += [Need(NeedKind.PLACEHOLDER, v) for v in values] or [need]
+            if run:
+                values += stand_ins(text) + stand_in_names(text) + in_output(output)
+            found += [Need(NeedKind.PLACEHOLDER, v) for v in dict.fromkeys(values)] or [need]
         elif need.kind == NeedKind.NETWORK:  # where it goes ("" for a destination the text does not say)
             found += [Need(NeedKind.NETWORK, v) for v in destinations(text, shell)]
         else:
@@ -33,10 +39,11 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool =
     return tuple(found)
 
 
-def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = (), shell: bool = True) -> Facts:
+def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = (), shell: bool = True,
+                  output: str | None = None) -> Facts:
     """The facts of one step: ``labels`` are its needs, ``unset`` the variables it reads that
-    nothing before it sets (:func:`.needs.unset_variables`)."""
-    needs = _needs(labels, command, unset, shell)
+    nothing before it sets (:func:`.needs.unset_variables`), ``output`` what the article shows it print."""
+    needs = _needs(labels, command, unset, shell, run=True, output=output)
     fetches = any(n.kind == NeedKind.NETWORK for n in needs)
     if not shell:
         return Facts(needs=needs, fetches=fetches)

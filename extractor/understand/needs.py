@@ -14,7 +14,7 @@ import re
 
 from extractor.understand import kube, paths, services, shellsplit, toolchains
 from extractor.understand.made import LOCAL, Made, flag, positionals
-from extractor.understand.placeholders import credential, placeholders
+from extractor.understand.placeholders import credential, placeholders, stand_ins
 from extractor.understand.tables import (
     BASE_PROGRAMS,
     CREDENTIALED_CLIS,
@@ -24,6 +24,7 @@ from extractor.understand.tables import (
     NETWORK_SUBCOMMANDS,
     SHELL_BUILTINS,
     STANDARD_VARS,
+    UNINSTALLS,
 )
 
 __all__ = ["Made", "fetches", "program", "step_needs", "text_needs", "unset_variables"]
@@ -141,7 +142,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         needs.add("state")
     if any(not LOCAL.match(m.group(0)) for m in re.finditer(r"https?://\S+", command)):
         needs.add("network")
-    found = placeholders(command)
+    found = placeholders(command) + stand_ins(command)
     if found:
         needs.add("placeholder")
         if any(credential(p) for p in found):
@@ -159,6 +160,8 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         elif inv.name == "helm":
             kube.helm(inv, made, needs)
         paths.files(inv, made, needs)
+        if UNINSTALLS.get(inv.name, frozenset()) & set(inv.args[:2]):
+            needs.add("state")  # ``dpkg -r gentoo``: the package an earlier step installed
     paths.redirects(command, made)
     if paths.writes_system(command):
         needs.add("root")
@@ -166,9 +169,10 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
     return tuple(sorted(needs))
 
 
-def text_needs(text: str) -> tuple[str, ...]:
-    """Needs of content that is saved, not run (a file): placeholders and secrets to fill in."""
-    found = placeholders(text)
+def text_needs(text: str, run: bool = False) -> tuple[str, ...]:
+    """Needs of content that is saved, not run (a file): placeholders and secrets to fill in;
+    with ``run`` (a Python step) also the stand-ins only a running step cannot do with."""
+    found = placeholders(text) + (stand_ins(text) if run else [])
     needs = {"placeholder"} if found else set()
     if any(credential(p) for p in found):
         needs.add("secret")

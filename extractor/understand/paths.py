@@ -20,7 +20,7 @@ FILE_READERS: dict[str, str] = {
 # Extensions that make a command word a file the command reads (not a host name like example.com).
 _DATA_FILE = re.compile(r"^[\w./~-]*\w\.(ya?ml|json|py|js|mjs|ts|sh|txt|csv|md|toml|ini|conf|cfg|tf|tfvars|go|rs|"
                         r"java|rb|php|html|xml|sql|env|lock|tar|gz|tgz|zip|whl|jar|properties|pem|key|crt|c|h|cpp|rst|deb|dsc|"
-                        r"changes)$")
+                        r"changes|rlib|so)$")
 HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
 # Working directories a fresh shell has: home and the root, POSIX or Windows.
 HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
@@ -50,7 +50,9 @@ def compiled(inv: shellsplit.Invocation) -> set[str]:
     sources = [a for a in args if not a.startswith("-") and "." in a]
     default = COMPILERS[inv.name]
     if default is None:
-        return {posixpath.splitext(posixpath.basename(sources[0]))[0]} if sources else set()
+        stems = {posixpath.splitext(posixpath.basename(sources[0]))[0]} if sources else set()
+        library = any(a in ("--crate-type=lib", "--crate-type=rlib") for a in args) or "lib" in args  # rustc's rlib
+        return {f"lib{stem}.rlib" for stem in stems} if library else stems
     return {default}
 
 
@@ -110,7 +112,8 @@ def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: 
             needs.add("state")
     elif name not in ("kubectl", "helm", "mkdir", "touch", "cp", "mv", "ln", "curl", "wget", "git", "cd", "echo",
                       "printf") and not made.opaque:
-        used = [a for a in args if _DATA_FILE.search(a) and not URL.match(a) and not a.startswith(("-", "$", "/"))]
+        used = [a for a in map(_named_value, args) if _DATA_FILE.search(a) and not URL.match(a)
+                and not a.startswith(("-", "$", "/"))]
         made.unmade += [a for a in used if not has_made(a, made)]
         if any(not has_made(a, made) for a in used):
             needs.add("state")  # e.g. ansible-playbook site.yml, node server.js, terraform -var-file=x.tfvars
@@ -123,6 +126,12 @@ def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: 
     if name.startswith(("./", "../")) and norm(name) not in made.paths and not made.opaque:
         needs.add("state")
         made.unmade.append(name)
+
+
+def _named_value(arg: str) -> str:
+    """An argument's path: ``rary=library.rlib`` (a name given to an input file) → ``library.rlib``."""
+    name, eq, value = arg.partition("=")
+    return value if eq and not arg.startswith("-") and name.isidentifier() else arg
 
 
 def is_local_path(arg: str) -> bool:

@@ -137,6 +137,21 @@ def third_party(tree: ast.Module) -> set[str]:
     return {name for name in imports(tree) if name not in sys.stdlib_module_names}
 
 
+def opened(tree: ast.Module) -> tuple[list[str], list[str]]:
+    """The files the code opens by a literal name (``open('report.xls', 'rb')``): those it
+    reads, and those it writes (a mode with ``w``, ``a``, ``x`` or ``+``)."""
+    reads: list[str] = []
+    writes: list[str] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            continue
+        given = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+        mode = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else "r"
+        (writes if set(mode) & set("wax+") else reads).append(node.args[0].value)
+    return reads, writes
+
+
 def defined(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):

@@ -117,7 +117,11 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "pip": frozenset({"install", "download"}), "pip3": frozenset({"install", "download"}),
     "pipx": frozenset({"install", "run"}), "uv": frozenset({"pip", "add", "sync", "run", "tool"}),
     "poetry": frozenset({"install", "add", "update", "publish"}),
-    "apt": frozenset({"install", "update", "upgrade"}), "apt-get": frozenset({"install", "update", "upgrade"}),
+    # apt's package lists come from the mirrors (``apt update``): searching or showing them needs the network
+    "apt": frozenset({"install", "update", "upgrade", "search", "show", "showsrc"}),
+    "apt-get": frozenset({"install", "update", "upgrade"}),
+    "apt-cache": frozenset({"search", "show", "showpkg", "showsrc", "depends", "rdepends", "pkgnames"}),
+    "axi-cache": frozenset({"search", "show", "more", "again"}), "apt-file": frozenset({"search", "find", "list"}),
     "apk": frozenset({"add", "update"}), "yum": frozenset({"install", "update"}),
     "dnf": frozenset({"install", "update"}), "brew": frozenset({"install", "update", "upgrade", "tap"}),
     "go": frozenset({"get", "install", "mod download", "mod tidy", "mod vendor"}),
@@ -133,6 +137,13 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "helm": frozenset({"repo", "install", "upgrade", "pull", "search", "dependency", "push"}),
     "terraform": frozenset({"init", "apply", "plan", "destroy"}),
     **dict.fromkeys(CREDENTIALED_CLIS, None),
+}
+
+# Program → the words that make it remove a package: what it removes an earlier step installed.
+UNINSTALLS: dict[str, frozenset[str]] = {
+    "dpkg": frozenset({"-r", "-P", "--remove", "--purge"}),
+    **dict.fromkeys(("apt", "apt-get"), frozenset({"remove", "purge"})),
+    **dict.fromkeys(("pip", "pip3", "npm", "gem", "cargo"), frozenset({"uninstall"})),
 }
 
 # Program → subcommands that do NOT need a Kubernetes cluster (every other use does).

@@ -110,8 +110,12 @@ def makes_a_file(before: str) -> bool:
     return bool(sentences) and bool(_MAKE.search(sentences[-1]))
 
 
-def asks_to_change(before: str) -> bool:
-    """Does the sentence introducing the block ask to change a file rather than write it?"""
+def asks_to_change(before: str, caption: str | None = None) -> bool:
+    """Does the sentence introducing the block ask to change a file rather than write it
+    ("Modify the file as follows:")? A ``caption`` printed above the listing is not that sentence."""
+    paragraphs = before.rstrip().split("\n\n")
+    if caption and len(paragraphs) > 1 and paragraphs[-1].strip().startswith(caption.strip()):
+        before = "\n\n".join(paragraphs[:-1])
     sentences = prose_sentences(before)
     last = sentences[-1] if sentences else ""
     return bool(_CHANGE.search(last)) and not _MAKE.search(last)

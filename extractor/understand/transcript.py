@@ -9,6 +9,7 @@ stay output: only a prompt starts a command.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from extractor.understand import consoles, shellsplit, words
@@ -135,8 +136,9 @@ class _Prompter:
 
 
 def split(text: str, prompts: Prompts) -> list[Turn]:
-    """The turns of a session block (empty when no line carries a prompt)."""
-    lines = [line.rstrip() for line in text.split("\n")]
+    """The turns of a session block (empty when no line carries a prompt). A margin the page
+    gives the whole block (DocBook's `` $ debmake ...`` screens) is layout: it goes first."""
+    lines = [line.rstrip() for line in textwrap.dedent(text).split("\n")]
     finder = _Prompter(lines, prompts)
     turns: list[Turn] = []
     i = finder.next(0)
