@@ -58,6 +58,15 @@ class RawArticle:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A step the page offers instead of an earlier one of its block (``# or``): a reader runs one."""
+
+    step: int  # the step of the same block it stands in for
+    command: str  # that step's command
+    said: str  # the comment that offers it (``# OR A library``)
+
+
+@dataclass(frozen=True)
 class Step:
     """One thing to run, as a reader would type it.
 
@@ -82,6 +91,7 @@ class Step:
     port: int | None = None  # a server it starts answers there (the next step waits for it)
     console: str | None = None  # typed at another program's console: the command that opened it (``psql shop``)
     line: int | None = None  # the command's first line in a Markdown/reST source
+    alternative: Alternative | None = None  # offered instead of an earlier step of its block (``# or``)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -94,7 +104,7 @@ class Step:
         }
         extras = {"answers": list(self.answers), "echoed": list(self.echoed), "pasted": self.pasted,
                   "edits": self.edits, "client_check": list(self.client_check), "port": self.port,
-                  "console": self.console}
+                  "console": self.console, "alternative": asdict(self.alternative) if self.alternative else None}
         # only those that apply: the steps without stay as they were
         return out | {k: v for k, v in extras.items() if v not in ([], False, None)}
 
@@ -244,6 +254,7 @@ def step_from_json(d: dict[str, Any]) -> Step:
         answers=tuple(d.get("answers", ())), echoed=tuple(d.get("echoed", ())), pasted=bool(d.get("pasted")),
         edits=d.get("edits"), client_check=tuple(d.get("client_check", ())), port=d.get("port"),
         line=d.get("line"), console=d.get("console"),
+        alternative=Alternative(**d["alternative"]) if d.get("alternative") else None,
     )
 
 

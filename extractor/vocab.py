@@ -85,6 +85,7 @@ class NeedKind(StrEnum):
     HARDWARE = "hardware"  # a device on the reader's machine (a board on USB, a serial port)
     MACHINE = "machine"  # its output is the machine's own configuration: the article shows the author's
     FILE = "file"  # a file or program the article never gives (the reader's own, or an earlier page's)
+    ALTERNATIVE = "alternative"  # offered instead of an earlier step (``# or``): a reader runs that one
     OTHER = "other"  # a need no rule knows (its label is the value)
 
 
@@ -99,8 +100,9 @@ class Match(StrEnum):
 
 # A step skipped for one of these leaves no gap: its author says the article goes on without it
 # (a later failure it explains is still ``blocked``, naming it), or it is another OS's twin of a
-# step (a Windows prompt's ``venv\\Scripts\\activate``), for other readers: this one ran the POSIX twin.
-NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR, NeedKind.OS})
+# step (a Windows prompt's ``venv\\Scripts\\activate``), for other readers: this one ran the POSIX twin,
+# or another way to do what an earlier step did (``# or``): this reader ran that one.
+NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR, NeedKind.OS, NeedKind.ALTERNATIVE})
 
 
 __all__ = ["FAILING_STEP_STATUSES", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES",

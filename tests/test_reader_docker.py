@@ -229,3 +229,15 @@ def test_when_statements_are_typed_at_psql_sqlite3_and_redis_prompts_then_each_r
     assert 'column "nam" does not exist' in by_command["SELECT nam FROM items;"].output  # shown as psql shows it
     assert by_command["SELECT count(*) FROM notes;"].output == "2\n"  # the rows the earlier statements added
     assert by_command["INCR visits"].output == "(integer) 2\n"
+
+
+def test_when_a_comment_offers_a_command_instead_of_the_one_before_then_only_the_first_runs(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("alternative-commands.html", tmp_path), RunOptions(step_timeout=20))
+    skipped = [(s.command, s.need) for s in result.steps if s.status == "skipped"]
+    assert [c for c, _ in skipped] == [
+        "mkdir -p journal", "echo 'day one' > entries.txt && echo 'day two' >> entries.txt",
+        "grep -c '' entries.txt", "awk 'END { print NR }' entries.txt"]
+    assert {need for _, need in skipped} == {"alternative"}
+    assert [(c, st, r) for c, st, r, _ in not_passed(result) if st != "skipped"] == []  # cd journal ran: no gap
+    assert result.status == "passed"

@@ -245,3 +245,45 @@ def test_the_readme_counts_the_seed_articles_kubectl_steps_that_get_a_client_sid
                      (root / "README.md").read_text(encoding="utf-8"))
     assert said is not None and steps > 0 and (steps, offline) == (int(said[1]), int(said[2]))
     assert online == steps  # with the network, the one whose manifest is a URL is checked too
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("# OR A library", "# OR A library"), ("# or", "# or"), ("$ # or, with pipx", "# or, with pipx"),
+    ("# Alternatively:", "# Alternatively:"), ("// or", "// or"), ("  ## Or from source", "## Or from source"),
+    ("# order of the entries", None), ("# create the folder", None), ("echo hi  # or not", None),
+    ("or", None),
+])
+def test_which_comments_offer_the_next_command_instead(line: str, said: str | None) -> None:
+    from extractor.understand.alternatives import marker
+
+    assert marker(line) == said
+
+
+def test_a_command_a_comment_offers_instead_of_the_one_before_is_its_alternative_not_a_further_step() -> None:
+    from extractor.model import Alternative
+    from extractor.pipeline import load_tutorials
+    from extractor.vocab import NeedKind
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "alternative-commands.html"])
+    assert not errors
+    blocks = found[0].code_blocks
+    offered = [[s.alternative for s in b.steps] for b in blocks]
+    assert offered == [
+        [None, Alternative(0, "mkdir journal", "# OR, if you may have one already"), None],
+        [None, Alternative(0, "printf 'day one\\nday two\\n' > entries.txt", "# alternatively, one line at a time"),
+         None],
+        [None, Alternative(0, "wc -l < entries.txt", "# or"),
+         Alternative(0, "wc -l < entries.txt", "# Or with awk:"), None],  # a chain: both stand in for the first
+        [None, None],  # a comment at a line's end, or one that only starts with "or..."
+    ]
+    assert [s.expected_output for s in blocks[2].steps] == ["2\n"] * 3 + ["entries.txt\n"]  # no "# or" in them
+    assert [s.command for s in blocks[3].steps] == ["head -n 1 entries.txt  # or: sed -n 1p entries.txt",
+                                                    "tail -n 1 entries.txt"]
+    assert blocks[0].steps[1].to_json()["alternative"] == {"step": 0, "command": "mkdir journal",
+                                                          "said": "# OR, if you may have one already"}
+    actions = [a for a in make_plan(found[0]).actions if a.kind != ActionKind.STATIC]
+    skipped = [(a.block, a.step, a.need) for a in actions if a.kind == SKIP]
+    assert skipped == [(0, 1, NeedKind.ALTERNATIVE), (1, 1, NeedKind.ALTERNATIVE), (2, 1, NeedKind.ALTERNATIVE),
+                       (2, 2, NeedKind.ALTERNATIVE)]  # and no step after them is skipped as following a gap
+    assert actions[1].reason == ("an alternative to step 0 of this block (mkdir journal), as the comment before it "
+                                 "says (# OR, if you may have one already): a reader runs one of them")

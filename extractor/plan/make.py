@@ -9,7 +9,8 @@ Per code block, in article order:
 - ``fragment``, ``output`` and ``text`` blocks are not run;
 - every block's static checks (``CodeBlock.checks``) follow as steps of their own.
 
-For each step, first rule that holds wins: a language nothing runs → skip; after a step of
+For each step, first rule that holds wins: offered instead of an earlier step (``# or``) → skip,
+leaving no gap; a language nothing runs → skip; after a step of
 its block that is not run → skip (a session is a sequence: what follows a gap is not the
 article's; the reason and need are the step's own when it lacks something else itself, root
 aside); installs system packages → provided (the image does it); an unmet need → skip
@@ -185,6 +186,9 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
     actions: list[Action] = []
     skipped: Action | None = None
     for i, step in enumerate(steps_of(block)):
+        if step.alternative is not None:  # another way to do an earlier step's job: the reader ran that
+            actions.append(_alternative(block, i, step))
+            continue
         if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
             base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                           expected_output=step.expected_output, needs=step.needs)
@@ -194,6 +198,15 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         skipped = action if action.kind == ActionKind.SKIP else None
         actions.append(action)
     return actions
+
+
+def _alternative(block: CodeBlock, i: int, step: Step) -> Action:
+    offered = step.alternative
+    assert offered is not None
+    base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
+                  expected_output=step.expected_output, needs=step.needs)
+    return _skip(base, NeedKind.ALTERNATIVE, f"an alternative to step {offered.step} of this block "
+                 f"({offered.command}), as the comment before it says ({offered.said}): a reader runs one of them")
 
 
 def _client_checks(block: CodeBlock, ctx: _Ctx, first: int) -> list[Action]:

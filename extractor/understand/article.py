@@ -38,12 +38,11 @@ from extractor.understand.block import (
     introduces_output,
     static_checks,
     understand,
-    windows_shell,
 )
 from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.made import norm
 from extractor.understand.placeholders import in_output
-from extractor.understand.prompts import learn
+from extractor.understand.prompts import learn, windows_shell
 from extractor.understand.tables import LABEL_LANGS
 
 

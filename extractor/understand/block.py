@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
 from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, titles, transcript
+from extractor.understand.alternatives import mark as mark_alternatives
 from extractor.understand.classify import Reading, Shape, classify
-from extractor.understand.prompts import Prompts, display
+from extractor.understand.prompts import Prompts, display, windows_shell
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
         if lang == "shell" and langs[n + 1:n + 2] not in ([], ["shell"]) and consoles.opened_by(t.command):
             output = None  # the console's greeting: a program prints it only to a terminal
         steps.append(Step(t.command, output, lang))
+    steps = list(mark_alternatives(steps, block.text.split("\n"), [t.span for t in turns]))
     used = [lang for lang in langs if lang != "shell"]
     lang = consoles.BY_NAME[used[0]].language if used and "shell" not in langs else "shell"
     done = replace(block, lang=lang, kind="session", prompt=display(t.prompt for t in turns), steps=tuple(steps),
@@ -93,7 +95,8 @@ def _commands(block: CodeBlock, v: Reading) -> Understood:
         else:
             merged.append((span, None))
         end = span.end
-    steps = tuple(Step("\n".join(lines[s.start:s.end]).rstrip(), out, "shell") for s, out in merged)
+    steps = mark_alternatives([Step("\n".join(lines[s.start:s.end]).rstrip(), out, "shell") for s, out in merged],
+                              lines, [(s.start, s.end) for s, _ in merged])
     kind = "session" if any(out for _, out in merged) else "commands"
     done = replace(block, lang="shell", kind=kind, steps=steps)
     return Understood(done, v, (None,) * len(steps), tuple(s.complete for s, _ in merged))
@@ -284,16 +287,6 @@ def _name(u: Understood) -> str:
     ext = {"yaml": "yaml", "json": "json", "python": "py", "shell": "sh", "go": "go", "toml": "toml"}.get(
         u.block.lang, "txt")
     return u.block.filename or f"block-{u.block.index}.{ext}"
-
-
-_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\)")
-
-
-def windows_shell(prompt: str | None) -> str | None:
-    """``powershell`` or ``cmd`` when the block's prompt is a Windows one, else None."""
-    if not prompt or not _WINDOWS_PROMPT.match(prompt):
-        return None
-    return "powershell" if prompt.startswith("PS") else "cmd"
 
 
 def static_checks(u: Understood) -> tuple[Check, ...]:

@@ -135,3 +135,13 @@ def display(matches: Iterable[PromptMatch]) -> str | None:
         if m.prompt not in seen:
             seen.append(m.prompt)
     return " / ".join(seen) if seen else None
+
+
+_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\)")
+
+
+def windows_shell(prompt: str | None) -> str | None:
+    """``powershell`` or ``cmd`` when a block's prompt is a Windows one, else None."""
+    if not prompt or not _WINDOWS_PROMPT.match(prompt):
+        return None
+    return "powershell" if prompt.startswith("PS") else "cmd"

@@ -28,6 +28,11 @@ class Turn:
     complete: bool
     line: int  # 0-based line of the block where the command starts
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """The lines of the block that hold the command (from, up to)."""
+        return self.line, self.line + self.command.count("\n") + 1
+
 
 def _output(lines: list[str], prompt: str) -> str | None:
     """What a command printed: up to a line that is the bare prompt again (the shell waiting,
