@@ -241,3 +241,16 @@ def test_when_a_comment_offers_a_command_instead_of_the_one_before_then_only_the
     assert {need for _, need in skipped} == {"alternative"}
     assert [(c, st, r) for c, st, r, _ in not_passed(result) if st != "skipped"] == []  # cd journal ran: no gap
     assert result.status == "passed"
+
+
+def test_when_statements_are_typed_at_nodes_prompt_then_each_runs_in_its_repl_after_the_earlier_ones(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("node-repl.html", tmp_path), RunOptions(step_timeout=30))
+    assert not_passed(result) == []
+    by_command = {s.command: s for s in result.steps}
+    assert by_command["area(1).toFixed(3)"].output == "'3.142'\n"  # the function an earlier statement defined
+    assert by_command["nosuch"].output == "Uncaught ReferenceError: nosuch is not defined\n"  # as the REPL says it
+    changed = check_tutorial(sample("node-repl.html", tmp_path, ("[ 'JS', 'TS' ]", "[ 'JS', 'TS', 'GO' ]")),
+                             RunOptions(step_timeout=30))
+    assert [(s.command, s.status) for s in changed.steps if s.status != "passed"] == [
+        ("langs.map(l => l.toUpperCase())", "failed")]

@@ -219,9 +219,28 @@ def test_a_statement_at_a_console_runs_as_one_call_of_the_program_the_article_op
     assert sources["SELECT count(*) FROM notes;"] == (
         "sqlite3 notes.db <<'TC_STATEMENT'\nSELECT count(*) FROM notes;\nTC_STATEMENT")
     assert sources["INCR visits"] == "redis-cli --no-raw <<'TC_STATEMENT'\nINCR visits\nTC_STATEMENT"
-    node = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(CodeBlock(
-        0, "", kind="session", steps=(Step("1 + 1", lang="node", needs=("tool:node",)),)),))
-    assert [(a.kind, a.reason) for a in make_plan(node).actions] == [("skip", "cannot run node steps")]
+    octave = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(CodeBlock(
+        0, "", kind="session", steps=(Step("1 + 1", lang="octave", needs=("tool:octave",)),)),))
+    assert [(a.kind, a.reason) for a in make_plan(octave).actions] == [("skip", "cannot run octave steps")]
+
+
+def test_a_statement_at_nodes_prompt_runs_after_the_ones_typed_before_it_at_that_console() -> None:
+    from extractor.pipeline import load_tutorials
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "node-repl.html"])
+    assert not errors
+    actions = [a for a in make_plan(found[0]).actions if a.lang == "node"]
+    typed = [a.source.split("<<'TC_STATEMENT'\n", 1) for a in actions]
+    assert all(head.startswith("node -e ") for head, _ in typed)
+    counts = [int(head.rsplit(" ", 2)[-2]) for head, _ in typed]
+    assert counts == list(range(len(actions)))  # statement N: after the N typed before it
+    assert typed[4][1] == ("const langs = ['js', 'ts']\nlangs.map(l => l.toUpperCase())\n"
+                           "function area(r) {\n  return Math.PI * r * r\n}\narea(1).toFixed(3)\n"
+                           "console.log(`${langs.length} languages`)\nTC_STATEMENT")
+    again = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(
+        *found[0].code_blocks, *found[0].code_blocks))  # opened anew by the second `node`: nothing typed yet
+    assert [a.source.rsplit(" <<", 1)[0].rsplit(" ", 1)[-1] for a in make_plan(again).actions
+            if a.lang == "node"] == [str(n) for n in range(len(actions))] * 2
 
 
 def test_the_readme_counts_the_seed_articles_kubectl_steps_that_get_a_client_side_check() -> None:

@@ -6,33 +6,63 @@ one call of that program in the article's shell, opened as the article opened it
 (``Step.console``: ``psql shop``, ``sqlite3 app.db``): psql with ``-c`` (errors print as the
 console prints them), sqlite3 and redis-cli with the statement on stdin (redis-cli with
 ``--no-raw``, its replies as a terminal shows them: ``(integer) 2``). What a statement changes
-stays in the server or the file, so later statements see it. A row per console; a console
-without a row is not run (the plan says why).
+stays in the server or the file, so later statements see it.
+
+Node's REPL keeps what a statement defines in the process, which ends with the call: each
+statement runs in a new REPL after the ones typed before it at the same console (their output
+unseen), and shows what the REPL printed for it (``[ 2, 4 ]``, ``undefined``, ``Uncaught
+ReferenceError: …``). A row per console; a console without a row is not run (the plan says why).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from extractor.model import Step
 from extractor.quoting import heredoc, sh_word
+
+# A statement at a console, the console's opener (``psql shop``), the statements typed there before.
+Runner = Callable[[str, str, Sequence[str]], str]
 
 
 def _on_stdin(opener: str, statement: str) -> str:
     return "\n".join(heredoc(opener, statement, "TC_STATEMENT"))
 
 
-RUNNERS: dict[str, Callable[[str, str], str]] = {
-    "psql": lambda opener, statement: f"{opener} -X -c {sh_word(statement)}",
-    "sqlite3": _on_stdin,
-    "redis-cli": lambda opener, statement: _on_stdin(f"{opener} --no-raw", statement),
+# Node's own REPL (no colours, no terminal), its prompt a marker, fed one line each time it
+# prompts (an ``await`` ends before the next statement starts); what it printed after the prompt
+# that took statement N (argv[1]), continuation prompts ("... ") aside, once the process ends.
+_NODE_REPL = (
+    'const M="\\u0000TC> ",L=require("fs").readFileSync(0,"utf8").split("\\n").slice(0,-1);let t="";'
+    'const i=new (require("stream").PassThrough)();'
+    'const o=new (require("stream").Writable)({write(c,e,d){t+=c;d();'
+    'if(/(\\u0000TC> |\\.\\.\\. )$/.test(t))setImmediate(()=>L.length?i.write(L.shift()+"\\n"):i.end())}});'
+    'require("repl").start({prompt:M,input:i,output:o,terminal:false,useColors:false});'
+    'process.on("exit",()=>process.stdout.write(t.split(M).slice(Number(process.argv[1])+1).join("")'
+    '.replace(/^(\\.\\.\\. )+/,"")))'
+)
+
+
+def _node(opener: str, statement: str, earlier: Sequence[str]) -> str:
+    typed = "".join(f"{s}\n" for s in (*earlier, statement))
+    return _on_stdin(f"{opener} -e {sh_word(_NODE_REPL)} {len(earlier)}", typed)
+
+
+RUNNERS: dict[str, Runner] = {
+    "psql": lambda opener, statement, _: f"{opener} -X -c {sh_word(statement)}",
+    "sqlite3": lambda opener, statement, _: _on_stdin(opener, statement),
+    "redis-cli": lambda opener, statement, _: _on_stdin(f"{opener} --no-raw", statement),
+    "node": _node,
 }
+# Consoles whose state lives in their process: a statement needs the ones typed before it.
+REPLAYED = frozenset({"node"})
 
 
-def console_source(step: Step) -> str | None:
-    """The shell that runs ``step`` (typed at console ``step.lang``), or None without a row."""
+def console_source(step: Step, earlier: Sequence[str] = ()) -> str | None:
+    """The shell that runs ``step`` (typed at console ``step.lang`` after ``earlier``), or None
+    without a row."""
     runner = RUNNERS.get(step.lang)
-    return None if runner is None else runner(step.console or step.lang, step.command)
+    return None if runner is None else runner(step.console or step.lang, step.command, earlier)
 
 
-__all__ = ["RUNNERS", "console_source"]
+__all__ = ["REPLAYED", "RUNNERS", "console_source"]

@@ -30,8 +30,8 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.authored import directed, in_order, provided_by
+from extractor.plan.console_steps import REPLAYED, console_source
 from extractor.plan.console_steps import RUNNERS as CONSOLE_RUNNERS
-from extractor.plan.console_steps import console_source
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.reader import with_answers, with_editor
@@ -72,6 +72,7 @@ class _Ctx:
     gap: Action | None = None  # the first earlier step of the article not run (and the image did not do it)
     provided: frozenset[str] = frozenset()  # needs earlier blocks give, by their author's word (provides=)
     hosts: set[str] = field(default_factory=set)  # names running steps reach under a wildcard of the allow-list
+    typed: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (console, opener) → statements run there
 
 
 def steps_of(block: CodeBlock) -> tuple[Step, ...]:
@@ -134,8 +135,12 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     ctx.packages |= tool_packages(needs, ctx.here.tools) | service_packages(services)
     background = kind == ActionKind.SHELL and step.facts.serves
     source, want, note = step.command, step.expected_output, ""
-    if step.lang in CONSOLE_RUNNERS:  # a statement at psql's, sqlite3's or redis-cli's prompt
-        source = console_source(step) or source
+    if step.lang == "shell":  # the shell opens a console anew: nothing typed there yet
+        ctx.typed = {key: typed for key, typed in ctx.typed.items() if key[1] != step.command}
+    if step.lang in CONSOLE_RUNNERS:  # a statement at psql's, sqlite3's, redis-cli's or node's prompt
+        typed = ctx.typed.setdefault((step.lang, step.console or step.lang), [])
+        source = console_source(step, tuple(typed) if step.lang in REPLAYED else ()) or source
+        typed.append(step.command)
     elif background:
         source = in_background(step.command, block.index, i, step.port)
     elif kind == ActionKind.SHELL and step.answers:
