@@ -254,3 +254,24 @@ def test_when_statements_are_typed_at_nodes_prompt_then_each_runs_in_its_repl_af
                              RunOptions(step_timeout=30))
     assert [(s.command, s.status) for s in changed.steps if s.status != "passed"] == [
         ("langs.map(l => l.toUpperCase())", "failed")]
+
+
+def test_when_statements_are_typed_at_irbs_prompt_then_ruby_shows_each_as_irb_does(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("irb.html", tmp_path), RunOptions(step_timeout=30))
+    assert not_passed(result) == []
+    by_command = {s.command: s for s in result.steps}
+    assert by_command["puts shout(shelf.last)"].output == "EMMA!\n=> nil\n"  # a method an earlier statement defined
+    assert by_command["shelf.size * 21"].output == "=> 42\n"  # the session goes on in the next block
+    changed = check_tutorial(sample("irb.html", tmp_path, ("=&gt; :shout", "=&gt; :whisper")),
+                             RunOptions(step_timeout=30))
+    assert [(s.command, s.status) for s in changed.steps if s.status != "passed"] == [
+        ('def shout(word)\n  word.upcase + "!"\nend', "failed")]
+
+
+def test_when_an_ipython_session_is_checked_then_its_python_runs_and_ipythons_own_syntax_is_skipped(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("ipython.html", tmp_path), RunOptions(step_timeout=30))
+    assert [(s.command, s.status) for s in result.steps if s.status != "passed"] == [
+        ("%timeit sorted(prices)", "skipped"), ("max(prices)", "skipped"), ("!echo shell escape", "skipped")]
+    assert result.status == "passed"

@@ -306,3 +306,32 @@ def test_a_command_a_comment_offers_instead_of_the_one_before_is_its_alternative
                        (2, 2, NeedKind.ALTERNATIVE)]  # and no step after them is skipped as following a gap
     assert actions[1].reason == ("an alternative to step 0 of this block (mkdir journal), as the comment before it "
                                  "says (# OR, if you may have one already): a reader runs one of them")
+
+
+@pytest.mark.parametrize(("source", "syntax"), [
+    ("%timeit sorted(x)", "%timeit"), ("%%bash\necho hi", "%%bash"), ("!ls", "!"), ("files = !ls", "!"),
+    ("len?", "?"), ("np.array??", "?"), ("t = %time f(1)", "%time"),
+    ("a != b", None), ("x = 1", None), ("print('%d' % 3)", None), ("sum(prices)", None),
+])
+def test_what_only_ipython_runs(source: str, syntax: str | None) -> None:
+    from extractor.understand.python import ipython_syntax
+
+    assert ipython_syntax(source) == syntax
+
+
+def test_an_ipython_session_runs_its_python_and_names_ipythons_own_syntax_as_why_the_rest_is_not_run() -> None:
+    from extractor.pipeline import load_tutorials
+    from extractor.vocab import NeedKind
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "ipython.html"])
+    assert not errors
+    blocks = found[0].code_blocks
+    assert [[s.lang for s in b.steps] for b in blocks] == [["python"] * 5, ["ipython", "python"], ["ipython"]]
+    assert [s.expected_output for s in blocks[0].steps] == [None, "23.75\n", None, "[5.4, 14.4, 8.7]\n",
+                                                            "3 prices\n"]  # Out[n]: is IPython's, not the value's
+    actions = [a for a in make_plan(found[0]).actions if a.kind != ActionKind.STATIC]
+    assert [a.kind for a in actions[:5]] == [PYTHON] * 5
+    assert [(a.kind, a.need) for a in actions[5:]] == [(SKIP, NeedKind.LANG), (SKIP, NeedKind.SEQUENCE),
+                                                       (SKIP, NeedKind.LANG)]
+    assert actions[5].reason == ("IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the "
+                                 "session in plain Python, not IPython")

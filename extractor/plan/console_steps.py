@@ -48,14 +48,46 @@ def _node(opener: str, statement: str, earlier: Sequence[str]) -> str:
     return _on_stdin(f"{opener} -e {sh_word(_NODE_REPL)} {len(earlier)}", typed)
 
 
+# irb's display of a statement typed after the earlier ones (their output unseen), evaluated by
+# Ruby at the top level as irb does: "=> " and the value's inspect, or the error as irb prints it
+# ("(irb):4:in `<main>': … (NameError)"), line numbers counted over the session. The lines of each
+# statement are the arguments (irb itself, fed by a pipe, breaks on the terminal's size).
+_IRB = (
+    'require "stringio"; s = STDIN.read.split("\\n", -1); b = TOPLEVEL_BINDING; n = 1; o = $stdout; '
+    'ARGV.each_with_index do |c, i| last = i == ARGV.size - 1; code = s.shift(c.to_i).join("\\n"); '
+    '$stdout = last ? o : StringIO.new; '
+    'begin; v = b.eval(code, "(irb)", n); puts "=> #{v.inspect}" if last; rescue SystemExit; exit; '
+    'rescue Exception => e; w = (e.backtrace || []).select { |f| f.start_with?("(irb)") }; '
+    'e.set_backtrace(w.empty? ? ["(irb)"] : w); puts e.full_message(highlight: false, order: :top) if last; '
+    'end; n += c.to_i; end'
+)
+
+
+def _irb(_opener: str, statement: str, earlier: Sequence[str]) -> str:
+    typed = (*earlier, statement)
+    counts = " ".join(str(s.count("\n") + 1) for s in typed)
+    return _on_stdin(f"ruby -e {sh_word(_IRB)} {counts}", "".join(f"{s}\n" for s in typed))
+
+
 RUNNERS: dict[str, Runner] = {
     "psql": lambda opener, statement, _: f"{opener} -X -c {sh_word(statement)}",
     "sqlite3": lambda opener, statement, _: _on_stdin(opener, statement),
     "redis-cli": lambda opener, statement, _: _on_stdin(f"{opener} --no-raw", statement),
     "node": _node,
+    "irb": _irb,
 }
 # Consoles whose state lives in their process: a statement needs the ones typed before it.
-REPLAYED = frozenset({"node"})
+REPLAYED = frozenset({"node", "irb"})
+# Why the statements of a console without a row are not run.
+NOT_RUN: dict[str, str] = {
+    "ipython": "IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the session in plain "
+               "Python, not IPython",
+}
+
+
+def not_run(lang: str) -> str:
+    """Why a step in ``lang`` is not run: nothing here runs that language or console."""
+    return NOT_RUN.get(lang, f"cannot run {lang} steps")
 
 
 def console_source(step: Step, earlier: Sequence[str] = ()) -> str | None:
@@ -65,4 +97,4 @@ def console_source(step: Step, earlier: Sequence[str] = ()) -> str | None:
     return None if runner is None else runner(step.console or step.lang, step.command, earlier)
 
 
-__all__ = ["REPLAYED", "RUNNERS", "console_source"]
+__all__ = ["NOT_RUN", "REPLAYED", "RUNNERS", "console_source", "not_run"]

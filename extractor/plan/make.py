@@ -30,7 +30,7 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.authored import directed, in_order, provided_by
-from extractor.plan.console_steps import REPLAYED, console_source
+from extractor.plan.console_steps import REPLAYED, console_source, not_run
 from extractor.plan.console_steps import RUNNERS as CONSOLE_RUNNERS
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
@@ -110,7 +110,7 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
              "python": ActionKind.PYTHON if block.kind == "session" or step.pasted else ActionKind.SCRIPT}
     kind = kinds.get(step.lang, ActionKind.SHELL if step.lang in CONSOLE_RUNNERS else None)
     if kind is None:
-        return _skip(base, NeedKind.LANG, f"cannot run {step.lang} steps")
+        return _skip(base, NeedKind.LANG, not_run(step.lang))
     ctx.venv = {"enter": True, "leave": False}.get(step.facts.venv, ctx.venv)
     if kind == ActionKind.SHELL and step.facts.installs is not None and not (ctx.venv and step.facts.packages_offline):
         return _install(base, step, ctx)

@@ -58,7 +58,8 @@ def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
 
 
 def _pycon(block: CodeBlock, v: Reading) -> Understood:
-    steps = tuple(Step(e.source, e.want, "python") for e in python.examples(block.text))
+    steps = tuple(Step(e.source, e.want, "ipython" if python.ipython_syntax(e.source) else "python")
+                  for e in python.examples(block.text))
     done = replace(block, lang="python", kind="session", prompt=python.prompt_of(block.text), steps=steps)
     return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
 

@@ -33,8 +33,10 @@ CONSOLES: tuple[Console, ...] = (
     Console("mysql", re.compile(r"(?:mysql|MariaDB \[[^\]\n]*\])> ?"), re.compile(r" *(?:->|'>|\">) ?"), server=True),
     Console("redis-cli", re.compile(r"(?:redis )?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-fA-F:]+\]):\d{2,5}"
                                     r"(?:\[\d+\])?> ?"), None, server=True, language="redis"),
-    Console("irb", re.compile(r"irb\([^)\n]*\):\d+(?::\d+)?> ?"), re.compile(r"irb\([^)\n]*\):\d+(?::\d+)?[*\"'] ?"),
-            server=False, language="ruby"),
+    # irb: ``irb(main):001:0>`` (``irb(main):001>`` since irb 1.6); inside a statement the
+    # nesting level is above 0 (``irb(main):004:1>``) or the prompt ends in ``*``, ``"``, ``'``
+    Console("irb", re.compile(r"irb\([^)\n]*\):\d+(?::0)?> ?"),
+            re.compile(r"irb\([^)\n]*\):\d+(?::[1-9]\d*> ?|(?::\d+)?[*\"'] ?)"), server=False, language="ruby"),
     Console("node", re.compile(r"> ?"), re.compile(r"\.\.\. ?"), server=False, language="javascript", strong=False),
 )
 BY_NAME = {c.name: c for c in CONSOLES}

@@ -123,6 +123,22 @@ def compile_error(text: str) -> str | None:
     return None
 
 
+# IPython's own syntax: a magic (``%timeit``, ``%%bash``), a shell escape (``!ls``, ``files = !ls``),
+# help (``len?``, ``obj??``).
+_IPYTHON = re.compile(r"^\s*(?:(?P<magic>%%?\w+)|(?P<shell>!)\S|[\w.\[\]]+\?\??\s*$|\w+\s*=\s*(?:(?P<m2>%\w+)|!))")
+
+
+def ipython_syntax(source: str) -> str | None:
+    """What in ``source`` only IPython runs (``%timeit``, ``!``, ``?``), when plain Python cannot
+    compile it; else None."""
+    if compile_error(source) is None:
+        return None
+    for line in source.split("\n"):
+        if m := _IPYTHON.match(line):
+            return m.group("magic") or m.group("m2") or ("!" if m.group("shell") or "!" in line else "?")
+    return None
+
+
 def imports(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
