@@ -200,6 +200,16 @@ def test_a_windows_tab_beside_a_posix_block_is_its_alternative_not_its_output() 
     assert "tool:powershell" in windows.steps[0].needs
 
 
+def test_a_windows_block_introduced_for_windows_readers_is_the_posix_commands_twin_not_the_owner_of_its_output(
+) -> None:
+    count, find, _, mkdir, new_item, _, listing, _ = codes("windows-twins.html")
+    assert count.steps[0].expected_output == "3\n"  # past "On Windows, from the Command Prompt:" and its C:\>
+    assert mkdir.steps[0].expected_output == "results\n"  # past "In PowerShell, type:" and its PS>
+    assert (find.steps[0].expected_output, new_item.steps[0].expected_output) == (None, None)
+    assert listing.prompt == "...\\project> " and "tool:cmd" in listing.steps[0].needs  # a cmd prompt cut short
+    assert listing.steps[0].expected_output == "notes.txt\n"  # a Windows-only command keeps its own output
+
+
 def test_icon_glyphs_of_tab_labels_and_permalinks_stay_out_of_the_markdown() -> None:
     article = load_source(str(READING / "tabs.html")).articles[0]
     prose = " ".join(b.markdown for b in html_to_blocks(article.html, article.origin) if b.type == "prose")

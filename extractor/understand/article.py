@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from extractor.bounds import OverBound, check_size
 from extractor.directives import DirectiveKind
-from extractor.matching import ALTERNATIVE_MARK
 from extractor.model import Block, Check, CodeBlock, Facts, ProseBlock, Step
 from extractor.understand import (
     answers,
@@ -35,12 +34,12 @@ from extractor.understand.block import (
     Understood,
     block_defects,
     expanded_vars,
-    introduces_output,
     static_checks,
     understand,
 )
 from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.made import norm
+from extractor.understand.outputs import attach_outputs
 from extractor.understand.placeholders import in_output
 from extractor.understand.prompts import learn, windows_shell
 from extractor.understand.tables import LABEL_LANGS
@@ -172,7 +171,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             firsts.append(None)
             done[n] = _fallback(block, e, where)
     named = pieces.continued(_name_files(firsts))
-    firsts = pasted.pasted_definitions(_attach_outputs(_follow_versions(named), contexts))
+    firsts = pasted.pasted_definitions(attach_outputs(_follow_versions(named), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
     projects = toolchains.Projects()
@@ -221,65 +220,6 @@ def _with_editors(blocks: list[CodeBlock]) -> list[CodeBlock]:
         if text is not None:
             out[id(b)][k] = replace(s, edits=text)
     return [replace(b, steps=tuple(out[id(b)])) if out[id(b)] != list(b.steps) else b for b in blocks]
-
-
-# Blocks that show something rather than run it: program output, or plain text (a listing, a tree).
-SHOWN_KINDS = frozenset({"output", "text"})
-
-
-def _attach_outputs(firsts: list[Understood | None], contexts: list[Context]) -> list[Understood | None]:
-    """An output block right after a block that runs something becomes the expected output of
-    that block's last step, if it has none, when the page presents it so: the prose between
-    introduces it ("Its output:"), or there is no prose between (the two blocks are adjacent)."""
-    out = list(firsts)
-    for n in range(1, len(out)):
-        k = n - 1  # a Windows twin of the command (its tab, its prompt) sits between: skip it
-        while k > 0 and (twin := out[k]) is not None and _windows_twin(twin) and _tab_label(contexts[k].before):
-            k -= 1
-        alternative = _offers_alternative(contexts[n].before)
-        while alternative and k > 0 and (shown := out[k]) is not None and shown.block.kind in SHOWN_KINDS:
-            k -= 1  # "another response could be this": of the command before the first response
-        prev, cur = out[k], out[n]
-        if not (prev and cur and cur.block.kind in SHOWN_KINDS and prev.block.steps) or prev.block.kind in SHOWN_KINDS:
-            continue
-        last = prev.block.steps[-1]
-        before = contexts[n].before
-        text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
-        if last.expected_output is None and (not before.strip() or introduces_output(before)):
-            expected = text
-        elif last.expected_output is not None and alternative:
-            expected = last.expected_output + ALTERNATIVE_MARK + text  # either may come back
-        else:
-            continue
-        steps = (*prev.block.steps[:-1], replace(last, expected_output=expected))
-        out[k] = replace(prev, block=replace(prev.block, steps=steps))
-    return out
-
-
-# "Another response could be this:", "Alternatively, you may see:", "or it might print:".
-_ALTERNATIVE = re.compile(
-    r"\b(?:another|alternatively|other possible|instead|or (?:it |you )?(?:might|may|could|can))\b", re.IGNORECASE)
-
-
-def _offers_alternative(before: str) -> bool:
-    """Does the prose present the next output as another possible outcome of the same step?"""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
-    return bool(sentences) and bool(_ALTERNATIVE.search(sentences[-1])) and introduces_output(sentences[-1])
-
-
-def _tab_label(prose: str) -> bool:
-    """Prose between two blocks that is at most a tab's label ("Windows", "PowerShell")."""
-    text = prose.strip()
-    return len(text) <= 40 and not re.search(r"[.:!?]$", text)
-
-
-_WINDOWS_LABELS = frozenset({"powershell", "ps1", "pwsh", "posh", "cmd", "bat", "batch", "doscon"})
-
-
-def _windows_twin(u: Understood) -> bool:
-    """A block for Windows readers (a PowerShell/cmd prompt or label): an alternative of the
-    POSIX block beside it, never its output."""
-    return windows_shell(u.block.prompt) is not None or (u.block.label or "").lower() in _WINDOWS_LABELS
 
 
 def _tokens(name: str) -> set[str]:

@@ -29,7 +29,7 @@ SHAPES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
                          r"(?:git:\([^)\n]*\)\s+)?(?:✗\s+)?"), True),
     ("chevron", re.compile(_ENV + r"(?:" + _DIR + r"\s+)?[❯λ»]\s+"), True),
     ("powershell", re.compile(r"PS(?:\s+(?P<dir>[^\n>]*))?>\s?"), True),
-    ("cmd", re.compile(r"(?P<dir>[A-Za-z]:\\[^\n>]*)>\s?"), True),
+    ("cmd", re.compile(r"(?P<dir>(?:[A-Za-z]:|\.\.\.)\\[^\n>]*)>\s?"), True),  # C:\dir>, ...\dir> (cut short)
     ("dollar", re.compile(_ENV + r"(?:" + _DIR + r"\s?)?\$\s+"), True),
     ("percent", re.compile(_ENV + r"%\s+"), False),
     ("hash", re.compile(r"#\s+"), False),
@@ -137,7 +137,7 @@ def display(matches: Iterable[PromptMatch]) -> str | None:
     return " / ".join(seen) if seen else None
 
 
-_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\)")
+_WINDOWS_PROMPT = re.compile(r"^(PS[\s>]|[A-Za-z]:\\|\.\.\.\\)")
 
 
 def windows_shell(prompt: str | None) -> str | None:
