@@ -14,6 +14,7 @@ from extractor.understand import callouts, checks, consoles, defects, files, pyt
 from extractor.understand.alternatives import mark as mark_alternatives
 from extractor.understand.classify import Reading, Shape, classify
 from extractor.understand.prompts import Prompts, display, windows_shell
+from extractor.understand.runner_reports import report_checks
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
     shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows]
     if shell_steps:  # a <placeholder> is checked as the word the reader puts there
         script = shellsplit.masked("\n".join(shell_steps) + "\n")
-        found += [checks.bash_syntax(script, name), checks.shellcheck(script, name)]
+        found += [checks.bash_syntax(script, name), checks.shellcheck(script, name), *report_checks(b.steps, name)]
         manifests = tuple(d for c in shell_steps if "kubectl" in c for d in _manifests(c))
         if manifests:
             found.append(checks.kubernetes_check(manifests, f"{name} (the manifests piped to kubectl)"))
@@ -320,9 +321,8 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
     elif u.recogniser and b.kind == "file":
         schema = checks.schema_check(u.recogniser, u.reading.docs, name)
         found += [schema] if schema else []
-    if b.lang == "python" and b.kind in ("file", "commands") or (
-        b.lang == "python" and b.kind == "fragment" and python.compile_error(b.text) is None
-    ):
+    if b.lang == "python" and (b.kind in ("file", "commands")
+                               or b.kind == "fragment" and python.compile_error(b.text) is None):
         found.append(checks.python_check(b.text, name))
     return tuple(found)
 
