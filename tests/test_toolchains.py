@@ -4,12 +4,15 @@ pages in tests/data/toolchains/, written for these tests)."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import DATA
 
 from extractor.feeds import load_source
 from extractor.html import html_to_blocks
 from extractor.model import CodeBlock
-from extractor.understand import understand_blocks
+from extractor.understand import toolchains, understand_blocks
+from extractor.understand.shellsplit import invocations
+from extractor.vocab import NeedKind
 
 TOOLCHAINS = DATA / "toolchains"
 
@@ -32,3 +35,68 @@ def test_output_shown_under_a_test_run_must_have_a_line_of_the_runners_report() 
     assert found[4] == []  # a version query is no test run
     assert found[5] == []  # a listing, and output filtered by grep
     assert [ok for ok, _ in found[6]] == [False]  # another program's output under go test
+
+
+# command → (needs the network, where it goes) in tests/data/toolchains/fetches.html
+FETCHES = {
+    "go vet ./...": (False, ()), "go build -o wc .": (False, ()),  # only the standard library and its own package
+    "go install ./...": (False, ()),
+    "go run example.org/tools/cmd/stringer@v0.1.0 -help": (True, ("proxy.golang.org:443", "sum.golang.org:443")),
+    "go get example.org/tools": (True, ("proxy.golang.org:443", "sum.golang.org:443")),
+    "npm install": (False, ()),  # package.json lists no packages
+    "npm install left-pad": (True, ("registry.npmjs.org:443",)),
+    "python3 -m pip install --no-build-isolation -e .": (False, ()),  # no dependencies, built with what is there
+    "python3 -m pip install -e .": (True, ("pypi.org:443", "files.pythonhosted.org:443")),  # setuptools, isolated
+    "python3 -m pip install requests": (True, ("pypi.org:443", "files.pythonhosted.org:443")),
+    "gcc -O2 -o count count.c": (False, ()), "cmake -S . -B build": (False, ()), "cmake --build build": (False, ()),
+    "make check": (False, ()), "cargo new --lib wcrs": (False, ()), "cd wcrs": (False, ()),
+    "cargo clippy": (False, ()),  # the project cargo new made lists no dependency
+    "cargo install --path .": (False, ()),
+    "cargo install ripgrep": (True, ("index.crates.io:443", "static.crates.io:443")),
+    "rsync -av rsync://mirror.example.net/wc/ mirror/": (True, ("mirror.example.net:873",)),
+    "rsync -a mirror.example.net::wc/ mirror/": (True, ("mirror.example.net:873",)),
+    "rsync -a mirror/ backup/": (False, ()),
+    "git clone ./mirror wc-copy": (False, ()), "git clone file:///srv/git/wc.git wc-shared": (False, ()),
+}
+
+
+def test_a_toolchain_needs_the_network_for_what_it_would_fetch_and_says_where() -> None:
+    found = {s.command: ("network" in s.needs, tuple(n.value for n in s.facts.needs if n.kind == NeedKind.NETWORK))
+             for b in codes("fetches.html") for s in b.steps}
+    assert found == FETCHES
+
+
+@pytest.mark.parametrize(("files", "fetches"), [
+    ({"go.mod": "module example.org/wc\n", "main.go": 'import "example.org/wc/util"\n'}, False),
+    ({"main.go": 'import "example.org/wc/util"\n', "go.mod": "module example.org/wc\n"}, False),  # either order
+    ({"go.mod": "module example.org/wc\n", "main.go": 'import (\n\t"fmt"\n\t"golang.org/x/text"\n)\n'}, True),
+    ({"go.mod": "module example.org/wc\n\nrequire golang.org/x/text v0.3.0\n"}, True),
+    ({"main.go": 'import "os"\n'}, False),
+])
+def test_go_fetches_only_modules_outside_its_own(files: dict[str, str], fetches: bool) -> None:
+    projects = toolchains.Projects()
+    for name, text in files.items():
+        projects.saw_file(name, text)
+    assert projects.fetches["go"] is fetches
+
+
+@pytest.mark.parametrize(("pyproject", "command", "fetches"), [
+    ('[project]\nname = "a"\n[build-system]\nrequires = ["setuptools"]\n', "pip install -e .", True),
+    ('[project]\nname = "a"\n[build-system]\nrequires = ["setuptools"]\n', "pip install --no-build-isolation .", False),
+    ('[project]\nname = "a"\ndependencies = ["click"]\n', "pip install --no-build-isolation -e .", True),
+    ('[project]\nname = "a"\n[build-system]\nrequires = []\n', "pip install -e .", False),
+    (None, "pip install --no-build-isolation -e .", True),  # a project the article never shows: unknown
+    ('[project]\nname = "a"\n', "pip install -r requirements.txt --no-build-isolation", True),
+])
+def test_pip_fetches_a_local_projects_dependencies_and_its_isolated_build(pyproject: str | None, command: str,
+                                                                          fetches: bool) -> None:
+    projects = toolchains.Projects()
+    if pyproject is not None:
+        projects.saw_file("pyproject.toml", pyproject)
+    assert toolchains.fetches(invocations(command)[0], projects) is fetches
+
+
+def test_cargo_workspace_dependencies_come_from_the_registry() -> None:
+    projects = toolchains.Projects()
+    projects.saw_file("Cargo.toml", '[workspace]\nmembers = ["a"]\n[workspace.dependencies]\nitoa = "1"\n')
+    assert toolchains.fetches(invocations("cargo build")[0], projects) is True

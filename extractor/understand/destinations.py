@@ -17,13 +17,16 @@ import urllib.parse
 from extractor.understand import shellsplit
 from extractor.understand.made import LOCAL, positionals
 from extractor.understand.needs import fetches, program
+from extractor.understand.toolchains import as_program
 
-_URL = re.compile(r"\b(?:https?|ftp|ssh|git|wss?)://[^\s'\"<>`)]+")
-DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ssh": 22, "git": 9418, "ws": 80, "wss": 443}
+_URL = re.compile(r"\b(?:https?|ftp|ssh|git|wss?|rsync)://[^\s'\"<>`)]+")
+DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ssh": 22, "git": 9418, "ws": 80, "wss": 443, "rsync": 873}
 _NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})*")
 # user@host:path (scp-like, as git and scp take it) and user@host (ssh)
 _SCP = re.compile(r"^(?:[\w.-]+@)?([\w.-]+\.[\w-]+|\[[0-9a-fA-F:]+\]):(?!//)")
 _AT = re.compile(r"^[\w.-]+@([\w.-]+)$")
+# HOST::MODULE, an rsync daemon's module (rsync's own protocol, port 873)
+_DAEMON = re.compile(r"^(?:[\w.-]+@)?([\w.-]+)::")
 
 # The registry a package manager reaches when the command names none (HTTPS).
 REGISTRIES: dict[str, tuple[str, ...]] = {
@@ -64,7 +67,8 @@ def _url(text: str) -> str:
 
 def _named(inv: shellsplit.Invocation) -> list[str]:
     """The remote hosts an invocation's words name without a URL (``git@host:repo``, ``ssh user@host``)."""
-    found = [_value(m.group(1).strip("[]"), 22) for a in inv.args if (m := _SCP.match(a))]
+    found = [_value(m.group(1), 873) for a in inv.args if inv.name == "rsync" and (m := _DAEMON.match(a))]
+    found += [_value(m.group(1).strip("[]"), 22) for a in inv.args if (m := _SCP.match(a)) and not _DAEMON.match(a)]
     if inv.name in SSH_PROGRAMS and not found:
         pos = positionals(inv.args, inv.name)
         target = next((m.group(1) for a in pos if (m := _AT.match(a))), pos[0] if pos and inv.name == "ssh" else "")
@@ -78,8 +82,9 @@ def _named(inv: shellsplit.Invocation) -> list[str]:
 def _of_invocation(inv: shellsplit.Invocation) -> list[str]:
     if not fetches(inv):
         return []
-    inv = program(inv)
-    named = [_url(m.group(0)) for a in inv.args for m in _URL.finditer(a)] + _named(inv)
+    inv = as_program(program(inv))
+    urls = [_url(m.group(0)) for a in inv.args for m in _URL.finditer(a)]
+    named = urls + [v for v in _named(inv) if v or not urls]  # a URL says where rsync or scp goes
     if named:
         return named
     return [f"{host}:443" for host in REGISTRIES.get(inv.name, ())] or [""]

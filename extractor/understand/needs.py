@@ -85,10 +85,13 @@ def program(inv: shellsplit.Invocation) -> shellsplit.Invocation:
 
 
 def fetches(inv: shellsplit.Invocation) -> bool:
-    """The invocation reaches the network (by its program and subcommand, as :func:`step_needs` decides)."""
+    """The invocation may reach the network: by its program and subcommand (as :func:`step_needs`
+    decides), or by what it would fetch in a project that lists nothing (``python3 -m pip install
+    NAME``, ``rsync`` from a host: :mod:`.toolchains`)."""
     found: set[str] = set()
-    _program(_unwrap(inv), found)
-    return "network" in found
+    inv = _unwrap(inv)
+    _program(inv, found)
+    return "network" in found or bool(toolchains.fetches(inv, toolchains.Projects()))
 
 
 # docker subcommands that act on a container that must already exist (its name or id follows).
