@@ -100,3 +100,11 @@ def test_cargo_workspace_dependencies_come_from_the_registry() -> None:
     projects = toolchains.Projects()
     projects.saw_file("Cargo.toml", '[workspace]\nmembers = ["a"]\n[workspace.dependencies]\nitoa = "1"\n')
     assert toolchains.fetches(invocations("cargo build")[0], projects) is True
+
+
+def test_a_library_a_compiler_links_is_assumed_until_the_page_builds_it() -> None:
+    _, before, _, after = codes("rust-libraries.html")
+    assert "file:libshapes.rlib" in before.steps[0].needs  # kept from an earlier chapter: the reader's own
+    assert after.steps[0].needs == ("tool:rustc",)  # rustc --crate-type=lib shapes.rs writes libshapes.rlib
+    assert after.steps[1].needs == ("tool:rustc",)
+
