@@ -108,3 +108,11 @@ def test_a_library_a_compiler_links_is_assumed_until_the_page_builds_it() -> Non
     assert after.steps[0].needs == ("tool:rustc",)  # rustc --crate-type=lib shapes.rs writes libshapes.rlib
     assert after.steps[1].needs == ("tool:rustc",)
 
+
+def test_a_bare_word_in_angle_brackets_is_a_blank_to_fill_not_two_redirections() -> None:
+    blanks, html = codes("blanks.html")
+    assert [tuple(n.value for n in s.facts.needs if n.kind == NeedKind.PLACEHOLDER) for s in blanks.steps] == [
+        ("<release>",), (), ("<dir>",), ("<dir>",)]
+    assert "root" not in blanks.steps[2].needs  # <dir>/bin/ is the reader's folder, not /bin
+    assert not blanks.defects and all(c.ok for c in blanks.checks)  # no "not valid shell syntax"
+    assert all("placeholder" not in s.needs for s in html.steps)  # quoted tags, real redirections, a heredoc's HTML

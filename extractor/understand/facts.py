@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from extractor.model import Facts, Need
 from extractor.understand import nature, packages
 from extractor.understand.destinations import destinations
-from extractor.understand.placeholders import credential, in_output, placeholders, stand_in_names, stand_ins
+from extractor.understand.placeholders import (
+    credential,
+    in_output,
+    placeholders,
+    shell_blanks,
+    stand_in_names,
+    stand_ins,
+)
 from extractor.vocab import NeedKind
 
 
@@ -30,7 +37,8 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool =
         elif need.kind == NeedKind.PLACEHOLDER:
             values = placeholders(text) + [f"${v}" for v in unset if not credential(v)]
             if run:
-                values += stand_ins(text) + stand_in_names(text) + in_output(output)
+                values += stand_ins(text) + (shell_blanks(text) if shell else []) + stand_in_names(text) \
+                    + in_output(output)
             found += [Need(NeedKind.PLACEHOLDER, v) for v in dict.fromkeys(values)] or [need]
         elif need.kind == NeedKind.NETWORK:  # where it goes ("" for a destination the text does not say)
             found += [Need(NeedKind.NETWORK, v) for v in destinations(text, shell)]

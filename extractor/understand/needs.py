@@ -14,7 +14,7 @@ import re
 
 from extractor.understand import kube, paths, services, shellsplit, toolchains
 from extractor.understand.made import LOCAL, Made, flag, positionals
-from extractor.understand.placeholders import credential, placeholders, stand_ins
+from extractor.understand.placeholders import credential, placeholders, shell_blanks, stand_ins
 from extractor.understand.tables import (
     BASE_PROGRAMS,
     CREDENTIALED_CLIS,
@@ -145,7 +145,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         needs.add("state")
     if any(not LOCAL.match(m.group(0)) for m in re.finditer(r"https?://\S+", command)):
         needs.add("network")
-    found = placeholders(command) + stand_ins(command)
+    found = placeholders(command) + stand_ins(command) + shell_blanks(command)
     if found:
         needs.add("placeholder")
         if any(credential(p) for p in found):

@@ -141,7 +141,7 @@ def is_local_path(arg: str) -> bool:
 
 
 def redirects(command: str, made: Made) -> None:
-    for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*([^\s;&|<>()]+)", command.split("\n")[0]):
+    for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*([^\s;&|<>()]+)", shellsplit.masked(command.split("\n")[0])):
         made.paths.add(norm(m.group(1)))
     for m in re.finditer(r"\btee\s+(?:-a\s+)?([^\s;&|<>]+)", command):
         made.paths.add(norm(m.group(1)))
@@ -157,7 +157,7 @@ _WRITERS: dict[str, str] = {**dict.fromkeys(("cp", "mv", "ln", "install", "rsync
 def writes_system(command: str) -> bool:
     """Does ``command`` write into a folder of the system (``/usr/local/bin``, ``/etc``)? That
     needs root."""
-    targets = [m.group(1) for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*(/[^\s;&|<>()]+)", command)]
+    targets = [m.group(1) for m in re.finditer(r"(?<![<>&\d])>{1,2}\s*(/[^\s;&|<>()]+)", shellsplit.masked(command))]
     for inv in shellsplit.invocations(command):
         pos = [a for a in inv.args if not a.startswith("-")]
         which = _WRITERS.get(inv.name)

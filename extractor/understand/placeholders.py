@@ -80,6 +80,20 @@ def placeholders(text: str) -> list[str]:
     return found
 
 
+# In a shell command, a single word in angle brackets is a value to put there too (``git checkout
+# <branch>``, ``-o <path>/docs``): bash would read two redirections, a reader reads a blank to
+# fill. Only outside quotes (``echo "<div>"`` prints a tag) and before a heredoc's body (HTML).
+SHELL_ANGLED = re.compile(r"<[a-z][a-z0-9]{1,30}>")
+_QUOTED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"")
+
+
+def shell_blanks(command: str) -> list[str]:
+    """The bare ``<word>`` blanks of a shell command (``git checkout <branch>``)."""
+    head = command.split("\n", 1)[0] if "<<" in command else command
+    bare = _QUOTED.sub(lambda m: " " * len(m.group(0)), head)
+    return list(dict.fromkeys(m.group(0) for m in SHELL_ANGLED.finditer(bare)))
+
+
 def credential(name: str) -> bool:
     upper = name.upper().replace("-", "_")
     return any(word in upper for word in CREDENTIAL_WORDS)

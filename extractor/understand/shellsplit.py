@@ -46,9 +46,12 @@ def _problems(node: tree_sitter.Node) -> list[tree_sitter.Node]:
 def masked(text: str) -> str:
     """``text`` with each ``<placeholder>`` a plain word of the same length (``_your-token_``):
     the reader replaces it with a value, so the shell never sees the angle brackets."""
-    from extractor.understand.placeholders import ANGLED
+    from extractor.understand.placeholders import ANGLED, SHELL_ANGLED
 
-    return ANGLED.sub(lambda m: "_" + m.group(0)[1:-1] + "_", text)
+    def word(m: re.Match[str]) -> str:
+        return "_" + m.group(0)[1:-1] + "_"
+
+    return SHELL_ANGLED.sub(word, ANGLED.sub(word, text))
 
 
 # An extended glob (``!(*.txt)``, ``@(a|b)``): bash parses it once ``shopt -s extglob`` ran (a
