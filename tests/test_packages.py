@@ -183,3 +183,19 @@ Werkzeug 2.2.2
     assert "pip:flask==2.2.2" in plan.packages and "pip:click>=8" in plan.packages  # a range is left as written
     first = plan.actions[0]
     assert first.kind == ActionKind.PROVIDED and first.reason.endswith("; the version the article shows")
+
+
+def test_the_modules_a_saved_python_file_imports_come_into_the_image(tmp_path: Path) -> None:
+    """A conftest.py that imports yaml is imported by pytest, never run as a step: its imports
+    are what the tool that loads it needs (the article's own modules aside)."""
+    page = tmp_path / "plugin.md"
+    page.write_text('# Checking data files\n\n```python title="conftest.py"\nimport yaml\nimport checks\n\n'
+                    'def load(path):\n    return yaml.safe_load(open(path))\n```\n\n'
+                    '```python title="checks.py"\nLIMIT = 3\n```\n\n```console\n$ pytest -q\n```\n', encoding="utf-8")
+    tutorials, errors = load_tutorials([page])
+    assert not errors
+    conftest = next(b for b in tutorials[0].code_blocks if b.filename == "conftest.py")
+    assert "tool:python:yaml" in conftest.needs and "tool:python:checks" not in conftest.needs
+    packages = make_plan(tutorials[0]).packages
+    assert "pymod:yaml" in packages and "pymod:checks" not in packages
+    assert layers.module_package("yaml") == "python3-yaml"

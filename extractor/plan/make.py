@@ -236,6 +236,9 @@ def _file(block: CodeBlock, ctx: _Ctx) -> Action:
         return _skip(base, missing.need, missing.reason)
     if not ctx.rules.writes_outside_folder and _outside(name):
         return _skip(base, NeedKind.PATH, f"writes {name}, outside the notebook's folder")
+    # the modules a saved Python file imports (a conftest.py's yaml): whatever imports it needs them
+    imported = [n for n in block.facts.needs if n.kind == NeedKind.TOOL and n.value.startswith("python:")]
+    ctx.packages |= tool_packages(imported, ctx.here.tools)
     return base
 
 

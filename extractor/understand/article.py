@@ -136,6 +136,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
     text_labels: tuple[str, ...] = ()
     if b.kind in ("file", "fragment"):
         text_labels = needs.text_needs(b.text)
+        if b.kind == "file" and b.lang == "python":  # a saved module (a conftest.py) is imported by what runs it
+            text_labels = (*text_labels, *sorted(python.imported_needs(b.text, local)))
         if b.filename and paths.system_path(b.filename):  # /etc/udev/rules.d/x.rules: written as root
             text_labels = (*text_labels, "root")
         union |= set(text_labels)

@@ -153,6 +153,16 @@ def third_party(tree: ast.Module) -> set[str]:
     return {name for name in imports(tree) if name not in sys.stdlib_module_names}
 
 
+def imported_needs(code: str, local: set[str]) -> set[str]:
+    """``tool:python:M`` for each third-party module ``code`` imports; a module the article
+    saves (``local``: geometry.py) is not a package to install."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return set()
+    return {f"tool:python:{m}" for m in third_party(tree) - local}
+
+
 def opened(tree: ast.Module) -> tuple[list[str], list[str]]:
     """The files the code opens by a literal name (``open('report.xls', 'rb')``): those it
     reads, and those it writes (a mode with ``w``, ``a``, ``x`` or ``+``)."""
