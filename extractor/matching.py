@@ -4,7 +4,7 @@ Strict where it matters, calm where it doesn't. Both texts go through the same n
 stages, in order, and are then compared line by line:
 
 0. what only the run carries and the article leaves out (job notices, one more ``+`` of xtrace)
-   goes (``runside.py``); ``carriage-return``, ``rule-line``, ``version``: how pages render it (``rendered.py``).
+   goes (``runside.py``); a page's way of rendering is undone (``rendered.py``: ``\\r``, rules, placeholders).
 1. ``whitespace`` – CRLF, trailing blanks, leading/trailing blank lines; runs of blanks and tabs
    inside a line become one space (tables whose column widths moved, tabs vs spaces); the
    indentation is kept (tabs expanded), since it is structure in YAML, JSON or Python output.
@@ -34,16 +34,14 @@ from pathlib import Path
 
 try:
     from extractor.displays import unordered
-    from extractor.rendered import placeholder_versions, rule_line, screen
+    from extractor.rendered import PLACEHOLDER_STAGES, joined_progress, placeholder_versions, rule_line, screen
     from extractor.runside import run_side
 except ImportError:  # in the toolbox image, beside displays.py (check.sh judges output with this file)
     from displays import unordered  # type: ignore[no-redef]
-    from rendered import placeholder_versions, rule_line, screen  # type: ignore[no-redef]
+    from rendered import PLACEHOLDER_STAGES, joined_progress, placeholder_versions, rule_line, screen  # type: ignore[no-redef]
     from runside import run_side  # type: ignore[no-redef]
 
-EXACT = "exact"
-NORMALIZED = "normalized"
-MISMATCH = "mismatch"
+EXACT, NORMALIZED, MISMATCH = "exact", "normalized", "mismatch"
 
 
 @dataclass(frozen=True)
@@ -131,7 +129,7 @@ VOLATILE_COLUMNS: dict[str, str] = {
 }
 
 STAGES: tuple[str, ...] = ("carriage-return", "whitespace", "rule-line", "table", "unordered",
-                           *dict.fromkeys(r.name for r in TOKEN_RULES), "version", "ellipsis")
+                           *dict.fromkeys(r.name for r in TOKEN_RULES), *PLACEHOLDER_STAGES, "ellipsis")
 
 _ELLIPSIS = frozenset({"...", "…", "[...]", "(...)"})
 _HEADER_WORD = r"[A-Z][A-Z0-9()/_.:%-]*"
@@ -186,8 +184,9 @@ def _compare_one(expected: str, actual: str) -> Comparison:
 
 
 def _normalized(expected: str, actual: str, disabled: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    actual = actual if "carriage-return" in disabled else joined_progress(expected, actual)
     exp, act = normalize(expected, disabled), normalize(actual, disabled)
-    return exp, act if "version" in disabled else placeholder_versions(exp, act)
+    return exp, placeholder_versions(exp, act, [s for s in PLACEHOLDER_STAGES if s not in disabled])
 
 
 def normalize(text: str, disabled: frozenset[str] = frozenset()) -> list[str]:

@@ -10,10 +10,18 @@ Conventions many tools' pages share, each a named stage of the matcher (``matchi
   width; a run of one rule character, alone (at least ``BARE_RULE`` long) or on both sides of a
   text, becomes ``<c> text <c>`` whatever its width. The character and the text still count
   (the text still goes through the other rules, e.g. durations).
+  A page made from a log or a pipe shows the pieces one after another instead (``collecting ...
+  collected 2 items``): a run's line whose pieces, joined, are a line the article shows is
+  written so (``joined_progress``); both are renderings of the same run.
 - ``version``: an expected version with placeholder components (``3.x.y``, ``1.2.x``, ``8.x``)
   stands for any version with numbers there (a trailing placeholder also takes further parts and
   a packaging label, ``1.0.0+repack``); its fixed components must be equal. Only the
   article's side holds placeholders: the run's version that fits one is written as shown.
+
+- ``placeholder-path``: a path the article starts with a name standing for a directory of the
+  author's machine (``PYTEST_TMPDIR/test_x0``, ``$PYTHON_PREFIX/bin/python``, ``<path>/docs``)
+  stands for the reader's path there: any absolute path (or the matcher's ``<tmp>``). The rest of
+  the line must still be equal.
 
 Standard library only: the toolbox image carries this file beside matching.py.
 """
@@ -30,7 +38,6 @@ _TITLED = re.compile(rf"^(\s*)([{re.escape(RULE_CHARS)}])\2{{2,}} (.*?) \2{{3,}}
 _ERASE = re.compile(r"\x1b\[[02]?K")
 
 PLACEHOLDER_PARTS = frozenset("xXyzN")
-_VERSION = re.compile(r"(?<![\w.])(v?)(\d+(?:\.(?:\d+|[xXyzN]))+)(?![\w]|\.\w)")
 
 
 def screen(text: str) -> str:
@@ -55,6 +62,21 @@ def _overwrite(line: str) -> str:
     return shown
 
 
+def joined_progress(expected: str, actual: str) -> str:
+    """``actual`` with each line whose ``\\r`` pieces, joined, make a line ``expected`` shows
+    (blanks aside) written joined: the article was captured where the pieces follow each other."""
+    lines = actual.split("\n")
+    if not any("\r" in line.rstrip("\r") for line in lines):
+        return actual
+    shown = {" ".join(line.split()) for line in expected.split("\n")}
+    for n, line in enumerate(lines):
+        if "\r" in line.rstrip("\r"):
+            joined = _ERASE.sub("", line.replace("\r", ""))
+            if " ".join(joined.split()) in shown:
+                lines[n] = joined
+    return "\n".join(lines)
+
+
 def rule_line(line: str) -> str:
     """A fill-width rule line as ``<c>`` (bare) or ``<c> text <c>``; any other line unchanged.
     Titled rules need a text that is not itself rule characters (``---- ----`` under a header)."""
@@ -68,26 +90,45 @@ def rule_line(line: str) -> str:
     return line
 
 
-def placeholder_versions(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
-    """``actual``'s lines, each one that is a line of ``expected`` but for numbers where that
-    line shows placeholder versions (``Python 3.11.2`` for ``Python 3.x.y``) written as shown."""
-    shapes = [(re.compile(shape), line) for line in dict.fromkeys(expected) if (shape := _shape(line))]
+PLACEHOLDER_STAGES = ("version", "placeholder-path")
+# A name standing for a directory at the start of a path: ``$NAME``, ``${NAME}``, ``NAME_WITH_PARTS``,
+# ``<project-dir>`` (an angled name that says it is a place: the matcher's own ``<ip>``, ``<tmp>`` are not).
+_PATH_NAME = (r"(?:\$\{?[A-Z][A-Z0-9_]*\}?|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+              r"|<[a-z][\w -]*(?:path|dir|directory|folder|prefix|home|root)>)")
+_PATH_END = r"[^\s'\"`,;:)\]]"
+_PLACEHOLDER = re.compile(rf"(?P<path>(?<![\w/$.<-]){_PATH_NAME}/{_PATH_END}*)"
+                          r"|(?<![\w.])v?(?P<version>\d+(?:\.(?:\d+|[xXyzN]))+)(?![\w]|\.\w)")
+_ANY_PATH = rf"(?:<tmp>|/{_PATH_END}*)"
+
+
+def placeholder_versions(expected: Sequence[str], actual: Sequence[str],
+                         stages: Sequence[str] = PLACEHOLDER_STAGES) -> list[str]:
+    """``actual``'s lines, each one that is a line of ``expected`` but where that line shows
+    placeholders (``stages``: versions, ``Python 3.11.2`` for ``Python 3.x.y``; paths, ``/usr/bin``
+    for ``$PREFIX/bin``) written as shown."""
+    shapes = [(re.compile(shape), line) for line in dict.fromkeys(expected) if (shape := _shape(line, stages))]
     if not shapes:
         return list(actual)
     return [next((line for shape, line in shapes if shape.fullmatch(a)), a) for a in actual]
 
 
-def _shape(line: str) -> str:
-    """A pattern for the lines ``line`` stands for, or empty when it shows no placeholder version."""
+def _shape(line: str, stages: Sequence[str]) -> str:
+    """A pattern for the lines ``line`` stands for, or empty when it shows no placeholder."""
     out, at, any_placeholder = [], 0, False
-    for m in _VERSION.finditer(line):
-        parts = m.group(2).split(".")
-        if not PLACEHOLDER_PARTS.intersection(parts) or parts[0] in PLACEHOLDER_PARTS:
+    for m in _PLACEHOLDER.finditer(line):
+        if m.group("path"):
+            if "placeholder-path" not in stages:
+                continue
+            out += [re.escape(line[at:m.start()]), _ANY_PATH]
+            at, any_placeholder = m.end(), True
+            continue
+        parts = m.group("version").split(".")
+        if "version" not in stages or not PLACEHOLDER_PARTS.intersection(parts) or parts[0] in PLACEHOLDER_PARTS:
             continue
         any_placeholder = True
         version = r"\.".join(r"\d+" if p in PLACEHOLDER_PARTS else re.escape(p) for p in parts)
         if parts[-1] in PLACEHOLDER_PARTS:  # ``3.x``: any 3 release, however many parts, however packaged
             version += r"(?:\.\d+)*(?:[+~][\w.~+]+)?"  # a local or distribution label: ``1.0.0+repack``
-        out += [re.escape(line[at:m.start(2)]), version]
-        at = m.end(2)
+        out += [re.escape(line[at:m.start("version")]), version]
+        at = m.end("version")
     return "".join([*out, re.escape(line[at:])]) if any_placeholder else ""

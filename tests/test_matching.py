@@ -170,6 +170,15 @@ MATCHES = [
      "platform linux -- Python 3.11.2, pytest-8.3.4, pluggy-1.5.0\n", "version"),
     ("version-placeholder-tail", "Python 3.x\nlib 1.2.x\n", "Python 3.11.2\nlib 1.2.10\n", "version"),
     ("version-placeholder-packaged", "pluggy-1.x.y\n", "pluggy-1.0.0+repack\n", "version"),
+    # a page captured through a pipe shows a progress line's pieces one after another
+    ("carriage-return-joined", "collecting ... collected 3 items\n", "collecting ... \rcollected 3 items    \n",
+     "carriage-return"),
+    ("placeholder-path-temp", "p = PosixPath('BASE_TEMP/test_a0')\n",
+     "p = PosixPath('/tmp/pytest-of-x/pytest-0/test_a0')\n", "placeholder-path"),
+    ("placeholder-path-prefix", "Python 3.x.y at $VENV/bin/python\n", "Python 3.11.2 at /usr/bin/python3\n",
+     "placeholder-path"),
+    ("placeholder-path-angled", "Documenting <project-dir>/src/lib.rs\n", "Documenting /home/tutor/app/src/lib.rs\n",
+     "placeholder-path"),
 ]
 
 
@@ -193,6 +202,12 @@ REFUSALS = [
     ("rule-line-char-changed", "=" * 30 + " FAILURES " + "=" * 30 + "\n", "_" * 30 + " FAILURES " + "_" * 30 + "\n"),
     ("rule-line-bare-char-changed", "=" * 40 + "\n", "-" * 40 + "\n"),
     ("rule-line-short-runs-are-text", "---\n", "-----\n"),
+    ("carriage-return-joined-text-changed", "collecting ... collected 3 items\n",
+     "collecting ... \rcollected 2 items\n"),
+    ("placeholder-path-rest-of-line-changed", "rootdir: $HOME/shop, 2 items\n", "rootdir: /home/tutor/shop, 3 items\n"),
+    ("placeholder-path-not-a-path", "$PREFIX/bin/tool\n", "tool: not found\n"),
+    ("placeholder-path-a-relative-path-is-text", "src/main.rs\n", "/home/tutor/main.rs\n"),
+    ("placeholder-path-only-on-the-article-side", "/usr/bin/python3\n", "$VENV/bin/python\n"),
     ("version-fixed-part-changed", "pytest-3.x.y\n", "pytest-8.3.4\n"),
     ("version-minor-fixed", "lib 1.2.x\n", "lib 1.3.0\n"),
     ("version-label-only-after-a-placeholder", "lib 1.2.0\n", "lib 1.2.0+repack\n"),
@@ -268,7 +283,8 @@ def test_token_rules_are_a_table_of_named_patterns() -> None:
     names = {r.name for r in TOKEN_RULES}
     assert {"age", "timestamp", "date", "duration", "hex", "digest", "k8s-name", "uuid", "ip", "port",
             "temp-path"} <= names
-    assert STAGES[:3] == ("carriage-return", "whitespace", "rule-line") and STAGES[-2:] == ("version", "ellipsis")
+    assert STAGES[:3] == ("carriage-return", "whitespace", "rule-line")
+    assert STAGES[-3:] == ("version", "placeholder-path", "ellipsis")
     for rule in TOKEN_RULES:
         assert rule.pattern.sub(rule.placeholder, "namespace/moelove created") == "namespace/moelove created", rule.name
 
