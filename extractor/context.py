@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Pin:
-    """What (``git-identity``, ``hostname``, ``workdir``, ``clock``), its value, and where the
-    article shows it."""
+    """What (``git-identity``, ``hostname``, ``workdir``, ``clock``, ``terminal-width``,
+    ``version:NAME``), its value, and where the article shows it."""
 
     what: str
     value: str

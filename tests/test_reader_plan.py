@@ -335,3 +335,40 @@ def test_an_ipython_session_runs_its_python_and_names_ipythons_own_syntax_as_why
                                                        (SKIP, NeedKind.LANG)]
     assert actions[5].reason == ("IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the "
                                  "session in plain Python, not IPython")
+
+
+@pytest.mark.parametrize(("steps", "pinned"), [
+    ((Step("pytest -q", "rootdir: /home/ada/shop\ncollected 2 items\n"),), "/home/ada/shop"),
+    ((Step("mkdir -p notes && cd notes"), Step("pwd", "/home/ada/work/notes\n")), "/home/ada/work"),  # cd taken off
+    ((Step("cd inventory"), Step("git init", "Initialized empty Git repository in /srv/inventory/.git/\n")), "/srv"),
+    ((Step("cd ~/x"), Step("pwd", "/home/ada/x\n")), None),  # where ~ is cannot be told from the steps
+    ((Step("cd other"), Step("pwd", "/home/ada/notes\n")), None),  # the path does not end where the cd went
+    ((Step("pytest tests/unit", "rootdir: /home/ada/shop/tests/unit\n"),), None),  # a path argument: not the cwd
+    ((Step("pwd", "/tmp/scratch\n"),), None), ((Step("pwd", "/root/x\n"),), None), ((Step("pwd", "/etc\n"),), None),
+    ((Step("pwd", "/home/ada\n"),), None),  # a home itself: HOME stays the sandbox's, ~ would go elsewhere
+])
+def test_the_steps_start_where_an_output_shows_the_author_worked(steps: tuple[Step, ...], pinned: str | None) -> None:
+    from extractor.understand.pins import pins, shown_dir
+
+    blocks = (CodeBlock(0, "", kind="session", steps=steps),)
+    pin = shown_dir(blocks)
+    assert (pin.value if pin else None) == pinned
+    if pin:
+        assert pin.shown_in.startswith("the article's `") and [p.what for p in pins(blocks)] == ["workdir"]
+
+
+def test_the_terminal_width_is_the_one_the_articles_rule_lines_show() -> None:
+    from extractor.sandbox.runner import pinned_context
+    from extractor.understand.pins import terminal_width
+
+    def shows(*widths: int) -> tuple[CodeBlock, ...]:
+        lines = "".join(f"{'=' * ((w - 7) // 2)} title {'=' * (w - 7 - (w - 7) // 2)}\n" for w in widths)
+        return (CodeBlock(0, "", kind="session", steps=(Step("pytest", lines + "1 passed\n"),)),)
+
+    pin = terminal_width(shows(72, 72, 100))
+    assert pin is not None and pin.value == "72"  # what most rule lines show
+    assert terminal_width(shows(80)) is None  # the sandbox's own width: nothing to pin
+    bare = (CodeBlock(0, "", kind="session", steps=(Step("python3 -m unittest", "=" * 70 + "\nOK\n"),)),)
+    assert terminal_width(bare) is None  # unittest's bare rules are 70 wide whatever the terminal
+    plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows(72), pins=(pin,)))
+    assert pinned_context(plan)[0]["COLUMNS"] == "72"

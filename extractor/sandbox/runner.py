@@ -237,6 +237,8 @@ def pinned_context(plan: Plan) -> tuple[dict[str, str], str]:
                 env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = name, email.rstrip(">")
         elif pin.what == "hostname":
             hostname = pin.value
+        elif pin.what == "terminal-width":  # what tools fill or cut to the terminal breaks where the article's does
+            env["COLUMNS"] = pin.value
         elif pin.what == "clock":  # libfaketime (Debian faketime, in the article's layer) starts the clock there
             env["LD_PRELOAD"] = FAKETIME_LIB
             env["FAKETIME"] = "@" + pin.value.removesuffix(" UTC")
