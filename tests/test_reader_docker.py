@@ -32,12 +32,12 @@ def engine() -> Any:
     return c
 
 
-def sample(name: str, tmp_path: Path, change: tuple[str, str] | None = None) -> Tutorial:
-    """The sample page, or a copy with one recorded value changed."""
+def sample(name: str, tmp_path: Path, change: tuple[str, str] | None = None, *more: tuple[str, str]) -> Tutorial:
+    """The sample page, or a copy with one recorded value (or a few) changed."""
     text = (DATA / name).read_text(encoding="utf-8")
-    if change is not None:
-        assert text.count(change[0]) == 1, change
-        text = text.replace(*change)
+    for old, new in (change, *more) if change is not None else ():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
     page = tmp_path / name
     page.write_text(text, encoding="utf-8")
     tutorials, errors = load_tutorials([page])
@@ -275,3 +275,30 @@ def test_when_an_ipython_session_is_checked_then_its_python_runs_and_ipythons_ow
     assert [(s.command, s.status) for s in result.steps if s.status != "passed"] == [
         ("%timeit sorted(prices)", "skipped"), ("max(prices)", "skipped"), ("!echo shell escape", "skipped")]
     assert result.status == "passed"
+
+
+def test_when_the_output_shows_where_and_how_wide_then_the_run_is_there_and_that_wide(engine: Any,
+                                                                                      tmp_path: Path) -> None:
+    """pytest's rootdir pins the directory, its rule lines the terminal width (the summary line is
+    cut where the article's is), BASE_TEMP and $VENV stand for paths, the conftest's yaml comes
+    from Debian, a progress line captured through a pipe matches, and a rerun the article shows no
+    output for exits 1 with the failures it showed before."""
+    result = check_tutorial(sample("pytest-project.html", tmp_path), RunOptions(step_timeout=60))
+    assert not_passed(result) == []
+    assert result.pinned == {"workdir": "/home/maria/recipes (from the article's `pytest` output)",
+                             "terminal-width": "72 (from the width of the article's rule lines)"}
+    steps = {s.command: s for s in result.steps}
+    assert "AssertionError: assert 'pa...\n" in steps["pytest"].output  # cut at 72 columns
+    assert "placeholder-path" in steps["pytest"].match_rule and steps["pytest"].exit_code == 1
+    rerun = steps["pytest --basetemp=scratch"]
+    assert rerun.exit_code == 1 and "block 3 step 0 (pytest)" in rerun.reason
+    assert "carriage-return" in steps["pytest -v test_recipe.py::test_has_eggs"].match_rule
+    assert steps["pwd"].output == "/home/maria/recipes\n"
+
+
+def test_when_the_place_or_the_rerun_differs_then_exactly_those_steps_fail(engine: Any, tmp_path: Path) -> None:
+    t = sample("pytest-project.html", tmp_path, ("$ pwd\n/home/maria/recipes\n", "$ pwd\n/home/maria/recipes/src\n"),
+               ("$ pytest --basetemp=scratch\n", "$ pytest --basetemp=scratch --maxfail=1\n"))
+    result = check_tutorial(t, RunOptions(step_timeout=60))
+    failed = [(c, s) for c, s, _, _ in not_passed(result)]
+    assert failed == [("pytest --basetemp=scratch --maxfail=1", "failed"), ("pwd", "failed")]

@@ -372,3 +372,31 @@ def test_the_terminal_width_is_the_one_the_articles_rule_lines_show() -> None:
     assert terminal_width(bare) is None  # unittest's bare rules are 70 wide whatever the terminal
     plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows(72), pins=(pin,)))
     assert pinned_context(plan)[0]["COLUMNS"] == "72"
+
+
+def test_a_rerun_the_article_shows_no_output_for_expects_the_output_of_the_earlier_run(tmp_path: Path) -> None:
+    from extractor.pipeline import load_tutorials
+    from extractor.plan import Place
+    from extractor.render.checkscript import render_inner
+    from extractor.sandbox.runner import judge_action
+    from extractor.vocab import StepStatus
+
+    shown = "F\n1 failed in 0.01s\n"
+    page = tmp_path / "again.md"
+    page.write_text("# Again\n\nSave this as `test_one.py`:\n\n```python\ndef test_one():\n    assert 0\n```\n\n"
+                    f"```console\n$ pytest -q\n{shown}```\n\nOnce more, stopping at the first failure:\n\n"
+                    "```console\n$ pytest -q -x\n```\n\nAnd list the files:\n\n```console\n$ ls\n```\n",
+                    encoding="utf-8")
+    tutorials, errors = load_tutorials([page])
+    assert not errors
+    plan = make_plan(tutorials[0])
+    again = next(a for a in plan.actions if a.command == "pytest -q -x")
+    assert again.expected_output is None and again.like_output == shown and again.like == "block 1 step 0 (pytest -q)"
+    assert all(a.like_output is None for a in plan.actions if a.command in ("pytest -q", "ls"))  # other tools: none
+    passed = judge_action(again, "F\n1 failed in 0.20s\n", 1)
+    assert passed.status == StepStatus.PASSED and "block 1 step 0" in passed.reason
+    assert judge_action(again, "E\n1 error in 0.20s\n", 1).status == StepStatus.FAILED  # another outcome
+    assert judge_action(again, "F\n1 failed in 0.20s\n", 4).status == StepStatus.PASSED  # its output decides
+    assert judge_action(again, "usage: pytest\n", 4).reason == "exit status 4"
+    assert judge_action(again, "", 0).status == StepStatus.PASSED
+    assert 'cat >"$tc/like"' in render_inner(make_plan(tutorials[0], Place.CHECK_SH))  # check.sh judges alike

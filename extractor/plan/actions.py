@@ -43,6 +43,10 @@ class Action:
     output_rule: str = ""  # how its recorded output is compared: ignore, ellipsis, regex, unordered
     hidden: str = ""  # "setup" or "teardown": runs, but no reader sees it (the notebook hides its cell)
     authored: str = ""
+    # no output shown, but the same tools ran before with output shown (plan/reruns.py): a non-zero
+    # exit passes only with that output; ``like`` names that earlier step
+    like_output: str | None = None
+    like: str = ""
 
     @property
     def runs(self) -> bool:

@@ -35,6 +35,7 @@ from extractor.plan.console_steps import RUNNERS as CONSOLE_RUNNERS
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.reader import with_answers, with_editor
+from extractor.plan.reruns import rerun
 from extractor.plan.rules import (
     Provides,
     Unmet,
@@ -73,6 +74,7 @@ class _Ctx:
     provided: frozenset[str] = frozenset()  # needs earlier blocks give, by their author's word (provides=)
     hosts: set[str] = field(default_factory=set)  # names running steps reach under a wildcard of the allow-list
     typed: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (console, opener) → statements run there
+    runs: dict[tuple[str, ...], Action] = field(default_factory=dict)  # the last run of some tools with output shown
 
 
 def steps_of(block: CodeBlock) -> tuple[Step, ...]:
@@ -199,7 +201,7 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
                           expected_output=step.expected_output, needs=step.needs)
             actions.append(_after_gap(base, skipped, unmet(needs_of(block, step), ctx.here)))
             continue
-        action = _step_action(block, i, step, ctx)
+        action = rerun(_step_action(block, i, step, ctx), ctx.runs)
         skipped = action if action.kind == ActionKind.SKIP else None
         actions.append(action)
     return actions
