@@ -89,9 +89,9 @@ runaway() {  # a step that leaves a swarm of processes (a fork bomb) fails; a fe
   return 0
 }
 verdict() {
-  if runaway; then failed=$((failed + 1)); printf "" >"$tc/out"; rm -f "$tc/want"
+  if runaway; then failed=$((failed + 1)); printf "" >"$tc/out"; rm -f "$tc/want" "$tc/like"
     say FAIL "$1" "$2" "$3 -- left $np processes running (the limit is $PIDS_LIMIT); they were killed"; return; fi
-  verdict_of "$@"; printf "" >"$tc/out"
+  verdict_of "$@"; printf "" >"$tc/out"; rm -f "$tc/like"
 }
 judge=matching.py  # replmatch.py for a >>> example: doctest's rules, completed, as check judges it
 same_output() {  # tutorcheck's own matcher (in the toolbox image); what an older image has, else plain diff
@@ -109,6 +109,8 @@ verdict_of() {
       sed 's/^/    /' "$tc/diff"; fi
     rm -f "$tc/want"; return; fi
   if [ "$4" -eq 0 ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
+  elif [ -e "$tc/like" ] && same_output "$tc/like" "$tc/out" >/dev/null; then passed=$((passed + 1))
+    say PASS "$1" "$2" "$3 -- exit status $4, with the output the article shows for an earlier run of it"
   else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
     head -c 2000 "$tc/out" | head -n 20 | sed 's/^/    /'; fi
 }
