@@ -302,3 +302,17 @@ def test_when_the_place_or_the_rerun_differs_then_exactly_those_steps_fail(engin
     result = check_tutorial(t, RunOptions(step_timeout=60))
     failed = [(c, s) for c, s, _, _ in not_passed(result)]
     assert failed == [("pytest --basetemp=scratch --maxfail=1", "failed"), ("pwd", "failed")]
+
+
+def test_when_a_failed_steps_error_asks_for_a_package_then_the_article_runs_again_with_it(engine: Any,
+                                                                                         tmp_path: Path) -> None:
+    """``python3 -m markdown`` imports nothing any block shows: its "No module named markdown"
+    asks for it, Debian's python3-markdown is added to the layer, and the article runs again."""
+    result = check_tutorial(sample("python-module-tool.html", tmp_path), RunOptions(step_timeout=30))
+    assert not_passed(result) == []
+    assert result.pinned == {"package:python3-markdown": "installed in the article's layer: block 1 step 0 asked "
+                                                         "for markdown"}
+    changed = sample("python-module-tool.html", tmp_path, ("&lt;strong&gt;done", "&lt;b&gt;done"))
+    result = check_tutorial(changed, RunOptions(step_timeout=30))  # the installed module, one value changed
+    assert [(c.split()[0], s) for c, s, _, _ in not_passed(result)] == [("python3", "failed")]
+    assert "package:python3-markdown" in result.pinned and "<strong>done</strong>" in result.steps[-3].output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,25 @@ def test_a_rerun_the_article_shows_no_output_for_expects_the_output_of_the_earli
     assert judge_action(again, "usage: pytest\n", 4).reason == "exit status 4"
     assert judge_action(again, "", 0).status == StepStatus.PASSED
     assert 'cat >"$tc/like"' in render_inner(make_plan(tutorials[0], Place.CHECK_SH))  # check.sh judges alike
+
+
+@pytest.mark.parametrize(("output", "asks"), [
+    ("Traceback (most recent call last):\nModuleNotFoundError: No module named 'yaml'\n", "yaml"),
+    ("/usr/bin/python3: No module named markdown\n", "markdown"),
+    ("ImportError: Missing optional dependency 'openpyxl'.  Use pip or conda to install openpyxl.\n", "openpyxl"),
+    ("RuntimeError: Pint requires the 'uncertainties' package to create a Measurement object.\n", "uncertainties"),
+    ("Exception: This feature requires Babel. Please install it by running:\npip install Babel\n", "Babel"),
+    ("TypeError: unsupported operand\n", None),
+])
+def test_the_package_a_failed_steps_error_asks_for(output: str, asks: str | None) -> None:
+    from extractor.results import StepResult
+    from extractor.sandbox.asked import asked
+    from extractor.vocab import StepStatus
+
+    failed = StepResult(3, 1, "x", StepStatus.FAILED, output=output)
+    assert list(asked([failed], (), ())) == ([asks] if asks else [])
+    if asks:
+        assert asked([failed], (), ())[asks] == "block 3 step 1"
+        assert asked([replace(failed, status=StepStatus.PASSED)], (), ()) == {}  # the article shows that error
+        assert asked([failed], (f"pymod:{asks}",), ()) == {}  # the layer has it: nothing more to add
+        assert asked([failed], (), (asks,)) == {}  # the article's own module, not a package

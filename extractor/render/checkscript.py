@@ -11,7 +11,8 @@ toolbox image carries (``matching.py``; ``replmatch.py`` for ``>>>`` examples, w
 ONE interpreter, the toolbox's ``pyrepl.py``, as ``tutorcheck check`` runs them); servers the
 tutorial assumes installed start before the first step that uses them. Differences from
 ``tutorcheck check``: the steps' output goes to files, not a terminal, and the article's pins
-(host name, working directory, clock, git identity, terminal width) are not applied.
+(host name, working directory, clock, git identity, terminal width) are not applied, and a package
+a failed step's error asks for is not added (``sandbox/asked.py``: check runs the article again).
 """
 
 from __future__ import annotations

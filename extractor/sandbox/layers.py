@@ -83,7 +83,7 @@ def _pip_key(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
-def _debian_has(package: str) -> bool:
+def debian_has(package: str) -> bool:
     r = subprocess.run(["apt-cache", "show", "--no-all-versions", package], capture_output=True, text=True)
     return r.returncode == 0 and "Package:" in r.stdout
 
@@ -91,7 +91,7 @@ def _debian_has(package: str) -> bool:
 def _stand_in(spec: str, ecosystem: str, fetched: Fetched) -> None:
     name = _pip_key(_name(spec, ecosystem)).lstrip("@").replace("/", "-")
     debian = f"python3-{name}" if ecosystem == "pip" else f"node-{name}"
-    if _debian_has(debian):
+    if debian_has(debian):
         fetched.debian[f"{ecosystem}:{spec}"] = debian
     else:
         fetched.missing.append(f"{ecosystem}:{spec}")
@@ -171,7 +171,7 @@ def _modules(layer: Layer, fetched: Fetched) -> list[str]:
     """Imported modules: Debian's package where Debian has one; the rest are fetched from PyPI."""
     from_pypi = []
     for module in layer.pymod:
-        if _debian_has(module_package(module)):
+        if debian_has(module_package(module)):
             fetched.debian[f"pymod:{module}"] = module_package(module)
         else:
             from_pypi.append(module)

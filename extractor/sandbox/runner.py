@@ -20,6 +20,7 @@ from extractor.options import RunOptions, configured_note
 from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images, layers
+from extractor.sandbox.asked import asked, debian_package
 from extractor.sandbox.egress import network_policy
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import reap
@@ -270,14 +271,32 @@ def check_tutorial(tutorial: Tutorial, options: RunOptions | None = None, *, ima
     """Run every step of ``tutorial`` in one sandbox container and return the verdicts.
     ``image`` replaces the planned image, ``policy`` the default security policy (benchmarks);
     ``plan`` is the article's check plan when the caller already made it (else it is made here).
+    When a failed step's error asks for a Python package Debian has (``asked.py``), the article
+    runs again in a layer with it, and the result says so.
 
     Never raises for a snippet's failure; raises ``SandboxError`` when the engine or an image
     is unavailable.
     """
     options = options or RunOptions()
+    plan = plan or plan_for(tutorial, options)
+    result = _check_once(tutorial, options, image, policy, plan)
+    if image is not None:  # the caller's own image: nothing is added to it
+        return result
+    own = {a.path.rsplit("/", 1)[-1].removesuffix(".py") for a in plan.actions if a.kind == WRITE}
+    more = {m: where for m, where in asked(result.steps, plan.packages, own).items() if debian_package(m)}
+    if not more:
+        return result
+    plan = replace(plan, packages=tuple(sorted({*plan.packages, *(f"pymod:{m}" for m in more)})))
+    again = _check_once(tutorial, options, None, policy, plan)
+    given = {f"package:{debian_package(m)}": f"installed in the article's layer: {where} asked for {m}"
+             for m, where in more.items()}
+    return replace(again, pinned={**again.pinned, **given}, duration_s=result.duration_s + again.duration_s)
+
+
+def _check_once(tutorial: Tutorial, options: RunOptions, image: str | None, policy: Policy | None,
+                plan: Plan) -> ArticleResult:
     install_cleanup_hooks()
     t0 = time.monotonic()
-    plan = plan or plan_for(tutorial, options)
     if not plan.runnable:
         steps = judge_gaps(_run_actions(None, plan, options, t0))
         return ArticleResult(slug=tutorial.slug, status=article_status(steps), steps=steps,
