@@ -145,3 +145,24 @@ def test_stand_in_names(name: str, stand_in: bool) -> None:
 def test_placeholders_in_output_are_only_the_your_kind() -> None:
     assert in_output("uid=1000(<yourname>) gid=1000(<your-group>)") == ["<yourname>", "<your-group>"]
     assert in_output("<BLANKLINE>\n<none>\n<stdin>\n<Response [200]>") == []
+
+
+def test_lines_running_a_program_the_prose_names_are_commands_and_its_build_files_define_it() -> None:
+    tutorial = _tutorial("named-commands.html")
+    runs = tutorial.code_blocks[1]
+    assert (runs.kind, [s.command for s in runs.steps]) == ("commands", ["Gadget 12", "Gadget 7.5", "Gadget"])
+    assert tutorial.code_blocks[2].kind == "output"  # "prints:" introduces output, named program or not
+    plan = {a.command: a for a in make_plan(tutorial).actions}
+    assert plan["Gadget 12"].need == NeedKind.FILE and "uses Gadget," in plan["Gadget 12"].reason
+
+
+@pytest.mark.parametrize(("before", "named"), [
+    ("Then try the newly built `Widget` with these commands:", {"Widget"}),
+    ("Run `wc` on the\nfile as follows:", {"wc"}),
+    ("The `Widget` program prints:", set()),  # output, not commands
+    ("We built `Widget` with these commands.", set()),  # not introducing the block
+])
+def test_programs_the_prose_says_a_block_runs(before: str, named: set[str]) -> None:
+    from extractor.understand.prose import programs_run
+
+    assert programs_run(before) == named

@@ -178,6 +178,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     known_vars: set[str] = set()
     projects = toolchains.Projects()
     given = assumed.Given()
+    given.saw_builds(u.block.text for u in firsts if u)  # the programs the page's build files name, anywhere
     for n, first in enumerate(firsts):
         if first is None:
             continue

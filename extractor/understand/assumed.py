@@ -11,7 +11,7 @@ when it reads
   ``cd Step1_build`` in a page that never made it: the names :mod:`.paths` found unmade in
   the step's block, looked up in the whole article here);
 - a program that only the page's own code defines and never installs (a click or typer
-  command ``touch`` run by name).
+  command ``touch`` run by name, a CMake ``add_executable`` target run as ``Tutorial 10``).
 
 Such a step needs that file (``file:NAME``): it is the reader's own, or an earlier page's.
 After a step whose effects nobody can list (``git clone``, ``tar x``, a build), anything may
@@ -23,6 +23,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.understand import shellsplit
@@ -63,6 +64,8 @@ _INSTALLERS = frozenset({"pip", "pip3", "npm", "yarn", "pnpm", "gem", "cargo"})
 # function's name, or the name the decorator gives), argparse's ``prog=``.
 _CLI_DEF = re.compile(r"@[\w.]*\b(?:command|group)\((?:\s*['\"]([\w-]+)['\"])?[^)]*\)\s*\n(?:\s*@.*\n)*\s*def (\w+)")
 _PROG = re.compile(r"ArgumentParser\([^)]*\bprog\s*=\s*['\"]([\w-]+)['\"]")
+# A program the page's build files define: CMake's ``add_executable(Tutorial tutorial.cxx)``.
+_BUILT = re.compile(r"^\s*add_executable\(\s*([A-Za-z][\w.+-]*)", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
@@ -101,6 +104,13 @@ class Given:
             self.programs.setdefault(m.group(1) or m.group(2).replace("_", "-"), where)
         for m in _PROG.finditer(text):
             self.programs.setdefault(m.group(1), where)
+
+    def saw_builds(self, texts: Iterable[str]) -> None:
+        """Remember the programs the page's build files define (wherever the page shows them:
+        a tutorial often runs the program before it explains the line that builds it)."""
+        for text in texts:
+            for m in _BUILT.finditer(text):
+                self.programs.setdefault(m.group(1), "the page's build files")
 
     def saw_step(self, command: str, made_paths: set[str], opaque: bool) -> None:
         """Remember what a step made (the paths its block's rules found, and :data:`MAKES`)."""

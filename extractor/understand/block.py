@@ -10,10 +10,22 @@ import re
 from dataclasses import dataclass, replace
 
 from extractor.model import Check, CodeBlock, Step
-from extractor.understand import callouts, checks, consoles, defects, files, python, shellsplit, titles, transcript
+from extractor.understand import (
+    callouts,
+    checks,
+    consoles,
+    defects,
+    files,
+    prose,
+    python,
+    shellsplit,
+    titles,
+    transcript,
+)
 from extractor.understand.alternatives import mark as mark_alternatives
-from extractor.understand.classify import Reading, Shape, classify
+from extractor.understand.classify import Reading, Shape, classify, run_by_name
 from extractor.understand.prompts import Prompts, display, windows_shell
+from extractor.understand.prose import introduces_output, printed_data
 from extractor.understand.runner_reports import report_checks
 
 
@@ -81,16 +93,17 @@ def _printed(line: str) -> bool:
             and bool(_PRINTED.search(text)) and not _SHELL_SYNTAX.search(text))
 
 
-def _commands(block: CodeBlock, v: Reading) -> Understood:
+def _commands(block: CodeBlock, v: Reading, named: frozenset[str] = frozenset()) -> Understood:
     """Prompt-less commands. A run of printed lines right after a command (no prompt to tell
-    them apart, as in many posts) is that command's recorded output, not a command of its own."""
+    them apart, as in many posts) is that command's recorded output, not a command of its own,
+    unless it runs a program the prose says the block runs (``named``)."""
     lines = [line.rstrip() for line in block.text.split("\n")]
     spans = shellsplit.split_commands(lines)
     merged: list[tuple[shellsplit.Span, str | None]] = []
     end = 0  # where the text taken so far ends (blank lines inside an output are kept)
     for span in spans:
         own = lines[span.start:span.end]
-        if merged and len(own) == 1 and _printed(own[0]):
+        if merged and len(own) == 1 and _printed(own[0]) and own[0].split()[0] not in named:
             prev, out = merged[-1]
             gap = lines[end:span.start] if out else []
             merged[-1] = (prev, (out or "") + "".join(f"{line}\n" for line in [*gap, own[0]]))
@@ -249,6 +262,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
     title = block.caption or titles.bold_title(ctx.before) or ""
+    if v.kind == "output" and run_by_name(block.text, block.label, runs := prose.programs_run(ctx.before)):
+        return _commands(block, Reading("shell", "commands", "commands of a program the prose names"), runs)
     if v.kind == "commands" and (into := titles.lines_for(ctx.before) or titles.lines_for(title, title=True)):
         return _titled(block, v, ctx, into, titles.asks_to_change(ctx.before))  # lines for ~/.bashrc, not commands
     if v.kind == "commands":
@@ -262,27 +277,6 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if v.shape == Shape.PLAIN_TEXT and introduces_output(ctx.before):
         v = replace(v, kind="output", why="program output (the prose says so)", shape=Shape.OTHER)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
-
-
-_OUTPUT_WORDS = re.compile(r"\b(output|prints?|printed|you should see|you'll see|you will see|shows?|displays?|"
-                           r"returns?|result|response|responds?)\b", re.IGNORECASE)
-
-
-# Stricter than _OUTPUT_WORDS: "shows" and "result" also introduce an excerpt of a config.
-_PRINTED_WORDS = re.compile(r"\b(output|outputs|prints?|printed|respon(ds?|se)|replies|returns|you should see|"
-                            r"you'll see|you will see|comes back|gives back)\b", re.IGNORECASE)
-
-
-def printed_data(before: str) -> bool:
-    """Does the sentence right before a JSON/YAML block say a program printed it?"""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
-    return bool(sentences) and bool(_PRINTED_WORDS.search(sentences[-1])) and not files.told_to_save(before, "json")
-
-
-def introduces_output(before: str) -> bool:
-    """Does the sentence right before a block say that what follows is output?"""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
-    return bool(sentences) and bool(_OUTPUT_WORDS.search(sentences[-1]))
 
 
 def _name(u: Understood) -> str:

@@ -237,3 +237,11 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
     if claimed and claimed != "text":
         return Reading(claimed, "fragment", f"{claimed} code (by its label)")
     return Reading("text", "text", "plain text", shape=Shape.PLAIN_TEXT)
+
+
+def run_by_name(text: str, label: str | None, programs: frozenset[str]) -> bool:
+    """Lines a shell-labelled block without prompts holds that each run one of ``programs`` (the
+    ones the prose says the block runs, however they are spelt: ``Tutorial 10``): commands."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(programs and lines) and label_lang(label) == "shell" and not shellsplit.has_error(text) and all(
+        words.first_word(line) in programs for line in lines)

@@ -9,8 +9,9 @@ import re
 from dataclasses import replace
 
 from extractor.matching import ALTERNATIVE_MARK
-from extractor.understand.block import Context, Understood, introduces_output
+from extractor.understand.block import Context, Understood
 from extractor.understand.prompts import windows_shell
+from extractor.understand.prose import introduces_output
 
 # Blocks that show something rather than run it: program output, or plain text (a listing, a tree).
 SHOWN_KINDS = frozenset({"output", "text"})

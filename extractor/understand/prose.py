@@ -1,0 +1,47 @@
+"""What the sentence right before a block says the block is: output a program printed, data it
+answered with, or commands of a program the sentence names."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.understand import files
+
+_OUTPUT_WORDS = re.compile(r"\b(output|prints?|printed|you should see|you'll see|you will see|shows?|displays?|"
+                           r"returns?|result|response|responds?)\b", re.IGNORECASE)
+
+
+# Stricter than _OUTPUT_WORDS: "shows" and "result" also introduce an excerpt of a config.
+_PRINTED_WORDS = re.compile(r"\b(output|outputs|prints?|printed|respon(ds?|se)|replies|returns|you should see|"
+                            r"you'll see|you will see|comes back|gives back)\b", re.IGNORECASE)
+# "try the newly built `Tutorial` with these commands:", "run `Widget` as follows:".
+_RUN_WORDS = re.compile(r"\b(?:commands?|run|running|type|typing|invoke|execute|call)\b", re.IGNORECASE)
+_CODE = re.compile(r"`([A-Za-z][\w.+-]*)`")
+
+
+def _last_sentence(before: str) -> str:
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", before) if s.strip()]
+    return sentences[-1] if sentences else ""
+
+
+def printed_data(before: str) -> bool:
+    """Does the sentence right before a JSON/YAML block say a program printed it?"""
+    return bool(_PRINTED_WORDS.search(_last_sentence(before))) and not files.told_to_save(before, "json")
+
+
+def introduces_output(before: str) -> bool:
+    """Does the sentence right before a block say that what follows is output?"""
+    return bool(_OUTPUT_WORDS.search(_last_sentence(before)))
+
+
+def programs_run(before: str) -> frozenset[str]:
+    """The programs the sentence right before a block names in code when it says the block runs
+    them ("try the newly built `Tutorial` with these commands:"); empty when it does not."""
+    paragraph = before.strip().split("\n\n")[-1].replace("\n", " ")  # its lines wrapped as the page wrote them
+    last = re.split(r"(?<=[.!?])\s+", paragraph)[-1]
+    if not last.rstrip().endswith(":") or not _RUN_WORDS.search(last) or _OUTPUT_WORDS.search(last):
+        return frozenset()
+    return frozenset(_CODE.findall(last))
+
+
+__all__ = ["introduces_output", "printed_data", "programs_run"]
