@@ -12,7 +12,7 @@ stages, in order, and are then compared line by line:
    is cut into cells by the header's column positions; columns whose value is a moment
    (``AGE``, ``LAST SEEN``…) become a placeholder whatever they hold.
 3. volatile tokens, matched by shape (``TOKEN_RULES``: name, pattern → placeholder): ages,
-   timestamps, durations, Kubernetes generated names, hex ids, UUIDs, IPs, ports, temp paths.
+   timestamps, durations, Kubernetes generated names, hex ids, UUIDs, IPs, ports, temp paths, cargo's status.
 4. ``unordered`` – a line that is a Python display of a set, frozenset or dict (literals only,
    parsed, never evaluated) has its elements sorted, so hash order and insertion order do not
    matter; each element keeps its exact repr (``{1}`` and ``{1.0}`` still differ).
@@ -73,10 +73,8 @@ def _rule(name: str, pattern: str, placeholder: str, flags: int = 0) -> TokenRul
     return TokenRule(name, re.compile(pattern, flags), placeholder)
 
 
-_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_HMS = r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
-_ZONE = r"(?:Z|[+-]\d{2}:?\d{2}|\s?(?:UTC|GMT|[A-Z]{3,4}))"
+_DAY, _MON = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)", r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_HMS, _ZONE = r"\d{2}:\d{2}:\d{2}(?:[.,]\d+)?", r"(?:Z|[+-]\d{2}:?\d{2}|\s?(?:UTC|GMT|[A-Z]{3,4}))"
 # Characters kubernetes uses for generated suffixes (pod-template-hash, generateName): no
 # vowels, no 0/1/3, so English words almost never look like one.
 _K8S = "[bcdfghjklmnpqrstvwxz2456789]"
@@ -87,6 +85,9 @@ _H6 = r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)"  # colon-separated IPv6 grou
 # a timestamp before a bare time, an IP before a port).
 TOKEN_RULES: tuple[TokenRule, ...] = (
     _rule("ansi", r"\x1b\[[0-9;?]*[A-Za-z]", ""),
+    # cargo's status lines: the reader's folder (a file:// URL in older cargo) and cargo's wording of the profile
+    _rule("build-status", r"^(\s*(?:Compiling|Checking|Documenting|Fresh|Installing|Packaging|Verifying) [\w-]+ v\d\S*)"
+          r" \((?:file://)?/[^)]*\)$|^(\s*Finished )`?(\w+)`?(?: profile)? \[[^\]]*\] target\(s\) in \S+$", r"\1\2\3"),
     _rule("temp-path", r"(?<![\w./~-])(?:/private)?(?:/tmp|/var/tmp|/var/folders/[\w/]+?/T)/[^\s'\"`:,;)\]]+", "<tmp>"),
     _rule("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", "<uuid>"),
     _rule("timestamp", rf"\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_HMS}{_ZONE}?", "<timestamp>"),

@@ -116,3 +116,34 @@ def test_a_bare_word_in_angle_brackets_is_a_blank_to_fill_not_two_redirections()
     assert "root" not in blanks.steps[2].needs  # <dir>/bin/ is the reader's folder, not /bin
     assert not blanks.defects and all(c.ok for c in blanks.checks)  # no "not valid shell syntax"
     assert all("placeholder" not in s.needs for s in html.steps)  # quoted tags, real redirections, a heredoc's HTML
+
+
+AUTHORS_RUN = """\
+   Compiling wc v0.3.0 (file:///projects/wc)
+    Finished `release` profile [optimized] target(s) in 2.02s
+     Running `target/release/wc`
+2
+"""
+READERS_RUN = """\
+   Compiling wc v0.3.0 (/home/tutor/wc)
+    Finished release [optimized] target(s) in 0.98s
+     Running `target/release/wc`
+2
+"""
+
+
+@pytest.mark.parametrize(("change", "same"), [
+    (None, True),  # another folder, another cargo's wording of the profile, another time
+    (("wc v0.3.0 (/home", "wc v0.4.0 (/home"), False),  # another version of the crate
+    (("wc v0.3.0 (/home", "wcx v0.3.0 (/home"), False),  # another crate
+    (("Finished release", "Finished dev"), False),  # another profile
+    (("2\n", "3\n"), False),  # the program's own output
+    (("   Compiling wc v0.3.0 (/home/tutor/wc)\n", ""), False),  # nothing compiled
+])
+def test_cargos_status_lines_are_compared_by_crate_version_and_profile(change: tuple[str, str] | None,
+                                                                     same: bool) -> None:
+    from extractor.matching import compare
+
+    actual = READERS_RUN.replace(*change) if change else READERS_RUN
+    found = compare(AUTHORS_RUN, actual)
+    assert (found.ok, found.rule if same else "") == (same, "build-status" if same else "")
