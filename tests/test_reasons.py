@@ -105,6 +105,13 @@ def test_a_file_python_wrote_is_no_assumed_file(actions: dict[str, Action]) -> N
     assert actions["open('notes.txt').read()"].kind == ActionKind.PYTHON
 
 
+def test_a_project_file_after_a_step_whose_effects_nobody_lists_relies_on_that_step(
+        actions: dict[str, Action]) -> None:
+    assert actions["tar -xzf widget-2.3.tar.gz"].need == NeedKind.FILE  # the reader's download
+    step = actions["debuild -us -uc"]  # its debian/ would come from the tarball: not assumed, not run either
+    assert step.need == NeedKind.STATE and step.reason.startswith("depends on earlier steps that did not run")
+
+
 def test_cd_into_the_folder_of_a_file_the_page_only_changes_is_assumed(actions: dict[str, Action]) -> None:
     assert actions["write site/content/index.md"].kind == ActionKind.WRITE  # the change is still written
     step = actions["cd site"]
