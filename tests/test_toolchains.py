@@ -147,3 +147,20 @@ def test_cargos_status_lines_are_compared_by_crate_version_and_profile(change: t
     actual = READERS_RUN.replace(*change) if change else READERS_RUN
     found = compare(AUTHORS_RUN, actual)
     assert (found.ok, found.rule if same else "") == (same, "build-status" if same else "")
+
+
+def test_a_cargo_subcommand_of_its_own_is_the_program_of_another_package() -> None:
+    from extractor.pipeline import load_tutorials
+    from extractor.plan import make_plan
+
+    (block,) = codes("cargo-subcommands.html")
+    tools = {s.command: sorted(n for n in s.needs if n.startswith("tool:")) for s in block.steps}
+    assert tools == {"cargo new --lib tidy": ["tool:cargo"], "cd tidy": [],
+                     "cargo fmt --check": ["tool:cargo", "tool:cargo-fmt"],
+                     "cargo clippy": ["tool:cargo", "tool:cargo-clippy"],
+                     "cargo watch -x test": ["tool:cargo", "tool:cargo-watch"], "cargo test": ["tool:cargo"]}
+    (tutorial,), _ = load_tutorials([TOOLCHAINS / "cargo-subcommands.html"])
+    plan = make_plan(tutorial)
+    assert {"cargo", "rustfmt", "rust-clippy"} <= set(plan.packages)  # from Debian, into the article's layer
+    watch = next(a for a in plan.actions if a.command == "cargo watch -x test")
+    assert (watch.kind, watch.need) == ("skip", NeedKind.TOOL)  # Debian has no cargo-watch

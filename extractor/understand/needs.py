@@ -17,6 +17,7 @@ from extractor.understand.made import LOCAL, Made, flag, positionals
 from extractor.understand.placeholders import credential, placeholders, shell_blanks, stand_ins
 from extractor.understand.tables import (
     BASE_PROGRAMS,
+    BUILTIN_SUBCOMMANDS,
     CREDENTIALED_CLIS,
     GUI_PROGRAMS,
     HARDWARE_PATHS,
@@ -57,6 +58,9 @@ def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.P
         return
     if name not in BASE_PROGRAMS and name not in SHELL_BUILTINS:
         needs.add(f"tool:{name}")
+    sub = next((a for a in inv.args if not a.startswith(("-", "+"))), "")  # cargo +nightly clippy: a toolchain
+    if name in BUILTIN_SUBCOMMANDS and sub and sub not in BUILTIN_SUBCOMMANDS[name]:
+        needs.add(f"tool:{name}-{sub}")  # cargo clippy runs cargo-clippy
     if name in GUI_PROGRAMS or any(a in GUI_PROGRAMS for a in inv.args):
         needs.add("gui")  # a desktop session: the program draws on it, or the command acts on such a program
     if name in HARDWARE_PROGRAMS or any(a.startswith(HARDWARE_PATHS) for a in inv.args):

@@ -106,6 +106,16 @@ aws gcloud gsutil az doctl civo linode-cli hcloud flyctl fly heroku vercel netli
 pulumi vault
 """.split())
 
+# Toolchains whose subcommands beyond their own are programs of their own (``cargo clippy`` runs
+# ``cargo-clippy``, from another package): program → its built-in subcommands.
+BUILTIN_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "cargo": frozenset("""
+add b bench build c check clean config d doc fetch fix generate-lockfile help init install locate-project
+login logout metadata new owner package pkgid publish r read-manifest remove report run rustc rustdoc search
+t test tree uninstall update vendor verify-project version yank
+""".split()),
+}
+
 # Program → subcommands that reach the network (None: every use does).
 NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "curl": None, "wget": None, "ssh": None, "scp": None, "sftp": None, "ping": None,
