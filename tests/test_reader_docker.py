@@ -316,3 +316,15 @@ def test_when_a_failed_steps_error_asks_for_a_package_then_the_article_runs_agai
     result = check_tutorial(changed, RunOptions(step_timeout=30))  # the installed module, one value changed
     assert [(c.split()[0], s) for c, s, _, _ in not_passed(result)] == [("python3", "failed")]
     assert "package:python3-markdown" in result.pinned and "<strong>done</strong>" in result.steps[-3].output
+def test_when_statements_are_typed_at_mysqls_prompt_then_each_runs_at_mariadbs_console_as_it_shows_them(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("mysql.html", tmp_path), RunOptions(step_timeout=60))
+    assert not_passed(result) == []
+    assert "service:mysql" in result.pinned
+    by_command = {s.command: s for s in result.steps}
+    assert by_command["USE library;"].output == "Database changed\n"
+    assert by_command["SELECT * FROM loans;"].output == "ERROR 1146 (42S02): Table 'library.loans' doesn't exist\n"
+    assert by_command["SELECT * FROM loans;"].exit_code == 1
+    changed = check_tutorial(sample("mysql.html", tmp_path, ("| Dune  |", "| Emma  |")), RunOptions(step_timeout=60))
+    assert [(s.command, s.status) for s in changed.steps if s.status != "passed"] == [
+        ("SELECT title FROM books WHERE year > 1900;", "failed")]

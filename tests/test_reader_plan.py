@@ -423,3 +423,17 @@ def test_the_package_a_failed_steps_error_asks_for(output: str, asks: str | None
         assert asked([replace(failed, status=StepStatus.PASSED)], (), ()) == {}  # the article shows that error
         assert asked([failed], (f"pymod:{asks}",), ()) == {}  # the layer has it: nothing more to add
         assert asked([failed], (), (asks,)) == {}  # the article's own module, not a package
+def test_a_statement_at_mysqls_prompt_runs_in_the_database_the_last_use_named_without_the_password_prompt() -> None:
+    from extractor.pipeline import load_tutorials
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "mysql.html"])
+    assert not errors
+    opener, create, use, *rest = [a for a in make_plan(found[0]).actions if a.kind != ActionKind.STATIC]
+    assert (opener.command, opener.source) == ("mysql -u root -p", "mysql -u root")  # -p would wait at the terminal
+    assert "service:mysql" in opener.needs and "service:mysql" in create.needs
+    assert create.source.startswith("mysql -u root -t -vvv 2>&1 <<'TC_STATEMENT' | awk ")
+    assert create.source.endswith("\nCREATE DATABASE library;\nTC_STATEMENT\n(exit \"${PIPESTATUS[0]}\")")
+    assert use.source == "mysql -u root -e 'USE library;' && echo 'Database changed'"
+    assert all(a.source.startswith("mysql -u root --init-command='USE library' -t -vvv") for a in rest[:-1])
+    assert rest[-1].source.startswith("mysql library -t -vvv")  # MariaDB [library]>: the prompt names it
+    assert {"mariadb-client", "mariadb-server"} <= set(make_plan(found[0]).packages)

@@ -11,15 +11,20 @@ stays in the server or the file, so later statements see it.
 Node's REPL keeps what a statement defines in the process, which ends with the call: each
 statement runs in a new REPL after the ones typed before it at the same console (their output
 unseen), and shows what the REPL printed for it (``[ 2, 4 ]``, ``undefined``, ``Uncaught
-ReferenceError: …``). A row per console; a console without a row is not run (the plan says why).
+ReferenceError: …``); irb's likewise, in Ruby, shown as irb shows it (``=> 3``). mysql's run
+one by one in the database the last ``USE`` named, shown as its console shows them (table
+borders, ``1 row in set``). A row per console; a console without a row is not run (the plan
+says why).
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Callable, Sequence
 
 from extractor.model import Step
-from extractor.quoting import heredoc, sh_word
+from extractor.quoting import clean, delimiter, heredoc, sh_word
 
 # A statement at a console, the console's opener (``psql shop``), the statements typed there before.
 Runner = Callable[[str, str, Sequence[str]], str]
@@ -69,15 +74,51 @@ def _irb(_opener: str, statement: str, earlier: Sequence[str]) -> str:
     return _on_stdin(f"ruby -e {sh_word(_IRB)} {counts}", "".join(f"{s}\n" for s in typed))
 
 
+# MySQL's console (MariaDB's client, Debian's mysql): batch mode shows no table borders and no
+# counts, so the statement runs with -t -vvv (borders, "2 rows in set (0.000 sec)", "Query OK")
+# and the echo of the statement and the closing "Bye" that only batch mode prints are cut, as is
+# batch mode's " at line 1" in an error. USE changes the database of the console, not of the
+# server: a later statement connects to the database the last USE typed there named.
+_MYSQL_SHOWN = (
+    "/^-+$/ && length($0) == 14 { echo = !echo; next } echo || /^Bye$/ { next } "
+    "{ if (match($0, /^ERROR [0-9]+ \\([0-9A-Z]+\\) at line [0-9]+:/)) sub(/ at line [0-9]+:/, \":\"); "
+    "kept[n++] = $0 } "
+    "END { a = 0; while (a < n && kept[a] == \"\") a++; b = n - 1; while (b >= a && kept[b] == \"\") b--; "
+    "for (i = a; i <= b; i++) print kept[i] }"
+)
+_USE = re.compile(r"^\s*(?:use|\\u)\s+`?([\w$]+)`?\s*;?\s*$", re.IGNORECASE)
+
+
+def mysql_opener(opener: str) -> str:
+    """How the console is opened without a terminal: without a bare ``-p`` (it asks for the
+    password a reader types at the terminal; the sandbox's accounts have none)."""
+    return " ".join(sh_word(w) for w in shlex.split(opener) if w not in ("-p", "--password"))
+
+
+def _mysql(opener: str, statement: str, earlier: Sequence[str]) -> str:
+    used = [m.group(1) for s in earlier if (m := _USE.match(s))]
+    program = mysql_opener(opener) + (f" --init-command={sh_word('USE ' + used[-1])}" if used else "")
+    if _USE.match(statement):  # the client's own command: batch mode says nothing of it
+        return f"{program} -e {sh_word(statement)} && echo 'Database changed'"
+    body = clean(statement)
+    d = delimiter(body, "TC_STATEMENT")
+    return "\n".join([f"{program} -t -vvv 2>&1 <<'{d}' | awk {sh_word(_MYSQL_SHOWN)}", body.rstrip("\n"), d,
+                      '(exit "${PIPESTATUS[0]}")'])
+
+
 RUNNERS: dict[str, Runner] = {
     "psql": lambda opener, statement, _: f"{opener} -X -c {sh_word(statement)}",
     "sqlite3": lambda opener, statement, _: _on_stdin(opener, statement),
     "redis-cli": lambda opener, statement, _: _on_stdin(f"{opener} --no-raw", statement),
     "node": _node,
     "irb": _irb,
+    "mysql": _mysql,
 }
+# How a console whose statements run one by one is opened, when a step of the article opens it
+# (the program as the reader starts it, without what would wait at a terminal).
+OPENERS: dict[str, Callable[[str], str]] = {"mysql": mysql_opener}
 # Consoles whose state lives in their process: a statement needs the ones typed before it.
-REPLAYED = frozenset({"node", "irb"})
+REPLAYED = frozenset({"node", "irb", "mysql"})  # mysql: only the database its last USE named
 # Why the statements of a console without a row are not run.
 NOT_RUN: dict[str, str] = {
     "ipython": "IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the session in plain "
@@ -97,4 +138,4 @@ def console_source(step: Step, earlier: Sequence[str] = ()) -> str | None:
     return None if runner is None else runner(step.console or step.lang, step.command, earlier)
 
 
-__all__ = ["NOT_RUN", "REPLAYED", "RUNNERS", "console_source", "not_run"]
+__all__ = ["NOT_RUN", "OPENERS", "REPLAYED", "RUNNERS", "console_source", "not_run"]

@@ -30,7 +30,7 @@ from extractor.model import CodeBlock, Need, Step, Tutorial
 from extractor.options import RunOptions
 from extractor.plan.actions import Action, Plan
 from extractor.plan.authored import directed, in_order, provided_by
-from extractor.plan.console_steps import REPLAYED, console_source, not_run
+from extractor.plan.console_steps import OPENERS, REPLAYED, console_source, not_run
 from extractor.plan.console_steps import RUNNERS as CONSOLE_RUNNERS
 from extractor.plan.kubecheck import client_check, client_checkable
 from extractor.plan.places import PLACES, Place, PlaceRules
@@ -143,6 +143,8 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
         typed = ctx.typed.setdefault((step.lang, step.console or step.lang), [])
         source = console_source(step, tuple(typed) if step.lang in REPLAYED else ()) or source
         typed.append(step.command)
+    elif kind == ActionKind.SHELL and (opened := _opens(block, step)) in OPENERS:  # mysql -u root -p
+        source = OPENERS[opened](step.command)
     elif background:
         source = in_background(step.command, block.index, i, step.port)
     elif kind == ActionKind.SHELL and step.answers:
@@ -158,6 +160,11 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
                   expected_output=want, needs_state=needs_state, background=background, needs=labels,
                   answers=step.answers, pasted=step.pasted, note=note, services=services,
                   authored=f"the author: an earlier block provides {', '.join(given)}" if given else "")
+
+
+def _opens(block: CodeBlock, step: Step) -> str:
+    """The console a shell step of the block opens: the one its later statements were typed at."""
+    return next((s.lang for s in block.steps if s.console == step.command and s.lang != "shell"), "")
 
 
 def _install(base: Action, step: Step, ctx: _Ctx) -> Action:

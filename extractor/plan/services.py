@@ -35,9 +35,22 @@ _REDIS = f"""redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir {ST
   --appendonly no --logfile {STATE}/redis.log \\
 && for __tc_i in $(seq 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done; redis-cli ping >/dev/null"""
 
+# MariaDB (Debian's MySQL) as a developer sets it up: root and a user named after the reader, both
+# without a password; a socket in the state folder (MYSQL_HOME's my.cnf tells every client) and
+# 127.0.0.1:3306. The server is started from a subshell, so the reader's shell shows no job notice.
+_MYSQL = f"""export MYSQL_HOME={STATE}/mysql
+mkdir -p "$MYSQL_HOME" && printf '%s\\n' '[client-server]' "socket=$MYSQL_HOME/mysqld.sock" 'port=3306' '[mysqld]' \\
+  "datadir=$MYSQL_HOME/data" 'bind-address=127.0.0.1' "pid-file=$MYSQL_HOME/mysqld.pid" \\
+  'log-error={STATE}/mysql.log' 'innodb-buffer-pool-size=16M' >"$MYSQL_HOME/my.cnf" \\
+&& mariadb-install-db --auth-root-authentication-method=normal --skip-test-db >{STATE}/mysql-install.log 2>&1 \\
+&& (/usr/sbin/mariadbd >/dev/null 2>&1 &) \\
+&& for __tc_i in $(seq 100); do mysqladmin -uroot ping >/dev/null 2>&1 && break; sleep 0.1; done \\
+&& mysql -uroot -e "CREATE USER '$USER'@localhost; GRANT ALL ON *.* TO '$USER'@localhost WITH GRANT OPTION\""""
+
 SERVICES: dict[str, Service] = {
     "postgresql": Service("postgresql", ("postgresql", "postgresql-client"), _POSTGRESQL),
     "redis": Service("redis", ("redis-server", "redis-tools"), _REDIS),
+    "mysql": Service("mysql", ("mariadb-server", "mariadb-client"), _MYSQL),
 }
 
 

@@ -94,11 +94,13 @@ def needs(name: str) -> tuple[str, ...]:
     return (f"tool:{name}", *((f"service:{service}",) if service else ()))
 
 
-_DATABASE = re.compile(r"^([A-Za-z_][\w-]{0,62})=[>#]")
+# The database a prompt names: psql's ``shop=>``, MariaDB's ``MariaDB [shop]>`` (``[(none)]``: none).
+_DATABASE = {"psql": re.compile(r"^([A-Za-z_][\w-]{0,62})=[>#]"), "mysql": re.compile(r"^MariaDB \[([\w$]+)\]>")}
 
 
 def opener(name: str, prompt: str | None) -> str:
-    """How console ``name`` is opened when no step of the block opened it: psql on the
-    database its prompt names (``shop=>``), the others as the bare program."""
-    found = [m.group(1) for part in (prompt or "").split(" / ") if (m := _DATABASE.match(part.strip()))]
-    return f"psql {found[0]}" if name == "psql" and found else name
+    """How console ``name`` is opened when no step of the block opened it: psql and mysql on the
+    database their prompt names (``shop=>``, ``MariaDB [shop]>``), the others as the bare program."""
+    pattern = _DATABASE.get(name)
+    found = [m.group(1) for part in (prompt or "").split(" / ") if pattern and (m := pattern.match(part.strip()))]
+    return f"{name} {found[0]}" if found else name

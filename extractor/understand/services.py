@@ -16,8 +16,9 @@ SERVICE_CLIENTS: dict[str, str] = {
     **dict.fromkeys(("psql", "createdb", "dropdb", "createuser", "dropuser", "pg_dump", "pg_dumpall",
                      "pg_restore", "pgbench", "pg_isready"), "postgresql"),
     "redis-cli": "redis",
+    **dict.fromkeys(("mysql", "mariadb", "mysqladmin", "mysqldump", "mysqlshow", "mysqlimport"), "mysql"),
 }
-_HOST_FLAGS = {"postgresql": ("-h", "--host"), "redis": ("-h",)}
+_HOST_FLAGS = {"postgresql": ("-h", "--host"), "redis": ("-h",), "mysql": ("-h", "--host")}
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "/tmp", "/var/run/postgresql"})
 
 
@@ -64,5 +65,5 @@ def server_port(command: str) -> int | None:
 
 
 # Consoles (a statement typed at ``shop=>``, ``127.0.0.1:6379>``) that talk to a local server.
-CONSOLE_SERVICES: dict[str, str] = {"psql": "postgresql", "redis-cli": "redis"}
+CONSOLE_SERVICES: dict[str, str] = {"psql": "postgresql", "redis-cli": "redis", "mysql": "mysql"}
 
