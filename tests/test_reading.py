@@ -210,6 +210,13 @@ def test_a_windows_block_introduced_for_windows_readers_is_the_posix_commands_tw
     assert listing.steps[0].expected_output == "notes.txt\n"  # a Windows-only command keeps its own output
 
 
+def test_a_block_whose_class_says_output_is_the_output_of_the_command_before_it_whatever_the_prose() -> None:
+    listing, _, count, _, note, written = codes("output-classes.html")
+    assert listing.steps[0].expected_output == "bill.txt\nnote.txt\n"  # language-output
+    assert count.steps[0].expected_output == "2\n"  # Sphinx's highlight-console-output, after "Then:"
+    assert note.steps[0].expected_output is None and written.kind == "text"  # a text block the prose does not present
+
+
 def test_icon_glyphs_of_tab_labels_and_permalinks_stay_out_of_the_markdown() -> None:
     article = load_source(str(READING / "tabs.html")).articles[0]
     prose = " ".join(b.markdown for b in html_to_blocks(article.html, article.origin) if b.type == "prose")
@@ -312,3 +319,32 @@ def test_caption_line(text: str, filename: str, kept: str | None) -> None:
 
     found = caption_line(text, filename)
     assert (found[1] if found else None) == kept
+
+
+@pytest.mark.parametrize(("text", "stripped", "notes"), [
+    ("docker build -t app .   # (1)\ndocker run app          # (2)\n", "docker build -t app .\ndocker run app\n", 2),
+    ("let x = 1; // <1>\nlet y = 2; // <2>\n", "let x = 1;\nlet y = 2;\n", 2),  # numbered comments
+    ("SELECT 1; -- (1)\nSELECT 2; -- (2)\n", "SELECT 1;\nSELECT 2;\n", 2),
+    ("mkdocs serve # (1)!\n", "mkdocs serve\n", 1),  # Material's annotation marker
+    ("INSERT INTO t VALUES (1)\n", "INSERT INTO t VALUES (1)\n", 0),  # code, not a callout
+    ("a = f(1)\nb = f(3)\n", "a = f(1)\nb = f(3)\n", 0),
+])
+def test_callout_markers_leave_the_code_and_become_notes(text: str, stripped: str, notes: int) -> None:
+    from extractor.understand.callouts import strip
+
+    assert strip(text)[0] == stripped and len(strip(text)[1]) == notes
+
+
+@pytest.mark.parametrize(("text", "console", "commands"), [
+    ("shop=# SELECT 1\nshop-# + 1;\n ?column?\n----------\n        2\n(1 row)\n", "psql", ["SELECT 1\n+ 1;"]),
+    ("shop=> SELECT (1\nshop(> + 1);\n", "psql", ["SELECT (1\n+ 1);"]),
+    ("sqlite> SELECT 1\n   ...> + 1;\n2\n", "sqlite3", ["SELECT 1\n+ 1;"]),
+    ("MariaDB [(none)]> SELECT 1\n    -> + 1;\n", "mysql", ["SELECT 1\n+ 1;"]),
+    ("irb(main):001:0> def two\nirb(main):002:1>   2\nirb(main):003:1> end\n=> :two\n", "irb", ["def two\n  2\nend"]),
+    ("irb(main):001> [1,\nirb(main):002*  2]\n=> [1, 2]\n", "irb", ["[1,\n 2]"]),  # irb 1.6's prompts
+])
+def test_a_consoles_continuation_prompt_goes_on_with_the_statement(text: str, console: str,
+                                                                  commands: list[str]) -> None:
+    block = understand_blocks((CodeBlock(0, text),), "t", "t")[0]
+    assert isinstance(block, CodeBlock) and block.console == console
+    assert [s.command for s in block.steps] == commands

@@ -20,7 +20,8 @@ SHOWN_KINDS = frozenset({"output", "text"})
 def attach_outputs(firsts: list[Understood | None], contexts: list[Context]) -> list[Understood | None]:
     """An output block right after a block that runs something becomes the expected output of
     that block's last step, if it has none, when the page presents it so: the prose between
-    introduces it ("Its output:"), or there is no prose between (the two blocks are adjacent)."""
+    introduces it ("Its output:"), the block's class says it is output (``language-output``,
+    ``highlight-console-output``), or there is no prose between (the two blocks are adjacent)."""
     out = list(firsts)
     for n in range(1, len(out)):
         k = n - 1  # a Windows twin of the command (its tab, its prompt) sits between: skip it
@@ -36,7 +37,7 @@ def attach_outputs(firsts: list[Understood | None], contexts: list[Context]) -> 
         last = prev.block.steps[-1]
         before = contexts[n].before
         text = "\n".join(line.rstrip() for line in cur.block.text.strip("\n").split("\n")) + "\n"
-        if last.expected_output is None and (not before.strip() or introduces_output(before)):
+        if last.expected_output is None and (not before.strip() or introduces_output(before) or _labelled_output(cur)):
             expected = text
         elif last.expected_output is not None and alternative:
             expected = last.expected_output + ALTERNATIVE_MARK + text  # either may come back
@@ -87,3 +88,12 @@ def _for_windows(prose: str) -> bool:
 def _posix_runs(u: Understood | None) -> bool:
     """A block of POSIX commands: what a Windows block right after it is the twin of."""
     return u is not None and bool(u.block.steps) and not _windows_twin(u) and u.block.kind in ("session", "commands")
+
+
+# Classes a generator gives a block of what a command printed.
+OUTPUT_LABELS = frozenset({"output", "console-output", "shell-output", "terminal-output", "stdout", "text-output"})
+
+
+def _labelled_output(u: Understood) -> bool:
+    """The block's class says it is a command's output (the page presents it so)."""
+    return (u.block.label or "").lower() in OUTPUT_LABELS
