@@ -164,3 +164,14 @@ def test_a_cargo_subcommand_of_its_own_is_the_program_of_another_package() -> No
     assert {"cargo", "rustfmt", "rust-clippy"} <= set(plan.packages)  # from Debian, into the article's layer
     watch = next(a for a in plan.actions if a.command == "cargo watch -x test")
     assert (watch.kind, watch.need) == ("skip", NeedKind.TOOL)  # Debian has no cargo-watch
+
+
+def test_build_systems_that_download_as_they_configure_or_start_need_the_network() -> None:
+    found = {s.command: tuple(n.value for n in s.facts.needs if n.kind == NeedKind.NETWORK)
+             for b in codes("jvm-and-cmake.html") for s in b.steps}
+    assert found == {
+        "cmake -S . -B build": ("",),  # FetchContent in CMakeLists.txt: its URL is the file's, not the step's
+        "cmake --build build": (), "cmake --version": (),
+        "mvn -v": (), "mvn -q package": ("repo.maven.apache.org:443",),  # Maven's plugins, on a first build
+        "./gradlew test": ("services.gradle.org:443",),  # the wrapper downloads Gradle itself
+        "composer install": ("repo.packagist.org:443",), "composer dump-autoload": ()}

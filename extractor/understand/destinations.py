@@ -36,6 +36,8 @@ REGISTRIES: dict[str, tuple[str, ...]] = {
     "cargo": ("index.crates.io", "static.crates.io"),
     "go": ("proxy.golang.org", "sum.golang.org"),
     "gem": ("rubygems.org",),
+    **dict.fromkeys(("mvn", "mvnw"), ("repo.maven.apache.org",)), "gradlew": ("services.gradle.org",),
+    "composer": ("repo.packagist.org",),
 }
 SSH_PROGRAMS = frozenset({"ssh", "scp", "sftp", "rsync"})
 
@@ -87,7 +89,7 @@ def _of_invocation(inv: shellsplit.Invocation) -> list[str]:
     named = urls + [v for v in _named(inv) if v or not urls]  # a URL says where rsync or scp goes
     if named:
         return named
-    return [f"{host}:443" for host in REGISTRIES.get(inv.name, ())] or [""]
+    return [f"{host}:443" for host in REGISTRIES.get(inv.name.rsplit("/", 1)[-1], ())] or [""]
 
 
 def destinations(text: str, shell: bool = True) -> tuple[str, ...]:

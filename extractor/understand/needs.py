@@ -55,6 +55,8 @@ def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.P
         needs.add("tool:cmd")
         return
     if not name or name.startswith(("$", "./", "../", "/", "~", "-")) or "=" in name:
+        if name.rsplit("/", 1)[-1] in toolchains.WRAPPERS:
+            needs.add("network")  # ./gradlew, ./mvnw: their first run downloads the build tool
         return
     if name not in BASE_PROGRAMS and name not in SHELL_BUILTINS:
         needs.add(f"tool:{name}")

@@ -141,6 +141,7 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "gem": frozenset({"install"}), "winget": frozenset({"install", "upgrade"}),
     "rustup": frozenset({"install", "update", "toolchain install", "target add", "component add", "self update"}),
     "bundle": frozenset({"install", "update"}), "mkdocs": frozenset({"gh-deploy"}),
+    "composer": frozenset({"install", "require", "update", "create-project"}),
     "dupload": None, "dput": None, "dget": None, "uscan": None,
     "choco": frozenset({"install", "upgrade"}), "scoop": frozenset({"install", "update"}),
     "docker": frozenset({"pull", "push", "login", "run", "build"}),

@@ -81,10 +81,20 @@ def _go_outside(path: str, module: str) -> bool:
     return "." in path.split("/", 1)[0] and not own
 
 
+_CMAKE_FETCH = re.compile(r"\b(?:FetchContent_Declare|FetchContent_MakeAvailable|ExternalProject_Add|CPMAddPackage)\b"
+                          r"|\bfile\s*\(\s*DOWNLOAD\b", re.IGNORECASE)
+
+
+def _cmake_fetches(text: str) -> bool:
+    """Configuring downloads what FetchContent, ExternalProject or file(DOWNLOAD) names."""
+    return bool(_CMAKE_FETCH.search(text))
+
+
 # Manifest → (ecosystem, does what it lists make the build fetch?) for each thing it decides;
 # Go is decided by its imports.
 MANIFESTS = {"Cargo.toml": (("cargo", _cargo_fetches),), "package.json": (("npm", _npm_fetches),),
-             "pyproject.toml": (("python", _python_fetches), ("python-build", _python_build_fetches))}
+             "pyproject.toml": (("python", _python_fetches), ("python-build", _python_build_fetches)),
+             "CMakeLists.txt": (("cmake", _cmake_fetches),)}
 
 
 @dataclass
@@ -154,12 +164,24 @@ def as_program(inv: Invocation) -> Invocation:
     return inv
 
 
+# Build wrappers a project carries (``./gradlew``, ``./mvnw``): their first run downloads the build tool.
+WRAPPERS = frozenset({"gradlew", "mvnw"})
+# Words that ask a build tool about itself, not to build (no download).
+_ABOUT_ITSELF = frozenset({"-v", "--version", "-h", "--help", "-E", "--build", "--install", "-P"})
+
+
 def fetches(inv: Invocation, projects: Projects) -> bool | None:
     """Whether ``inv`` fetches from the network, when what it would fetch decides (None: no
     rule here; the table of subcommands that fetch applies). A ``git clone`` is remembered in
     ``projects``: a later ``git pull`` pulls from where it cloned."""
     inv = as_program(inv)
     name, args = inv.name, list(inv.args)
+    if name.rsplit("/", 1)[-1] in WRAPPERS:
+        return True
+    if name == "mvn":  # Maven fetches its plugins (compiler, surefire...) on every project's first build
+        return bool(args) and not _ABOUT_ITSELF.issuperset(args) and not {"-o", "--offline"} & set(args)
+    if name == "cmake":  # configuring runs FetchContent; building, installing and -E do not
+        return not _ABOUT_ITSELF & set(args) and projects.fetches.get("cmake", False)
     pos = positionals(inv.args, name)
     if name == "git" and pos[:1] in (["clone"], ["pull"], ["fetch"]):
         sources = pos[1:2]
