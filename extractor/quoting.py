@@ -42,6 +42,14 @@ def sh_word(text: str) -> str:
     return shlex.quote(clean(text))
 
 
+def sh_path(path: str) -> str:
+    """A path the article gives, as one shell word that still expands a leading ``~/`` (the
+    home of whoever runs the script), whatever else it holds."""
+    if path.startswith("~/"):
+        return '"$HOME"/' + sh_word(path[2:])
+    return sh_word(path)
+
+
 def _escape(m: re.Match[str]) -> str:
     code = ord(m.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -19,7 +19,7 @@ import pytest
 
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
 from extractor.pipeline import extract_command, render_article
-from extractor.quoting import comment, commented_out, delimiter, heredoc, lines, sh_word
+from extractor.quoting import comment, commented_out, delimiter, heredoc, lines, sh_path, sh_word
 from extractor.render.cells import write_file_shell
 
 INJECT = Path(__file__).resolve().parent / "data" / "hostile" / "inject"
@@ -62,6 +62,18 @@ def test_quoted_pieces_are_inert_in_bash(tmp_path: Path) -> None:
     shown = PAYLOAD.replace("\0", "\ufffd")
     assert (tmp_path / "word.txt").read_bytes().decode() == shown
     assert (tmp_path / "out.txt").read_bytes().decode() == shown
+    assert canary.read_text(encoding="utf-8") == UNTOUCHED
+
+
+def test_a_home_path_expands_only_its_tilde(tmp_path: Path) -> None:
+    canary, env = _canary(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    name = "~/" + PAYLOAD.replace("\0", "").replace("/", "_").replace("\n", "_")[:80]
+    done = _bash(f"printf x > {sh_path(name)}\nprintf y > {sh_path('~x')}\n", tmp_path, {**env, "HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in home.iterdir()] == [name[2:]]  # in the home, under the article's name
+    assert (tmp_path / "~x").read_text() == "y"  # not ~/: a name like any other
     assert canary.read_text(encoding="utf-8") == UNTOUCHED
 
 

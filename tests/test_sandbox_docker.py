@@ -308,3 +308,26 @@ def test_env_values_reach_the_steps_but_not_the_containers_config(engine: Any) -
         assert (shell.status, shell.output) == ("ok", "12\n")
         py = s.request({"op": "python", "src": "import os; os.environ['API_TOKEN'][:6]"}, 10)
         assert py.output.strip() == "'s3cret'"
+
+
+def test_when_an_article_writes_a_file_in_the_home_then_it_lands_there_in_check_and_check_sh(
+        engine: Any, tmp_path: Path) -> None:
+    import subprocess
+
+    from extractor.model import CodeBlock, SourceRef, Step
+    from extractor.pipeline import render_article
+
+    t = Tutorial(slug="home-file", title="", url="", source=SourceRef("test", "json"), blocks=(
+        CodeBlock(index=0, text="", lang="shell", kind="session", steps=(Step("mkdir -p sub && cd sub"),)),
+        CodeBlock(index=1, text="SHELF_JOBS=4\n", lang="text", kind="file", filename="~/.shelfrc"),
+        CodeBlock(index=2, text="", lang="shell", kind="session", steps=(
+            Step("cat ~/.shelfrc", "SHELF_JOBS=4\n"), Step("ls -A | wc -l", "0\n"))),))
+    result = check_tutorial(t, RunOptions(step_timeout=20))
+    assert [s.status for s in result.steps] == ["passed"] * 4, [(s.command, s.reason) for s in result.steps]
+    d = tmp_path / t.slug
+    d.mkdir()
+    (d / "check.sh").write_text(render_article(t).check_sh, encoding="utf-8")
+    (d / "Dockerfile").write_text(render_article(t).dockerfile, encoding="utf-8")
+    run = subprocess.run(["bash", str(d / "check.sh")], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "STEP_TIMEOUT": "20"})
+    assert run.returncode == 0 and "0 failed" in run.stdout, run.stdout + run.stderr

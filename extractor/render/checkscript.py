@@ -26,7 +26,7 @@ from extractor.model import Tutorial
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.outputrules import expected_for
 from extractor.plan import Action, Plan
-from extractor.quoting import comment, delimiter, heredoc, sh_word
+from extractor.quoting import comment, delimiter, heredoc, sh_path, sh_word
 from extractor.render.directed import directed_prelude, directed_steps, settings
 from extractor.vocab import NO_GAP_NEEDS, ActionKind
 
@@ -181,7 +181,7 @@ def _action_lines(a: Action) -> list[str]:
             lines += _heredoc('"$tc/like"', a.like_output, tag + "_LIKE")
     elif a.kind == WRITE:
         lines += _heredoc('"$tc/file"', a.source, tag)
-        q = sh_word(a.path)
+        q = sh_path(a.path)
         lines += _heredoc('"$tc/step"', f'mkdir -p "$(dirname {q})" && cp "$tc/file" {q}', tag + "_W")
     elif a.kind == SCRIPT:
         lines += _heredoc(sh_word(a.path), a.source, tag)

@@ -22,6 +22,12 @@ MiB = 1024 * 1024
 USER_HOME = "/home/tutor"
 LAUNCHER = "/opt/tutorcheck/launch.py"
 
+
+def in_home(path: str) -> str:
+    """A path an article writes, as the sandbox's user finds it: ``~/.bashrc`` is in that user's
+    home (other relative paths are written from the shell's current folder)."""
+    return USER_HOME + path[1:] if path == "~" or path.startswith("~/") else path
+
 # With the network allowed: "public" keeps the host, private and link-local ranges closed
 # (the default of --allow-network); "all" opens them too (--allow-network=private); "listed"
 # lets through only what ``opened`` names (the allow-list: --allow-host, allow-hosts).

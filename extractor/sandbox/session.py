@@ -27,7 +27,7 @@ from typing import Any
 from extractor.errors import SandboxError
 from extractor.sandbox.egress import host_addresses
 from extractor.sandbox.engines import dialect_of
-from extractor.sandbox.policy import Policy
+from extractor.sandbox.policy import Policy, in_home
 from extractor.sandbox.reaper import container_labels
 
 MAX_LINE = 4 * 1024 * 1024  # an answer carries at most 64 KiB of output, JSON-escaped
@@ -252,6 +252,8 @@ class Session:
         if self.dead or self.sock is None:
             return Answer("lost", note="the sandbox session had already ended")
         self.seq += 1
+        if op.get("op") == "write":  # ~/x: the user's home, as a reader's shell would read it
+            op = {**op, "path": in_home(str(op["path"]))}
         msg = {**op, "id": self.seq, "timeout": timeout_s}
         t0 = time.monotonic()
         try:
