@@ -25,7 +25,7 @@ class Need:
     @property
     def label(self) -> str:
         """The need in the vocabulary of labels.yaml (``tool:kubectl``, ``secret``)."""
-        if self.kind in (NeedKind.TOOL, NeedKind.SERVICE) and self.value:
+        if self.kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.EXCERPT) and self.value:
             return f"{self.kind}:{self.value}"
         return self.value if self.kind == NeedKind.OTHER else str(self.kind)
 
@@ -33,7 +33,7 @@ class Need:
     def from_label(cls, label: str) -> Need:
         """A need from its label alone (no value but a tool's name)."""
         kind, _, value = label.partition(":")
-        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE) and value:
+        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE, NeedKind.EXCERPT) and value:
             return cls(NeedKind(kind), value)
         if label in LABEL_NEEDS:
             return cls(NeedKind(label))

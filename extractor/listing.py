@@ -16,7 +16,9 @@ Title conventions are a table of rules, tried in order:
   ``div.codeBlockTitle_…``, Hugo render hooks' ``figure > figcaption``, Quarto
   ``div.code-with-filename-file``;
 - a paragraph right before the listing that holds only a filename element (mdBook books:
-  ``<p><span class="filename">Filename: src/main.rs</span></p>``).
+  ``<p><span class="filename">Filename: src/main.rs</span></p>``);
+- in a table of listings side by side, the cell right above the listing's cell when it
+  introduces it (ends with ":"): "create the file SUMMARY.md:".
 """
 
 from __future__ import annotations
@@ -114,7 +116,24 @@ def _by_paragraph_before(pre: Tag, wrappers: list[Tag]) -> str | None:
     return None
 
 
-CAPTION_RULES: tuple[CaptionRule, ...] = (_by_attribute, _by_title_element, _by_paragraph_before)
+def _by_cell_above(pre: Tag, wrappers: list[Tag]) -> str | None:
+    """A listing in a table cell, under a cell that introduces it ("create the file
+    `SUMMARY.md`:" over the listing, "(old YAML equivalent:)" over the next one): side-by-side
+    tables of listings. The cell above is the one at the same place in the row before."""
+    cell = pre.find_parent(["td", "th"])
+    row = cell.find_parent("tr") if cell else None
+    above = row.find_previous_sibling("tr") if row else None
+    if cell is None or row is None or above is None:
+        return None
+    place = row.find_all(["td", "th"], recursive=False).index(cell) if cell.parent is row else -1
+    cells = above.find_all(["td", "th"], recursive=False)
+    if not 0 <= place < len(cells) or cells[place].find("pre") is not None:
+        return None
+    text = _title_text(cells[place])
+    return text if text and text.endswith(":") else None
+
+
+CAPTION_RULES: tuple[CaptionRule, ...] = (_by_attribute, _by_title_element, _by_paragraph_before, _by_cell_above)
 
 
 def caption_of(pre: Tag) -> str | None:

@@ -158,6 +158,7 @@ class CodeBlock:
     console: str | None = None  # the interactive program its steps are typed into (psql, sqlite3, node...)
     written: str | None = None  # what a file block writes, when the page hides lines of it (mdBook "boring")
     outcome: str | None = None  # what the page declares building/running it does: does-not-compile, panics, not-run
+    excerpt_of: str | None = None  # the file it changes in part, when it cannot be placed in the version shown before
     line: int | None = None  # first line of the code in its source file, when it has lines
     source: Location | None = None
     directives: tuple[Directive, ...] = ()  # what the author says of it, in a comment readers never see
@@ -172,7 +173,7 @@ class CodeBlock:
         # what reading the page found (a title, notes...) only when there is some: older files stay as they are
         found: dict[str, Any] = {
             "caption": self.caption, "highlighted": list(self.highlighted), "notes": list(self.notes),
-            "console": self.console, "written": self.written, "outcome": self.outcome}
+            "console": self.console, "written": self.written, "outcome": self.outcome, "excerpt_of": self.excerpt_of}
         found["directives"] = [d.to_json() for d in self.directives]
         extra = {k: v for k, v in found.items() if v not in (None, [])}
         return {**extra,
@@ -275,7 +276,7 @@ def block_from_json(d: dict[str, Any]) -> Block:
         checks=tuple(Check(**c) for c in d.get("checks", ())),
         facts=Facts.from_json(d.get("facts")),
         caption=d.get("caption"), console=d.get("console"), written=d.get("written"), outcome=d.get("outcome"),
-        highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
+        excerpt_of=d.get("excerpt_of"), highlighted=tuple(d.get("highlighted", ())), notes=tuple(d.get("notes", ())),
         source=(source := location_from_json(d.get("source"))),
         line=source.line if source else None,
         directives=tuple(Directive.from_json(x) for x in d.get("directives", ())),

@@ -86,6 +86,7 @@ class NeedKind(StrEnum):
     MACHINE = "machine"  # its output is the machine's own configuration: the article shows the author's
     FILE = "file"  # a file or program the article never gives (the reader's own, or an earlier page's)
     ALTERNATIVE = "alternative"  # offered instead of an earlier step (``# or``): a reader runs that one
+    EXCERPT = "excerpt"  # a file the article changes by an excerpt it never shows whole (one that cannot be placed)
     OTHER = "other"  # a need no rule knows (its label is the value)
 
 

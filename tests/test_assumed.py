@@ -118,10 +118,11 @@ def test_a_wizard_without_its_answers_is_interactive() -> None:
 
 
 def test_a_program_shown_in_two_pieces_is_written_whole() -> None:
-    file = next(b for b in _codes("pieces.html") if b.kind == "file")
-    assert file.filename == "greet.py"
+    file, rest = _codes("pieces.html")[:2]
+    assert (file.kind, file.filename, rest.kind) == ("file", "greet.py", "fragment")  # it starts at its first piece
     assert file.content == 'def greet():\n    print("Hello!")\n\n\nif __name__ == "__main__":\n    greet()\n'
-    assert "it uses greet, which only that block defines" in file.notes[-1]
+    assert "the next uses greet, which only this block defines" in file.notes[-1]
+    assert rest.notes[-1] == "the rest of greet.py, written whole with block 0"
 
 
 def test_a_new_project_and_an_archive_are_made_by_the_steps_that_make_them() -> None:

@@ -252,8 +252,9 @@ def test_another_possible_response_is_an_alternative_expected_output() -> None:
 
 def test_docbook_titles_and_lines_for_a_dotfile_are_files_not_commands() -> None:
     bashrc, desktop, edit = codes("docbook.html")
-    assert (bashrc.kind, bashrc.steps) == ("fragment", ())  # "Add to the ~/.bashrc file.": lines for it
-    assert bashrc.notes == ("an excerpt of ~/.bashrc: the prose asks to change the file, not to write it",)
+    # "Add to the ~/.bashrc file.": lines for the reader's own file, written as the article gives them
+    assert (bashrc.kind, bashrc.filename, bashrc.steps) == ("file", "~/.bashrc", ())
+    assert bashrc.notes == ("lines to add to ~/.bashrc, a file of the reader's own: written as the article gives them",)
     assert (desktop.caption, desktop.kind, desktop.filename) == (
         "Example 3.1. The shelf.desktop file", "file", "shelf.desktop")
     assert (edit.kind, edit.steps) == ("fragment", ())  # "edit X and replace the line with:"
@@ -348,3 +349,62 @@ def test_a_consoles_continuation_prompt_goes_on_with_the_statement(text: str, co
     block = understand_blocks((CodeBlock(0, text),), "t", "t")[0]
     assert isinstance(block, CodeBlock) and block.console == console
     assert [s.command for s in block.steps] == commands
+
+
+def test_lines_for_a_file_of_the_readers_own_are_that_file_and_add_up() -> None:
+    profile, more, rc, lint, pin, change = codes("home-files.html")
+    assert [(c.kind, c.filename) for c in (profile, more, rc, lint, pin)] == [
+        ("file", "~/.profile"), ("file", "~/.profile"),
+        ("file", "~/.shelfrc"),  # "can be kept in ~/.shelfrc as follows."
+        ("file", "~/.shelflint.ini"),  # the sentence ends with the name: no colon needed
+        ("file", "/etc/apt/preferences.d/shelf.pref")]
+    assert more.content == 'SHELF_NAME="Ada Lovelace"\nexport SHELF_NAME\nalias sh-build="shelf build --quiet"'
+    assert more.notes[-1] == "added after the lines block 0 gives ~/.profile"
+    assert "root" in pin.needs  # a folder of the system
+    assert (change.kind, change.filename) == ("fragment", None)  # "replace the alias line with:" changes it
+
+
+def test_a_projects_layout_puts_short_names_in_its_folder() -> None:
+    control, rules, install, updated, desktop = codes("layouts.html")
+    assert [(c.kind, c.filename) for c in (control, rules, install, updated, desktop)] == [
+        ("file", "debian/control"),  # "The `control` file", in a page that names debian/ paths
+        ("file", "debian/rules"),
+        ("file", "debian/shelf-docs.install"),
+        ("file", "debian/shelf-docs.install"),  # "The new `debian/shelf-docs.install` looks like this:"
+        ("file", "shelf-docs.desktop")]  # no Debian packaging file: at the top of the tree
+    assert control.notes == ("control of a Debian source package: debian/control",)
+
+
+def test_a_cell_above_a_listing_in_a_table_introduces_it() -> None:
+    nav, yaml_twin, sub, shorter, readme = codes("side-by-side.html")
+    assert (nav.caption, nav.kind, nav.filename) == ("write the file nav.md:", "file", "docs/nav.md")
+    assert (yaml_twin.caption, yaml_twin.kind) == (None, "fragment")  # "(the same in YAML:)" introduces no file
+    assert (sub.caption, sub.filename) == ("and the file guide/nav.md:", "docs/guide/nav.md")
+    assert (shorter.kind, shorter.filename) == ("file", "docs/nav.md")  # "Write the file": whole, though shorter
+    assert readme.filename == "README.md"  # beside mkdocs.yml, not a page of the site
+
+
+def test_prose_after_a_listing_that_points_back_names_it_and_an_elided_signature_is_no_excerpt() -> None:
+    program, build, signed = codes("named-after.html")
+    assert (program.kind, program.lang, program.filename) == ("file", "c", "greet.c")
+    assert build.filename is None
+    assert (signed.kind, signed.filename) == ("file", "shelf_1.0.commands")  # "for instance `x.commands`:"
+
+
+def test_a_listing_that_defines_a_files_function_again_is_an_excerpt_and_what_uses_the_file_is_skipped() -> None:
+    from extractor.model import SourceRef, Tutorial
+    from extractor.plan import make_plan
+    from extractor.vocab import ActionKind, NeedKind
+
+    found = codes("redefined.html")
+    whole, change, helper = found[0], found[2], found[4]
+    assert (whole.kind, whole.filename) == ("file", "greet.py")
+    assert (change.kind, change.filename, change.excerpt_of) == ("fragment", None, "greet.py")
+    assert change.notes[0] == "an excerpt of greet.py: it defines greet again, which greet.py defines"
+    assert found[1].steps[0].needs == ()  # before the change: the file shown whole
+    assert found[3].steps[0].needs == ("excerpt:greet.py:2",)
+    assert (helper.kind, helper.excerpt_of) == ("fragment", None)  # defines nothing greet.py has
+    plan = make_plan(Tutorial(slug="g", title="", url="", source=SourceRef("t", "html"), blocks=tuple(found)))
+    run = next(a for a in plan.actions if a.block == 3 and a.step == 0)
+    assert (run.kind, run.need) == (ActionKind.SKIP, NeedKind.EXCERPT)
+    assert run.reason.startswith("uses greet.py as block 2 changes it, but that block is an excerpt")

@@ -19,8 +19,9 @@ from extractor.understand import understand_blocks
 LABEL_SETS = [p for p in (DATA / "fidelity" / "labels.yaml", ROOT / "tests" / "corpus" / "labels.yaml") if p.is_file()]
 # Share of labelled files that must come out as files with the labelled path, per label set:
 # the planted pages at the target; the third-party corpus at what was reached when it was
-# measured (30 of 52 on 2026-11-30: home dotfiles and files named only by context miss).
-FLOORS = {"fidelity": 0.95, "corpus": 0.55}
+# measured (50 of 52 on 2026-11-30; missed: equivs' header file, named only by the command that
+# makes it, and a package's __init__.py the prose adds code to).
+FLOORS = {"fidelity": 0.95, "corpus": 0.96}
 
 
 def _extracted(labels: Path) -> list[tuple[str, int, str, CodeBlock | None]]:

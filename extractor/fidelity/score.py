@@ -41,6 +41,7 @@ NEED_CLASSES: dict[NeedKind, str] = {
     NeedKind.PLACEHOLDER: "placeholder", NeedKind.TOOL: "tool", NeedKind.SERVICE: "service",
     NeedKind.ROOT: "root", NeedKind.PATH: "assumed-file", NeedKind.TIME: "other", NeedKind.LANG: "tool",
     NeedKind.OS: "other-os", NeedKind.TERMINAL: "interactive", NeedKind.FILE: "assumed-file",
+    NeedKind.EXCERPT: "assumed-file",
     NeedKind.GUI: "gui", NeedKind.HARDWARE: "hardware", NeedKind.INTERACTIVE: "interactive",
 }
 KNOCK_ON = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})

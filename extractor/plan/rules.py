@@ -135,6 +135,12 @@ def _root(needs: Sequence[Need], here: Provides) -> str | None:
     return "writes into a folder of the system, which needs root; the sandbox never grants it"
 
 
+def _excerpt(needs: Sequence[Need], here: Provides) -> str | None:
+    path, _, block = needs[0].value.rpartition(":")
+    return (f"uses {path} as block {block} changes it, but that block is an excerpt which cannot be placed in "
+            f"the version of {path} shown before, and the page never shows the whole new file")
+
+
 def _other(needs: Sequence[Need], here: Provides) -> str | None:
     return f"needs {', '.join(n.value for n in needs)}, which the sandbox does not provide"
 
@@ -158,6 +164,7 @@ NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
     (NeedKind.PLACEHOLDER, _placeholder, None),
     (NeedKind.NETWORK, _network, None),
     (NeedKind.FILE, _file, None),
+    (NeedKind.EXCERPT, _excerpt, None),
     (NeedKind.TOOL, _tool, None),
     (NeedKind.ROOT, _root, None),
     (NeedKind.SERVICE, _service, None),

@@ -18,6 +18,7 @@ from extractor.understand import (
     editors,
     files,
     kube,
+    layouts,
     needs,
     pasted,
     paths,
@@ -29,14 +30,8 @@ from extractor.understand import (
     toolchains,
     versions,
 )
-from extractor.understand.block import (
-    Context,
-    Understood,
-    block_defects,
-    expanded_vars,
-    static_checks,
-    understand,
-)
+from extractor.understand.block import Context, Understood, expanded_vars, understand
+from extractor.understand.blockchecks import block_defects, static_checks
 from extractor.understand.facts import command_facts, text_facts
 from extractor.understand.made import norm
 from extractor.understand.outputs import attach_outputs
@@ -113,7 +108,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 step_needs = _written_state(step.command, step_needs, before, given.written, known_vars, workdir)
             if given is not None:  # what the whole article never gave: the reader's own, or an earlier page's
                 found = assumed.assumed(step.command, made.unmade, given, step.expected_output)
-                missing = assumed.as_needs(found)
+                missing = assumed.as_needs(found) + [
+                    f"excerpt:{path}:{block}" for path, block in assumed.changed_in_part(step.command, given)[:1]]
                 relies = ["state"] if assumed.made_by_steps(step.command, given) else []
                 step_needs = tuple(sorted({*step_needs, *missing, *relies}))
                 given.saw_step(step.command, made.paths, made.opaque)
@@ -172,7 +168,8 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)
-    named = pieces.continued(_name_files(firsts))
+    text = "\n".join(b.markdown if isinstance(b, ProseBlock) else b.text for b in blocks)
+    named = pieces.continued(layouts.placed(_name_files(firsts), text))
     firsts = pasted.pasted_definitions(attach_outputs(_follow_versions(named), contexts))
     local = pasted.local_modules([u.block for u in firsts if u])
     known_vars: set[str] = set()
@@ -190,6 +187,8 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             if filled.kind == "file" and filled.filename:
                 projects.saw_file(filled.filename, filled.content)
                 given.wrote(norm(filled.filename), edit=titles.asks_to_change(contexts[n].before, filled.caption))
+            if filled.excerpt_of:
+                given.changed_in_part(norm(filled.excerpt_of), filled.index)
             if filled.lang == "python":
                 given.saw_code(filled.text, f"block {filled.index}")
             final = replace(first, block=filled)
@@ -277,5 +276,6 @@ def _whole_listing(block: CodeBlock) -> bool:
 def _follow_versions(firsts: list[Understood | None]) -> list[Understood | None]:
     """Files followed across the versions an article shows (:mod:`.versions`), caption lines off (:mod:`.captions`)."""
     known = [u for u in firsts if u is not None]
-    followed = iter(versions.follow([(u.block, u.part_of) for u in known], lambda b: not _whole_listing(b)))
+    said = [(u.block, versions.Said(u.part_of, u.adds, u.whole)) for u in known]
+    followed = iter(versions.follow(said, lambda b: not _whole_listing(b)))
     return [replace(u, block=captions.uncaptioned(next(followed))) if u is not None else None for u in firsts]

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.understand import shellsplit
+from extractor.understand.files import names_in
 from extractor.understand.made import norm, positionals
 from extractor.understand.placeholders import stand_in_name
 
@@ -80,6 +81,7 @@ class Given:
     opaque: bool = False
     installed: bool = False  # a local project was installed (its programs with it)
     edited: set[str] = field(default_factory=set)  # files the article changes that the reader already had
+    excerpts: dict[str, int] = field(default_factory=dict)  # file → the block of an excerpt that could not be placed
 
     def has(self, pattern: str, paths: set[str] | None = None) -> bool:
         """A path given matches ``pattern`` (a glob), by its whole path, its end or its name,
@@ -97,6 +99,12 @@ class Given:
             return
         self.paths.add(path)
         self.written.add(path)
+        self.excerpts.pop(path, None)
+
+    def changed_in_part(self, path: str, block: int) -> None:
+        """Remember that block ``block`` changes the file ``path`` by an excerpt the article
+        never shows whole: the file written before is not the one the next steps use."""
+        self.excerpts[path] = block
 
     def saw_code(self, text: str, where: str) -> None:
         """Remember the command-line programs a block of code defines."""
@@ -175,6 +183,13 @@ def as_needs(found: list[str]) -> list[str]:
     return [f"file:{name}" for name in found[:1]]
 
 
+def changed_in_part(command: str, given: Given) -> list[tuple[str, int]]:
+    """The files ``command`` names that an excerpt changed after their last whole version
+    (each with the excerpt's block): the step would use a file the article never shows."""
+    named = {norm(n) for n in names_in(command)}
+    return [(path, block) for path, block in given.excerpts.items() if path in named]
+
+
 def made_by_steps(command: str, given: Given) -> bool:
     """``command`` reads a project file that only an earlier step made (``cmake --build .``
     after ``cmake ..``), or one the article never gave after a step whose effects nobody can
@@ -188,4 +203,4 @@ def made_by_steps(command: str, given: Given) -> bool:
     return False
 
 
-__all__ = ["MAKES", "PROJECT_FILES", "Given", "as_needs", "assumed", "made_by_steps"]
+__all__ = ["MAKES", "PROJECT_FILES", "Given", "as_needs", "assumed", "changed_in_part", "made_by_steps"]

@@ -1,4 +1,5 @@
-"""One code block understood: its kind and language, steps, file name and checks.
+"""One code block understood: its kind and language, steps and file name (its static checks
+and defects: :mod:`.blockchecks`).
 
 Needs are added later, article-wide (they depend on what earlier blocks set up); see
 :mod:`extractor.understand.article`.
@@ -9,12 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extractor.model import Check, CodeBlock, Step
+from extractor.model import CodeBlock, Step
 from extractor.understand import (
     callouts,
-    checks,
     consoles,
-    defects,
     files,
     prose,
     python,
@@ -24,9 +23,8 @@ from extractor.understand import (
 )
 from extractor.understand.alternatives import mark as mark_alternatives
 from extractor.understand.classify import Reading, Shape, classify, run_by_name
-from extractor.understand.prompts import Prompts, display, windows_shell
+from extractor.understand.prompts import Prompts, display
 from extractor.understand.prose import introduces_output, printed_data
-from extractor.understand.runner_reports import report_checks
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,8 @@ class Understood:
     recogniser: str | None = None
     default_name: str | None = None  # the conventional name, if nothing names the file
     part_of: str | None = None  # the file an excerpt is part of
+    adds: bool = False  # lines the prose adds to a file of the reader's own (~/.bashrc), not its whole text
+    whole: bool = False  # the prose says to create it: the whole file
 
 
 def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
@@ -126,8 +126,6 @@ def _command_then_output(block: CodeBlock, v: Reading) -> Understood:
     return Understood(done, v, (None,), (True,))
 
 
-# Files whose tools accept // and /* */ comments in JSON.
-COMMENTED_JSON = frozenset({"tsconfig"})
 _DEFAULT_NAMES = {"go": "main.go", "dockerfile": "Dockerfile", "shell": "script.sh", "python": "main.py",
                   "makefile": "Makefile"}
 
@@ -200,15 +198,19 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
     v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
     found = files.recognise(lang, v.docs)
+    # a file in the reader's home or the system (~/.bashrc, /etc/apt/preferences.d/x) is theirs,
+    # never shown whole: lines the prose asks to add to it are all the article gives of it
+    outside = path.startswith(("~/", "/")) and titles.only_adds(ctx.before)
     why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
-        "the prose asks to change the file, not to write it" if edit else None)
-    if not why and path.startswith("~/"):
-        why = "the file is in the reader's home directory, outside the article's folder"
+        "the prose asks to change the file, not to write it" if edit and not outside else None)
     kind = "fragment" if why else "file"
     notes = (*block.notes, f"an excerpt of {path}: {why}") if why else block.notes
+    if edit and outside and not why:
+        notes = (*notes, f"lines to add to {path}, a file of the reader's own: written as the article gives them")
     done = replace(block, lang=lang, kind=kind, filename=None if why else path, prompt=None, steps=(), notes=notes)
     return Understood(done, replace(v, lang=lang, kind=kind), recogniser=found[0].name if found else None,
-                      part_of=path if why else None)
+                      part_of=path if why else None, adds=edit and outside and not why,
+                      whole=not why and not edit and titles.makes_a_file(ctx.before))
 
 
 def _incomplete(text: str, lang: str, v: Reading) -> str | None:
@@ -232,8 +234,8 @@ def _named(block: CodeBlock, v: Reading, ctx: Context) -> tuple[str, bool] | Non
     sentence that introduces it ("in a file `hello.rs`:", "a `main.rs` that looked like this:",
     "editing the configuration file: `mkdocs.yml`"), and whether the prose asks to change
     that file rather than write it."""
-    if v.shape == Shape.PLAIN_TEXT and titles.makes_a_file(ctx.before):
-        plain = titles.introduced_as(ctx.before, "any")  # "by creating the following `debian/x.install` file:"
+    if v.shape == Shape.PLAIN_TEXT:  # "by creating the following `debian/x.install` file:", "and the file x.md:"
+        plain = titles.introduced_as(ctx.before, "any", file_word=not titles.makes_a_file(ctx.before))
         return (plain, False) if plain else None
     if v.lang not in _NAMEABLE:
         return None
@@ -245,6 +247,13 @@ def _named(block: CodeBlock, v: Reading, ctx: Context) -> tuple[str, bool] | Non
     return (named, titles.asks_to_change(ctx.before)) if named else None
 
 
+def _named_after(v: Reading, ctx: Context) -> tuple[str, bool] | None:
+    """A listing that is no command, named by the prose after it ("the above function should be
+    in a file `helloworld.cc`")."""
+    after = titles.named_after(ctx.after) if v.kind in ("text", "fragment", "file") else None
+    return (after, False) if after else None
+
+
 def understand(block: CodeBlock, ctx: Context) -> Understood:
     """Kind, lang, prompt, steps of ``block``, and its file name when the page titles it or
     the prose gives one (names from later commands and content are given article-wide, see
@@ -253,8 +262,11 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if marks:  # callouts explain lines; they are not part of what is run or written
         block = replace(block, text=text, notes=(*block.notes, *marks))
     v = classify(block.text, block.label, ctx.prompts)
-    titled = titles.caption_path(block.caption) or titles.label_line(ctx.before)
-    named = (titled, False) if titled else _named(block, v, ctx)
+    titled = titles.caption_path(block.caption) or titles.label_line(ctx.before) or titles.caption_path(
+        titles.bold_title(ctx.before))  # a DocBook title line keeps its code marks: "The `control` file"
+    if block.caption and not titled and block.caption.endswith(":"):  # a title that is a sentence
+        ctx = replace(ctx, before=f"{ctx.before}\n\n{block.caption}")  # ("create the file x.md:") reads as prose
+    named = (titled, False) if titled else _named(block, v, ctx) or _named_after(v, ctx)
     if named and v.kind != "session":
         return _titled(block, v, ctx, *named)
     if v.shape == Shape.COMMAND_THEN_OUTPUT:
@@ -264,7 +276,9 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     title = block.caption or titles.bold_title(ctx.before) or ""
     if v.kind == "output" and run_by_name(block.text, block.label, runs := prose.programs_run(ctx.before)):
         return _commands(block, Reading("shell", "commands", "commands of a program the prose names"), runs)
-    if v.kind == "commands" and (into := titles.lines_for(ctx.before) or titles.lines_for(title, title=True)):
+    lang = "any" if v.shape == Shape.PLAIN_TEXT else v.lang
+    if v.kind in ("commands", "fragment", "text") and (
+            into := titles.lines_for(ctx.before, lang=lang) or titles.lines_for(title, title=True)):
         return _titled(block, v, ctx, into, titles.asks_to_change(ctx.before))  # lines for ~/.bashrc, not commands
     if v.kind == "commands":
         return _dotenv(block, v, ctx) or _commands(block, v)
@@ -277,62 +291,3 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if v.shape == Shape.PLAIN_TEXT and introduces_output(ctx.before):
         v = replace(v, kind="output", why="program output (the prose says so)", shape=Shape.OTHER)
     return Understood(replace(block, lang=v.lang, kind=v.kind), v)
-
-
-def _name(u: Understood) -> str:
-    ext = {"yaml": "yaml", "json": "json", "python": "py", "shell": "sh", "go": "go", "toml": "toml"}.get(
-        u.block.lang, "txt")
-    return u.block.filename or f"block-{u.block.index}.{ext}"
-
-
-def static_checks(u: Understood) -> tuple[Check, ...]:
-    b, name = u.block, _name(u)
-    found: list[Check] = []
-    windows = windows_shell(b.prompt) is not None  # PowerShell/cmd: not bash syntax
-    shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows]
-    if shell_steps:  # a <placeholder> is checked as the word the reader puts there
-        script = shellsplit.masked("\n".join(shell_steps) + "\n")
-        found += [checks.bash_syntax(script, name), checks.shellcheck(script, name), *report_checks(b.steps, name)]
-        manifests = tuple(d for c in shell_steps if "kubectl" in c for d in _manifests(c))
-        if manifests:
-            found.append(checks.kubernetes_check(manifests, f"{name} (the manifests piped to kubectl)"))
-    if b.kind == "file" and b.lang == "shell":
-        found += [checks.bash_syntax(b.text, name), checks.shellcheck(b.text, name)]
-    if b.lang == "yaml" and b.kind in ("file", "fragment"):
-        found.append(checks.yaml_check(b.text, name))
-        scripts = checks.run_scripts(u.reading.docs)
-        if scripts:  # GitHub Actions / CI steps: their run: lines are shell
-            where = f"{name} (its run: scripts)"
-            found += [checks.bash_syntax(scripts, where), checks.shellcheck(scripts, where)]
-    if b.lang == "toml" and b.kind in ("file", "fragment"):
-        found.append(checks.toml_check(b.text, name))
-    if b.lang == "json" and b.kind in ("file", "fragment"):
-        comments = u.reading.shape == Shape.JSON_WITH_COMMENTS and (
-            u.recogniser in COMMENTED_JSON or (b.label or "").lower() in ("jsonc", "json5"))
-        found.append(checks.json_check(b.text, name, comments))
-    if u.recogniser == "kubernetes":
-        found.append(checks.kubernetes_check(u.reading.docs, name))
-    elif u.recogniser and b.kind == "file":
-        schema = checks.schema_check(u.recogniser, u.reading.docs, name)
-        found += [schema] if schema else []
-    if b.lang == "python" and (b.kind in ("file", "commands")
-                               or b.kind == "fragment" and python.compile_error(b.text) is None):
-        found.append(checks.python_check(b.text, name))
-    return tuple(found)
-
-
-def _manifests(command: str) -> list[dict[str, object]]:
-    from extractor.understand.kube import embedded_docs
-
-    return [d for d in embedded_docs(command) if "kind" in d and "apiVersion" in d]
-
-
-def block_defects(u: Understood) -> tuple[str, ...]:
-    b = u.block
-    found = defects.lying_label(b.label, b.lang, b.kind, u.reading.why)
-    found += defects.autolinks(b.steps)
-    found += defects.cut_commands(b.steps, u.complete)
-    found += defects.typography(b.steps)
-    if b.lang == "shell":
-        found += defects.broken_continuations(b.text)
-    return tuple(found)

@@ -238,13 +238,23 @@ _OMISSION = re.compile(
 )
 
 
+# An ASCII-armored block (a signature, a key, a certificate): what is elided inside it is what
+# the reader's own tool makes (their signature), not lines of the file left out.
+_ARMOR_BEGIN = re.compile(r"^\s*-----BEGIN [A-Z0-9 ]+-----\s*$")
+_ARMOR_END = re.compile(r"^\s*-----END [A-Z0-9 ]+-----\s*$")
+
+
 def excerpt_reason(text: str, highlighted: tuple[int, ...] = ()) -> str | None:
     """Why a listing is only part of its file, or None when it reads as the whole file: lines
     left out (``// --snip--``, ``# ...``, "existing code omitted") or lines highlighted as
-    changed. (A ``...`` that is the whole body of a ``def ...:`` is a stub, not an omission.)"""
+    changed. (A ``...`` that is the whole body of a ``def ...:`` is a stub, not an omission; one
+    inside an armored signature or key stands for what the reader's tool makes.)"""
     previous = ""
+    armor = False  # inside -----BEGIN PGP SIGNATURE----- ... -----END: data a tool makes, elided
     for line in text.split("\n"):
-        if line.strip() and _OMISSION.match(line) and not (line.strip() == "..." and previous.endswith(":")):
+        armor = bool(_ARMOR_BEGIN.match(line)) or armor and not _ARMOR_END.match(line)
+        if line.strip() and _OMISSION.match(line) and not armor and not (
+                line.strip() == "..." and previous.endswith(":")):
             return f"the listing leaves lines out ({line.strip()!r})"
         previous = line.rstrip() if line.strip() else previous
     if highlighted:

@@ -196,6 +196,11 @@ def defined(tree: ast.Module) -> set[str]:
     return names
 
 
+def top_level(tree: ast.Module) -> set[str]:
+    """The functions and classes a module defines at its top level."""
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+
+
 def free_names(tree: ast.Module) -> set[str]:
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return used - defined(tree) - _BUILTINS

@@ -22,6 +22,8 @@ _LABEL_LINE = re.compile(r"^\s*[*`]*(?P<name>[^\s*`]+?)[*`]*\s*:?\s*$")
 _NUMBERED = re.compile(r"^(?:example|listing|figure|code|snippet)\s+[\d.]+\s*[.:]?\s*", re.IGNORECASE)
 # "The falcot-data.desktop file", "the `app.py` file".
 _THE_FILE = re.compile(r"(?:the\s+)?(\S+)\s+file", re.IGNORECASE)
+# A name shown as code: `control`, `debian/rules`.
+_CODE_NAME = re.compile(r"`[\w][\w./-]*`")
 
 
 def caption_path(caption: str | None) -> str | None:
@@ -30,9 +32,11 @@ def caption_path(caption: str | None) -> str | None:
     if not caption:
         return None
     text = _NUMBERED.sub("", caption.strip())
-    text = _TITLE_PREFIX.sub("", text).strip("`'\" ")
+    text = _TITLE_PREFIX.sub("", text).strip("'\" ")
     m = _THE_FILE.fullmatch(text)
-    text = m.group(1).strip("`'\" ") if m else text
+    if m and _CODE_NAME.fullmatch(m.group(1)):  # "The `control` file": a name shown as code, even without a dot
+        return m.group(1).strip("`")
+    text = (m.group(1) if m else text).strip("`'\" ")
     return text if NAME.fullmatch(text) else None
 
 
@@ -64,21 +68,23 @@ def label_line(before: str) -> str | None:
 # Words right before a name that make it the name of the listing that follows: "a file
 # `hello.rs`", "a `main.rs` that looked like this", "this `conftest.py` will", "the `mkdocs.yml` file".
 _DETERMINER = re.compile(r"(?:\b(?:a|an|the|this|that|your|our)\s+(?:(?:new|little|small|simple|sample|example|"
-                         r"following|whole|complete|hello world|program|script)\s+)*(?:file\s+|in a file\s+)?|"
+                         r"following|whole|complete|hello world|program|script|updated|resulting|final|modified|"
+                         r"finished|revised)\s+)*(?:file\s+|in a file\s+)?|"
                          r"\bfile\s+|\b(?:called|named)\s+)$", re.IGNORECASE)
 # Verbs that change a file the reader already has (the listing is the change, unless it turns out
 # to repeat the whole file), as against verbs that make one (create, save as, a file called).
-_CHANGE = re.compile(r"\b(?:edit|editing|modify|update|change|changing|add|adding|append|insert|extend)\b",
+_CHANGE = re.compile(r"\b(?:edit|editing|modify|update|change|changing|add|adding|append|insert|extend|replace)\b",
                      re.IGNORECASE)
-_MAKE = re.compile(r"\b(?:create|creating|save|new file|called|named|write|"
+_MAKE = re.compile(r"\b(?:create|creating|save|new file|called|named|write|looks? like (?:this|so)|now (?:reads|looks)|"
                    r"replace (?:the |its )?(?:contents?|code|everything|it)\b)", re.IGNORECASE)
 
 
-# "adding the following two lines in your `~/.bashrc` file", "put this into `.env`": lines that
-# go into a file (a dotfile in the home directory included), not commands to run.
-_LINES_FOR = re.compile(r"\b(?:add|adding|append|appending|put|putting|insert|place|paste|write|save)\b.{0,60}?"
-                        r"\b(?:to|in|into|inside|as)\s+(?:your\s+|the\s+|a\s+)?(?:file\s+)?[`*]*"
-                        r"(?P<name>~/[\w./-]*\w|[\w./-]*\w)[`*]*", re.IGNORECASE)
+# "adding the following two lines in your `~/.bashrc` file", "put this into `.env`", "set these
+# up in ~/.devscripts", "keep global settings in ~/.gbp.conf": lines that go
+# into a file (a dotfile in the home directory included), not commands to run.
+_LINES_FOR = re.compile(r"\b(?:add|adding|append|appending|put|putting|insert|place|paste|write|save|set|setting|"
+                        r"configure|keep|kept|store|stored)\b.{0,60}?\b(?:to|in|into|inside|as)\s+(?:(?:your|the|a|an|our)\s+)?"
+                        r"(?:[a-z][\w-]*\s+)?(?:file\s+)?[`*]*(?P<name>~/[\w./-]*\w|[\w./-]*\w)[`*]*", re.IGNORECASE)
 
 
 _EDIT_FILE = re.compile(r"\b(?:edit|open|modify)\s+(?:your\s+|the\s+)?(?:file\s+)?[`*]*"
@@ -89,25 +95,44 @@ _CREATE_FILE = re.compile(r"\b(?:create|creating|write|save)\s+(?:a\s+|the\s+|yo
                           r"(?P<name>~/[\w./-]*\w|[\w./-]*\w)[`*]*", re.IGNORECASE)
 
 
-def lines_for(before: str, title: bool = False) -> str | None:
+def _file_name(name: str) -> bool:
+    home = name.startswith("~/") and bool(NAME.fullmatch(name[1:]) or re.fullmatch(r"~/\.[\w.-]+", name))
+    return home or bool(NAME.fullmatch(name))
+
+
+def lines_for(before: str, title: bool = False, lang: str = "any") -> str | None:
     """The file the sentence introducing the block (or the block's title, "Add to the
-    ~/.bashrc file.") puts its lines into, home dotfiles included."""
+    ~/.bashrc file.") puts its lines into, home dotfiles included. The sentence introduces the
+    block when it ends with ":" or "as follows", or with the file's name itself ("...global
+    settings in ~/.gbp.conf"), then only a name that fits the block's language ``lang``."""
     sentences = prose_sentences(before.replace("\\_", "_"))
     last = sentences[-1].rstrip() if sentences else ""
-    if not (title or last.endswith(":") or re.search(r"\bas follows\W*$", last)):
-        return None
-    m = _LINES_FOR.search(last) or _EDIT_FILE.search(last) or _CREATE_FILE.search(last)
-    if not m:
-        return None
-    name = m.group("name")
-    home = name.startswith("~/") and bool(NAME.fullmatch(name[1:]) or re.fullmatch(r"~/\.[\w.-]+", name))
-    return name if home or NAME.fullmatch(name) else None
+    introduces = title or last.endswith(":") or bool(re.search(r"\bas follows\W*$", last))
+    for pattern in (_LINES_FOR, _EDIT_FILE, _CREATE_FILE):
+        for m in pattern.finditer(last):
+            name = m.group("name")
+            ends = not last[m.end():].strip(" .*`")
+            if _file_name(name) and (introduces or ends and (lang == "any" or fits(name.removeprefix("~"), lang))):
+                return name
+    return None
 
 
 def makes_a_file(before: str) -> bool:
     """Does the sentence introducing the block speak of making a file (create, save, write)?"""
     sentences = prose_sentences(before)
     return bool(sentences) and bool(_MAKE.search(sentences[-1]))
+
+
+_REWRITE = re.compile(r"\b(?:edit|editing|modify|modifying|update|updating|change|changing|replace|replacing)\b",
+                      re.IGNORECASE)
+
+
+def only_adds(before: str) -> bool:
+    """Does the sentence introducing the block ask only to add lines ("Add to the ~/.bashrc
+    file."), not to change or replace some ("edit x and replace the line with:")?"""
+    sentences = prose_sentences(before)
+    said = re.sub(r"\([^()]*\)", "", sentences[-1]) if sentences else ""  # "(replace the values with yours)" aside
+    return not _REWRITE.search(said)
 
 
 def asks_to_change(before: str, caption: str | None = None) -> bool:
@@ -121,9 +146,11 @@ def asks_to_change(before: str, caption: str | None = None) -> bool:
     return bool(_CHANGE.search(last)) and not _MAKE.search(last)
 
 
-def introduced_as(before: str, lang: str) -> str | None:
+def introduced_as(before: str, lang: str, file_word: bool = False) -> str | None:
     """The file the sentence introducing the block (it ends with ":") presents it as: the one
-    name in it that fits the block's language, after "a", "the", "this", "file"..."""
+    name in it that fits the block's language, after "a", "the", "this", "file"... With
+    ``file_word``, only a name the sentence calls a file ("the file x.md:", "x.md file:") or
+    leads to as code ("using `x.cfg`:")."""
     sentences = prose_sentences(before.replace("\\_", "_"))
     if not sentences or not sentences[-1].rstrip().endswith(":"):
         return None
@@ -135,7 +162,14 @@ def introduced_as(before: str, lang: str) -> str | None:
     name, m = next(iter(found.items()))
     head = sentence[:m.start()].rstrip("`*_ ") + " "
     tail = sentence[m.end():].lstrip("`*_ ")
-    return name if _DETERMINER.search(head) or tail.lower().startswith("file") else None
+    # "For example, using `hello.commands`:": the name, shown as code, is what the sentence leads to
+    last = tail.strip() == ":" and sentence[m.start() - 1:m.start()] == "`" and not _RUN.search(sentence)
+    called = bool(re.search(r"\b(?:file|called|named)\s+$", head, re.IGNORECASE)) or tail.lower().startswith("file")
+    return name if called or last or not file_word and _DETERMINER.search(head) else None
+
+
+# Verbs that introduce a command to run, not a file: "Then run `script.sh`:".
+_RUN = re.compile(r"\b(?:run|running|execute|executing|invoke|call|launch|start|type|enter)\b", re.IGNORECASE)
 
 
 def named_nearby(before: str, lang: str) -> str | None:
@@ -150,3 +184,20 @@ def named_nearby(before: str, lang: str) -> str | None:
     return None
 
 
+# A sentence after a listing that points back to it: "the above function should be in a file
+# `helloworld.cc`", "Save the code above as `hello.c`".
+_ABOVE = re.compile(r"\b(?:the|this)\s+(?:[a-z]+\s+)?above\b|\b(?:code|listing|program|function|example|lines?)\s+"
+                    r"above\b", re.IGNORECASE)
+_IN_FILE = re.compile(r"\b(?:file|save|saved|as)\b", re.IGNORECASE)
+
+
+def named_after(after: str) -> str | None:
+    """The file a sentence of the prose after the listing (before the next one) names, when it
+    points back to the listing ("the above ...") and speaks of a file or of saving it."""
+    for sentence in prose_sentences(after.replace("\\_", "_")):
+        if _ABOVE.search(sentence) and _IN_FILE.search(sentence):
+            names = {m.group(1) for m in NAME.finditer(sentence)
+                     if "://" not in sentence[max(0, m.start() - 8):m.start()]}
+            if len(names) == 1:
+                return names.pop()
+    return None

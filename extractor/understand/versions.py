@@ -10,9 +10,10 @@ indentation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from extractor.model import CodeBlock
+from extractor.understand import python
 from extractor.understand.files import splice
 
 # Share of the last version's lines a listing must repeat to be a new whole version of it.
@@ -32,16 +33,34 @@ def repeated(old: str, new: str) -> float:
     return sum(1 for line in before if line in after) / len(before) if before else 0.0
 
 
-def follow(blocks: list[tuple[CodeBlock, str | None]], is_excerpt: Callable[[CodeBlock], bool]) -> list[CodeBlock]:
-    """The blocks (each with the file it is an excerpt of, if known) with files followed across
-    versions: whole listings that repeat the last version of a file become its next version;
-    named ones that do not are excerpts."""
+@dataclass(frozen=True)
+class Said:
+    """What the prose says of a listing, beside its name: the file it is an excerpt of; that it
+    gives lines to add to a file of the reader's own ("Add to the ~/.bashrc file."); that it is
+    the whole file ("create the file x.md:"), whatever it repeats of an earlier version."""
+
+    part_of: str | None = None
+    adds: bool = False
+    whole: bool = False
+
+
+def follow(blocks: list[tuple[CodeBlock, Said]], is_excerpt: Callable[[CodeBlock], bool]) -> list[CodeBlock]:
+    """The blocks with files followed across versions: whole listings that repeat the last
+    version of a file become its next version; named ones that do not are excerpts, unless the
+    prose says to create them. Lines added to a file of the reader's own go after the lines
+    added before."""
     last: dict[str, CodeBlock] = {}
     out: list[CodeBlock] = []
-    for block, part_of in blocks:
+    for block, said in blocks:
+        part_of = said.part_of
         if part_of in last and block.kind == "fragment":
             block = _place(block, last[part_of], part_of, is_excerpt(block))
-        elif block.kind == "file" and block.filename in last:
+        elif block.kind == "file" and block.filename in last and said.adds:
+            prev = last[block.filename]
+            note = f"added after the lines block {prev.index} gives {block.filename}"
+            written = prev.content.rstrip("\n") + "\n" + block.content
+            block = replace(block, written=written, notes=(*block.notes, note))
+        elif block.kind == "file" and block.filename in last and not said.whole:
             prev = last[block.filename]
             if len(_lines(block.text)) < len(_lines(prev.text)) and repeated(prev.text, block.text) < WHOLE:
                 note = f"an excerpt of {block.filename}: it repeats few lines of the version shown before"
@@ -49,16 +68,31 @@ def follow(blocks: list[tuple[CodeBlock, str | None]], is_excerpt: Callable[[Cod
         elif block.kind == "fragment" and part_of is None and block.lang in VERSIONED and not is_excerpt(block):
             same = [p for p in last.values() if p.lang == block.lang and len(_lines(p.text)) >= 2
                     and repeated(p.text, block.text) >= WHOLE]
+            owner = _redefined(block, last)
             if same:
                 prev = same[-1]
                 share = repeated(prev.text, block.text)
                 note = f"a new version of {prev.filename}: it repeats {share:.0%} of its lines"
                 block = replace(block, kind="file", filename=prev.filename, notes=(*block.notes, note))
+            elif owner:
+                note = f"an excerpt of {owner[0]}: it defines {', '.join(owner[1])} again, which {owner[0]} defines"
+                block = _place(replace(block, notes=(*block.notes, note)), last[owner[0]], owner[0], True)
         if block.kind == "file" and block.filename:
             last.pop(block.filename, None)
             last[block.filename] = block
         out.append(block)
     return out
+
+
+def _redefined(block: CodeBlock, last: dict[str, CodeBlock]) -> tuple[str, list[str]] | None:
+    """The one Python file shown before whose top-level functions or classes this Python
+    listing defines again (a changed ``def hello``), and those names: a change to that file."""
+    tree = python.parse(block.text) if block.lang == "python" else None
+    names = python.top_level(tree) if tree is not None else set()
+    trees = {path: python.parse(prev.content) for path, prev in last.items() if prev.lang == "python"}
+    owners = [(path, sorted(names & python.top_level(t))) for path, t in trees.items()
+              if t is not None and names & python.top_level(t)]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _place(block: CodeBlock, prev: CodeBlock, path: str, excerpt: bool) -> CodeBlock:
@@ -73,6 +107,6 @@ def _place(block: CodeBlock, prev: CodeBlock, path: str, excerpt: bool) -> CodeB
     spliced = splice(prev.content, block.text)
     if spliced is None:
         note = f"cannot be placed in the version of {path} shown before, which stays as it was"
-        return replace(block, notes=(*block.notes, note))
+        return replace(block, notes=(*block.notes, note), excerpt_of=path)
     note = f"an excerpt of {path}, applied to the version shown before (its first and last lines place it)"
     return replace(block, kind="file", filename=path, written=spliced, notes=(*others, note))
