@@ -198,9 +198,10 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
     v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
     found = files.recognise(lang, v.docs)
-    # a file in the reader's home or the system (~/.bashrc, /etc/apt/preferences.d/x) is theirs,
-    # never shown whole: lines the prose asks to add to it are all the article gives of it
-    outside = path.startswith(("~/", "/")) and titles.only_adds(ctx.before)
+    # a file in the reader's home (~/.bashrc) or a new one in a system's drop-in folder
+    # (/etc/apt/preferences.d/x) is theirs, never shown whole: lines the prose asks to add to it
+    # are all the article gives of it (not so a system file that exists, /etc/rsyslog.conf)
+    outside = bool(_OWN_FILE.match(path)) and titles.only_adds(ctx.before)
     why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
         "the prose asks to change the file, not to write it" if edit and not outside else None)
     kind = "fragment" if why else "file"
@@ -211,6 +212,9 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     return Understood(done, replace(v, lang=lang, kind=kind), recogniser=found[0].name if found else None,
                       part_of=path if why else None, adds=edit and outside and not why,
                       whole=not why and not edit and titles.makes_a_file(ctx.before))
+
+
+_OWN_FILE = re.compile(r"~/|/(?:[\w.-]+/)*[\w-]+\.d/[^/]+$")
 
 
 def _incomplete(text: str, lang: str, v: Reading) -> str | None:

@@ -162,10 +162,14 @@ def introduced_as(before: str, lang: str, file_word: bool = False) -> str | None
     name, m = next(iter(found.items()))
     head = sentence[:m.start()].rstrip("`*_ ") + " "
     tail = sentence[m.end():].lstrip("`*_ ")
-    # "For example, using `hello.commands`:": the name, shown as code, is what the sentence leads to
-    last = tail.strip() == ":" and sentence[m.start() - 1:m.start()] == "`" and not _RUN.search(sentence)
-    called = bool(re.search(r"\b(?:file|called|named)\s+$", head, re.IGNORECASE)) or tail.lower().startswith("file")
-    return name if called or last or not file_word and _DETERMINER.search(head) else None
+    if not file_word:
+        return name if _DETERMINER.search(head) or tail.lower().startswith("file") else None
+    # the sentence leads to the name: "and the file `x.md`:", "the `x.md` file:", "For example, using `x.cfg`:"
+    called = bool(re.search(r"\b(?:file|called|named)\s+$", head, re.IGNORECASE))
+    code = sentence[m.start() - 1:m.start()] == "`" and not _RUN.search(sentence)
+    if re.fullmatch(r"file\s*:", tail.strip(), re.IGNORECASE):  # "the following `debian/x.install` file:"
+        return name
+    return name if tail.strip() == ":" and (called or code) else None
 
 
 # Verbs that introduce a command to run, not a file: "Then run `script.sh`:".
@@ -188,7 +192,7 @@ def named_nearby(before: str, lang: str) -> str | None:
 # `helloworld.cc`", "Save the code above as `hello.c`".
 _ABOVE = re.compile(r"\b(?:the|this)\s+(?:[a-z]+\s+)?above\b|\b(?:code|listing|program|function|example|lines?)\s+"
                     r"above\b", re.IGNORECASE)
-_IN_FILE = re.compile(r"\b(?:file|save|saved|as)\b", re.IGNORECASE)
+_IN_FILE = re.compile(r"\b(?:in|into|to|as)\s+(?:a|the)\s+file\b|\bsaved?\s+(?:it\s+)?(?:as|in|to)\b", re.IGNORECASE)
 
 
 def named_after(after: str) -> str | None:
