@@ -89,6 +89,9 @@ class Facts:
     # what its output is about when that is not the tutorial's business: "version" (the reader's
     # version of a program), "machine" (the machine's own configuration); "" otherwise
     shows: str = ""
+    # why the page expects it to fail: it builds a listing the page declares does not compile
+    # (understand/outcomes.py); "" otherwise
+    expected_failure: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -100,6 +103,8 @@ class Facts:
             out["venv"] = self.venv
         if self.shows:
             out["shows"] = self.shows
+        if self.expected_failure:
+            out["expected_failure"] = self.expected_failure
         return out
 
     @classmethod
@@ -114,4 +119,5 @@ class Facts:
             fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
             packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
             venv=str(d.get("venv", "")), shows=str(d.get("shows", "")),
+            expected_failure=str(d.get("expected_failure", "")),
         )

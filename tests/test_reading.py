@@ -408,3 +408,21 @@ def test_a_listing_that_defines_a_files_function_again_is_an_excerpt_and_what_us
     run = next(a for a in plan.actions if a.block == 3 and a.step == 0)
     assert (run.kind, run.need) == (ActionKind.SKIP, NeedKind.EXCERPT)
     assert run.reason.startswith("uses greet.py as block 2 changes it, but that block is an excerpt")
+
+
+def test_a_listing_declared_to_fail_makes_the_step_that_builds_it_expected_to_fail() -> None:
+    from extractor.model import SourceRef, Tutorial
+    from extractor.plan import make_plan
+
+    found = codes("declared-outcomes.html")
+    assert [c.outcome for c in found if c.kind == "file"] == [None, "panics", "does-not-compile", None]
+    builds = [c.steps[0] for c in found if c.steps]
+    assert [(s.command, s.facts.expected_failure) for s in builds] == [
+        ("cargo run", "the page declares that block 1 panics when run"),
+        ("cargo build", "the page declares that block 3 does not compile"),
+        ("cargo build", "")]  # the fixed version builds
+    plan = make_plan(Tutorial(slug="t", title="", url="", source=SourceRef("t", "html"), blocks=tuple(found)))
+    runs = [a for a in plan.actions if a.command.startswith("cargo") and a.runs]
+    assert [(a.expect_fail, a.authored) for a in runs] == [
+        (True, "the page declares that block 1 panics when run"),
+        (True, "the page declares that block 3 does not compile"), (False, "")]

@@ -156,10 +156,13 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     if kind == ActionKind.PYTHON and want is None and not step.pasted:
         want = ""  # doctest's rule: an example the article shows no output for prints nothing
     path = f"{SCRIPT_DIR}/block-{block.index}-step-{i}.py" if kind == ActionKind.SCRIPT else ""
+    # the page's own word, as a directive would say it: a build of a listing declared not to compile fails
+    authored = [f"the author: an earlier block provides {', '.join(given)}"] if given else []
+    authored += [step.facts.expected_failure] if step.facts.expected_failure else []
     return Action(kind, block.index, i, step.command, source=source, path=path, lang=step.lang,
                   expected_output=want, needs_state=needs_state, background=background, needs=labels,
                   answers=step.answers, pasted=step.pasted, note=note, services=services,
-                  authored=f"the author: an earlier block provides {', '.join(given)}" if given else "")
+                  expect_fail=bool(step.facts.expected_failure), authored="; ".join(authored))
 
 
 def _opens(block: CodeBlock, step: Step) -> str:
