@@ -173,3 +173,11 @@ def test_programs_the_prose_says_a_block_runs(before: str, named: set[str]) -> N
     from extractor.understand.prose import programs_run
 
     assert programs_run(before) == named
+
+
+def test_a_command_ending_in_an_option_that_takes_a_value_goes_on_in_the_next_line() -> None:
+    (_, session) = _tutorial("wrapped.html").code_blocks
+    assert [(s.command, s.expected_output) for s in session.steps] == [
+        ("cc -Wall -Wextra -O2 greet.c -o greet", None), ("./greet", "hi\n"), ("ls greet", "greet\n")]
+    plan = {a.command: a for a in make_plan(_tutorial("wrapped.html")).actions}
+    assert plan["./greet"].kind == ActionKind.SHELL  # made by the joined compiler line, so not assumed

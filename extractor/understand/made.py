@@ -22,6 +22,9 @@ VALUE_FLAGS: dict[str, frozenset[str]] = {
     "docker": frozenset("-e --env --env-file -p --publish -v --volume --name -w --workdir -u --user --network "
                         "--entrypoint -l --label -m --memory --mount --restart -t --tag -f --file -c -H --host "
                         "--context --platform --cpus".split()),
+    **dict.fromkeys(("rustc", "rustdoc"), frozenset("-o -L -l --crate-name --crate-type --edition --extern "
+                                                    "--out-dir -C --target --cfg".split())),
+    **dict.fromkeys(("gcc", "g++", "cc", "c++", "clang"), frozenset("-o -I -L -l -D -x -MF".split())),
 }
 
 @dataclass

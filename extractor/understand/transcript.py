@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 
 from extractor.understand import consoles, shellsplit, words
+from extractor.understand.made import VALUE_FLAGS
 from extractor.understand.prompts import PromptMatch, Prompts
 
 _COMMENT = re.compile(r"^\s*#")
@@ -140,6 +141,16 @@ class _Prompter:
             self.root = False
 
 
+def _wrapped_tail(cmd_lines: list[str], after: list[str]) -> str | None:
+    """The line after a command that ends in an option taking a value (``rustdoc ... -L``): no
+    command ends so, and the page wrapped the line there without a backslash; that line, or None."""
+    tokens = " ".join(cmd_lines).split()
+    program = tokens[1] if tokens[:1] == ["sudo"] and len(tokens) > 1 else tokens[0] if tokens else ""
+    if not after or not after[0].strip() or after[0][:1].isspace() or len(after[0].split()) != 1:
+        return None
+    return after[0] if tokens[-1] in VALUE_FLAGS.get(program, frozenset()) else None
+
+
 def split(text: str, prompts: Prompts) -> list[Turn]:
     """The turns of a session block (empty when no line carries a prompt). A margin the page
     gives the whole block (DocBook's `` $ debmake ...`` screens) is layout: it goes first."""
@@ -156,7 +167,10 @@ def split(text: str, prompts: Prompts) -> list[Turn]:
             cmd_lines, complete = _console_lines(consoles.BY_NAME[m.shape], first, rest), True
         else:
             cmd_lines, complete = _command_lines(first, rest, m.shape)
-        consumed = i + len(cmd_lines)
+        tail = _wrapped_tail(cmd_lines, rest[len(cmd_lines) - 1:]) if m.shape not in consoles.BY_NAME else None
+        consumed = i + len(cmd_lines) + (tail is not None)
+        if tail is not None:
+            cmd_lines = [*cmd_lines[:-1], f"{cmd_lines[-1]} {tail}"]
         command = "\n".join(cmd_lines).rstrip()
         finder.ran(command, m.shape)
         stop = finder.next(consumed)
