@@ -385,7 +385,8 @@ def test_a_cell_above_a_listing_in_a_table_introduces_it() -> None:
 
 
 def test_prose_after_a_listing_that_points_back_names_it_and_an_elided_signature_is_no_excerpt() -> None:
-    program, build, signed = codes("named-after.html")
+    program, build, signed, command = codes("named-after.html")
+    assert (command.kind, command.filename) == ("text", None)  # "will write a file called x. The command"
     assert (program.kind, program.lang, program.filename) == ("file", "c", "greet.c")
     assert build.filename is None
     assert (signed.kind, signed.filename) == ("file", "shelf_1.0.commands")  # "for instance `x.commands`:"

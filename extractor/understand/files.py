@@ -171,10 +171,16 @@ def prose_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", "\n".join(lines)) if s.strip()]
 
 
+# The sentence right before the block presents it as a command: "The command", "run the following command:".
+_THE_COMMAND = re.compile(r"\b(?:the|this|following|next)\s+commands?\b", re.IGNORECASE)
+
+
 def told_to_save(before: str, lang: str) -> str | None:
     """The file name the sentence right before the block tells the reader to save it as
     ("Now put this in `app.py`:", "Create a file named settings.yaml")."""
     sentences = prose_sentences(before.replace("\\_", "_"))[-2:]
+    if sentences and _THE_COMMAND.search(sentences[-1]) and not NAME.search(sentences[-1]):
+        return None  # "... will create a file called foo.pdf. The command": what follows is a command
     for n, sentence in enumerate(sentences):
         if _IMPERATIVE_SAVE.search(sentence):
             for m in NAME.finditer(sentence):
