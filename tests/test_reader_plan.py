@@ -234,14 +234,15 @@ def test_a_statement_at_nodes_prompt_runs_after_the_ones_typed_before_it_at_that
     typed = [a.source.split("<<'TC_STATEMENT'\n", 1) for a in actions]
     assert all(head.startswith("node -e ") for head, _ in typed)
     counts = [int(head.rsplit(" ", 2)[-2]) for head, _ in typed]
-    assert counts == list(range(len(actions)))  # statement N: after the N typed before it
+    assert counts == [*range(8), 0, 1]  # statement N: after the N typed before it; after .exit a new REPL
+    assert [a.block for a in actions[-2:]] == [1, 1]  # a js block of "> " lines: Node's REPL, no `node` shown
     assert typed[4][1] == ("const langs = ['js', 'ts']\nlangs.map(l => l.toUpperCase())\n"
                            "function area(r) {\n  return Math.PI * r * r\n}\narea(1).toFixed(3)\n"
                            "console.log(`${langs.length} languages`)\nTC_STATEMENT")
     again = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(
         *found[0].code_blocks, *found[0].code_blocks))  # opened anew by the second `node`: nothing typed yet
     assert [a.source.rsplit(" <<", 1)[0].rsplit(" ", 1)[-1] for a in make_plan(again).actions
-            if a.lang == "node"] == [str(n) for n in range(len(actions))] * 2
+            if a.lang == "node"] == [str(n) for n in counts] * 2
 
 
 def test_the_readme_counts_the_seed_articles_kubectl_steps_that_get_a_client_side_check() -> None:

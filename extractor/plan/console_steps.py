@@ -48,7 +48,14 @@ _NODE_REPL = (
 )
 
 
+def _since_exit(earlier: Sequence[str], exits: frozenset[str]) -> Sequence[str]:
+    """The statements typed since the console was last left (``.exit``): a new one starts empty."""
+    left = [n for n, s in enumerate(earlier) if s.strip() in exits]
+    return earlier[left[-1] + 1:] if left else earlier
+
+
 def _node(opener: str, statement: str, earlier: Sequence[str]) -> str:
+    earlier = _since_exit(earlier, frozenset({".exit"}))
     typed = "".join(f"{s}\n" for s in (*earlier, statement))
     return _on_stdin(f"{opener} -e {sh_word(_NODE_REPL)} {len(earlier)}", typed)
 
@@ -69,7 +76,7 @@ _IRB = (
 
 
 def _irb(_opener: str, statement: str, earlier: Sequence[str]) -> str:
-    typed = (*earlier, statement)
+    typed = (*_since_exit(earlier, frozenset({"exit", "quit", "exit()"})), statement)
     counts = " ".join(str(s.count("\n") + 1) for s in typed)
     return _on_stdin(f"ruby -e {sh_word(_IRB)} {counts}", "".join(f"{s}\n" for s in typed))
 

@@ -53,8 +53,8 @@ class Understood:
     whole: bool = False  # the prose says to create it: the whole file
 
 
-def _session(block: CodeBlock, v: Reading, ctx: Context) -> Understood:
-    turns = transcript.split(block.text, ctx.prompts.for_block(block.text))
+def _session(block: CodeBlock, v: Reading, ctx: Context, opened: consoles.Console | None = None) -> Understood:
+    turns = transcript.split(block.text, ctx.prompts.for_block(block.text), opened)
     langs = [t.prompt.shape if t.prompt.shape in consoles.BY_NAME else "shell" for t in turns]
     steps = []
     for n, (t, lang) in enumerate(zip(turns, langs, strict=True)):
@@ -277,6 +277,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
         return _command_then_output(block, v)
     if v.kind == "session":
         return _pycon(block, v) if v.lang == "python" else _session(block, v, ctx)
+    if (typed_at := consoles.labelled(block.label, block.text)) is not None:
+        return _session(block, v, ctx, typed_at)  # a js block of "> " lines: Node's REPL
     title = block.caption or titles.bold_title(ctx.before) or ""
     if v.kind == "output" and run_by_name(block.text, block.label, runs := prose.programs_run(ctx.before)):
         return _commands(block, Reading("shell", "commands", "commands of a program the prose names"), runs)

@@ -52,6 +52,20 @@ _OPENERS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+# Labels under which a block of a weak prompt's lines is that console's transcript, with no step
+# opening it: a JavaScript block whose first line is ``> [1, 2].map(…)`` is Node's REPL.
+_LABELLED: dict[str, str] = dict.fromkeys(("js", "javascript", "node", "nodejs", "node-repl"), "node")
+
+
+def labelled(label: str | None, text: str) -> Console | None:
+    """The console whose transcript a block is by its label and the prompt its first line
+    starts with, else None."""
+    console = BY_NAME.get(_LABELLED.get((label or "").lower(), ""))
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    m = console.prompt.match(first) if console else None
+    return console if m and first[m.end():].strip() and m.group(0).endswith(" ") else None
+
+
 def strong_match(line: str) -> tuple[Console, str] | None:
     """The console whose own prompt starts ``line`` (never node's ``>``), and that prompt."""
     for console in CONSOLES:

@@ -151,11 +151,12 @@ def _wrapped_tail(cmd_lines: list[str], after: list[str]) -> str | None:
     return after[0] if tokens[-1] in VALUE_FLAGS.get(program, frozenset()) else None
 
 
-def split(text: str, prompts: Prompts) -> list[Turn]:
+def split(text: str, prompts: Prompts, opened: consoles.Console | None = None) -> list[Turn]:
     """The turns of a session block (empty when no line carries a prompt). A margin the page
     gives the whole block (DocBook's `` $ debmake ...`` screens) is layout: it goes first."""
     lines = [line.rstrip() for line in textwrap.dedent(text).split("\n")]
     finder = _Prompter(lines, prompts)
+    finder.console = opened  # a console the block's label says it is typed at (Node's ``>``)
     turns: list[Turn] = []
     i = finder.next(0)
     while i < len(lines):
