@@ -175,6 +175,19 @@ def test_templates_language_listings_sql_trees_and_output_make_no_steps() -> Non
     assert [len(c.steps) for c in found] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
     assert found[8].steps[0].expected_output == "rustc 1.74.0 (79e9716c9 2023-11-13)\n"  # "You should see"
     assert all(not c.defects for c in found)
+    # a label set aside says on what evidence (a template in its host's label is no defect of the page)
+    assert found[0].notes == ("labelled 'html', read as a fragment (template): template tags ({% %}, {{ }}, <% %>)",)
+    assert [c.notes for c in found[2:]] == [()] * 8  # the labels that were right
+
+
+def test_a_label_set_aside_names_the_evidence() -> None:
+    shown = understand_blocks((CodeBlock(0, "Python 3.11.2\n", label="bash"),), "t", "t")[0]
+    assert isinstance(shown, CodeBlock) and shown.kind == "output"
+    assert shown.notes == ("labelled 'bash', read as program output (text): no prompt, and no line is a command "
+                           "a shell runs",)
+    tree = understand_blocks((CodeBlock(0, "app/\n├── main.py\n└── util.py\n", label="bash"),), "t", "t")[0]
+    assert isinstance(tree, CodeBlock) and tree.notes == ()  # the defect says it
+    assert tree.defects == ("labelled 'bash' but it is a directory tree (text), not shell",)
 
 
 def test_a_file_is_followed_across_the_versions_the_article_shows() -> None:

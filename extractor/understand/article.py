@@ -15,6 +15,7 @@ from extractor.understand import (
     assumed,
     captions,
     consoles,
+    defects,
     editors,
     files,
     kube,
@@ -194,7 +195,9 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
                 given.saw_code(filled.text, f"block {filled.index}")
             final = replace(first, block=filled)
             checks = static_checks(final)
-            done[n] = _not_shell(filled, checks) or replace(filled, checks=checks, defects=block_defects(final))
+            evidence = defects.set_aside(filled.label, filled.lang, filled.kind, first.reading.why)
+            done[n] = _not_shell(filled, checks) or replace(filled, checks=checks, defects=block_defects(final),
+                                                            notes=(*filled.notes, *evidence))
         except Exception as e:  # noqa: BLE001
             done[n] = _fallback(codes[n], e, where)
     understood = iter(outcomes.expected_failures(_with_editors(done)))

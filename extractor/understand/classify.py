@@ -226,14 +226,14 @@ def classify(text: str, label: str | None, prompts: Prompts) -> Reading:
     if claimed in (None, "shell") and _command_then_output(text, claimed):
         return Reading("shell", "session", COMMAND_THEN_OUTPUT, shape=Shape.COMMAND_THEN_OUTPUT)
     if _mostly_output(text) and not _parses(text, claimed):
-        return Reading("text", "output", "program output")
+        return Reading("text", "output", "no prompt, and most lines are what a program prints (counts, statuses)")
     found = _structured(text, claimed)
     if found:
         return found
     if claimed in _SHELL_OR_NEUTRAL and not shapes.output_lines(text) and _commands(text, claimed):
         return Reading("shell", "commands", "shell commands without prompts")
     if shapes.output_lines(text) or claimed == "shell":
-        return Reading("text", "output", "program output")
+        return Reading("text", "output", "no prompt, and no line is a command a shell runs")
     if claimed and claimed != "text":
         return Reading(claimed, "fragment", f"{claimed} code (by its label)")
     return Reading("text", "text", "plain text", shape=Shape.PLAIN_TEXT)

@@ -57,6 +57,17 @@ def lying_label(label: str | None, lang: str, kind: str, shape: str) -> list[str
     return [f"labelled '{label}' but it is {what} ({lang}), not {claimed}"]
 
 
+def set_aside(label: str | None, lang: str, kind: str, why: str) -> list[str]:
+    """What the reading went by when it set the block's label aside and the page is not at fault
+    (output in a terminal block, a template in its host's label): the evidence, as a note."""
+    claimed = label_lang(label)
+    if not label or claimed is None or label.lower() in NEUTRAL_LABELS or claimed == lang or not why:
+        return []
+    if lying_label(label, lang, kind, why):
+        return []  # the defect says it
+    return [f"labelled '{label}', read as {_KIND_WORDS.get(kind, kind)} ({lang}): {why}"]
+
+
 def cut_commands(steps: tuple[Step, ...], complete: tuple[bool, ...]) -> list[str]:
     found = []
     for n, (step, ok) in enumerate(zip(steps, complete, strict=False)):
