@@ -37,10 +37,13 @@ class Turn:
 
 def _output(lines: list[str], prompt: str) -> str | None:
     """What a command printed: up to a line that is the bare prompt again (the shell waiting,
-    nothing typed), trailing blanks and comments (they head the next command) dropped."""
+    nothing typed), trailing blanks and comments (they head the next command; at the prompt,
+    ``$ # now clean up``, the reader typed them) dropped."""
     bare = [n for n, line in enumerate(lines) if line.strip() and line.rstrip() == prompt.rstrip()]
     lines = lines[: bare[0]] if bare else lines
-    while lines and (not lines[-1].strip() or _COMMENT.match(lines[-1])):
+    typed = prompt.rstrip()
+    while lines and (not lines[-1].strip() or _COMMENT.match(lines[-1]) or (
+            typed and lines[-1].startswith(typed) and _COMMENT.match(lines[-1][len(typed):]))):
         lines = lines[:-1]
     while lines and not lines[0].strip():
         lines = lines[1:]
