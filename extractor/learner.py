@@ -52,7 +52,7 @@ def print_plan(t: Tutorial, plan: Plan, out: TextIO) -> None:
     view = View(out)
     steps = units(plan)
     before, after = pages(t, plan)
-    view.title(t.title, t.url)
+    view.title(t.title, t.url, plan.pinned)
     for pos, a in enumerate(steps):
         for block in before[pos]:
             view.block(block)

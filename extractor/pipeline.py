@@ -177,7 +177,7 @@ def render_article(tutorial: Tutorial) -> ArticleFiles:
 
     ipynb, md = render_notebook(tutorial, make_plan(tutorial, Place.NOTEBOOK))
     check_plan = make_plan(tutorial, Place.CHECK_SH)
-    box = standalone_container(check_plan.packages)
+    box = standalone_container(check_plan.packages, check_plan.pinned)
     return ArticleFiles(ipynb, md, render_check_sh(tutorial, check_plan, box), render_dockerfile(tutorial, box))
 
 

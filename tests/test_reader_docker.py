@@ -328,3 +328,29 @@ def test_when_statements_are_typed_at_mysqls_prompt_then_each_runs_at_mariadbs_c
     changed = check_tutorial(sample("mysql.html", tmp_path, ("| Dune  |", "| Emma  |")), RunOptions(step_timeout=60))
     assert [(s.command, s.status) for s in changed.steps if s.status != "passed"] == [
         ("SELECT title FROM books WHERE year > 1900;", "failed")]
+
+
+def test_when_check_sh_runs_a_pinned_sample_then_it_starts_where_and_as_wide_as_check_does(engine: Any,
+                                                                                           tmp_path: Path) -> None:
+    """check.sh applies the plan's pins as check does: the container starts in the directory
+    pytest's rootdir shows, with the width of the article's rule lines, and says so."""
+    import os
+    import subprocess
+
+    from extractor.pipeline import render_article
+
+    files = render_article(sample("pytest-project.html", tmp_path))
+    d = tmp_path / "out"
+    d.mkdir()
+    (d / "check.sh").write_text(files.check_sh, encoding="utf-8")
+    (d / "Dockerfile").write_text(files.dockerfile, encoding="utf-8")
+    run = subprocess.run(["bash", str(d / "check.sh")], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "STEP_TIMEOUT": "60"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[:2] == ["PINNED   working directory /home/maria/recipes (from the article's `pytest` output)",
+                         "PINNED   terminal width (COLUMNS) 72 (from the width of the article's rule lines)"]
+    verdicts = [ln.split(": ", 1) for ln in lines if ln.startswith(("PASS", "FAIL", "SKIP", "TIMEOUT"))]
+    assert [v for v, _ in verdicts if not v.startswith("PASS")] == [], run.stdout
+    assert "PASS     block 6 step 0: pwd" in lines  # /home/maria/recipes, as the article shows
+    assert "0 failed, 0 timed out" in run.stdout

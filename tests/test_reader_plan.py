@@ -360,7 +360,6 @@ def test_the_steps_start_where_an_output_shows_the_author_worked(steps: tuple[St
 
 
 def test_the_terminal_width_is_the_one_the_articles_rule_lines_show() -> None:
-    from extractor.sandbox.runner import pinned_context
     from extractor.understand.pins import terminal_width
 
     def shows(*widths: int) -> tuple[CodeBlock, ...]:
@@ -373,7 +372,7 @@ def test_the_terminal_width_is_the_one_the_articles_rule_lines_show() -> None:
     bare = (CodeBlock(0, "", kind="session", steps=(Step("python3 -m unittest", "=" * 70 + "\nOK\n"),)),)
     assert terminal_width(bare) is None  # unittest's bare rules are 70 wide whatever the terminal
     plan = make_plan(Tutorial("t", "t", "", SourceRef("test", "json"), blocks=shows(72), pins=(pin,)))
-    assert pinned_context(plan)[0]["COLUMNS"] == "72"
+    assert plan.pinned.environment == {"COLUMNS": "72"}
 
 
 def test_a_rerun_the_article_shows_no_output_for_expects_the_output_of_the_earlier_run(tmp_path: Path) -> None:

@@ -31,7 +31,9 @@ class SandboxWorkspace:
         packages = plan.packages
         say(f"preparing the sandbox image{' with ' + ', '.join(packages) if packages else ''}…")
         self.image = images.ensure_article(self.client, packages, say=say)
-        self.policy = network_policy(network, plan.hosts)
+        self.pins = plan.pinned  # where the steps start, their environment and host name (plan/pinning.py)
+        chosen = network_policy(network, plan.hosts)
+        self.policy = chosen.with_start_dir(self.pins.start_dir) if self.pins.start_dir else chosen
         self.slug = t.slug
         self.say = say
         self.checkpoint_file = checkpoint_file
@@ -41,7 +43,8 @@ class SandboxWorkspace:
     def start(self) -> Any:
         from extractor.sandbox.session import Session
 
-        session = Session(self.client, self.image, self.policy, lifetime_s=SESSION_LIFETIME_S, name_hint=self.slug)
+        session = Session(self.client, self.image, self.policy, lifetime_s=SESSION_LIFETIME_S, name_hint=self.slug,
+                          env=self.pins.environment, hostname=self.pins.hostname)
         session.start()
         return session
 

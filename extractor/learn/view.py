@@ -20,7 +20,7 @@ from extractor.display import terminal
 from extractor.learn.judge import Judged, Outcome, indent
 from extractor.learn.workspace import Ran
 from extractor.model import CodeBlock, ProseBlock
-from extractor.plan import Action
+from extractor.plan import Action, Pinned
 
 # How a step is shown: (first line, continuation lines), as a reader would type it.
 PROMPTS = {"python": (">>> ", "... "), "shell": ("$ ", "")}
@@ -55,9 +55,12 @@ class View:
     def say(self, text: str, style: str = "") -> None:
         self.console.print(Text(terminal(text), style=style if self.fancy else ""))
 
-    def title(self, name: str, url: str) -> None:
+    def title(self, name: str, url: str, pins: Pinned | None = None) -> None:
+        """The header: the article, and what its plan pins here (``Plan.pinned``) or leaves out."""
         self.say(f"# {name}", "bold")
         self.say(url, "dim")
+        for line in (*(f"pinned: {said}" for said in pins.said), *pins.left) if pins else ():
+            self.say(line, "dim")
 
     def prose(self, markdown: str) -> None:
         self.say("\n" + markdown.strip())

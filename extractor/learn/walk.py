@@ -111,7 +111,7 @@ class Walk:
     # -- the loop ----------------------------------------------------------------------------
     def run(self) -> bool:
         """Walk until the end (True) or a quit (False)."""
-        self.view.title(self.t.title, self.t.url)
+        self.view.title(self.t.title, self.t.url, self.plan.pinned)
         for line in self.opening:
             self.say_back(line)
         while self.position < len(self.steps):

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from extractor.plan.actions import Action, Plan
 from extractor.plan.make import SCRIPT_DIR, depends_on, make_plan, needs_of, steps_of
+from extractor.plan.pinning import Pinned
 from extractor.plan.places import PLACES, Place, PlaceRules
 from extractor.plan.rules import NEED_RULES, in_background, install_reason
 from extractor.plan.tools import ToolTable, parse_tools, tool_table
 
-__all__ = ["NEED_RULES", "PLACES", "SCRIPT_DIR", "Action", "Place", "PlaceRules", "Plan", "ToolTable", "depends_on",
-           "in_background", "install_reason", "make_plan", "needs_of", "parse_tools", "steps_of", "tool_table"]
+__all__ = ["NEED_RULES", "PLACES", "SCRIPT_DIR", "Action", "Pinned", "Place", "PlaceRules", "Plan", "ToolTable",
+           "depends_on", "in_background", "install_reason", "make_plan", "needs_of", "parse_tools", "steps_of",
+           "tool_table"]

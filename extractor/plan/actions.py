@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractor.context import Pin
+from extractor.plan.pinning import Pinned, pinned
 from extractor.plan.places import Place
 from extractor.vocab import ActionKind, NeedKind
 
@@ -74,6 +75,11 @@ class Plan:
     @property
     def runnable(self) -> bool:
         return any(a.runs for a in self.actions)
+
+    @property
+    def pinned(self) -> Pinned:
+        """What this place applies of ``pins`` (plan/pinning.py): start directory, environment, host."""
+        return pinned(self.pins, self.place)
 
     def of_block(self, index: int) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.block == index)

@@ -29,13 +29,23 @@ class PlaceRules:
     # A kubectl step that needs a cluster gets a client-side check (--dry-run=client) as a step of
     # its own: a verdict for check and check.sh; a learner's notebook or terminal walks the article.
     client_checks: bool
+    # The context the article shows that the place pins (plan/pinning.py), and why it leaves out the
+    # rest: a notebook may run on a reader's own machine, where its directory is not the article's
+    # to make; check.sh runs on any machine, so it cannot name the library that fakes the clock.
+    pins: frozenset[str] = frozenset()
+    pins_left: str = ""
 
+
+_ALL_PINS = frozenset({"workdir", "terminal-width", "git-identity", "hostname", "clock"})
 
 PLACES: Mapping[Place, PlaceRules] = MappingProxyType({
-    Place.CHECK: PlaceRules(writes_outside_folder=True, client_checks=True),
-    Place.CHECK_SH: PlaceRules(writes_outside_folder=True, client_checks=True),
-    Place.NOTEBOOK: PlaceRules(writes_outside_folder=False, client_checks=False),
-    Place.STEP: PlaceRules(writes_outside_folder=True, client_checks=False),
+    Place.CHECK: PlaceRules(writes_outside_folder=True, client_checks=True, pins=_ALL_PINS),
+    Place.CHECK_SH: PlaceRules(writes_outside_folder=True, client_checks=True, pins=_ALL_PINS - {"clock"},
+                               pins_left="the file that fakes the clock is a path of the machine's own"),
+    Place.NOTEBOOK: PlaceRules(writes_outside_folder=False, client_checks=False,
+                               pins=frozenset({"terminal-width", "git-identity"}),
+                               pins_left="a notebook may run on your own machine"),
+    Place.STEP: PlaceRules(writes_outside_folder=True, client_checks=False, pins=_ALL_PINS),
 })
 
 

@@ -10,9 +10,10 @@ when a step failed or timed out. Output is judged by tutorcheck's own matcher, w
 toolbox image carries (``matching.py``; ``replmatch.py`` for ``>>>`` examples, which all run in
 ONE interpreter, the toolbox's ``pyrepl.py``, as ``tutorcheck check`` runs them); servers the
 tutorial assumes installed start before the first step that uses them. Differences from
-``tutorcheck check``: the steps' output goes to files, not a terminal, and the article's pins
-(host name, working directory, clock, git identity, terminal width) are not applied, and a package
-a failed step's error asks for is not added (``sandbox/asked.py``: check runs the article again).
+``tutorcheck check``: the steps' output goes to files, not a terminal, the article's clock is not
+pinned (``PlaceRules.pins``; the directory, terminal width, git identity and host name are, as the
+plan's ``pinned`` says, and the script says which), and a package a failed step's error asks for
+is not added (``sandbox/asked.py``: check runs the article again).
 """
 
 from __future__ import annotations
@@ -221,9 +222,17 @@ def _services(a: Action, started: set[str]) -> list[str]:
     return lines
 
 
+def _pinned_lines(plan: Plan) -> list[str]:
+    """Say what the plan pins (and leaves out), and export the environment it pins; the start
+    directory and host name are the container's (``standalone.py``)."""
+    pins = plan.pinned
+    lines = [f"echo {sh_word('PINNED   ' + line)}" for line in (*pins.said, *pins.left)]
+    return lines + [f"export {name}={sh_word(value)}" for name, value in pins.env]
+
+
 def render_inner(plan: Plan) -> str:
     """The program the container runs: every planned step, in article order, in one shell."""
-    out = [INNER_PRELUDE, *(directed_prelude() if directed_steps(plan) else [])]
+    out = [INNER_PRELUDE, *_pinned_lines(plan), *(directed_prelude() if directed_steps(plan) else [])]
     started: set[str] = set()
     for a in plan.actions:
         out += _services(a, started)
@@ -243,6 +252,12 @@ def render_dockerfile(t: Tutorial, box: Container) -> str:
     return head + box.dockerfile
 
 
+def _pinned_comment(plan: Plan) -> str:
+    pins = plan.pinned
+    lines = [f"# Pinned as the article shows it: {comment(line)}\n" for line in pins.said]
+    return "".join(lines + [f"# Not pinned: {comment(line)}\n" for line in pins.left])
+
+
 def render_check_sh(t: Tutorial, plan: Plan, box: Container) -> str:
     """A standalone ``check.sh`` for ``t`` (bash + docker CLI only); deterministic text."""
     flags = " \\\n    ".join(sh_word(f) for f in box.flags)
@@ -257,7 +272,7 @@ def render_check_sh(t: Tutorial, plan: Plan, box: Container) -> str:
 # verdict per step and exits 1 when a step failed or timed out.
 # usage: ./check.sh [--allow-network[=private]]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s),
 #   TUTORCHECK_TOOLBOX (the toolbox image to build on)
-set -euo pipefail
+{_pinned_comment(plan)}set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STEP_TIMEOUT=${{STEP_TIMEOUT:-{DEFAULT_STEP_TIMEOUT}}}
 ARTICLE_TIMEOUT=${{ARTICLE_TIMEOUT:-{DEFAULT_ARTICLE_TIMEOUT}}}

@@ -15,6 +15,11 @@ class KernelStyle:
     fence: str  # the language name jupytext puts on code fences
     shell_prefix: str  # first line of a shell step cell ('' = the kernel is bash)
     setup: str = ""  # a first code cell the style needs ('' = none)
+    export: str = "export {name}={value}"  # one pinned environment variable ({value} quoted for the kernel)
+    quote: str = "shell"  # how {value} is quoted: "shell" (sh_word) or "python" (repr)
+    # before the pinned variables: an interactive bash (bash_kernel's) would set COLUMNS back to
+    # its pty's width after every command
+    pins_prelude: tuple[str, ...] = ("shopt -u checkwinsize",)
 
 
 SHELL_HELPER = r"""
@@ -96,6 +101,9 @@ KERNELS: dict[str, KernelStyle] = {
         fence="python",
         shell_prefix="%%shell\n",
         setup=SHELL_HELPER,
+        export="os.environ[{name!r}] = {value}",  # before the first %%shell cell starts its bash
+        quote="python",
+        pins_prelude=("import os",),
     ),
 }
 

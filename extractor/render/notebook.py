@@ -26,7 +26,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from extractor.model import CodeBlock, ProseBlock, Tutorial
-from extractor.plan import Action, Plan
+from extractor.plan import Action, Pinned, Plan
+from extractor.quoting import sh_word
 from extractor.render.cells import commented, fenced, images_as_links, not_run, step_source
 from extractor.render.kernels import KERNELS, KernelStyle, choose_kernel
 from extractor.replmatch import shows_an_exception
@@ -39,7 +40,7 @@ def cell_id(slug: str, *parts: object) -> str:
     return "-".join([digest, *(str(p) for p in parts)])[:64]
 
 
-def header_markdown(t: Tutorial) -> str:
+def header_markdown(t: Tutorial, pins: Pinned | None = None) -> str:
     lines = [f"# {t.title}", ""]
     facts = []
     if t.author:
@@ -60,7 +61,17 @@ def header_markdown(t: Tutorial) -> str:
         "need something this notebook cannot provide (a cluster, a secret, your own values, the network); "
         "Run All passes over them.",
     ]
+    if pins and (pins.said or pins.left):  # what the plan pins here (plan/pinning.py), and what it leaves out
+        lines += ["", *(f"> Pinned as the article shows it: {said}." for said in pins.said),
+                  *(f"> Not pinned: {left}." for left in pins.left)]
     return "\n".join(lines)
+
+
+def pins_source(style: KernelStyle, pins: Pinned) -> str:
+    """The first code cell's text: the environment the plan pins, in the kernel's language."""
+    quote = sh_word if style.quote == "shell" else repr
+    head = ["# tutorcheck: pinned as the article shows it (run this cell first; Run All does)", *style.pins_prelude]
+    return "\n".join(head + [style.export.format(name=name, value=quote(value)) for name, value in pins.env])
 
 
 def recorded_output(text: str) -> Any:
@@ -93,6 +104,8 @@ def notebook_metadata(t: Tutorial, kernel: str, plan: Plan) -> dict[str, Any]:
             "kernel": kernel,
             # the Debian packages the plan's running cells need: `tutorcheck notebook` builds its image with them
             "packages": list(plan.packages),
+            **({"pinned": {"applied": list(pins.said), "left": list(pins.left)}}
+               if (pins := plan.pinned).said or pins.left else {}),
         },
     }
 
@@ -163,8 +176,11 @@ def build_notebook(t: Tutorial, plan: Plan) -> Any:
         if a.kind != ActionKind.STATIC:
             by_block.setdefault(a.block, []).append(a)
     b = _Builder(t, style)
-    b.cells.append(new_markdown_cell(header_markdown(t), id=cell_id(t.slug, "header"),
+    b.cells.append(new_markdown_cell(header_markdown(t, plan.pinned), id=cell_id(t.slug, "header"),
                                      metadata={"tutorcheck": {"header": True}}))
+    if plan.pinned.env:
+        b.cells.append(new_code_cell(pins_source(style, plan.pinned), id=cell_id(t.slug, "pinned"),
+                                     metadata={"tags": ["tutorcheck-setup"], "tutorcheck": {"setup": "pinned"}}))
     if style.setup and any(a.lang not in ("file", "python") for units in by_block.values() for a in units):
         setup = new_code_cell(style.setup.rstrip("\n"), id=cell_id(t.slug, "setup"),
                               metadata={"tags": ["tutorcheck-setup"], "jupyter": {"source_hidden": True},

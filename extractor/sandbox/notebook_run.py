@@ -76,7 +76,7 @@ def _first_line(cell: Any) -> str:
     """The cell's first line of code (a skipped cell's code is commented out: uncommented here)."""
     meta = cell.get("metadata", {}).get("tutorcheck", {})
     if meta.get("setup"):
-        return "(set-up: the %%shell helper)"
+        return "(set-up: the pinned context)" if meta["setup"] == "pinned" else "(set-up: the %%shell helper)"
     if meta.get("filename"):
         return f"(writes {meta['filename']})"
     skipped = "skip-execution" in cell.get("metadata", {}).get("tags", [])

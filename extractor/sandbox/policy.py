@@ -166,7 +166,7 @@ class Policy:
             f"--ulimit=fsize={self.fsize_bytes}:{self.fsize_bytes}",
             *[f"--tmpfs={path}:{opts}" for path, opts in self.tmpfs().items()],
             *[f"--add-host={name}:{address}" for name, address in self.pinned],
-            f"--workdir={self.workdir}",
+            f"--workdir={self.start_dir or self.workdir}",
             *(["--init"] if self.init else []),
         ]
         return args

@@ -7,7 +7,6 @@ A failing snippet is a result, never an exception; only an engine or image probl
 
 from __future__ import annotations
 
-import platform
 import re
 import time
 from dataclasses import dataclass, replace
@@ -238,27 +237,6 @@ def _run_actions(session: Session | None, plan: Plan, options: RunOptions, t0: f
 
 
 KUBECONFIG_PATH = "/tmp/.tutorcheck/kubeconfig"
-FAKETIME_LIB = f"/usr/lib/{platform.machine()}-linux-gnu/faketime/libfaketime.so.1"
-
-
-def pinned_context(plan: Plan) -> tuple[dict[str, str], str]:
-    """The environment and host name that pin what the article shows (``plan.pins``)."""
-    env: dict[str, str] = {}
-    hostname = ""
-    for pin in plan.pins:
-        if pin.what == "git-identity":
-            name, _, email = pin.value.rpartition(" <")
-            for who in ("AUTHOR", "COMMITTER"):
-                env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = name, email.rstrip(">")
-        elif pin.what == "hostname":
-            hostname = pin.value
-        elif pin.what == "terminal-width":  # what tools fill or cut to the terminal breaks where the article's does
-            env["COLUMNS"] = pin.value
-        elif pin.what == "clock":  # libfaketime (Debian faketime, in the article's layer) starts the clock there
-            env["LD_PRELOAD"] = FAKETIME_LIB
-            env["FAKETIME"] = "@" + pin.value.removesuffix(" UTC")
-            env["TZ"] = "UTC"
-    return env, hostname
 
 
 def plan_for(tutorial: Tutorial, options: RunOptions) -> Plan:
@@ -308,14 +286,14 @@ def _check_once(tutorial: Tutorial, options: RunOptions, image: str | None, poli
     provided = layers.provided(c, image)
     if provided:
         plan = replace(plan, actions=tuple(layers.settle(a, provided) for a in plan.actions))
-    env, hostname = pinned_context(plan)
+    pins = plan.pinned  # the start directory, environment and host name the article shows (plan/pinning.py)
+    env = pins.environment
     if options.kubeconfig:
         env["KUBECONFIG"] = KUBECONFIG_PATH
-    workdir = next((p.value for p in plan.pins if p.what == "workdir"), "")
     chosen = network_policy(options, plan.hosts, policy)
-    session = Session(c, image, chosen.with_start_dir(workdir) if workdir else chosen,
+    session = Session(c, image, chosen.with_start_dir(pins.start_dir) if pins.start_dir else chosen,
                       lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
-                      hostname=hostname)
+                      hostname=pins.hostname)
     session.start()
     started: list[str] = []
     try:

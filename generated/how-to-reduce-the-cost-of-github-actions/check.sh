@@ -7,6 +7,7 @@
 # verdict per step and exits 1 when a step failed or timed out.
 # usage: ./check.sh [--allow-network[=private]]      env: STEP_TIMEOUT (s), ARTICLE_TIMEOUT (s),
 #   TUTORCHECK_TOOLBOX (the toolbox image to build on)
+# Pinned as the article shows it: host name polished-bush-99d8-1926a1 (from the article's prompts)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
@@ -115,6 +116,7 @@ verdict_of() {
     head -c 2000 "$tc/out" | head -n 20 | sed 's/^/    /'; fi
 }
 
+echo 'PINNED   host name polished-bush-99d8-1926a1 (from the article'"'"'s prompts)'
 static 0 0 'python3 -c '"'"'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))'"'"' block-0.yaml' ok ''
 # block 1 step 0
 {
@@ -191,6 +193,7 @@ printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\n%s\n' "$STEP_TIMEOUT" 128 "$inner" |
     --tmpfs=/tmp:rw,exec,nosuid,nodev,size=128m,nr_inodes=65536,mode=1777 \
     --workdir=/home/tutor \
     --init \
+    --hostname=polished-bush-99d8-1926a1 \
     "${log##*[[:space:]]}" "${launch[@]}" exec -- \
     bash -c 'cat >/tmp/check-main.sh && exec bash /tmp/check-main.sh </dev/null' |
   LC_ALL=C tr -d '\000-\010\013-\037\177' || status=$?  # no control character of a step reaches the terminal
