@@ -354,3 +354,24 @@ def test_when_check_sh_runs_a_pinned_sample_then_it_starts_where_and_as_wide_as_
     assert [v for v, _ in verdicts if not v.startswith("PASS")] == [], run.stdout
     assert "PASS     block 6 step 0: pwd" in lines  # /home/maria/recipes, as the article shows
     assert "0 failed, 0 timed out" in run.stdout
+
+
+def test_when_a_learner_steps_through_a_pinned_sample_then_the_walk_starts_there_and_says_so(engine: Any,
+                                                                                             tmp_path: Path) -> None:
+    import io
+
+    from extractor.learner import learner_plan, open_session, step_through
+
+    t = sample("pytest-project.html", tmp_path)
+    plan = learner_plan(t)
+    session = open_session(t, plan)
+    out = io.StringIO()
+    try:
+        assert step_through(t, plan, session, lambda _prompt: "r", out) == 0
+    finally:
+        session.close()
+    text = out.getvalue()
+    assert "pinned: working directory /home/maria/recipes (from the article's `pytest` output)" in text
+    assert "/home/maria/recipes\n  ✓ exit 0; output matches the article" in text  # pwd, where the article worked
+    # pytest's rootdir and its summary cut at the article's 72 columns: what the article shows (it exits 1)
+    assert "✗ exit 1; output matches the article (normalized)" in text
