@@ -92,6 +92,8 @@ class Facts:
     # why the page expects it to fail: it builds a listing the page declares does not compile
     # (understand/outcomes.py); "" otherwise
     expected_failure: str = ""
+    # a Python step that only binds names to literal values: it relies on no earlier step
+    literal: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -105,6 +107,8 @@ class Facts:
             out["shows"] = self.shows
         if self.expected_failure:
             out["expected_failure"] = self.expected_failure
+        if self.literal:
+            out["literal"] = True
         return out
 
     @classmethod
@@ -119,5 +123,5 @@ class Facts:
             fetches=bool(d.get("fetches", False)), reads_only=bool(d.get("reads_only", False)),
             packages=tuple(str(p) for p in d.get("packages", ())), packages_offline=bool(d.get("packages_offline")),
             venv=str(d.get("venv", "")), shows=str(d.get("shows", "")),
-            expected_failure=str(d.get("expected_failure", "")),
+            expected_failure=str(d.get("expected_failure", "")), literal=bool(d.get("literal", False)),
         )

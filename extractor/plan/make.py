@@ -13,7 +13,8 @@ For each step, first rule that holds wins: offered instead of an earlier step (`
 leaving no gap; a language nothing runs → skip; after a step of
 its block that is not run → skip (a session is a sequence: what follows a gap is not the
 article's; the reason and need are the step's own when it lacks something else itself, root
-aside); installs system packages → provided (the image does it); an unmet need → skip
+aside; a Python statement that only binds literal values relies on nothing before it: it is
+judged as if no gap were there, and the steps after it still follow the gap); installs system packages → provided (the image does it); an unmet need → skip
 (rules.NEED_RULES, in their order: placeholder > network > assumed file > tool > root);
 relies on state an earlier step that is not run would have left → skip (before root: the gap,
 not ``sudo``, is what stops it); else it runs (in the background when it serves until stopped).
@@ -206,13 +207,15 @@ def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
         if step.alternative is not None:  # another way to do an earlier step's job: the reader ran that
             actions.append(_alternative(block, i, step))
             continue
-        if skipped is not None:  # a reader's session is a sequence: what follows a gap is not the article's
+        if skipped is not None and not step.facts.literal:  # a session is a sequence: what follows a gap is not
+            # the article's; a statement that only binds literal values relies on nothing before it
             base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
                           expected_output=step.expected_output, needs=step.needs)
             actions.append(_after_gap(base, skipped, unmet(needs_of(block, step), ctx.here)))
             continue
         action = rerun(_step_action(block, i, step, ctx), ctx.runs)
-        skipped = action if action.kind == ActionKind.SKIP else None
+        if skipped is None and action.kind == ActionKind.SKIP:
+            skipped = action
         actions.append(action)
     return actions
 

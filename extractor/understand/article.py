@@ -94,7 +94,8 @@ def _written_state(command: str, labels: tuple[str, ...], made: needs.Made, writ
 
 
 def _with_needs(u: Understood, known_vars: set[str], local: set[str],
-                projects: toolchains.Projects | None = None, given: assumed.Given | None = None) -> CodeBlock:
+                projects: toolchains.Projects | None = None, given: assumed.Given | None = None,
+                urls: pyneeds.UrlNames | None = None) -> CodeBlock:
     b = u.block
     made = needs.Made()
     steps = []
@@ -122,11 +123,12 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
             step_needs = consoles.needs(step.lang)
             step = replace(step, console=opened.get(step.lang) or consoles.opener(step.lang, b.prompt))
         else:
-            step_needs = pyneeds.python_needs(step, local, given)
+            step_needs = pyneeds.python_needs(step, local, given, urls)
         if in_output(step.expected_output):  # the author's own value left out of what it printed
             step_needs = tuple(sorted({*step_needs, "placeholder"}))
         step = _answered(step, step_needs)
-        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell", output=step.expected_output)
+        facts = command_facts(step.command, step.needs, unset, shell=step.lang == "shell", output=step.expected_output,
+                              python_step=step.lang == "python")
         steps.append(replace(step, client_check=kube.client_check_of(step.command) if step.lang == "shell" else (),
                              port=services.server_port(step.command) if facts.serves else None, facts=facts))
     known_vars |= made.variables
@@ -177,6 +179,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     known_vars: set[str] = set()
     projects = toolchains.Projects()
     given = assumed.Given()
+    urls = pyneeds.UrlNames()
     given.saw_builds(u.block.text for u in firsts if u)  # the programs the page's build files name, anywhere
     for n, first in enumerate(firsts):
         if first is None:
@@ -185,7 +188,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             if directive.kind == DirectiveKind.FILE:
                 given.wrote(norm(directive.value))
         try:
-            filled = _with_needs(first, known_vars, local, projects, given)
+            filled = _with_needs(first, known_vars, local, projects, given, urls)
             if filled.kind == "file" and filled.filename:
                 projects.saw_file(filled.filename, filled.content)
                 given.wrote(norm(filled.filename), edit=titles.asks_to_change(contexts[n].before, filled.caption))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractor.model import Facts, Need
-from extractor.understand import nature, packages
+from extractor.understand import nature, packages, python
 from extractor.understand.destinations import destinations
 from extractor.understand.placeholders import (
     credential,
@@ -48,13 +48,14 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool =
 
 
 def command_facts(command: str, labels: Sequence[str], unset: Sequence[str] = (), shell: bool = True,
-                  output: str | None = None) -> Facts:
+                  output: str | None = None, python_step: bool = False) -> Facts:
     """The facts of one step: ``labels`` are its needs, ``unset`` the variables it reads that
-    nothing before it sets (:func:`.needs.unset_variables`), ``output`` what the article shows it print."""
+    nothing before it sets (:func:`.needs.unset_variables`), ``output`` what the article shows it
+    print; ``python_step``: a Python statement (one that only binds literals relies on nothing)."""
     needs = _needs(labels, command, unset, shell, run=True, output=output)
     fetches = any(n.kind == NeedKind.NETWORK for n in needs)
     if not shell:
-        return Facts(needs=needs, fetches=fetches)
+        return Facts(needs=needs, fetches=fetches, literal=python_step and python.binds_literals(command))
     found = packages.language_packages(command)
     return Facts(needs=needs, installs=nature.system_install(command) or packages.language_install(command),
                  serves=nature.runs_until_stopped(command), editor=nature.editor(command), fetches=fetches,

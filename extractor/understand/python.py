@@ -112,6 +112,21 @@ def parse(text: str) -> ast.Module | None:
         return None
 
 
+_LITERAL_PARTS = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.UnaryOp, ast.BinOp,
+                  ast.unaryop, ast.operator, ast.expr_context)
+
+
+def binds_literals(text: str) -> bool:
+    """Python that only binds names to literal values (``payload = {'key': ['a', 'b']}``): it
+    uses nothing any earlier step made, calls nothing and prints nothing."""
+    tree = parse(text)
+    return tree is not None and bool(tree.body) and all(
+        isinstance(node, ast.Assign)
+        and all(isinstance(n, ast.Name | ast.Tuple | ast.List | ast.Store) for t in node.targets for n in ast.walk(t))
+        and all(isinstance(n, _LITERAL_PARTS) for n in ast.walk(node.value))
+        for node in tree.body)
+
+
 def compile_error(text: str) -> str | None:
     """``line N: message`` when ``text`` does not compile, else None."""
     try:
