@@ -104,7 +104,9 @@ class Match(StrEnum):
 # step (a Windows prompt's ``venv\\Scripts\\activate``), for other readers: this one ran the POSIX twin,
 # or another way to do what an earlier step did (``# or``): this reader ran that one.
 NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR, NeedKind.OS, NeedKind.ALTERNATIVE})
+# A step skipped for one of these lacks nothing of its own: it follows an earlier step that did not run.
+KNOCK_ON_NEEDS = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})
 
 
-__all__ = ["FAILING_STEP_STATUSES", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES",
-           "ActionKind", "ArticleStatus", "Match", "NeedKind", "StepStatus"]
+__all__ = ["FAILING_STEP_STATUSES", "KNOCK_ON_NEEDS", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS",
+           "UNJUDGED_STEP_STATUSES", "ActionKind", "ArticleStatus", "Match", "NeedKind", "StepStatus"]

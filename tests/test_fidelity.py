@@ -102,11 +102,11 @@ def test_a_knock_on_skip_takes_the_class_of_the_gap_it_follows() -> None:
     assert [skip_class(steps, n) for n in range(5)] == ["cluster", "secret", "secret", "cluster", "other-os"]
 
 
-def test_a_knock_on_skip_after_two_gaps_of_its_block_takes_the_class_of_the_first_which_its_reason_names() -> None:
+def test_a_knock_on_skip_after_two_gaps_of_its_block_takes_the_class_of_the_nearest_which_its_reason_names() -> None:
     steps = [_step(0, 0, "url = 'https://x.example.org/post'", StepStatus.SKIPPED, ActionKind.SKIP, NeedKind.NETWORK),
              _step(0, 1, "f = open('data.bin', 'rb')", StepStatus.SKIPPED, ActionKind.SKIP, NeedKind.FILE),
              _step(0, 2, "r = post(url, f)", StepStatus.SKIPPED, ActionKind.SKIP, NeedKind.SEQUENCE)]
-    assert [skip_class(steps, n) for n in range(3)] == ["network", "assumed-file", "network"]
+    assert [skip_class(steps, n) for n in range(3)] == ["network", "assumed-file", "assumed-file"]
 
 
 def test_each_labelled_page_is_extracted_on_its_own_under_a_slug_from_its_path() -> None:

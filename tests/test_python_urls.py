@@ -1,6 +1,7 @@
 """A Python session that keeps a URL in a name: binding the string reaches nothing, the call
 that uses the name needs the network; after a step that cannot run, a statement that only
-binds literal values still runs (it relies on nothing before it), what uses the gap does not.
+binds literal values still runs (it relies on nothing before it), what uses the gap does not,
+and it follows the nearest earlier step that lacks something of its own.
 Sample page written for these tests: tests/data/reading/python-urls.html. Pure: no engine."""
 
 from __future__ import annotations
@@ -64,3 +65,11 @@ def test_after_a_gap_only_literal_bindings_run(actions: dict[tuple[int, str], Ac
 ])
 def test_literal_bindings(text: str, literal: bool) -> None:
     assert binds_literals(text) is literal
+
+
+def test_a_step_after_two_gaps_follows_the_nearest(actions: dict[tuple[int, str], Action]) -> None:
+    assert actions[(2, "log = open('station-log.csv', 'rb')")].need == NeedKind.FILE
+    sent = actions[(2, "sent = urllib.request.urlopen(upload, log.read())")]
+    assert sent.need == NeedKind.NETWORK and "it also follows step 1" in sent.reason  # its own lack first
+    status = actions[(2, "sent.status")]
+    assert status.need == NeedKind.SEQUENCE and status.reason.startswith("follows step 2 of this block")

@@ -26,7 +26,15 @@ from typing import Any
 
 from extractor.fidelity.labels import LabelledPage, LabelledStep
 from extractor.results import ArticleResult, StepResult
-from extractor.vocab import FAILING_STEP_STATUSES, NO_GAP_KINDS, NO_GAP_NEEDS, ActionKind, NeedKind, StepStatus
+from extractor.vocab import (
+    FAILING_STEP_STATUSES,
+    KNOCK_ON_NEEDS,
+    NO_GAP_KINDS,
+    NO_GAP_NEEDS,
+    ActionKind,
+    NeedKind,
+    StepStatus,
+)
 
 PRECISION_MIN = 0.90
 RECALL_MIN = 0.90
@@ -44,7 +52,7 @@ NEED_CLASSES: dict[NeedKind, str] = {
     NeedKind.EXCERPT: "assumed-file",
     NeedKind.GUI: "gui", NeedKind.HARDWARE: "hardware", NeedKind.INTERACTIVE: "interactive",
 }
-KNOCK_ON = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})
+KNOCK_ON = KNOCK_ON_NEEDS
 
 
 def normalise_command(command: str) -> str:
@@ -88,14 +96,13 @@ def _pair(page: LabelledPage, ls: LabelledStep | None, steps: list[StepResult], 
 
 def skip_class(steps: Sequence[StepResult], n: int) -> str:
     """The reason class of skipped step ``n``, from its typed need; a knock-on skip takes the
-    class of the gap it follows: for a step after a gap in its block, the block's first gap (the
-    step its reason names, even when a step between lacks something of its own), else the
-    article's first."""
+    class of the gap it follows: for a step after a gap in its block, the block's nearest earlier
+    step that lacks something of its own (the step its reason names), else the article's first gap."""
     need = steps[n].need
     if need in KNOCK_ON:
         gaps = [k for k in range(n) if _is_gap(steps[k]) and steps[k].need not in KNOCK_ON]
         same_block = [k for k in gaps if steps[k].block == steps[n].block]
-        cause = same_block[0] if same_block and need == NeedKind.SEQUENCE else (gaps[0] if gaps else None)
+        cause = same_block[-1] if same_block and need == NeedKind.SEQUENCE else (gaps[0] if gaps else None)
         return skip_class(steps, cause) if cause is not None else "other"
     return NEED_CLASSES.get(need, "other") if need else "other"
 

@@ -13,11 +13,13 @@ For each step, first rule that holds wins: offered instead of an earlier step (`
 leaving no gap; a language nothing runs → skip; after a step of
 its block that is not run → skip (a session is a sequence: what follows a gap is not the
 article's; the reason and need are the step's own when it lacks something else itself, root
-aside; a Python statement that only binds literal values relies on nothing before it: it is
-judged as if no gap were there, and the steps after it still follow the gap); installs system packages → provided (the image does it); an unmet need → skip
-(rules.NEED_RULES, in their order: placeholder > network > assumed file > tool > root);
-relies on state an earlier step that is not run would have left → skip (before root: the gap,
-not ``sudo``, is what stops it); else it runs (in the background when it serves until stopped).
+aside; the gap it follows is the nearest earlier step of the block that lacks something of its
+own, the closest thing it may rely on; a Python statement that only binds literal values
+relies on nothing before it: it is judged as if no gap were there); installs system packages →
+provided (the image does it); an unmet need → skip (rules.NEED_RULES, in their order:
+placeholder > network > assumed file > tool > root); relies on state an earlier step that is
+not run would have left → skip (before root: the gap, not ``sudo``, is what stops it); else it
+runs (in the background when it serves until stopped).
 
 The decisions use only what understand/ stored on the steps (``Step.facts``) and the place's
 row of ``places.PLACES``; nothing here reads a command's text.
@@ -51,7 +53,7 @@ from extractor.plan.rules import (
 )
 from extractor.plan.services import service_packages
 from extractor.plan.tools import ToolTable, tool_table
-from extractor.vocab import NO_GAP_NEEDS, ActionKind, NeedKind
+from extractor.vocab import KNOCK_ON_NEEDS, NO_GAP_NEEDS, ActionKind, NeedKind
 
 RUN_KINDS = frozenset({"session", "commands"})
 SCRIPT_DIR = "/tmp/.tutorcheck"
@@ -188,34 +190,52 @@ def _install(base: Action, step: Step, ctx: _Ctx) -> Action:
                   expected_output=base.expected_output, reason=why, need=need, needs=base.needs, packages=packages)
 
 
-def _after_gap(base: Action, skipped: Action, mine: Unmet | None) -> Action:
+@dataclass(frozen=True)
+class _Gap:
+    """A step of the current block that is not run for a lack of its own: what it lacks."""
+
+    step: int
+    need: NeedKind | None
+    reason: str
+
+
+def _after_gap(base: Action, gap: _Gap, mine: Unmet | None) -> Action:
     """A step after a gap in its block: what it lacks itself comes first (typed), then the gap;
     when it lacks the same as the gap, the gap says it. Root is the exception: ``sudo`` is the
     least of what a step lacks, so the gap it follows comes first."""
-    follows = f"follows step {skipped.step} of this block, which cannot run ({skipped.reason})"
+    follows = f"follows step {gap.step} of this block, which cannot run ({gap.reason})"
     if mine is not None and mine.need == NeedKind.ROOT:
         return _skip(base, NeedKind.SEQUENCE, f"{follows}; it also {mine.reason}")
     if mine is None:
         return _skip(base, NeedKind.SEQUENCE, follows)
-    return _skip(base, mine.need, follows if mine.need == skipped.need else f"{mine.reason}; it also {follows}")
+    return _skip(base, mine.need, follows if mine.need == gap.need else f"{mine.reason}; it also {follows}")
+
+
+# A skipped step lacking only these is no nearer cause for the steps after it than the gap it follows.
+_FOLLOWS_ONLY = KNOCK_ON_NEEDS | NO_GAP_NEEDS | {NeedKind.ROOT}
 
 
 def _run_block(block: CodeBlock, ctx: _Ctx) -> list[Action]:
+    """The block's steps in order. After a step that is not run, the steps follow the nearest
+    earlier one that lacks something of its own (the closest thing they may rely on); a Python
+    statement that only binds literal values relies on nothing before it and is judged alone."""
     actions: list[Action] = []
-    skipped: Action | None = None
+    gap: _Gap | None = None
     for i, step in enumerate(steps_of(block)):
         if step.alternative is not None:  # another way to do an earlier step's job: the reader ran that
             actions.append(_alternative(block, i, step))
             continue
-        if skipped is not None and not step.facts.literal:  # a session is a sequence: what follows a gap is not
-            # the article's; a statement that only binds literal values relies on nothing before it
-            base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,
+        if gap is not None and not step.facts.literal:  # a session is a sequence: what follows a gap is not
+            base = Action(ActionKind.SKIP, block.index, i, step.command, lang=step.lang,  # the article's
                           expected_output=step.expected_output, needs=step.needs)
-            actions.append(_after_gap(base, skipped, unmet(needs_of(block, step), ctx.here)))
+            mine = unmet(needs_of(block, step), ctx.here)
+            actions.append(_after_gap(base, gap, mine))
+            if mine is not None and mine.need not in _FOLLOWS_ONLY and mine.need != gap.need:
+                gap = _Gap(i, mine.need, mine.reason)  # it lacks something else itself
             continue
         action = rerun(_step_action(block, i, step, ctx), ctx.runs)
-        if skipped is None and action.kind == ActionKind.SKIP:
-            skipped = action
+        if action.kind == ActionKind.SKIP and (gap is None or action.need not in _FOLLOWS_ONLY):
+            gap = _Gap(i, action.need, action.reason)
         actions.append(action)
     return actions
 
