@@ -328,14 +328,16 @@ def test_an_ipython_session_runs_its_python_and_names_ipythons_own_syntax_as_why
     found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "ipython.html"])
     assert not errors
     blocks = found[0].code_blocks
-    assert [[s.lang for s in b.steps] for b in blocks] == [["python"] * 5, ["ipython", "python"], ["ipython"]]
+    assert [[s.lang for s in b.steps] for b in blocks] == [["python"] * 7, ["python"], ["ipython", "python"],
+                                                           ["ipython"]]
     assert [s.expected_output for s in blocks[0].steps] == [None, "23.75\n", None, "[5.4, 14.4, 8.7]\n",
-                                                            "3 prices\n"]  # Out[n]: is IPython's, not the value's
+                                                            "3 prices\n", None, None]  # Out[n]: is IPython's
+    assert [s.pasted for s in blocks[0].steps] == [False] * 5 + [True] * 2  # a trailing ; : IPython shows no value
     actions = [a for a in make_plan(found[0]).actions if a.kind != ActionKind.STATIC]
-    assert [a.kind for a in actions[:5]] == [PYTHON] * 5
-    assert [(a.kind, a.need) for a in actions[5:]] == [(SKIP, NeedKind.LANG), (SKIP, NeedKind.SEQUENCE),
+    assert [a.kind for a in actions[:8]] == [PYTHON] * 8
+    assert [(a.kind, a.need) for a in actions[8:]] == [(SKIP, NeedKind.LANG), (SKIP, NeedKind.SEQUENCE),
                                                        (SKIP, NeedKind.LANG)]
-    assert actions[5].reason == ("IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the "
+    assert actions[8].reason == ("IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the "
                                  "session in plain Python, not IPython")
 
 

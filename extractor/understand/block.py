@@ -71,7 +71,9 @@ def _session(block: CodeBlock, v: Reading, ctx: Context, opened: consoles.Consol
 
 
 def _pycon(block: CodeBlock, v: Reading) -> Understood:
-    steps = tuple(Step(e.source, e.want, "ipython" if python.ipython_syntax(e.source) else "python")
+    ipython = python.prompt_of(block.text) == "In [1]: "  # IPython echoes no value after a trailing ;
+    steps = tuple(Step(e.source, e.want, "ipython" if python.ipython_syntax(e.source) else "python",
+                       pasted=ipython and e.want is None and e.source.rstrip().endswith(";"))
                   for e in python.examples(block.text))
     done = replace(block, lang="python", kind="session", prompt=python.prompt_of(block.text), steps=steps)
     return Understood(done, v, (None,) * len(steps), (True,) * len(steps))
