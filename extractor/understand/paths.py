@@ -31,8 +31,15 @@ MAKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Subcommands that make a new project in the folder their last word names (any tool's), and
 # programs that do it by themselves.
-NEW_PROJECT = frozenset({"new", "init", "create"})
+NEW_PROJECT = frozenset({"new", "init", "create", "startproject", "startapp"})
 NEW_PROJECT_PROGRAMS = frozenset({"sphinx-quickstart"})
+# Interpreters whose first word is the script they run: the script's subcommand comes after it
+# (``python manage.py startapp blog``, ``python -m tool new site``).
+SCRIPT_RUNNERS = frozenset({"python", "python3"})
+# Options that name the folder a tool writes what it makes into (``pytest --basetemp=scratch``,
+# ``cargo build --target-dir out``): the folder is the step's, with whatever it put inside.
+OUTPUT_DIRS = ("--basetemp", "--output-dir", "--outdir", "--out-dir", "--site-dir", "--target-dir", "--build-dir",
+               "--wheel-dir")
 # Commands that make a known file in the working directory.
 MAKES_FILE: dict[tuple[str, str], str] = {("go", "mod"): "go.mod", ("npm", "init"): "package.json"}
 # Compilers → what they write without ``-o``: the source's stem (None) or a fixed name.
@@ -66,8 +73,12 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
     for program, lead in MAKERS:
         if name == program and args[: len(lead)] == lead and len(args) > len(lead):
             made.paths.add(norm(args[-1]))
-    if pos[:1] and pos[0] in NEW_PROJECT and len(pos) > 1 or name in NEW_PROJECT_PROGRAMS and pos:
+    words = pos[1:] if name in SCRIPT_RUNNERS else pos
+    generates = words[:1] and words[0] in NEW_PROJECT and len(words) > 1 or name in NEW_PROJECT_PROGRAMS and pos
+    if generates:
         made.paths.add(norm(pos[-1]))  # mkdocs new site, cargo new app, sphinx-quickstart docs
+    if (out := flag(args, *OUTPUT_DIRS)) and not URL.match(out):
+        made.paths.add(norm(out))
     if (name, pos[0] if pos else "") in MAKES_FILE:
         made.paths.add(MAKES_FILE[(name, pos[0])])
     made.paths |= compiled(inv)
@@ -91,7 +102,9 @@ def files(inv: shellsplit.Invocation, made: Made, needs: set[str]) -> None:
         made.paths.update({norm(out)} if out else {norm(a.rsplit("/", 1)[-1]) for a in pos if URL.match(a)})
     elif name == "git" and pos[:1] == ["clone"] and len(pos) > 1:
         made.paths.add(norm(pos[2] if len(pos) > 2 else pos[1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")))
-    opaque = made.opaque  # what this command makes is there only after it ran (its inputs must be before)
+    # what this command makes is there only after it ran (its inputs must be before); a project
+    # generator's folder holds files nobody lists (``startproject site`` then ``cd site; python manage.py``)
+    opaque = made.opaque or bool(generates)
     if name in OPAQUE_MAKERS and name not in ("git", "helm"):
         opaque = opaque or any(a in ("x", "init", "install", "build", "create", "new") or
                                (name == "tar" and "x" in a.lstrip("-")) for a in args[:2])
