@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from extractor.sandbox import images
 from extractor.sandbox.images import toolbox_tag
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +26,23 @@ os.environ.setdefault("TUTORCHECK_TOOLBOX", toolbox_tag())
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+def engine_with(ensure: Callable[..., object], what: str) -> Any:
+    """The engine client once ``ensure`` has made ``what``; a missing engine or image is a test
+    failure, never a skip (the sandbox's tests use the real engine)."""
+    try:
+        c = images.client()
+        ensure(c, say=lambda _m: None)
+    except Exception as e:  # noqa: BLE001 - any engine problem is a test failure, never a skip
+        pytest.fail(f"these tests need a Docker engine and {what}: {e}")
+    return c
+
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    """The engine with the sandbox images, for the tests that run steps in it."""
+    return engine_with(images.ensure_all, "the sandbox images")
 
 
 def seed_labels() -> dict:

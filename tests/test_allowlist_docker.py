@@ -14,23 +14,11 @@ import pytest
 
 from extractor.model import CodeBlock, SourceRef, Step, Tutorial
 from extractor.options import RunOptions, network_options
-from extractor.sandbox import images
 from extractor.sandbox.runner import check_tutorial
 from extractor.understand.facts import command_facts
 
 pytestmark = pytest.mark.docker
 REPLY = b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Any:
-    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
-    try:
-        c = images.client()
-        images.ensure_all(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
-        pytest.fail(f"a Docker engine with the tutorcheck images is required: {e}")
-    return c
 
 
 def _servers(address: str, count: int) -> tuple[list[socket.socket], list[int]]:

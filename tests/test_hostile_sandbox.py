@@ -110,15 +110,6 @@ def load(path: Path, subs: dict[str, str]) -> Article:
 
 # -- the host side: engine, canary, listeners, watchers -----------------------------------------
 
-@pytest.fixture(scope="module")
-def engine() -> Any:
-    try:
-        c = images.client()
-        images.ensure_all(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - any engine problem is a test failure, never a skip
-        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
-    return c
-
 
 @pytest.fixture()
 def canary() -> Iterator[Path]:

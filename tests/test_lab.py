@@ -27,6 +27,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from conftest import engine_with
 
 from extractor.cli import main
 from extractor.matching import compare
@@ -42,12 +43,8 @@ DEADLINE_S = 600.0  # a loaded 2-core machine: generous, never a timing assertio
 
 @pytest.fixture(scope="module")
 def engine() -> Any:
-    try:
-        c = images.client()
-        images.ensure_notebook(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - any engine problem is a failure, never a skip
-        pytest.fail(f"this test needs a Docker engine and the notebook image: {e}")
-    return c
+    """The engine with the notebook image (the step images are not needed here)."""
+    return engine_with(images.ensure_notebook, "the notebook image")
 
 
 def _websocket() -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from conftest import engine_with
 
 from extractor.cli import main
 from extractor.model import tutorial_from_json
@@ -28,12 +29,8 @@ DATA = ROOT / "tests" / "data" / "notebook"
 
 @pytest.fixture(scope="module")
 def engine() -> Any:
-    try:
-        c = images.client()
-        images.ensure_notebook(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - any engine problem is a failure, never a skip
-        pytest.fail(f"these tests need a Docker engine and the notebook image: {e}")
-    return c
+    """The engine with the notebook image (the step images are not needed here)."""
+    return engine_with(images.ensure_notebook, "the notebook image")
 
 
 def notebook(name: str) -> str:

@@ -14,22 +14,10 @@ import pytest
 from extractor.model import Tutorial
 from extractor.pipeline import load_tutorials
 from extractor.results import ArticleResult
-from extractor.sandbox import images
 from extractor.sandbox.runner import RunOptions, check_tutorial
 
 pytestmark = pytest.mark.docker
 DATA = Path(__file__).resolve().parent / "data" / "reader"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Any:
-    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
-    try:
-        c = images.client()
-        images.ensure_all(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
-        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
-    return c
 
 
 def sample(name: str, tmp_path: Path, change: tuple[str, str] | None = None, *more: tuple[str, str]) -> Tutorial:

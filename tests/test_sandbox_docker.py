@@ -30,17 +30,6 @@ def load(slug: str) -> Tutorial:
     return tutorial_from_json(json.loads((DATA / f"{slug}.json").read_text(encoding="utf-8")))
 
 
-@pytest.fixture(scope="module")
-def engine() -> Any:
-    """The engine and the toolbox image; a missing engine is a failure, never a skip."""
-    try:
-        c = images.client()
-        images.ensure_all(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
-        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
-    return c
-
-
 def by_command(result: ArticleResult) -> dict[str, StepResult]:
     return {s.command: s for s in result.steps}
 

@@ -11,22 +11,10 @@ from typing import Any
 import pytest
 
 from extractor.pipeline import load_tutorials
-from extractor.sandbox import images
 from extractor.sandbox.runner import RunOptions, check_tutorial
 
 pytestmark = pytest.mark.docker
 DATA = Path(__file__).resolve().parent / "data" / "toolchains"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Any:
-    """The engine and the sandbox images; a missing engine is a failure, never a skip."""
-    try:
-        c = images.client()
-        images.ensure_all(c, say=lambda _m: None)
-    except Exception as e:  # noqa: BLE001 - report any engine problem as a test failure
-        pytest.fail(f"these tests need a Docker engine and the sandbox images: {e}")
-    return c
 
 
 def verdicts(name: str) -> dict[str, tuple[str, str]]:
