@@ -14,11 +14,10 @@ from extractor.understand import nature, packages, python
 from extractor.understand.destinations import destinations
 from extractor.understand.placeholders import (
     credential,
+    in_command,
     in_output,
     placeholders,
-    shell_blanks,
     stand_in_names,
-    stand_ins,
 )
 from extractor.vocab import NeedKind
 
@@ -36,9 +35,8 @@ def _needs(labels: Sequence[str], text: str, unset: Sequence[str], shell: bool =
             found += [Need(NeedKind.SECRET, v) for v in names] or [need]
         elif need.kind == NeedKind.PLACEHOLDER:
             values = placeholders(text) + [f"${v}" for v in unset if not credential(v)]
-            if run:
-                values += stand_ins(text) + (shell_blanks(text) if shell else []) + stand_in_names(text) \
-                    + in_output(output)
+            if run:  # the placeholders again, first met above: fromkeys keeps them where they were
+                values += in_command(text, shell) + stand_in_names(text) + in_output(output)
             found += [Need(NeedKind.PLACEHOLDER, v) for v in dict.fromkeys(values)] or [need]
         elif need.kind == NeedKind.NETWORK:  # where it goes ("" for a destination the text does not say)
             found += [Need(NeedKind.NETWORK, v) for v in destinations(text, shell)]

@@ -14,7 +14,7 @@ import re
 
 from extractor.understand import kube, paths, services, shellsplit, toolchains
 from extractor.understand.made import LOCAL, Made, flag, positionals
-from extractor.understand.placeholders import credential, placeholders, shell_blanks, stand_ins
+from extractor.understand.placeholders import credential, in_command, placeholders
 from extractor.understand.tables import (
     BASE_PROGRAMS,
     BUILTIN_SUBCOMMANDS,
@@ -151,7 +151,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
         needs.add("state")
     if any(not LOCAL.match(m.group(0)) for m in re.finditer(r"https?://\S+", command)):
         needs.add("network")
-    found = placeholders(command) + stand_ins(command) + shell_blanks(command)
+    found = in_command(command)
     if found:
         needs.add("placeholder")
         if any(credential(p) for p in found):
@@ -181,7 +181,7 @@ def step_needs(command: str, made: Made, known_vars: set[str], workdir: str | No
 def text_needs(text: str, run: bool = False) -> tuple[str, ...]:
     """Needs of content that is saved, not run (a file): placeholders and secrets to fill in;
     with ``run`` (a Python step) also the stand-ins only a running step cannot do with."""
-    found = placeholders(text) + (stand_ins(text) if run else [])
+    found = in_command(text, shell=False) if run else placeholders(text)
     needs = {"placeholder"} if found else set()
     if any(credential(p) for p in found):
         needs.add("secret")

@@ -94,6 +94,12 @@ def shell_blanks(command: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in SHELL_ANGLED.finditer(bare)))
 
 
+def in_command(command: str, shell: bool = True) -> list[str]:
+    """What a step runs leaves to fill in: the placeholders, the stand-ins and, in a shell
+    command, its bare ``<word>`` blanks — the one list the step's needs and its facts name."""
+    return placeholders(command) + stand_ins(command) + (shell_blanks(command) if shell else [])
+
+
 def credential(name: str) -> bool:
     upper = name.upper().replace("-", "_")
     return any(word in upper for word in CREDENTIAL_WORDS)
