@@ -46,6 +46,7 @@ from collections.abc import Iterator
 CAP = int(os.environ.get("TUTORCHECK_OUTPUT_CAP", "65536"))
 PIDS_LIMIT = int(os.environ.get("TUTORCHECK_PIDS_LIMIT", "128"))
 STATE_CAP = 8 * 1024 * 1024  # a shell state larger than this is not saved (and the step says so)
+SETTLE_S = 0.15  # what a step leaves running is judged once it and the pids handed out stay the same this long
 NONCE = os.urandom(8).hex()
 MARK = ("\x00TC" + NONCE + " ").encode()
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -497,18 +498,24 @@ class Driver:
         """A step that leaves a swarm of processes behind (a fork bomb) is stopped here; a few
         background jobs (a server the tutorial starts) are left alone. A swarm keeps replacing its
         processes (and meets the pids limit); servers stay the same processes: the left-over set
-        is watched until it stops changing (at most a second, however slowly a loaded machine
-        lets the swarm grow)."""
-        seen: set[int] | None = None
+        is watched until neither it nor the last pid the container handed out has changed for
+        SETTLE_S (at most a second). A window, not one look: on a loaded machine a bomb's first
+        process may not have run at all 20 ms after the step ended."""
+        seen: tuple[set[int], int] | None = None
         left: set[int] = set()
-        pause, end = 0.02, time.monotonic() + 1.0
+        now = time.monotonic()
+        since, end, pause = now, now + 1.0, 0.02
         while True:
-            left = tutor_pids() - self.live_pids()
-            if len(left) >= PIDS_LIMIT // 2 or not left or left == seen or time.monotonic() >= end:
+            left, now = tutor_pids() - self.live_pids(), time.monotonic()
+            if len(left) >= PIDS_LIMIT // 2 or not left or now >= end:
                 break
-            seen = left
+            look = (left, last_pid())
+            if look != seen:
+                seen, since = look, now
+            elif now - since >= SETTLE_S:
+                break
             time.sleep(pause)
-            pause = min(pause * 2, 0.2)
+            pause = min(pause * 2, 0.1)
         swarm = len(left) >= PIDS_LIMIT // 2 or (len(left) > 3 and pids_limit_hits() > self.limit_hits)
         self.limit_hits = pids_limit_hits()
         if not swarm:
@@ -600,6 +607,15 @@ def tutor_pids() -> set[int]:
             except OSError:
                 pass
     return pids
+
+
+def last_pid() -> int:
+    """The last pid handed out in this pid namespace (0 unknown): it moves while anything forks."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def pids_limit_hits() -> int:
