@@ -36,7 +36,7 @@ from extractor.model import Tutorial, tutorial_from_json
 from extractor.options import RunOptions
 from extractor.pipeline import render_article
 from extractor.results import ArticleResult
-from extractor.sandbox import images
+from extractor.sandbox import commands, images
 from extractor.sandbox.commands import sandbox_command
 from extractor.sandbox.egress import host_addresses
 from extractor.sandbox.reaper import DEADLINE_LABEL, HOST_LABEL, LABEL, OWNER_LABEL
@@ -414,7 +414,7 @@ def test_when_every_article_is_cached_then_the_run_and_prune_still_reap_orphans(
     # `tutorcheck sandbox prune`, the command itself, with every article cached. Its other half removes
     # the images of other recipes, which other checkouts sharing this engine still use: left out here.
     left = orphan(engine)
-    monkeypatch.setattr(images, "stale_images", lambda _c: [])
+    monkeypatch.setattr(commands, "stale_images", lambda _c: [])
     assert sandbox_command("prune") == 0
     assert f"removed container {left[:12]}" in capsys.readouterr().out
     assert wait_until(lambda: gone(engine, left), 15)

@@ -25,7 +25,6 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +46,6 @@ RECIPE_LABEL = "tutorcheck.recipe"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 PULL_TIMEOUT_S = 20
 LOCK = Path("/tmp/tutorcheck-images.lock")
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    tag: str
-    kind: str
-    recipe: str
-    size_mb: float
 
 
 def _hash(*parts: str | bytes) -> str:
@@ -104,10 +95,14 @@ def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
     return f"ARG TOOLBOX={base}\n" + layers.dockerfile("${TOOLBOX}", layers.Layer.of(packages))
 
 
+def article_recipe(packages: Sequence[str], base: str = "") -> str:
+    return _hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))
+
+
 def article_tag(packages: Sequence[str], base: str = "") -> str:
     if not packages:
         return base or toolbox_tag()
-    return f"{ARTICLE_REPO}:{_hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))[:12]}"
+    return f"{ARTICLE_REPO}:{article_recipe(packages, base)[:12]}"
 
 
 @contextmanager
@@ -271,17 +266,35 @@ def ensure_notebook(c: Any, packages: Sequence[str] = (), say: Any = print) -> s
 def ensure_article(c: Any, packages: Sequence[str], say: Any = print, base: str = "") -> str:
     """The image for a set of extra packages (shared by articles that need the same set), on the
     toolbox or on ``base``, a project's own image built FROM it (its configuration's ``image``)."""
+    ready = _ready_article(c, packages, base)
+    if ready:  # nothing to build: no wait for a parallel build of another image
+        return ready
     with _lock():
         toolbox = base or ensure_toolbox(c, say)
         tag = article_tag(packages, base)
         if tag == toolbox:
             return tag
-        recipe = _hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))
+        recipe = article_recipe(packages, base)
         if not _current(c, tag, recipe):
             say(f"article layer: {tag} with {' '.join(sorted(set(packages)))}")
             _build_layer(c, tag, {KIND_LABEL: "article", RECIPE_LABEL: recipe, "tutorcheck.toolbox": toolbox_recipe()},
                          packages, base=toolbox)
         return tag
+
+
+def _ready_article(c: Any, packages: Sequence[str], base: str) -> str:
+    """The article's image when it and the toolbox under it are current and tagged (else "")."""
+    import docker
+
+    try:
+        if not base and TOOLBOX not in (c.images.get(toolbox_tag()).tags or []):
+            return ""
+    except docker.errors.ImageNotFound:
+        return ""
+    tag = article_tag(packages, base)
+    if not packages:  # the toolbox (current: its pinned tag names its recipe) or the caller's own image
+        return tag
+    return tag if _current(c, tag, article_recipe(packages, base)) else ""
 
 
 def _build_layer(c: Any, tag: str, labels: dict[str, str], packages: Sequence[str], base: str) -> None:
@@ -298,44 +311,3 @@ def _build_layer(c: Any, tag: str, labels: dict[str, str], packages: Sequence[st
 def ensure_all(c: Any, say: Any = print) -> str:
     with _lock():
         return ensure_toolbox(c, say)
-
-
-def list_images(c: Any) -> list[ImageInfo]:
-    out = []
-    for img in c.images.list(filters={"label": KIND_LABEL}):
-        labels = img.labels or {}
-        for tag in img.tags or ["<none>"]:
-            out.append(ImageInfo(tag, labels.get(KIND_LABEL, ""), labels.get(RECIPE_LABEL, ""),
-                                 round(img.attrs.get("Size", 0) / 1e6, 1)))
-    return sorted(out, key=lambda i: (i.kind, i.tag))
-
-
-def stale_images(c: Any) -> list[Any]:
-    """Untagged tutorcheck images and images whose recipe is no longer the current one."""
-    current = {BASE: base_recipe(), TOOLBOX: toolbox_recipe(), NOTEBOOK: notebook_recipe()}
-    nb = notebook_recipe()
-    tb = toolbox_recipe()
-    stale = []
-    for img in c.images.list(filters={"label": KIND_LABEL}):
-        labels = img.labels or {}
-        tags = img.tags or []
-        if not tags:
-            stale.append(img)
-        elif labels.get(KIND_LABEL) == "article" or any(t.startswith(NOTEBOOK_ARTICLE_REPO + ":") for t in tags):
-            if labels.get("tutorcheck.toolbox") != tb or labels.get("tutorcheck.notebook", nb) != nb:
-                stale.append(img)
-        elif labels.get(KIND_LABEL) == "check" or any(t.startswith("tutorcheck/check:") for t in tags):
-            # check.sh's image keeps the toolbox's recipe label (and its kind, when it adds nothing)
-            if labels.get(RECIPE_LABEL) != tb:
-                stale.append(img)
-        elif any(_stale_tag(t, labels.get(RECIPE_LABEL, ""), current) for t in tags):
-            stale.append(img)
-    return stale
-
-
-def _stale_tag(tag: str, recipe: str, current: dict[str, str]) -> bool:
-    """A plain or pinned base/toolbox/notebook tag whose image was built from another recipe."""
-    for name, now in current.items():
-        if (tag == name or tag.startswith(name + "-")) and recipe != now:
-            return True
-    return False

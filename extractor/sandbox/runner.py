@@ -294,6 +294,7 @@ def _check_once(tutorial: Tutorial, options: RunOptions, image: str | None, poli
     session = Session(c, image, chosen.with_start_dir(pins.start_dir) if pins.start_dir else chosen,
                       lifetime_s=options.article_timeout, env={**env, **options.env}, name_hint=tutorial.slug,
                       hostname=pins.hostname)
+    clock = time.monotonic()  # the article's time is its sandbox's: building its image is not counted
     session.start()
     started: list[str] = []
     try:
@@ -302,7 +303,7 @@ def _check_once(tutorial: Tutorial, options: RunOptions, image: str | None, poli
                                      "mode": "600"}, 30.0)
             if wrote.status != "ok" or wrote.exit_code:
                 raise SandboxError(image, f"the sandbox did not take the kubeconfig ({wrote.note or wrote.status})")
-        steps = judge_gaps(_run_actions(session, plan, options, t0, started))
+        steps = judge_gaps(_run_actions(session, plan, options, clock, started))
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""
