@@ -148,7 +148,8 @@ def test_when_interrupted_then_finished_verdicts_stay_and_no_container_is_left(t
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    verdicts = (tmp_path / "out.json").read_text(encoding="utf-8") if (tmp_path / "out.json").exists() else ""
+    assert proc.returncode == 130, err + verdicts  # the verdicts say how b-slow ended when it was not the interrupt
     assert owned() == []
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [a["slug"] for a in report["articles"]] == ["a-quick"]
