@@ -566,8 +566,11 @@ def test_when_the_engine_goes_away_mid_run_then_the_run_ends_and_keeps_what_it_f
     assert results["stuck"]["steps"][0]["reason"] == "the sandbox session ended during this step"
 
 
-def test_check_sh_stops_shell_loops_at_the_step_limit_and_goes_on(engine: Any, tmp_path: Path, canary: Path) -> None:
-    loops = [Snippet(run="while true; do date; sleep 1; done", expect=("timeout",)),
+def test_check_sh_stops_fork_bombs_and_shell_loops_and_goes_on(engine: Any, tmp_path: Path, canary: Path) -> None:
+    # a bomb named so that the later loops' `:` stays the builtin; it backgrounds itself: the step's own exit is 0
+    loops = [Snippet(run="b(){ b|b& };b", expect=("failed",)),
+             Snippet(run="sleep 300 & echo started", expect=("passed",), want="started\n"),  # a job is no swarm
+             Snippet(run="while true; do date; sleep 1; done", expect=("timeout",)),
              Snippet(run="for i in $(seq 1000); do sleep 1; done", expect=("timeout",)),
              Snippet(run="trap '' TERM INT HUP; while :; do :; done", expect=("timeout",)),
              Snippet(run="echo after", expect=("passed",), want="after\n")]
@@ -581,8 +584,10 @@ def test_check_sh_stops_shell_loops_at_the_step_limit_and_goes_on(engine: Any, t
                           env={**os.environ, "STEP_TIMEOUT": "3", "ARTICLE_TIMEOUT": "240"})
     took = time.monotonic() - t0
     verdicts = [ln.split(":")[0] for ln in done.stdout.splitlines() if ln.startswith(("PASS", "FAIL", "TIMEOUT"))]
-    assert verdicts == ["TIMEOUT  block 0 step 0", "TIMEOUT  block 0 step 1", "TIMEOUT  block 0 step 2",
-                        "PASS     block 0 step 3"], done.stdout + done.stderr
+    assert verdicts == ["FAIL     block 0 step 0", "PASS     block 0 step 1", "TIMEOUT  block 0 step 2",
+                        "TIMEOUT  block 0 step 3", "TIMEOUT  block 0 step 4",
+                        "PASS     block 0 step 5"], done.stdout + done.stderr
+    assert "processes running (the limit is" in next(ln for ln in done.stdout.splitlines() if ln.startswith("FAIL"))
     assert done.returncode == 1
     # three step limits (and the image build and container start), far from the article's 240 s
     assert took < 3 * (3 + GRACE_S) + 60, f"{took:.0f}s"
