@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                     help=f"per step (default {DEFAULT_STEP_TIMEOUT_S:g})")
     ck.add_argument("--article-timeout", type=seconds, default=None, metavar="SECONDS",
-                    help=f"per article (default {DEFAULT_ARTICLE_TIMEOUT_S:g})")
+                    help=f"per article, from its sandbox's start (default {DEFAULT_ARTICLE_TIMEOUT_S:g})")
     ck.add_argument("--allow-network", action=argparse.BooleanOptionalAction, default=None,
                     help=f"let steps reach public addresses; {PRIVATE_HELP}")
     ck.add_argument("--allow-private-network", action="store_true", help=argparse.SUPPRESS)
