@@ -222,7 +222,8 @@ def test_a_statement_at_a_console_runs_as_one_call_of_the_program_the_article_op
     assert sources["INCR visits"] == "redis-cli --no-raw <<'TC_STATEMENT'\nINCR visits\nTC_STATEMENT"
     octave = Tutorial("t", "t", "", SourceRef("test", "json"), blocks=(CodeBlock(
         0, "", kind="session", steps=(Step("1 + 1", lang="octave", needs=("tool:octave",)),)),))
-    assert [(a.kind, a.reason) for a in make_plan(octave).actions] == [("skip", "cannot run octave steps")]
+    assert [(a.kind, a.reason) for a in make_plan(octave).actions] == [
+        ("skip", "typed at the GNU Octave (octave) console, which tutorcheck does not run")]
 
 
 def test_a_statement_at_nodes_prompt_runs_after_the_ones_typed_before_it_at_that_console() -> None:

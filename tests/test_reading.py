@@ -440,3 +440,34 @@ def test_a_listing_declared_to_fail_makes_the_step_that_builds_it_expected_to_fa
     assert [(a.expect_fail, a.authored) for a in runs] == [
         (True, "the page declares that block 1 panics when run"),
         (True, "the page declares that block 3 does not compile"), (False, "")]
+
+
+def test_a_console_whose_prompt_names_the_program_is_a_session_of_it() -> None:
+    from extractor.model import SourceRef, Tutorial
+    from extractor.plan import Place, make_plan
+
+    found = codes("named-consoles.html")
+    assert [(c.kind, c.lang, c.console) for c in found] == [
+        ("session", "octave", "octave"), ("session", "octave", "octave"), ("session", "octave", "octave"),
+        ("session", "julia", "julia"), ("session", "maxima", "maxima"), ("session", "sage", "sage"),
+        ("session", "gp", "gp"), ("session", "shell", "R")]
+    squares, function, plot, julia, maxima, sage, gp, r = found
+    assert [(s.command, s.expected_output) for s in squares.steps] == [
+        ("v = [3 4 5] .^ 2", "v =\n\n    9   16   25\n"), ("sum (v)", "ans = 50\n")]
+    assert [s.command for s in function.steps] == ["function y = twice (x)\n  y = 2 * x;\nendfunction", "twice (21)"]
+    assert plot.steps[0].needs == ("gui", "tool:octave") and squares.steps[0].needs == ("tool:octave",)
+    assert julia.steps[0].expected_output.startswith("3-element Vector{Int64}:")
+    assert maxima.steps[0].command == "expand((a+b)^2);" and "(%o1)" in maxima.steps[0].expected_output
+    assert sage.steps[0].command == "for k in range(2):\n    print(k)" and sage.steps[0].expected_output == "0\n1\n"
+    assert gp.steps[0].command == "factor(91)"
+    assert [(s.lang, s.command) for s in r.steps] == [
+        ("shell", "R --quiet"), ("R", "x <- c(1,\n  2)"), ("R", "mean(x)"), ("R", "q()"), ("shell", "ls")]
+    assert all(not c.defects for c in found)
+    # nothing here runs these consoles: each statement is skipped, saying which console; a plot
+    # first needs a display
+    tutorial = Tutorial(slug="t", title="t", url="", source=SourceRef("test", "html"), blocks=tuple(found))
+    skips = {(a.block, a.step): (a.need, a.reason) for a in make_plan(tutorial, Place.CHECK).actions
+             if a.kind == "skip"}
+    assert skips[(0, 0)] == ("lang", "typed at the GNU Octave (octave) console, which tutorcheck does not run")
+    assert skips[(2, 0)][0] == "gui"
+    assert skips[(7, 1)] == ("lang", "typed at the R (R) console, which tutorcheck does not run")

@@ -130,6 +130,10 @@ REPLAYED = frozenset({"node", "irb", "mysql"})  # mysql: only the database its l
 NOT_RUN: dict[str, str] = {
     "ipython": "IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the session in plain "
                "Python, not IPython",
+    **{name: f"typed at the {program} console, which tutorcheck does not run" for name, program in (
+        ("octave", "GNU Octave (octave)"), ("julia", "Julia (julia)"), ("gp", "PARI/GP (gp)"),
+        ("sage", "SageMath (sage)"), ("maxima", "Maxima (maxima)"), ("scala", "Scala (scala)"),
+        ("ghci", "Haskell (ghci)"), ("gdb", "GNU debugger (gdb)"), ("R", "R (R)"), ("lua", "Lua (lua)"))},
 }
 
 

@@ -105,6 +105,10 @@ def _skip(base: Action, need: NeedKind, reason: str) -> Action:
                   lang=base.lang, expected_output=base.expected_output, reason=reason, need=need, needs=base.needs)
 
 
+# Needs no place can meet, whatever runs the step: they outrank a console nothing here runs.
+_OUTRIGHT = frozenset({NeedKind.CLUSTER, NeedKind.GUI, NeedKind.HARDWARE})
+
+
 def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     given = [n.label for n in needs_of(block, step) if n.label in ctx.provided]
     needs = tuple(n for n in needs_of(block, step) if n.label not in ctx.provided)
@@ -114,8 +118,9 @@ def _step_action(block: CodeBlock, i: int, step: Step, ctx: _Ctx) -> Action:
     kinds = {"shell": ActionKind.SHELL,
              "python": ActionKind.PYTHON if block.kind == "session" or step.pasted else ActionKind.SCRIPT}
     kind = kinds.get(step.lang, ActionKind.SHELL if step.lang in CONSOLE_RUNNERS else None)
-    if kind is None:
-        return _skip(base, NeedKind.LANG, not_run(step.lang))
+    if kind is None:  # what the machine lacks outright (a display for a plot) says more than the console
+        lacks = unmet([n for n in needs if n.kind in _OUTRIGHT], ctx.here)
+        return _skip(base, lacks.need, lacks.reason) if lacks else _skip(base, NeedKind.LANG, not_run(step.lang))
     ctx.venv = {"enter": True, "leave": False}.get(step.facts.venv, ctx.venv)
     if kind == ActionKind.SHELL and step.facts.installs is not None and not (ctx.venv and step.facts.packages_offline):
         return _install(base, step, ctx)

@@ -120,7 +120,7 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
             opened |= {c.name: step.command for c in (consoles.opened_by(step.command),) if c is not None}
         elif step.lang in consoles.BY_NAME:
-            step_needs = consoles.needs(step.lang)
+            step_needs = consoles.needs(step.lang, step.command)
             step = replace(step, console=opened.get(step.lang) or consoles.opener(step.lang, b.prompt))
         else:
             step_needs = pyneeds.python_needs(step, local, given, urls)

@@ -23,6 +23,7 @@ class Console:
     server: bool  # needs a running server (a database, Redis) besides the program
     language: str = "sql"  # what its statements are written in (the block's ``lang``)
     strong: bool = True  # a prompt no other line has; else only after the program was started
+    draws: re.Pattern[str] | None = None  # a statement that opens a figure window (needs a display)
 
 
 CONSOLES: tuple[Console, ...] = (
@@ -38,6 +39,29 @@ CONSOLES: tuple[Console, ...] = (
     Console("irb", re.compile(r"irb\([^)\n]*\):\d+(?::0)?> ?"),
             re.compile(r"irb\([^)\n]*\):\d+(?::[1-9]\d*> ?|(?::\d+)?[*\"'] ?)"), server=False, language="ruby"),
     Console("node", re.compile(r"> ?"), re.compile(r"\.\.\. ?"), server=False, language="javascript", strong=False),
+    # Consoles whose prompt names the program, often with a counter of the input: a session of
+    # that program (each input a step, what follows it until the next prompt its output).
+    # GNU Octave: ``octave:1>`` (``octave-7.3.0:1>``, ``octave-cli:1>``), ``>`` continues a statement
+    Console("octave", re.compile(r"octave(?:-[\w.]+)?:\d+> ?"), re.compile(r"> ?"), server=False,
+            language="octave", draws=re.compile(r"^\s*(?:plot\w*|figure|subplot|mesh\w*|surf\w*|bar|hist|"
+                                                r"contour\w*|print|saveas)\b")),
+    Console("julia", re.compile(r"julia> ?"), re.compile(r" {7}(?=\S)"), server=False, language="julia",
+            draws=re.compile(r"^\s*(?:plot|scatter|histogram|display)!?\s*\(")),
+    Console("gp", re.compile(r"gp > ?"), None, server=False, language="gp",
+            draws=re.compile(r"^\s*(?:plot\w*|ploth\w*|psplot\w*)\s*\(")),
+    Console("sage", re.compile(r"sage: ?"), re.compile(r"\.{4}: ?"), server=False, language="sage",
+            draws=re.compile(r"\.show\s*\(|^\s*(?:show|plot\w*)\s*\(")),
+    # Maxima counts inputs and outputs alike: ``(%i1)`` before a statement, ``(%o1)`` before its value
+    Console("maxima", re.compile(r"\(%i\d+\) ?"), None, server=False, language="maxima",
+            draws=re.compile(r"^\s*(?:plot2d|plot3d|draw\w*|wxplot\w*)\s*\(")),
+    Console("scala", re.compile(r"scala> ?"), re.compile(r" {5}\| ?"), server=False, language="scala"),
+    Console("ghci", re.compile(r"(?:ghci|Prelude(?: [A-Z][\w.]*)*)> ?"), re.compile(r"(?:ghci|Prelude)\| ?"),
+            server=False, language="haskell"),
+    Console("gdb", re.compile(r"\(gdb\) ?"), None, server=False, language="gdb"),
+    # R and Lua prompt with ``>`` like Node: theirs only after the program was started
+    Console("R", re.compile(r"> ?"), re.compile(r"\+ ?"), server=False, language="r", strong=False,
+            draws=re.compile(r"^\s*(?:plot|hist|barplot|boxplot|curve|pairs|image|x11|dev\.new)\s*\(")),
+    Console("lua", re.compile(r"> ?"), re.compile(r">> ?"), server=False, language="lua", strong=False),
 )
 BY_NAME = {c.name: c for c in CONSOLES}
 # Programs that open a console when started without a script or a command to run.
@@ -49,7 +73,22 @@ _OPENERS: dict[str, tuple[str, frozenset[str]]] = {
     "redis-cli": ("redis-cli", frozenset({"--version", "-v"})),
     "irb": ("irb", frozenset({"--version", "-v"})),
     "node": ("node", frozenset({"-e", "--eval", "-p", "--print", "--version", "-v"})),
+    "octave": ("octave", frozenset({"--eval", "--version", "-v"})),
+    "octave-cli": ("octave", frozenset({"--eval", "--version", "-v"})),
+    "julia": ("julia", frozenset({"-e", "--eval", "-E", "--print", "--version", "-v"})),
+    "gp": ("gp", frozenset({"--version", "--version-short"})),
+    "sage": ("sage", frozenset({"-c", "--version", "-v"})),
+    "maxima": ("maxima", frozenset({"-r", "--batch-string", "-b", "--batch", "--version"})),
+    "scala": ("scala", frozenset({"-e", "-version", "--version"})),
+    "ghci": ("ghci", frozenset({"-e", "--version"})),
+    "gdb": ("gdb", frozenset({"-batch", "--batch", "-ex", "--version"})),
+    "R": ("R", frozenset({"-e", "--version", "-f", "--file", "CMD"})),
+    "lua": ("lua", frozenset({"-e", "-v"})),
 }
+# Consoles whose program, given a file, runs it as a script and exits (``node app.js``, ``lua x.lua``).
+_SCRIPTED = frozenset({"node", "irb", "octave", "julia", "sage", "scala", "R", "lua"})
+# What leaves a console: the prompt after it is the shell's again.
+LEAVE = frozenset({".exit", "exit", "quit", "exit()", "quit()", "\\q", "q()", ":q", ":quit", "quit();"})
 
 
 # Labels under which a block of a weak prompt's lines is that console's transcript, with no step
@@ -84,7 +123,7 @@ def opened_by(command: str) -> Console | None:
     args = calls[0].args
     if any(a.split("=", 1)[0] in exits for a in args) or "<" in command or "|" in command:
         return None
-    if name in ("node", "irb") and any(not a.startswith("-") for a in args):
+    if name in _SCRIPTED and any(not a.startswith("-") for a in args):
         return None  # ``node app.js``: runs a script
     if name == "sqlite3" and len([a for a in args if not a.startswith("-")]) > 1:
         return None  # ``sqlite3 app.db "select 1"``: runs the statement and exits
@@ -99,13 +138,15 @@ def continues(console: Console, line: str) -> str | None:
     return line[m.end():] if m else None
 
 
-def needs(name: str) -> tuple[str, ...]:
-    """What a statement typed at console ``name`` needs: the program, and the server it talks
-    to (:data:`.services.CONSOLE_SERVICES`)."""
+def needs(name: str, statement: str = "") -> tuple[str, ...]:
+    """What a statement typed at console ``name`` needs: the program, the server it talks
+    to (:data:`.services.CONSOLE_SERVICES`), and a display when it draws a figure."""
     from extractor.understand.services import CONSOLE_SERVICES
 
     service = CONSOLE_SERVICES.get(name)
-    return (f"tool:{name}", *((f"service:{service}",) if service else ()))
+    draws = BY_NAME[name].draws if name in BY_NAME else None
+    gui = ("gui",) if draws is not None and draws.search(statement) else ()
+    return (*gui, f"tool:{name}", *((f"service:{service}",) if service else ()))
 
 
 # The database a prompt names: psql's ``shop=>``, MariaDB's ``MariaDB [shop]>`` (``[(none)]``: none).
