@@ -471,3 +471,27 @@ def test_a_console_whose_prompt_names_the_program_is_a_session_of_it() -> None:
     assert skips[(0, 0)] == ("lang", "typed at the GNU Octave (octave) console, which tutorcheck does not run")
     assert skips[(2, 0)][0] == "gui"
     assert skips[(7, 1)] == ("lang", "typed at the R (R) console, which tutorcheck does not run")
+
+
+def test_a_line_that_runs_a_program_the_article_names_is_a_command() -> None:
+    prefixed, bobs, listed, cleared, announced, xinitrc, desktop, layout = codes("named-programs.html")
+    assert [(c.kind, [s.command for s in c.steps]) for c in (prefixed, bobs, cleared, desktop)] == [
+        ("commands", ["tarpit cc -O2 -c widget.c"]),  # tarpit(1): the manual's own program
+        ("commands", ["tarpit cc -c /home/bob/src/widget.c"]),
+        ("commands", ["wobble --reset 'hits; misses'"]),  # a program the article's session runs
+        ("commands", ["xdotool key ctrl+l"])]  # a program of the desktop
+    # "with the command", but a program the article never names: run, it would only be "not found"
+    assert (announced.kind, announced.steps) == ("text", ())
+    assert listed.kind == "session"
+    assert "file:widget.c" in prefixed.steps[0].needs
+    assert "file:/home/bob/src/widget.c" in bobs.steps[0].needs  # Bob's home is not the reader's
+    assert "gui" in desktop.steps[0].needs
+    assert (xinitrc.kind, xinitrc.steps) == ("text", ())  # "a line like this": a line of a file
+    assert (layout.kind, layout.steps) == ("text", ())
+
+
+def test_in_an_article_typed_at_one_console_an_announced_example_is_typed_there() -> None:
+    session, equation, announced, example = codes("console-article.html")
+    assert session.console == "julia" and (equation.kind, equation.steps) == ("text", ())
+    assert [(c.kind, c.console, [(s.lang, s.command) for s in c.steps]) for c in (announced, example)] == [
+        ("commands", "julia", [("julia", "pwd()")]), ("commands", "julia", [("julia", "methods(sqrt)")])]

@@ -20,6 +20,7 @@ from extractor.understand import (
     files,
     kube,
     layouts,
+    named,
     needs,
     outcomes,
     pasted,
@@ -66,7 +67,9 @@ def _contexts(blocks: tuple[Block, ...]) -> list[Context]:
     for n in range(len(codes) - 2, -1, -1):
         found = expanded_vars(codes[n + 1].text)
         later[n] = later[n + 1] if found <= later[n + 1] else later[n + 1] | found
-    return [Context(prompts, before, after, later[n])
+    programs = named.named_programs((b.markdown for b in blocks if isinstance(b, ProseBlock)), (b.text for b in codes))
+    console = named.only_console(b.text for b in codes)
+    return [Context(prompts, before, after, later[n], programs, console)
             for n, (before, after) in enumerate(zip(befores, afters, strict=True))]
 
 

@@ -23,6 +23,7 @@ from extractor.understand import (
 )
 from extractor.understand.alternatives import mark as mark_alternatives
 from extractor.understand.classify import Reading, Shape, classify, run_by_name
+from extractor.understand.classify import named_commands as classify_named
 from extractor.understand.prompts import Prompts, display
 from extractor.understand.prose import introduces_output, printed_data
 
@@ -35,6 +36,8 @@ class Context:
     before: str = ""
     after: str = ""
     later_vars: frozenset[str] = frozenset()  # variables the article's later code blocks expand
+    programs: frozenset[str] = frozenset()  # programs the article names (see named.py)
+    console: str | None = None  # the console every prompt of the article is typed at (``octave``)
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,26 @@ def _named_after(v: Reading, ctx: Context) -> tuple[str, bool] | None:
     return (after, False) if after else None
 
 
+def _prompt_less(block: CodeBlock, ctx: Context) -> Understood | None:
+    """Plain text a reader takes for what the article types: statements at the console of all its
+    prompts, announced by the prose (``help plot`` after "For example,", in Octave's manual); else
+    commands of the programs the article names (``ccache gcc -c x.c``)."""
+    lines = [line for line in block.text.split("\n") if line.strip()]
+    if prose.speaks_of_lines(ctx.before):
+        return None  # "start it with a line like this:": a line of some file
+    if ctx.console is not None:
+        if not prose.introduces_command(ctx.before, examples=True) or len(lines) > 3:
+            return None
+        console = consoles.BY_NAME[ctx.console]
+        steps = tuple(Step(line.strip(), None, console.name) for line in lines)
+        done = replace(block, lang=console.language, kind="commands", steps=steps, console=console.name)
+        return Understood(done, Reading(console.language, "commands", f"statements at the {console.name} console "
+                                        "the article types at"), (None,) * len(steps), (True,) * len(steps))
+    if classify_named(block.text, ctx.programs):
+        return _commands(block, Reading("shell", "commands", "commands of a program the article names"))
+    return None
+
+
 def understand(block: CodeBlock, ctx: Context) -> Understood:
     """Kind, lang, prompt, steps of ``block``, and its file name when the page titles it or
     the prose gives one (names from later commands and content are given article-wide, see
@@ -288,6 +311,8 @@ def understand(block: CodeBlock, ctx: Context) -> Understood:
     if v.kind in ("commands", "fragment", "text") and (
             into := titles.lines_for(ctx.before, lang=lang) or titles.lines_for(title, title=True)):
         return _titled(block, v, ctx, into, titles.asks_to_change(ctx.before))  # lines for ~/.bashrc, not commands
+    if v.shape == Shape.PLAIN_TEXT and (found := _prompt_less(block, ctx)) is not None:
+        return found
     if v.kind == "commands":
         return _dotenv(block, v, ctx) or _commands(block, v)
     if v.lang == "python":

@@ -155,7 +155,13 @@ def _parses(text: str, claimed: str | None) -> bool:
     return False
 
 
-def _commands(text: str, claimed: str | None) -> bool:
+def named_commands(text: str, programs: frozenset[str]) -> bool:
+    """Plain-text lines that are all commands of programs the article names (``ccache gcc -c
+    x.c`` in ccache's manual); they must parse as shell."""
+    return _commands(text, None, programs)
+
+
+def _commands(text: str, claimed: str | None, programs: frozenset[str] = frozenset()) -> bool:
     """Prompt-less lines that are all commands; without a shell label they must also parse as
     shell (``rustc 1.74.0 (79e9716c9 2023-11-13)`` is a banner a program printed)."""
     if claimed != "shell" and shellsplit.has_error(text):
@@ -168,7 +174,7 @@ def _commands(text: str, claimed: str | None) -> bool:
         first = lines[span.start]
         word = words.first_word(first)
         plausible = claimed == "shell" and re.fullmatch(r"[a-z][\w.-]*", word) is not None
-        if words.looks_like_sentence(first) or not (words.looks_like_command(first) or plausible):
+        if words.looks_like_sentence(first) or not (words.looks_like_command(first) or plausible or word in programs):
             return False
     return True
 

@@ -21,6 +21,9 @@ FILE_READERS: dict[str, str] = {
 _DATA_FILE = re.compile(r"^[\w./~-]*\w\.(ya?ml|json|py|js|mjs|ts|sh|txt|csv|md|toml|ini|conf|cfg|tf|tfvars|go|rs|"
                         r"java|rb|php|html|xml|sql|env|lock|tar|gz|tgz|zip|whl|jar|properties|pem|key|crt|c|h|cpp|rst|deb|dsc|"
                         r"changes|rlib|so)$")
+# A file in a named person's home (``/home/alice/src/x.c``, ``/Users/bob/x.c``): the author's
+# machine, never the reader's (a system path such as ``/usr/include/x.h`` may be the reader's too).
+_SOMEONES_HOME = re.compile(r"^/(?:home|Users)/[^/]+/.")
 HOME_OR_UP = frozenset({"~", "-", "..", ".", "/"})
 # Working directories a fresh shell has: home and the root, POSIX or Windows.
 HOME = re.compile(r"^(~/?|/|/root|/home/[^/]+|[A-Za-z]:\\?|[A-Za-z]:\\Users\\[^\\]+)$")
@@ -126,7 +129,7 @@ def _reads(name: str, args: tuple[str, ...], pos: list[str], made: Made, needs: 
     elif name not in ("kubectl", "helm", "mkdir", "touch", "cp", "mv", "ln", "curl", "wget", "git", "cd", "echo",
                       "printf") and not made.opaque:
         used = [a for a in map(_named_value, args) if _DATA_FILE.search(a) and not URL.match(a)
-                and not a.startswith(("-", "$", "/"))]
+                and not a.startswith(("-", "$")) and (not a.startswith("/") or _SOMEONES_HOME.match(a))]
         made.unmade += [a for a in used if not has_made(a, made)]
         if any(not has_made(a, made) for a in used):
             needs.add("state")  # e.g. ansible-playbook site.yml, node server.js, terraform -var-file=x.tfvars

@@ -35,7 +35,7 @@ SHAPES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("hash", re.compile(r"#\s+"), False),
     ("gt", re.compile(r">\s+"), False),
 )
-_STRONG = {name for name, _, strong in SHAPES if strong}
+STRONG = frozenset(name for name, _, strong in SHAPES if strong)
 _SHAPE_BY_NAME = {name: pattern for name, pattern, _ in SHAPES}
 # A learned prompt: up to 40 characters ending in a prompt sigil and a space.
 _LEARNABLE = re.compile(r"^(\S[^\n]{0,38}?[$#%>❯➜λ»])\s+(?=\S)")
@@ -80,7 +80,7 @@ class Prompts:
             if line.startswith(prefix) and _command_after(line, len(prefix), strict=False):
                 return PromptMatch(prefix, "learned", None)
         found = match_shape(line)
-        if found is None or (found.shape not in _STRONG and found.shape not in self.weak):
+        if found is None or (found.shape not in STRONG and found.shape not in self.weak):
             return None
         return found
 
@@ -98,7 +98,7 @@ def _weak_shapes(lines: list[str]) -> set[str]:
     """Weak shapes a block uses as prompts: every such line holds a command, no strong prompt
     appears, and the other lines are not commands (they are the output)."""
     matches = [match_shape(line) for line in lines]
-    if any(m is not None and m.shape in _STRONG for m in matches):
+    if any(m is not None and m.shape in STRONG for m in matches):
         return set()
     accepted = set()
     for shape in {m.shape for m in matches if m is not None}:

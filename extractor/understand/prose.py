@@ -34,6 +34,28 @@ def introduces_output(before: str) -> bool:
     return bool(_OUTPUT_WORDS.search(_last_sentence(before)))
 
 
+# "compiled to an oct-file using the command", "run this command:", "For example,": the words a
+# sentence ends with when a command (or, at a console, an example typed there) comes next.
+_COMMAND_NEXT = re.compile(r"\bcommands?\s*:?\s*$", re.IGNORECASE)
+_EXAMPLE_NEXT = re.compile(r"\b(?:for example|for instance|e\.g\.)\s*[,:]?\s*$", re.IGNORECASE)
+
+
+def introduces_command(before: str, examples: bool = False) -> bool:
+    """Does the prose right before a block end by announcing a command ("using the command")
+    or, with ``examples``, an example ("For example,")?"""
+    tail = before.rstrip()[-200:].replace("\n", " ")
+    return bool(_COMMAND_NEXT.search(tail) or (examples and _EXAMPLE_NEXT.search(tail)))
+
+
+# "execute i3 with a line like this:", "add the following lines": lines of a file, not commands
+_FILE_LINES = re.compile(r"\b(?:a|the|this|these|following|such) lines?\b", re.IGNORECASE)
+
+
+def speaks_of_lines(before: str) -> bool:
+    """Does the sentence right before a block call it a line or lines (of some file)?"""
+    return bool(_FILE_LINES.search(_last_sentence(before)))
+
+
 def programs_run(before: str) -> frozenset[str]:
     """The programs the sentence right before a block names in code when it says the block runs
     them ("try the newly built `Tutorial` with these commands:"); empty when it does not."""
@@ -44,4 +66,4 @@ def programs_run(before: str) -> frozenset[str]:
     return frozenset(_CODE.findall(last))
 
 
-__all__ = ["introduces_output", "printed_data", "programs_run"]
+__all__ = ["introduces_command", "introduces_output", "printed_data", "programs_run", "speaks_of_lines"]

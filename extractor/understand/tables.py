@@ -85,7 +85,8 @@ wrk ab hey k6 httpie http telnet tmux screen watch htop strace nmap
 # Programs of a desktop session: they draw on a display or talk to its window manager (also
 # when they are what a command acts on: ``killall i3bar``).
 GUI_PROGRAMS = frozenset("""
-i3 i3-msg i3bar i3-dump-log i3-nagbar i3lock xprop xdotool xrandr xev xwininfo xinput xset xsetroot xmodmap
+i3 i3-msg i3bar i3-dump-log i3-nagbar i3-save-tree i3-input i3lock xprop xdotool xrandr xev xwininfo xinput
+xset xsetroot xmodmap
 xrdb xclip xsel xterm xdpyinfo wmctrl feh dmenu sway swaymsg gnome-shell gnome-terminal gsettings
 notify-send zenity firefox chromium google-chrome code gvim emacsclient
 """.split())
