@@ -71,7 +71,9 @@ class Gap:
         s = self.step
         command = s.command.strip().splitlines()[0] if s.command.strip() else s.command
         command = command[:60] + ("…" if len(command) > 60 else "")
-        did = "did not run" if s.status == StepStatus.SKIPPED else f"was {s.status}"
+        # a step skipped after it ran (its failure showed the network missing: extractor.unreached)
+        ran = s.exit_code is not None or bool(s.output)
+        did = ("was skipped" if ran else "did not run") if s.status == StepStatus.SKIPPED else f"was {s.status}"
         # a blocked gap's own reason names the step before it: follow the chain there, not here
         why = f" ({s.reason[:100]})" if s.reason and s.status != StepStatus.BLOCKED else ""
         return f"block {s.block} step {s.step} (`{command}`) {did}{why}"

@@ -30,8 +30,8 @@ CACHE_SCHEMA = 1
 @functools.lru_cache(maxsize=1)
 def tool_version() -> str:
     """The package version plus a digest of the code that decides verdicts (the plan, the sandbox,
-    the matching rules and the >>> judge, the blocked decision), so a development checkout never reuses a verdict
-    made by older code."""
+    the matching rules and the >>> judge, the blocked and missing-network decisions), so a
+    development checkout never reuses a verdict made by older code."""
     from extractor import __version__ as release  # importlib.metadata costs tens of ms at start-up
 
     package = Path(__file__).resolve().parent
@@ -39,7 +39,7 @@ def tool_version() -> str:
     for path in sorted([*package.glob("sandbox/**/*.py"), *package.glob("plan/**/*.py"), package / "matching.py",
                           package / "displays.py", package / "runside.py", package / "rendered.py",
                           package / "replmatch.py", package / "results.py",
-                          package / "blocked.py", package / "understand" / "provides.py"]):
+                          package / "blocked.py", package / "unreached.py", package / "understand" / "provides.py"]):
         if path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{release}+{digest.hexdigest()[:12]}"

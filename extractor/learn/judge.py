@@ -33,7 +33,20 @@ class Judged:
 
 
 def judge(ran: Ran, p: Action) -> Judged:
-    """The outcome of ``ran`` for the step ``p`` (a learner's edit is judged against the article)."""
+    """The outcome of ``ran`` for the step ``p`` (a learner's edit is judged against the article);
+    a failure whose output shows the sandbox's missing network is skipped, as ``check`` skips it
+    (``extractor.unreached``)."""
+    from extractor.unreached import missing_network
+
+    j = _judge(ran, p)
+    if j.ok or ran.exit_code is None or ran.reach is None or j.outcome == Outcome.SKIPPED:
+        return j
+    why = missing_network(ran.output, ran.reach, command=p.command, exit_code=ran.exit_code,
+                          note=ran.reason, expected=p.expected_output)
+    return Judged(Outcome.SKIPPED, j.status, f"⏭ {why}", expected=p.expected_output) if why else j
+
+
+def _judge(ran: Ran, p: Action) -> Judged:
     from extractor.sandbox.runner import judge_action, judge_python, judge_shell
 
     if ran.exit_code is None:

@@ -51,9 +51,11 @@ class SandboxWorkspace:
     def run(self, request: Request) -> Ran:
         op = {"op": request.op, "src": request.src} if request.op != "write" else \
             {"op": "write", "path": request.path, "data": request.data}
+        from extractor.sandbox.egress import reach_of
+
         answer = self.session.request(op, request.timeout or STEP_TIMEOUT_S)
         if answer.status in ("ok", "died") and answer.exit_code is not None:
-            return Ran(answer.exit_code, answer.output, answer.note)
+            return Ran(answer.exit_code, answer.output, answer.note, reach_of(self.policy))
         return Ran(None, answer.output, answer.note or answer.status)
 
     def checkpoint(self, position: int) -> bool:

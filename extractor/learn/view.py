@@ -24,7 +24,8 @@ from extractor.plan import Action, Pinned
 
 # How a step is shown: (first line, continuation lines), as a reader would type it.
 PROMPTS = {"python": (">>> ", "... "), "shell": ("$ ", "")}
-STYLES = {Outcome.MATCHED: "green", Outcome.RAN: "green", Outcome.DIFFERED: "red", Outcome.FAILED: "red"}
+STYLES = {Outcome.MATCHED: "green", Outcome.RAN: "green", Outcome.DIFFERED: "red", Outcome.FAILED: "red",
+          Outcome.SKIPPED: "yellow"}  # skipped after running: the sandbox had no network (extractor.unreached)
 
 HELP = """\
   Enter or r   run the step as the article gives it

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from extractor.plan import Action
+from extractor.unreached import Reach
 from extractor.vocab import ActionKind
 
 
@@ -40,6 +41,7 @@ class Ran:
     exit_code: int | None
     output: str
     reason: str = ""  # why there is no exit code (timeout, session lost)
+    reach: Reach | None = None  # the network the step had (a sandbox's; None: not known, nothing is skipped for it)
 
 
 class Workspace(Protocol):

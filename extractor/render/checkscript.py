@@ -12,8 +12,12 @@ ONE interpreter, the toolbox's ``pyrepl.py``, as ``tutorcheck check`` runs them)
 tutorial assumes installed start before the first step that uses them. Differences from
 ``tutorcheck check``: the steps' output goes to files, not a terminal, the article's clock is not
 pinned (``PlaceRules.pins``; the directory, terminal width, git identity and host name are, as the
-plan's ``pinned`` says, and the script says which), and a package a failed step's error asks for
-is not added (``sandbox/asked.py``: check runs the article again).
+plan's ``pinned`` says, and the script says which), a package a failed step's error asks for
+is not added (``sandbox/asked.py``: check runs the article again), and there is no ``blocked``
+(``extractor.blocked``): a state-dependent step after a gap is skipped before it runs. A failure
+whose output shows the missing network is skipped as check skips it (``extractor.unreached``,
+carried into the container, with no network only: check.sh takes no allow-list), but for a step
+an author's directive judges (``render/directed.py``), which keeps the author's verdict.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from extractor import unreached
 from extractor.model import Tutorial
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S
 from extractor.outputrules import expected_for
 from extractor.plan import Action, Plan
 from extractor.quoting import comment, delimiter, heredoc, sh_path, sh_word
 from extractor.render.directed import directed_prelude, directed_steps, settings
+from extractor.unreached import OFFLINE_ENVIRONMENT
 from extractor.vocab import NO_GAP_NEEDS, ActionKind
 
 PROVIDED, PYTHON, SCRIPT, SHELL, SKIP, STATIC, WRITE = (
@@ -60,6 +67,7 @@ DEFAULT_ARTICLE_TIMEOUT = int(DEFAULT_ARTICLE_TIMEOUT_S)
 
 # Shell functions of the in-container program: verdicts, counters, a watchdog per step.
 INNER_PRELUDE = r"""set -u
+NETWORK=${NETWORK:-none}
 exec 2>/dev/null  # the steps' output goes to files; the driver shell's own noise nowhere
 tc=/tmp/.tutorcheck; mkdir -p "$tc"; mkfifo "$tc/tick"
 passed=0 failed=0 skipped=0 timedout=0 notrun=0
@@ -110,7 +118,7 @@ py() {  # py BLOCK STEP TITLE: a >>> example (JSON request in $tc/req) in ONE in
   if IFS= read -r -d '' -t "$STEP_TIMEOUT" out <&"${PYREPL[0]}" \
      && IFS= read -r -d '' -t 5 mark <&"${PYREPL[0]}"; then rc=${mark#* }; rc=${rc%% *}
   else printf "" >"$tc/timeout"; kill -9 "$PYREPL_PID"; unset PYREPL_PID; fi
-  printf '%s' "${out:-}" >"$tc/out"; out=
+  printf '%s' "${out:-}" >"$tc/out"; out= ; printf '' >"$tc/step"
   judge=replmatch.py; verdict "$1" "$2" "$3" "$rc"; judge=matching.py
 }
 count() { np=0; for p in /proc/[0-9]*; do np=$((np + 1)); done; }
@@ -145,15 +153,20 @@ verdict_of() {
   if [ -e "$tc/want" ]; then
     if same_output "$tc/want" "$tc/out" >"$tc/diff"; then
       passed=$((passed + 1)); say PASS "$1" "$2" "$3";
-    else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- output differs (exit $4)";
+    elif ! offline "$@" "$tc/want"; then failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- output differs (exit $4)";
       sed 's/^/    /' "$tc/diff"; fi
     rm -f "$tc/want"; return; fi
   if [ "$4" -eq 0 ]; then passed=$((passed + 1)); say PASS "$1" "$2" "$3";
   elif [ -e "$tc/like" ] && same_output "$tc/like" "$tc/out" >/dev/null; then passed=$((passed + 1))
     say PASS "$1" "$2" "$3 -- exit status $4, with the output the article shows for an earlier run of it"
-  else failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
+  elif ! offline "$@"; then failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- exit status $4";
     head -c 2000 "$tc/out" | head -n 20 | sed 's/^/    /'; fi
 }
+offline() {  # BLOCK STEP TITLE RC [WANT]: with no network, a failure whose output shows it missing is a
+  # skip, and a gap for the steps after it (extractor/unreached.py, carried into the container)
+  [ "$NETWORK" = none ] || return 1
+  why=$(python3 "$tc/unreached.py" none "$4" "$tc/step" "$tc/out" ${5:+"$5"}) || return 1
+  skip "$1" "$2" "$3" "$why"; }
 """
 
 INNER_SUMMARY = r"""
@@ -240,9 +253,18 @@ def _pinned_lines(plan: Plan) -> list[str]:
     return lines + [f"export {name}={sh_word(value)}" for name, value in pins.env]
 
 
+def _offline_lines() -> list[str]:
+    """The missing network's rule (``extractor.unreached``), written where ``offline`` runs it, and
+    the settings that make a tool say at once that the network is missing."""
+    source = Path(unreached.__file__).read_text(encoding="utf-8")
+    quiet = " ".join(f"{name}={sh_word(value)}" for name, value in OFFLINE_ENVIRONMENT)
+    return [*_heredoc('"$tc/unreached.py"', source, "TC_UNREACHED"), f'[ "$NETWORK" = none ] && export {quiet}']
+
+
 def render_inner(plan: Plan) -> str:
     """The program the container runs: every planned step, in article order, in one shell."""
-    out = [INNER_PRELUDE, *_pinned_lines(plan), *(directed_prelude() if directed_steps(plan) else [])]
+    out = [INNER_PRELUDE, *_offline_lines(), *_pinned_lines(plan)]
+    out += directed_prelude() if directed_steps(plan) else []
     started: set[str] = set()
     for a in plan.actions:
         out += _services(a, started)
@@ -308,7 +330,7 @@ IFS= read -r -d '' inner <<'{inner_eof}' || true
 {inner}
 {inner_eof}
 status=0
-printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s\\n%s\\n' "$STEP_TIMEOUT" {box.pids_limit} "$inner" |
+printf 'STEP_TIMEOUT=%s PIDS_LIMIT=%s NETWORK=%s\\n%s\\n' "$STEP_TIMEOUT" {box.pids_limit} "$network" "$inner" |
   timeout -s KILL "$ARTICLE_TIMEOUT" docker run --rm -i --name "$name" \\
     {_label_args(box.labels)} \\
     --network="$network" ${{caps[@]+"${{caps[@]}}"}} \\

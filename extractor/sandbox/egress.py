@@ -11,7 +11,8 @@ An allow-list (``--allow-host``, ``allow-hosts``) closes everything else: its na
 here when the sandbox starts, their addresses opened (with the entry's port) and pinned in the
 container's ``/etc/hosts``, so the sandbox needs no name server (which would be a way out).
 :func:`network_policy` is the one way every command (check, step, notebook, lab) turns the run's
-options into the container's network.
+options into the container's network; :func:`reach_of` says what that network was to the
+judge of a failure that shows the network missing (``extractor.unreached``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from extractor.allowlist import Entry
 from extractor.options import RunOptions
 from extractor.sandbox.policy import Policy
+from extractor.unreached import Reach
 
 FIB_TRIE = Path("/proc/net/fib_trie")
 IF_INET6 = Path("/proc/net/if_inet6")
@@ -150,3 +152,34 @@ def network_policy(options: RunOptions, names: Sequence[str] = (), base: Policy 
     if options.allow_hosts:
         policy = policy.listing(*allowed(options.allow_hosts, names))
     return policy
+
+
+def _admitted(policy: Policy) -> tuple[frozenset[str], tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
+    """The names pinned and the addresses opened by ``policy``'s allow-list."""
+    nets = []
+    for item in policy.opened:
+        host = item[1:item.index("]")] if item.startswith("[") else item.rsplit(":", 1)[0] if item.count(":") == 1 \
+            else item
+        try:
+            nets.append(ipaddress.ip_network(host, strict=False))
+        except ValueError:
+            continue
+    return frozenset(name.lower() for name, _ in policy.pinned), tuple(nets)
+
+
+def reach_of(policy: Policy) -> Reach:
+    """The network a container under ``policy`` had: none, open, or only the allow-list's names and addresses."""
+    if policy.network == "none":
+        return Reach("none")
+    if policy.egress != "listed":
+        return Reach("open")
+    names, nets = _admitted(policy)
+
+    def admits(host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return host.lower() in names
+        return any(address in net for net in nets)
+
+    return Reach("listed", admits)

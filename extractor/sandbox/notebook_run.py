@@ -6,7 +6,8 @@ bash_kernel) runs ``nbrun.py`` as the container's main process under the same po
 The host sends the notebook once over the attach socket and gets the executed notebook back;
 Jupyter's kernel talks to nbclient over the container's loopback only.
 
-Per code cell: ``skipped`` (tagged ``skip-execution``: the notebook says why), ``passed``
+Per code cell: ``skipped`` (tagged ``skip-execution``: the notebook says why; or it failed and its
+output shows the sandbox's missing network: ``extractor.unreached``), ``passed``
 (ran; matches the article's recorded output where there is one, by the CI harness's rules),
 ``failed`` (ran and printed something else: the diff), ``error`` (the cell raised or its
 command failed; Run All stops there), ``notrun`` (after the cell that stopped the run).
@@ -24,6 +25,7 @@ from extractor.display import terminal
 from extractor.errors import UsageError
 from extractor.options import DEFAULT_ARTICLE_TIMEOUT_S, DEFAULT_STEP_TIMEOUT_S, RunOptions
 from extractor.sandbox.policy import Policy
+from extractor.unreached import Reach
 
 NBRUN = ("exec", "--", "python3", "/opt/tutorcheck/nbrun.py")  # the launcher drops to tutor for it
 
@@ -105,6 +107,15 @@ def _error_of(cell: Any) -> str:
     return ""
 
 
+def _exit_of(cell: Any) -> int | None:
+    """A shell cell's exit status, as bash_kernel reports a failing command: an error with no
+    name and the status as its value (None for anything else)."""
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "error" and not o.get("ename") and str(o.get("evalue", "")).isdigit():
+            return int(o["evalue"])
+    return None
+
+
 def _code_of(cell: Any) -> str:
     """The cell's code as the article has it (a skipped cell's two-line header dropped, uncommented)."""
     lines = str(cell.get("source", "")).splitlines()
@@ -113,26 +124,34 @@ def _code_of(cell: Any) -> str:
     return "\n".join(ln for ln in lines if not ln.startswith("%%"))
 
 
-def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str]) -> list[CellResult]:
-    """The one ``blocked`` decision (extractor.blocked) over the cells: a failed or raising cell
-    whose failure an earlier skipped or failing cell explains is ``blocked``, naming that cell."""
+def _with_blocked(cells: list[CellResult], codes: list[str], outputs: list[str], exits: list[int | None],
+                  reach: Reach) -> list[CellResult]:
+    """The one decision of a missing network (extractor.unreached: a failed or raising cell whose
+    output shows it is skipped) and the one ``blocked`` decision (extractor.blocked) over the
+    cells: a failed or raising cell whose failure an earlier skipped or failing cell explains is
+    ``blocked``, naming that cell."""
     from extractor.blocked import judge_gaps
     from extractor.results import StepResult
+    from extractor.unreached import judge_unreached
     from extractor.vocab import ActionKind, StepStatus
 
     status = {"passed": StepStatus.PASSED, "failed": StepStatus.FAILED, "error": StepStatus.FAILED,
               "skipped": StepStatus.SKIPPED, "notrun": StepStatus.PASSED}
     steps = [StepResult(0, c.index, code, status[c.status], c.reason, output=out,
-                        exit_code=127 if "command not found" in out else None,
+                        exit_code=127 if "command not found" in out else code_,
                         action=ActionKind.SKIP if c.status == "skipped" else ActionKind.SHELL)
-             for c, code, out in zip(cells, codes, outputs, strict=True)]
-    judged = judge_gaps(steps)
+             for c, code, out, code_ in zip(cells, codes, outputs, exits, strict=True)]
+    offline = judge_unreached(steps, reach)
+    cells = [replace(c, status="skipped", reason=o.reason) if o.status != s.status else c
+             for c, s, o in zip(cells, steps, offline, strict=True)]
+    judged = judge_gaps(offline)
     return [replace(c, status="blocked", reason=j.reason.replace("block 0 step", "cell"))
             if j.status == StepStatus.BLOCKED else c for c, j in zip(cells, judged, strict=True)]
 
 
-def judge(original: Any, executed: Any) -> list[CellResult]:
-    """Pair each code cell of the generated notebook with its executed self and give a verdict."""
+def judge(original: Any, executed: Any, reach: Reach | None = None) -> list[CellResult]:
+    """Pair each code cell of the generated notebook with its executed self and give a verdict;
+    ``reach``: the network the cells had (none by default)."""
     from extractor.matching import compare
     from extractor.outputrules import compare_by
     from extractor.replmatch import compare_example
@@ -140,13 +159,16 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
     results: list[CellResult] = []
     codes: list[str] = []
     outputs: list[str] = []
+    exits: list[int | None] = []
     n = 0
     for old, new in zip(original.cells, executed.cells, strict=True):
         if old.cell_type != "code":
             continue
         n += 1
         codes.append(_code_of(old))
-        outputs.append(_text(new.get("outputs", [])) + ("\n" + _error_of(new) if _error_of(new) else ""))
+        exits.append(_exit_of(new))
+        shown_error = _error_of(new) if exits[-1] is None else ""  # a bare exit status is not output
+        outputs.append(_text(new.get("outputs", [])) + ("\n" + shown_error if shown_error else ""))
         head = _first_line(old)
         meta = old.metadata.get("tutorcheck", {})
         if "skip-execution" in old.metadata.get("tags", []):
@@ -193,7 +215,7 @@ def judge(original: Any, executed: Any) -> list[CellResult]:
         else:
             results.append(CellResult(n, old.id, "failed", head, reason="output differs from the recording",
                                         diff=cmp.diff))
-    return _with_blocked(results, codes, outputs)
+    return _with_blocked(results, codes, outputs, exits, reach or Reach())
 
 
 def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
@@ -203,6 +225,7 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
     import nbformat
 
     from extractor.sandbox import images
+    from extractor.sandbox.egress import reach_of
     from extractor.sandbox.reaper import reap
     from extractor.sandbox.session import Session
 
@@ -226,9 +249,10 @@ def run_notebook(ipynb: str, *, policy: Policy | None = None, cell_timeout_s: fl
         note = answer.note or str((payload.get("failed") or {}).get("evalue", "")) or answer.status
         return NotebookRun("", [], time.monotonic() - t0, note=f"the notebook did not run: {note}", container=container)
     executed = nbformat.reads(executed_text, as_version=4)
-    run = NotebookRun(executed_text, judge(original, executed), time.monotonic() - t0, container=container)
+    run = NotebookRun(executed_text, judge(original, executed, reach_of(pol)), time.monotonic() - t0,
+                      container=container)
     failed = payload.get("failed") or {}
-    if failed and not any(c.status == "error" for c in run.cells):
+    if failed and not any(_error_of(cell) for cell in executed.cells if cell.cell_type == "code"):
         # the kernel died or a cell timed out: no error output names the cell
         run.note = f"{failed.get('ename', 'error')}: {failed.get('evalue', '')}".strip()
     return run

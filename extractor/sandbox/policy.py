@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from extractor.sandbox.engines import DOCKER, Dialect
+from extractor.unreached import OFFLINE_ENVIRONMENT
 
 MiB = 1024 * 1024
 USER_HOME = "/home/tutor"
@@ -144,7 +145,8 @@ class Policy:
             "init": self.init,
             "environment": {"TUTORCHECK_OUTPUT_CAP": str(self.output_cap_bytes),
                             "TUTORCHECK_PIDS_LIMIT": str(self.pids_limit),
-                            **({"TUTORCHECK_EGRESS": self.egress} if self.filtered else {})},
+                            **({"TUTORCHECK_EGRESS": self.egress} if self.filtered else {}),
+                            **(dict(OFFLINE_ENVIRONMENT) if self.network == "none" else {})},
             **({"extra_hosts": [f"{name}:{address}" for name, address in self.pinned]} if self.pinned else {}),
         }
 

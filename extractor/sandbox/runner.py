@@ -2,7 +2,9 @@
 
 A failing snippet is a result, never an exception; only an engine or image problem raises
 ``SandboxError``. Verdicts: recorded output decides when the article shows some (compared with
-``extractor.matching.compare``; python examples with doctest's rules), else the exit status.
+``extractor.matching.compare``; python examples with doctest's rules), else the exit status;
+a failure that shows the sandbox's missing network is skipped (``extractor.unreached``), and a
+later failure an earlier gap explains is ``blocked`` (``extractor.blocked``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from extractor.plan import Action, Place, Plan, depends_on, make_plan
 from extractor.results import ArticleResult, StepResult, article_status
 from extractor.sandbox import images, layers
 from extractor.sandbox.asked import asked, debian_package
-from extractor.sandbox.egress import network_policy
+from extractor.sandbox.egress import network_policy, reach_of
 from extractor.sandbox.policy import Policy
 from extractor.sandbox.reaper import reap
 from extractor.sandbox.session import Answer, Session, cleanup_owned, install_cleanup_hooks
+from extractor.unreached import judge_unreached
 from extractor.vocab import NO_GAP_KINDS, NO_GAP_NEEDS, ActionKind, NeedKind, StepStatus
 
 __all__ = ["RunOptions", "check_tutorial", "cleanup_owned", "install_cleanup_hooks", "judge_action", "judge_python",
@@ -303,7 +306,8 @@ def _check_once(tutorial: Tutorial, options: RunOptions, image: str | None, poli
                                      "mode": "600"}, 30.0)
             if wrote.status != "ok" or wrote.exit_code:
                 raise SandboxError(image, f"the sandbox did not take the kubeconfig ({wrote.note or wrote.status})")
-        steps = judge_gaps(_run_actions(session, plan, options, clock, started))
+        # a failure that shows the network missing is a skip, before later failures are judged against it
+        steps = judge_gaps(judge_unreached(_run_actions(session, plan, options, clock, started), reach_of(chosen)))
     finally:
         session.close()
     cid = session.container.id if session.container is not None else ""
