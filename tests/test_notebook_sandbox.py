@@ -104,8 +104,11 @@ def test_when_a_notebook_reaches_for_the_network_or_the_host_then_the_sandbox_re
     assert out["uid"].strip() == "60999"
     assert "rc=1" in out["etc"]
     assert "No such file" in out["sock"]
-    verdicts = {v.cell_id: v.status for v in run.cells}
-    assert verdicts["net"] == "error"
+    verdicts = {v.cell_id: v for v in run.cells}
+    # refused; the cell needs the network (extractor.unreached), it is not wrong
+    assert "Network is unreachable" in str(executed.cells[3].outputs)
+    assert verdicts["net"].status == "skipped", verdicts["net"]
+    assert verdicts["net"].reason.startswith("needs the network"), verdicts["net"]
     assert gone(engine, run.container)
 
 

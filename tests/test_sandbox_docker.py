@@ -86,8 +86,12 @@ def test_when_snippets_misbehave_then_each_ends_with_its_verdict_and_nothing_is_
     assert (hog.status, hog.exit_code) in (("failed", 137), ("timeout", 137))
     assert steps["sleep infinity"].status == "timeout"
     net = [s for s in result.steps if s.command.startswith("curl")]
-    assert [s.status for s in net] == ["failed", "skipped"]  # no network; a declared need is skipped
-    assert "network" in net[1].reason
+    # no network: the first ran and could not resolve its host (so it needs the network: extractor.unreached);
+    # a declared need is skipped before it runs
+    assert [s.status for s in net] == ["skipped", "skipped"]
+    assert "Could not resolve host: deb.debian.org" in net[0].output
+    assert net[0].reason == "needs the network: it tried to reach deb.debian.org (run with --allow-network)"
+    assert "network" in net[1].reason and not net[1].output
     assert steps["echo owned > /etc/motd"].status == "failed"
     assert "Read-only file system" in steps["echo owned > /etc/motd"].output
     assert steps["read answer"].status == "failed"  # stdin is /dev/null: no step waits for input

@@ -43,6 +43,7 @@ NAMING = [
     "dial udp 10.0.0.53:53: connect: network is unreachable",
     f"socket.rb:227:in `getaddrinfo': Failed to open TCP connection to {HOST}:443 (getaddrinfo: Temporary "
     "failure in name resolution) (SocketError)",
+    f"Unable to connect to the server: dial tcp {HOST}:6443: connect: network is unreachable",
     f"nc: getaddrinfo for host \"{HOST}\" port 443: Temporary failure in name resolution",
     f"rsync: getaddrinfo: {HOST} 873: Temporary failure in name resolution",
     f";; UDP setup with 10.0.0.53#53(10.0.0.53) for {HOST} failed: network unreachable.",

@@ -1,11 +1,12 @@
 """Steps that reach for the network without the plan foreseeing it, for real (Docker engine).
 
-The sample (tests/data/offline-reach.html) looks a host up, asks the name servers, probes a
-port, and runs a fetcher it writes whose host is only in a constant; then a step uses what the
-fetcher would have saved, and two steps need no network (one shows a wrong count). With no
-network, ``tutorcheck check`` skips the first four naming the host when the output names it,
-blocks the step after the fetcher naming it, and still fails the wrong count; check.sh, which
-carries the same rule, skips the same four and fails the wrong count."""
+The sample (tests/data/offline-reach.html) looks a host up, asks the name servers (a step its
+author gives an output rule), probes a port, and runs a fetcher it writes whose host is only in
+a constant; then a step uses what the fetcher would have saved, and two steps need no network
+(one shows a wrong count). With no network, ``tutorcheck check`` skips the first four, naming
+the host when the output names it, blocks the step after the fetcher naming it, and still fails
+the wrong count; check.sh, which carries the same rule, skips the same four and fails the wrong
+count."""
 
 from __future__ import annotations
 

@@ -16,8 +16,7 @@ plan's ``pinned`` says, and the script says which), a package a failed step's er
 is not added (``sandbox/asked.py``: check runs the article again), and there is no ``blocked``
 (``extractor.blocked``): a state-dependent step after a gap is skipped before it runs. A failure
 whose output shows the missing network is skipped as check skips it (``extractor.unreached``,
-carried into the container, with no network only: check.sh takes no allow-list), but for a step
-an author's directive judges (``render/directed.py``), which keeps the author's verdict.
+carried into the container, with no network only: check.sh takes no allow-list).
 """
 
 from __future__ import annotations

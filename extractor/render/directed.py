@@ -6,7 +6,8 @@ A directed step is called with its settings in front (``directed=1 expect=fail r
 STEP_TIMEOUT=5 why='the author: ...' run ...``: bash gives them to that call only); the
 program's ``verdict_of`` hands it to ``directed_verdict``, which judges as ``tutorcheck check``
 judges (``sandbox/runner.judge_action``): the output rules are :mod:`extractor.outputrules`
-itself, carried into the container.
+itself, carried into the container; a failure whose output shows the missing network is
+skipped as for any step (``offline``: :mod:`extractor.unreached`, carried by check.sh).
 """
 
 from __future__ import annotations
@@ -20,21 +21,24 @@ from extractor.vocab import NO_GAP_NEEDS
 
 DIRECTED_PRELUDE = r"""
 directed_pass() { passed=$((passed + 1)); say PASS "$1" "$2" "$3 -- $4; $why"; }
-directed_fail() { failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- $4; $why"; }
+directed_fail() {  # a failure that shows the missing network is a skip here too (offline: unreached.py): 1
+  if [ -e "$tc/shown" ]; then offline "$1" "$2" "$3" "$rc" "$tc/shown" && return 1; else offline "$1" "$2" "$3" "$rc" \
+    && return 1; fi
+  failed=$((failed + 1)); say FAIL "$1" "$2" "$3 -- $4; $why"; }
 directed_verdict() {  # BLOCK STEP TITLE RC: judged as the author said ($expect, $rule), words in $why
   if [ -e "$tc/timeout" ]; then timedout=$((timedout + 1))
     say TIMEOUT "$1" "$2" "$3 -- did not finish within ${STEP_TIMEOUT}s; $why"; return; fi
-  same=1 recorded=0
+  same=1 recorded=0 rc=$4; rm -f "$tc/shown"
   if [ -e "$tc/want" ]; then recorded=1
     if [ -n "${rule:-}" ]; then python3 "$tc/outputrules.py" "$rule" "$tc/want" "$tc/out" >"$tc/diff" || same=0
     else same_output "$tc/want" "$tc/out" >"$tc/diff" || same=0; fi
-    rm -f "$tc/want"; fi
+    mv -f "$tc/want" "$tc/shown"; fi
   if [ "${expect:-}" = fail ]; then
     if [ "$4" -eq 0 ]; then directed_fail "$1" "$2" "$3" "expected to fail, but it succeeded"
     elif [ "$same" -eq 1 ]; then directed_pass "$1" "$2" "$3" "expected to fail, and failed (exit status $4)"
-    else directed_fail "$1" "$2" "$3" "expected to fail, and failed, but output differs"
-      sed 's/^/    /' "$tc/diff"; fi
-  elif [ "$same" -eq 0 ]; then directed_fail "$1" "$2" "$3" "output differs (exit $4)"; sed 's/^/    /' "$tc/diff"
+    else directed_fail "$1" "$2" "$3" "expected to fail, and failed, but output differs" \
+      && sed 's/^/    /' "$tc/diff"; fi
+  elif [ "$same" -eq 0 ]; then directed_fail "$1" "$2" "$3" "output differs (exit $4)" && sed 's/^/    /' "$tc/diff"
   elif [ "$recorded" -eq 1 ] || [ "$4" -eq 0 ]; then directed_pass "$1" "$2" "$3" "exit status $4"
   else directed_fail "$1" "$2" "$3" "exit status $4"; fi
 }

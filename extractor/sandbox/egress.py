@@ -168,10 +168,9 @@ def _admitted(policy: Policy) -> tuple[frozenset[str], tuple[ipaddress.IPv4Netwo
 
 
 def reach_of(policy: Policy) -> Reach:
-    """The network a container under ``policy`` had: none, open, or only the allow-list's names and addresses."""
-    if policy.network == "none":
-        return Reach("none")
-    if policy.egress != "listed":
+    """The network a container under ``policy`` had: none, open, or only the allow-list's names and
+    addresses (with none, what it would open: a kubeconfig's servers)."""
+    if policy.network != "none" and policy.egress != "listed":
         return Reach("open")
     names, nets = _admitted(policy)
 
@@ -182,4 +181,4 @@ def reach_of(policy: Policy) -> Reach:
             return host.lower() in names
         return any(address in net for net in nets)
 
-    return Reach("listed", admits)
+    return Reach("none" if policy.network == "none" else "listed", admits)

@@ -202,6 +202,8 @@ SIGNS: tuple[Sign, ...] = (
     Sign("npm", re.compile(rf"request to \w+://{_HOST}\S* failed, reason: (?:getaddrinfo|connect ENETUNREACH)")),
     Sign("node", re.compile(rf"getaddrinfo (?:EAI_AGAIN|ENOTFOUND) {_HOST}")),
     Sign("go", re.compile(rf"dial tcp: lookup {_HOST}(?: on \S+)?: ")),
+    Sign("go (kubectl, docker, terraform)",
+         re.compile(rf"dial (?:tcp|udp) {_HOST}:\d+: connect: network is unreachable")),
     Sign("ruby", re.compile(rf"Failed to open TCP connection to {_HOST}:\d+ \(getaddrinfo")),
     Sign("netcat", re.compile(rf"getaddrinfo for host \"{_HOST}\"")),
     Sign("rsync", re.compile(rf"getaddrinfo: {_HOST} \d+: ")),
@@ -233,7 +235,8 @@ _LOCAL_SUFFIXES = (".localhost", ".invalid", ".test", ".example", ".local", ".in
 @dataclass(frozen=True)
 class Reach:
     """The network a step had: ``none``; ``open`` (``--allow-network``); ``listed`` (an allow-list),
-    with a test of whether it admits a host (a name or an address)."""
+    with a test of whether it admits a host (a name or an address; with no network: what the
+    filter would open once the network is on, such as a kubeconfig's servers)."""
 
     mode: Literal["none", "open", "listed"] = "none"
     admits: Callable[[str], bool] = field(default=lambda _host: False, compare=False)
@@ -307,7 +310,7 @@ def missing_network(output: str, reach: Reach, *, command: str = "", exit_code: 
         target = f"it tried to reach {missing.host}, which" if missing.host else "it reached a destination that"
         add = f" (--allow-host {missing.host} admits it)" if missing.host else ""
         return f"needs the network: {target} the allow-list does not admit{add}"
-    flag = "--allow-network=private" if missing.private else "--allow-network"
+    flag = "--allow-network=private" if missing.private and not reach.admits(missing.host) else "--allow-network"
     target = f": it tried to reach {missing.host}" if missing.host else ": its name lookups or connections failed"
     return f"needs the network{target} (run with {flag})"
 
