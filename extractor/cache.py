@@ -29,19 +29,15 @@ CACHE_SCHEMA = 1
 
 @functools.lru_cache(maxsize=1)
 def tool_version() -> str:
-    """The package version plus a digest of the code that decides verdicts (the plan, the sandbox,
-    the matching rules and the >>> judge, the blocked and missing-network decisions), so a
-    development checkout never reuses a verdict made by older code."""
+    """The package version plus a digest of the package's code, so a development checkout never
+    reuses a verdict made by older code. All of it, not a list of the modules that decide verdicts:
+    such a list was missed when a module joined them (outputrules.py, the authors' output rules)."""
     from extractor import __version__ as release  # importlib.metadata costs tens of ms at start-up
 
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("sandbox/**/*.py"), *package.glob("plan/**/*.py"), package / "matching.py",
-                          package / "displays.py", package / "runside.py", package / "rendered.py",
-                          package / "replmatch.py", package / "results.py",
-                          package / "blocked.py", package / "unreached.py", package / "understand" / "provides.py"]):
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{release}+{digest.hexdigest()[:12]}"
 
 

@@ -155,5 +155,5 @@ def test_the_verdict_cache_is_keyed_by_the_code_that_decides_verdicts(monkeypatc
     finally:
         cache.tool_version.cache_clear()
     for needed in ("plan/make.py", "plan/rules.py", "blocked.py", "matching.py", "sandbox/runner.py",
-                   "understand/provides.py"):
+                   "understand/provides.py", "outputrules.py", "unreached.py"):
         assert needed in seen
