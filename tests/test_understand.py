@@ -112,6 +112,13 @@ def test_python_program_or_fragment(code: str, program: bool) -> None:
     ("aws s3 ls", {"network", "secret", "tool:aws"}, set()),
     ("curl http://127.0.0.1:8080/health", set(), {"network"}),
     ("sudo apt-get install -y jq", {"network", "tool:sudo"}, {"tool:apt-get"}),
+    # publishing under the reader's account on a registry: its credentials
+    ("rake release", {"network", "secret"}, set()), ("rake test", set(), {"network", "secret"}),
+    ("gem push shelf-1.0.gem", {"network", "secret"}, set()), ("gem build shelf.gemspec", set(), {"secret"}),
+    ("twine upload dist/*", {"network", "secret"}, set()),
+    # an option that downloads: uscan fetches the new upstream release before gbp imports it
+    ("gbp import-orig --uscan --pristine-tar", {"network"}, set()),
+    ("gbp import-orig ../shelf_1.1.orig.tar.gz", set(), {"network"}),
 ])
 def test_step_needs(command: str, present: set[str], absent: set[str]) -> None:
     got = set(needs.step_needs(command, needs.Made(), set()))

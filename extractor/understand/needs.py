@@ -22,7 +22,9 @@ from extractor.understand.tables import (
     GUI_PROGRAMS,
     HARDWARE_PATHS,
     HARDWARE_PROGRAMS,
+    NETWORK_OPTIONS,
     NETWORK_SUBCOMMANDS,
+    PUBLISHES,
     SHELL_BUILTINS,
     STANDARD_VARS,
     UNINSTALLS,
@@ -67,7 +69,7 @@ def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.P
         needs.add("gui")  # a desktop session: the program draws on it, or the command acts on such a program
     if name in HARDWARE_PROGRAMS or any(a.startswith(HARDWARE_PATHS) for a in inv.args):
         needs.add("hardware")
-    if name in CREDENTIALED_CLIS:
+    if name in CREDENTIALED_CLIS or _names_a_subcommand(positionals(inv.args, name), PUBLISHES.get(name, frozenset())):
         needs.update({"network", "secret"})
     service = services.service_of(inv)
     if service:
@@ -79,6 +81,7 @@ def _program(inv: shellsplit.Invocation, needs: set[str], projects: toolchains.P
         if urls and all(LOCAL.match(a) for a in urls):
             return  # the loopback interface is there without a network
     fetch = subs is None or bool(subs and name not in ("helm", "docker") and _names_a_subcommand(pos, subs))
+    fetch = fetch or bool(NETWORK_OPTIONS.get(name, frozenset()) & {a.split("=", 1)[0] for a in inv.args})
     fetch = fetch or (name == "docker" and bool(pos) and pos[0] in ("pull", "push", "login", "run", "build"))
     decided = toolchains.fetches(inv, projects) if projects is not None else None
     if decided if decided is not None else fetch:  # what the command would fetch decides, else the table

@@ -107,6 +107,16 @@ aws gcloud gsutil az doctl civo linode-cli hcloud flyctl fly heroku vercel netli
 pulumi vault
 """.split())
 
+# Program → subcommands that publish under the reader's account on a registry (its credentials):
+# ``rake release`` (Bundler's gem tasks: tag, push the gem), ``gem push``, ``twine upload``.
+PUBLISHES: dict[str, frozenset[str]] = {
+    "rake": frozenset({"release"}), "gem": frozenset({"push", "yank", "owner"}), "twine": frozenset({"upload"}),
+}
+
+# Program → options that make it reach the network: ``gbp import-orig --uscan`` downloads the
+# new upstream release (uscan) before importing it.
+NETWORK_OPTIONS: dict[str, frozenset[str]] = {"gbp": frozenset({"--uscan"})}
+
 # Toolchains whose subcommands beyond their own are programs of their own (``cargo clippy`` runs
 # ``cargo-clippy``, from another package): program → its built-in subcommands.
 BUILTIN_SUBCOMMANDS: dict[str, frozenset[str]] = {
@@ -143,7 +153,7 @@ NETWORK_SUBCOMMANDS: dict[str, frozenset[str] | None] = {
     "rustup": frozenset({"install", "update", "toolchain install", "target add", "component add", "self update"}),
     "bundle": frozenset({"install", "update"}), "mkdocs": frozenset({"gh-deploy"}),
     "composer": frozenset({"install", "require", "update", "create-project"}),
-    "dupload": None, "dput": None, "dget": None, "uscan": None,
+    "dupload": None, "dput": None, "dget": None, "uscan": None, "gbp": frozenset({"clone", "pull"}),
     "choco": frozenset({"install", "upgrade"}), "scoop": frozenset({"install", "update"}),
     "docker": frozenset({"pull", "push", "login", "run", "build"}),
     "helm": frozenset({"repo", "install", "upgrade", "pull", "search", "dependency", "push"}),
