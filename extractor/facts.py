@@ -33,7 +33,7 @@ class Need:
     def from_label(cls, label: str) -> Need:
         """A need from its label alone (no value but a tool's name)."""
         kind, _, value = label.partition(":")
-        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE, NeedKind.EXCERPT) and value:
+        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE, NeedKind.EXCERPT, NeedKind.OS) and value:
             return cls(NeedKind(kind), value)
         if label in LABEL_NEEDS:
             return cls(NeedKind(label))
@@ -44,7 +44,7 @@ class Need:
 
 
 # The need kinds a label of labels.yaml names (``tool:NAME`` aside).
-LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state", "interactive", "gui", "hardware",
+LABEL_NEEDS = frozenset({"cluster", "network", "secret", "placeholder", "state", "interactive", "gui", "hardware", "os",
                          "root"})
 
 

@@ -495,3 +495,22 @@ def test_in_an_article_typed_at_one_console_an_announced_example_is_typed_there(
     assert session.console == "julia" and (equation.kind, equation.steps) == ("text", ())
     assert [(c.kind, c.console, [(s.lang, s.command) for s in c.steps]) for c in (announced, example)] == [
         ("commands", "julia", [("julia", "pwd()")]), ("commands", "julia", [("julia", "methods(sqrt)")])]
+
+
+def test_a_block_the_prose_gives_for_another_system_is_skipped_for_it_and_leaves_no_gap() -> None:
+    from extractor.model import SourceRef, Tutorial
+    from extractor.plan import make_plan
+
+    linked, copied, mac, listed = codes("platforms.html")
+    assert "os:file systems that cannot hold symbolic links" in copied.steps[0].needs
+    assert "os:macOS" in mac.steps[0].needs
+    assert not any(n.startswith("os:") for b in (linked, listed) for n in b.needs)  # Debian is the sandbox's
+    tutorial = Tutorial(slug="t", title="t", url="", source=SourceRef("test", "html"),
+                        blocks=(linked, copied, mac, listed))
+    actions = {(a.block, a.step): a for a in make_plan(tutorial).actions if a.kind != "static"}
+    assert [(actions[(1, n)].need, actions[(1, n)].reason) for n in (0, 1)] == [
+        ("os", "is for file systems that cannot hold symbolic links, as the prose says: not the sandbox's Linux"),
+        ("os", "follows step 0 of this block, which cannot run (is for file systems that cannot hold symbolic "
+               "links, as the prose says: not the sandbox's Linux)")]
+    assert actions[(2, 0)].need == "os" and "macOS" in actions[(2, 0)].reason
+    assert actions[(3, 0)].kind == "shell"  # another system's steps leave no gap

@@ -40,6 +40,7 @@ from extractor.understand.made import norm
 from extractor.understand.outputs import attach_outputs
 from extractor.understand.placeholders import in_output
 from extractor.understand.prompts import learn, windows_shell
+from extractor.understand.prose import other_platform
 from extractor.understand.tables import LABEL_LANGS
 
 
@@ -121,6 +122,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 given.saw_step(step.command, made.paths, made.opaque)
             if windows:  # PowerShell/cmd at a Windows prompt: not bash; the sandbox (Linux) has neither shell
                 step_needs = tuple(sorted({f"tool:{windows}", *step_needs}))
+            if u.platform:  # "On Windows, ...": for another system than the sandbox's Linux
+                step_needs = tuple(sorted({f"os:{u.platform}", *step_needs}))
             opened |= {c.name: step.command for c in (consoles.opened_by(step.command),) if c is not None}
         elif step.lang in consoles.BY_NAME:
             step_needs = consoles.needs(step.lang, step.command)
@@ -171,7 +174,8 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     for n, (block, ctx) in enumerate(zip(codes, contexts, strict=True)):
         try:
             check_size(block.text, "code block")  # a 10 MB log is no step: kept as text
-            firsts.append(understand(block, ctx))
+            read = understand(block, ctx)
+            firsts.append(replace(read, platform=other_platform(ctx.before)) if read.block.steps else read)
         except Exception as e:  # noqa: BLE001 — never raise on odd input: the block becomes text
             firsts.append(None)
             done[n] = _fallback(block, e, where)

@@ -54,6 +54,7 @@ class Understood:
     part_of: str | None = None  # the file an excerpt is part of
     adds: bool = False  # lines the prose adds to a file of the reader's own (~/.bashrc), not its whole text
     whole: bool = False  # the prose says to create it: the whole file
+    platform: str = ""  # another system the prose says the block is for ("On Windows,"): its steps need it
 
 
 def _session(block: CodeBlock, v: Reading, ctx: Context, opened: consoles.Console | None = None) -> Understood:

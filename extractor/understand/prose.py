@@ -56,6 +56,25 @@ def speaks_of_lines(before: str) -> bool:
     return bool(_FILE_LINES.search(_last_sentence(before)))
 
 
+# "On Windows, ...", "On platforms that don't support symbolic links you can ...", "If you are on
+# macOS:": the block is for another system than the sandbox's Linux (named as the sentence says).
+_OTHER_PLATFORM = re.compile(
+    r"^(?:on|for|under|if you(?:'re|’re| are) (?:on|using|running))\s+(?P<p>windows|macos|mac os(?: x)?|os x|"
+    r"freebsd|openbsd|netbsd|solaris|aix|(?:platforms|systems|file ?systems)\s+(?:that|which)\s+"
+    r"(?:do not|don['’]t|does not|doesn['’]t|cannot|can['’]t|lack)\s+(?:support\s+)?[\w -]{3,40}?|"
+    r"(?:platforms|systems)\s+without\s+[\w -]{3,40}?)(?=\s*[,:]|\s+(?:you|use|run|type|the|it|one)\b)",
+    re.IGNORECASE)
+
+
+def other_platform(before: str) -> str:
+    """The other system the sentence right before a block says the block is for ("On platforms
+    that don't support symbolic links you can copy…" → "platforms that don't support symbolic
+    links"), else ""."""
+    paragraph = " ".join(before.strip().split("\n\n")[-1].split())  # its lines wrapped as the page wrote them
+    m = _OTHER_PLATFORM.match(re.split(r"(?<=[.!?])\s+", paragraph)[-1])
+    return m.group("p") if m else ""
+
+
 def programs_run(before: str) -> frozenset[str]:
     """The programs the sentence right before a block names in code when it says the block runs
     them ("try the newly built `Tutorial` with these commands:"); empty when it does not."""
@@ -66,4 +85,5 @@ def programs_run(before: str) -> frozenset[str]:
     return frozenset(_CODE.findall(last))
 
 
-__all__ = ["introduces_command", "introduces_output", "printed_data", "programs_run", "speaks_of_lines"]
+__all__ = ["introduces_command", "introduces_output", "other_platform", "printed_data", "programs_run",
+           "speaks_of_lines"]
