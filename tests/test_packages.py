@@ -121,6 +121,14 @@ def test_the_layer_splits_debian_pip_and_npm() -> None:
     assert layer == layers.Layer(debian=("jq",), pip=("click", "flask==3.*"), npm=("express@4",))
 
 
+def test_a_module_the_articles_pip_install_brings_comes_from_that_install() -> None:
+    """``pip install sqlparse`` and ``import sqlparse``: Debian's python3-sqlparse would satisfy
+    pip, which then installs nothing, and it has no ``sqlformat`` program."""
+    layer = layers.Layer.of(["pip:SQLParse>=0.4", "pymod:sqlparse", "pymod:yaml"])
+    assert layer == layers.Layer(pip=("SQLParse>=0.4",), pymod=("yaml",))
+    assert "python3-sqlparse" not in layers.dockerfile("base", layer)
+
+
 def test_the_standalone_dockerfile_installs_from_the_registries_quoted() -> None:
     text = layers.dockerfile("tutorcheck/toolbox:bookworm", layers.Layer.of(["pip:flask>=2.2", "npm:express@4"]))
     assert "RUN python3 -m pip install --break-system-packages 'flask>=2.2'" in text
@@ -163,7 +171,8 @@ def test_the_flask_venv_and_express_samples_pass_offline() -> None:
         assert provided["missing"] == []
         skipped = [s for s in result.steps if s.status == StepStatus.SKIPPED]
         assert all(s.action == ActionKind.PROVIDED for s in skipped), [(s.command, s.reason) for s in skipped]
-        assert all(re.search(r"\((flask|express) \d+\.\d+", s.reason) for s in skipped), [s.reason for s in skipped]
+        versioned = [re.search(r"\((flask|express|sqlparse) \d+\.\d+", s.reason) for s in skipped]
+        assert all(versioned), [s.reason for s in skipped]
 
 
 def test_an_install_gets_the_version_the_articles_own_output_shows(tmp_path: Path) -> None:

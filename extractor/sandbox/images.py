@@ -96,7 +96,9 @@ def article_dockerfile(packages: Sequence[str], base: str = TOOLBOX) -> str:
 
 
 def article_recipe(packages: Sequence[str], base: str = "") -> str:
-    return _hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)))
+    """The layer's identity: its packages and how the layer installs them (a changed rule of
+    :mod:`.layers` makes a new image, never reuses one built by the old rule)."""
+    return _hash(toolbox_recipe(), *([base] if base else []), *sorted(set(packages)), article_dockerfile(packages))
 
 
 def article_tag(packages: Sequence[str], base: str = "") -> str:

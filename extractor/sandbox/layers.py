@@ -56,7 +56,12 @@ class Layer:
         for p in sorted(set(packages)):
             ecosystem, sep, spec = p.partition(":")
             parts[ecosystem if sep and ecosystem in parts else "debian"].append(spec if sep else p)
-        return cls(tuple(parts["debian"]), tuple(parts["pip"]), tuple(parts["npm"]), tuple(parts["pymod"]))
+        # A module the article's own ``pip install`` brings comes from that install, with its
+        # programs (``celery``, ``sqlformat``): Debian's python3-MODULE first would satisfy pip,
+        # which then installs nothing, and Debian's package of a module often has no program.
+        installed = {_pip_key(_name(spec, "pip")) for spec in parts["pip"]}
+        pymod = tuple(m for m in parts["pymod"] if _pip_key(m) not in installed)
+        return cls(tuple(parts["debian"]), tuple(parts["pip"]), tuple(parts["npm"]), pymod)
 
 
 @dataclass
