@@ -13,7 +13,7 @@ failure names something a gap would have provided:
 - a program not found (exit 127) that the gap installs or names (a file it downloads);
 - a variable the failing command reads (or a Python name it finds undefined), which the gap sets;
 - ``not a git repository`` after a gap that makes one; a refused connection after a gap that
-  needed a service or root (a server it would have started).
+  needed a service or root, or would have started a server (``docker run -d -p 5672:5672 …``).
 
 Anything else stays ``failed``: a misspelt program no gap mentions, output that differs with no
 such sign, a failure with no gap before it. The reason names the gap.
@@ -144,7 +144,7 @@ def _explains_variable(gap: Gap, failed: StepResult, text: str) -> str | None:
 def _explains_context(gap: Gap, failed: StepResult, text: str) -> str | None:
     if _NOT_A_REPO.search(text) and gap.provides.repository:
         return "it would have made the git repository"
-    if _REFUSED.search(text) and gap.step.need in (NeedKind.SERVICE, NeedKind.ROOT):
+    if _REFUSED.search(text) and (gap.step.need in (NeedKind.SERVICE, NeedKind.ROOT) or gap.provides.server):
         return "it would have started the service this step connects to"
     return None
 

@@ -33,7 +33,8 @@ class Need:
     def from_label(cls, label: str) -> Need:
         """A need from its label alone (no value but a tool's name)."""
         kind, _, value = label.partition(":")
-        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE, NeedKind.EXCERPT, NeedKind.OS) and value:
+        if kind in (NeedKind.TOOL, NeedKind.SERVICE, NeedKind.FILE, NeedKind.EXCERPT, NeedKind.OS,
+                    NeedKind.ELIDED) and value:
             return cls(NeedKind(kind), value)
         if label in LABEL_NEEDS:
             return cls(NeedKind(label))

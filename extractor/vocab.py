@@ -87,6 +87,7 @@ class NeedKind(StrEnum):
     FILE = "file"  # a file or program the article never gives (the reader's own, or an earlier page's)
     ALTERNATIVE = "alternative"  # offered instead of an earlier step (``# or``): a reader runs that one
     EXCERPT = "excerpt"  # a file the article changes by an excerpt it never shows whole (one that cannot be placed)
+    ELIDED = "elided"  # a line at a prompt standing for what the author left out (``$ ...``): no statement
     OTHER = "other"  # a need no rule knows (its label is the value)
 
 

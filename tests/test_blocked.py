@@ -41,6 +41,11 @@ CASES = [
     ("a file the article writes", _skip(0, "write app/config.yaml", action=ActionKind.SKIP, need=NeedKind.PLACEHOLDER),
      _fail("python3 -c 'open(\"app/config.yaml\")'", "FileNotFoundError: [Errno 2] No such file or directory: "
            "'app/config.yaml'\n"), "it would have made"),
+    ("a broker a skipped container would have served", _skip(0, "docker run --detach -p 6379:6379 redis:7"),
+     _fail("queue.enqueue(job)", "redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. "
+           "Connection refused.\n"), "it would have started the service this step connects to"),
+    ("a server package a skipped install would have started", _skip(0, "sudo apt install -y mosquitto-server"),
+     _fail("mosquitto_pub -t t -m hi", "Error: Connection refused\n"), "would have started the service"),
     ("a repository", _skip(0, "git clone https://x.example/r.git && cd r"),
      _fail("git log --oneline", "fatal: not a git repository (or any of the parent directories): .git\n", 128),
      "it would have made the git repository"),
@@ -69,6 +74,8 @@ NOT_EXPLAINED = [
     ("a gap the image filled", _skip(0, "sudo apt-get install -y jq", NeedKind.ROOT, ActionKind.PROVIDED),
      _fail("jq . data.json", "jq: error: Could not open data.json: No such file or directory\n", 2)),
     ("not found but exit 0", _skip(0, "pip install tool"), _fail("echo 'tool: not found'", "x\n", 0)),
+    ("a container run in the foreground, no port published", _skip(0, "docker run --rm alpine echo hi"),
+     _fail("curl -s localhost:8080", "curl: (7) Failed to connect to localhost port 8080: Connection refused\n", 7)),
 ]
 
 

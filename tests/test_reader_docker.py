@@ -367,3 +367,30 @@ def test_when_a_learner_steps_through_a_pinned_sample_then_the_walk_starts_there
     assert "/home/maria/recipes\n  ✓ exit 0; output matches the article" in text  # pwd, where the article worked
     # pytest's rootdir and its summary cut at the article's 72 columns: what the article shows (it exits 1)
     assert "✗ exit 1; output matches the article (normalized)" in text
+
+
+def test_when_a_later_block_is_typed_at_the_console_left_open_then_it_goes_on_there(
+        engine: Any, tmp_path: Path) -> None:
+    """sqlite3 opened on a file in one block, its statements (and its dot-settings) in later
+    blocks; an in-memory console that lives across blocks; lines that stand for left-out
+    statements are no statements."""
+    result = check_tutorial(sample("sqlite-reading-list.html", tmp_path), RunOptions(step_timeout=30))
+    by_command = {s.command: s for s in result.steps}
+    assert by_command["SELECT title FROM books WHERE pages > 450;"].output == "title\nEmma\n"  # .headers on held
+    assert by_command["SELECT n * 6 FROM answers;"].status == "passed"  # the memory database of the block before
+    assert [(s.command, s.need) for s in result.steps if s.status == "skipped"] == [
+        ("... the remaining answers typed here ...", "elided"), ("SELECT count(*) FROM answers;", "sequence"),
+        ("[...]", "elided"), ("ls shelf", "sequence")]
+    assert result.status == "passed", not_passed(result)
+    page = sample("sqlite-reading-list.html", tmp_path, ("title : pages\nDune : 412", "title|pages\nDune|412"))
+    changed = check_tutorial(page, RunOptions(step_timeout=30))
+    assert [(s.command, s.status) for s in changed.steps if s.status == "failed"] == [
+        ("SELECT title, pages FROM books ORDER BY pages;", "failed")]
+
+
+def test_when_a_skipped_container_would_have_served_the_port_then_a_refused_connection_is_blocked(
+        engine: Any, tmp_path: Path) -> None:
+    result = check_tutorial(sample("broker-in-a-container.html", tmp_path), RunOptions(step_timeout=30))
+    connect = next(s for s in result.steps if s.command.startswith("conn = "))
+    assert connect.status == "blocked" and "docker run --detach --publish 5672:5672" in connect.reason
+    assert "would have started the service" in connect.reason and result.status == "passed"

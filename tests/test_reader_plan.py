@@ -440,3 +440,19 @@ def test_a_statement_at_mysqls_prompt_runs_in_the_database_the_last_use_named_wi
     assert all(a.source.startswith("mysql -u root --init-command='USE library' -t -vvv") for a in rest[:-1])
     assert rest[-1].source.startswith("mysql library -t -vvv")  # MariaDB [library]>: the prompt names it
     assert {"mariadb-client", "mariadb-server"} <= set(make_plan(found[0]).packages)
+
+
+def test_a_later_block_at_a_console_continues_the_one_the_article_left_open() -> None:
+    from extractor.pipeline import load_tutorials
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "sqlite-reading-list.html"])
+    assert not errors
+    steps = {s.command: s for b in found[0].code_blocks for s in b.steps}
+    assert steps["SELECT title, pages FROM books ORDER BY pages;"].console == "sqlite3 books.db"  # a block later
+    assert steps["SELECT n * 6 FROM answers;"].console == "sqlite3"  # after .quit: the console opened since
+    assert steps["[...]"].needs == ("elided:[...]",)
+    sources = {a.command: a.source for a in make_plan(found[0]).actions}
+    assert sources["SELECT title FROM books WHERE pages > 450;"] == (  # the settings typed there, not its SQL
+        "sqlite3 books.db <<'TC_STATEMENT'\n.headers on\n.separator \" : \"\n.mode list\n"
+        "SELECT title FROM books WHERE pages > 450;\nTC_STATEMENT")
+    assert sources["CREATE TABLE answers(n INT);"].startswith("rm -f /tmp/.tutorcheck-sqlite-memory.db\nsqlite3 /tmp/")

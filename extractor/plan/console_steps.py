@@ -113,9 +113,45 @@ def _mysql(opener: str, statement: str, earlier: Sequence[str]) -> str:
                       '(exit "${PIPESTATUS[0]}")'])
 
 
+# sqlite3's dot-commands that set how later statements show (``.mode list``, ``.headers on``) or
+# where their output goes (``.output rows.txt``): they live in the process, which ends with each
+# call, so each statement runs after the ones typed since the console was opened. Its SQL is not
+# replayed (it changed the file); nor ``.open`` (a database of its own), nor a bare ``.mode``
+# (it only prints the mode). ``.once`` and ``.expert`` hold for the next statement only.
+_SQLITE_SETTINGS = re.compile(r"^\s*\.(?:mode|headers?|separator|nullvalue|width|output|echo|changes|bail|eqp|"
+                              r"explain|timer)(?:\s+\S.*)?$")
+_SQLITE_BARE = frozenset({".output", ".width"})  # bare, these reset a setting; other bare ones only print it
+_SQLITE_LEAVE = frozenset({".exit", ".quit"})
+_SQLITE_NEXT = frozenset({".once", ".expert"})  # settings that hold for the next statement only
+
+
+# sqlite3 opened on no file keeps its database in memory, which ends with each call: here it is
+# this file, new when the console is (its first statement since it was opened or left).
+_SQLITE_MEMORY = "/tmp/.tutorcheck-sqlite-memory.db"
+
+
+def _sqlite_memory(opener: str, typed: Sequence[str]) -> tuple[str, str]:
+    """The opener with the file that stands for an in-memory database, and what clears it first."""
+    words = shlex.split(opener)
+    if any(not w.startswith("-") for w in words[1:]):
+        return opener, ""
+    return f"{opener} {_SQLITE_MEMORY}", "" if typed else f"rm -f {_SQLITE_MEMORY}\n"
+
+
+def _sqlite3(opener: str, statement: str, earlier: Sequence[str]) -> str:
+    typed = _since_exit(earlier, _SQLITE_LEAVE)
+    opener, fresh = _sqlite_memory(opener, typed)
+    if statement.strip() in _SQLITE_LEAVE:  # nothing to show: the settings would only run again
+        return fresh + _on_stdin(opener, statement)
+    settings = [s.strip() for s in typed
+                if _SQLITE_SETTINGS.match(s) and (" " in s.strip() or s.strip() in _SQLITE_BARE)]
+    once = [typed[-1].strip()] if typed and typed[-1].strip().split(" ")[0] in _SQLITE_NEXT else []
+    return fresh + _on_stdin(opener, "".join(f"{s}\n" for s in (*settings, *once)) + statement)
+
+
 RUNNERS: dict[str, Runner] = {
     "psql": lambda opener, statement, _: f"{opener} -X -c {sh_word(statement)}",
-    "sqlite3": lambda opener, statement, _: _on_stdin(opener, statement),
+    "sqlite3": _sqlite3,
     "redis-cli": lambda opener, statement, _: _on_stdin(f"{opener} --no-raw", statement),
     "node": _node,
     "irb": _irb,
@@ -125,7 +161,7 @@ RUNNERS: dict[str, Runner] = {
 # (the program as the reader starts it, without what would wait at a terminal).
 OPENERS: dict[str, Callable[[str], str]] = {"mysql": mysql_opener}
 # Consoles whose state lives in their process: a statement needs the ones typed before it.
-REPLAYED = frozenset({"node", "irb", "mysql"})  # mysql: only the database its last USE named
+REPLAYED = frozenset({"node", "irb", "mysql", "sqlite3"})  # mysql: its last USE; sqlite3: its settings
 # Why the statements of a console without a row are not run.
 NOT_RUN: dict[str, str] = {
     "ipython": "IPython's own syntax (a magic, a shell escape, ? help): the sandbox runs the session in plain "

@@ -127,6 +127,10 @@ def _os(needs: Sequence[Need], here: Provides) -> str | None:
     return f"is for {needs[0].value or 'another system'}, as the prose says: not the sandbox's Linux"
 
 
+def _elided(needs: Sequence[Need], here: Provides) -> str | None:
+    return f"stands for what the author left out ({needs[0].value}): no statement to run"
+
+
 def _gui(needs: Sequence[Need], here: Provides) -> str | None:
     return "needs a desktop session (a display), which the sandbox does not have"
 
@@ -150,8 +154,8 @@ def _other(needs: Sequence[Need], here: Provides) -> str | None:
 
 
 # Checked in this order; the first unmet need wins, so a skip names the thing most surely
-# missing. What the machine lacks outright comes first (another system, a cluster, a display, a
-# device); then
+# missing. A line that only stands for what the author left out is no statement at all: first.
+# What the machine lacks outright comes next (another system, a cluster, a display, a device); then
 # what only the reader has: a secret (it outranks a placeholder beside it: filling in the
 # address alone does not let ``curl -u <email> -H 'OTP:<one-time-password>'`` run), a value to
 # fill in; the network (reaching a server is what ``mkdocs gh-deploy`` or ``dupload x.changes``
@@ -162,6 +166,7 @@ def _other(needs: Sequence[Need], here: Provides) -> str | None:
 # needs it judges, its rule, and the need kind its skip reports (None: the kind of the need,
 # refined for tools by TOOL_NEEDS; a need no rule knows is reported as a tool the sandbox lacks).
 NEED_RULES: tuple[tuple[NeedKind, NeedRule, NeedKind | None], ...] = (
+    (NeedKind.ELIDED, _elided, None),
     (NeedKind.OS, _os, None),
     (NeedKind.CLUSTER, _cluster, None),
     (NeedKind.GUI, _gui, None),

@@ -99,11 +99,14 @@ def _written_state(command: str, labels: tuple[str, ...], made: needs.Made, writ
 
 def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                 projects: toolchains.Projects | None = None, given: assumed.Given | None = None,
-                urls: pyneeds.UrlNames | None = None) -> CodeBlock:
+                urls: pyneeds.UrlNames | None = None, still_open: dict[str, str] | None = None) -> CodeBlock:
+    """The block with its steps' needs; ``still_open`` (console → its opener) holds the consoles the
+    article opened and did not leave, which a later block typed at one continues."""
     b = u.block
     made = needs.Made()
     steps = []
     windows = windows_shell(b.prompt)
+    still_open = {} if still_open is None else still_open
     opened: dict[str, str] = {}  # console → the step of the block that opened it (``psql shop``)
     for step, workdir in zip(b.steps, u.workdirs or (None,) * len(b.steps), strict=False):
         unset: list[str] = []
@@ -125,11 +128,18 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
             if u.platform:  # "On Windows, ...": for another system than the sandbox's Linux
                 step_needs = tuple(sorted({f"os:{u.platform}", *step_needs}))
             opened |= {c.name: step.command for c in (consoles.opened_by(step.command),) if c is not None}
+            still_open |= opened
         elif step.lang in consoles.BY_NAME:
             step_needs = consoles.needs(step.lang, step.command)
-            step = replace(step, console=opened.get(step.lang) or consoles.opener(step.lang, b.prompt))
+            step = replace(step, console=opened.get(step.lang) or consoles.continued(step.lang, b.prompt, still_open)
+                           or consoles.opener(step.lang, b.prompt))
+            if consoles.leaves(step.command):
+                opened.pop(step.lang, None)
+                still_open.pop(step.lang, None)
         else:
             step_needs = pyneeds.python_needs(step, local, given, urls)
+        if step.lang == "shell" or step.lang in consoles.BY_NAME:  # ``$ ...``: lines left out, not a command
+            step_needs = tuple(f"elided:{line}" for line in (files.elision(step.command),) if line) or step_needs
         if in_output(step.expected_output):  # the author's own value left out of what it printed
             step_needs = tuple(sorted({*step_needs, "placeholder"}))
         step = _answered(step, step_needs)
@@ -187,6 +197,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
     projects = toolchains.Projects()
     given = assumed.Given()
     urls = pyneeds.UrlNames()
+    still_open: dict[str, str] = {}  # the consoles the article opened and has not left
     given.saw_builds(u.block.text for u in firsts if u)  # the programs the page's build files name, anywhere
     for n, first in enumerate(firsts):
         if first is None:
@@ -195,7 +206,7 @@ def understand_article(blocks: tuple[Block, ...], where: str = "") -> tuple[Bloc
             if directive.kind == DirectiveKind.FILE:
                 given.wrote(norm(directive.value))
         try:
-            filled = _with_needs(first, known_vars, local, projects, given, urls)
+            filled = _with_needs(first, known_vars, local, projects, given, urls, still_open)
             if filled.kind == "file" and filled.filename:
                 projects.saw_file(filled.filename, filled.content)
                 given.wrote(norm(filled.filename), edit=titles.asks_to_change(contexts[n].before, filled.caption))

@@ -27,7 +27,8 @@ def static_checks(u: Understood) -> tuple[Check, ...]:
     b, name = u.block, _name(u)
     found: list[Check] = []
     windows = windows_shell(b.prompt) is not None  # PowerShell/cmd: not bash syntax
-    shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows]
+    shell_steps = [s.command for s in b.steps if s.lang == "shell" and not windows  # ``$ ...``: not a command
+                   and not any(n.startswith("elided:") for n in s.needs)]
     if shell_steps:  # a <placeholder> is checked as the word the reader puts there
         script = shellsplit.masked("\n".join(shell_steps) + "\n")
         found += [checks.bash_syntax(script, name), checks.shellcheck(script, name), *report_checks(b.steps, name)]

@@ -88,7 +88,8 @@ _OPENERS: dict[str, tuple[str, frozenset[str]]] = {
 # Consoles whose program, given a file, runs it as a script and exits (``node app.js``, ``lua x.lua``).
 _SCRIPTED = frozenset({"node", "irb", "octave", "julia", "sage", "scala", "R", "lua"})
 # What leaves a console: the prompt after it is the shell's again.
-LEAVE = frozenset({".exit", "exit", "quit", "exit()", "quit()", "\\q", "q()", ":q", ":quit", "quit();"})
+LEAVE = frozenset({".exit", ".quit", "exit", "quit", "exit()", "quit()", "\\q", "\\quit", "q()", ":q", ":quit",
+                   "quit();"})
 
 
 # Labels under which a block of a weak prompt's lines is that console's transcript, with no step
@@ -128,6 +129,18 @@ def opened_by(command: str) -> Console | None:
     if name == "sqlite3" and len([a for a in args if not a.startswith("-")]) > 1:
         return None  # ``sqlite3 app.db "select 1"``: runs the statement and exits
     return BY_NAME[name]
+
+
+def leaves(statement: str) -> bool:
+    """Whether ``statement`` typed at a console closes it (sqlite3's ``.exit``, psql's ``\\q``)."""
+    return statement.strip() in LEAVE
+
+
+def continued(name: str, prompt: str | None, open_in_article: dict[str, str]) -> str | None:
+    """The opener of the console a block typed at ``name`` continues, when no step of the block
+    opens it: the one the article last opened and did not leave, unless the block's prompt names
+    a database of its own (psql's ``shop=>``). A reader goes on in the console they left open."""
+    return open_in_article.get(name) if opener(name, prompt) == name else None
 
 
 def continues(console: Console, line: str) -> str | None:

@@ -272,6 +272,13 @@ def _is_omission(line: str, previous: str) -> bool:
     return bool(line.strip()) and bool(_OMISSION.match(line)) and not (line.strip() == "..." and previous.endswith(":"))
 
 
+def elision(command: str) -> str | None:
+    """The line itself when a step typed at a shell's or a console's prompt only stands for what
+    the author left out (``$ ...``, ``sqlite> ... more statements omitted ...``, ``[...]``), else None."""
+    line = command.strip()
+    return line if "\n" not in line and _is_omission(line, "") else None
+
+
 def _chunks(excerpt: str) -> list[list[str]]:
     """The runs of lines an excerpt shows, split where it leaves lines out."""
     chunks: list[list[str]] = [[]]

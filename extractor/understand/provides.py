@@ -49,6 +49,7 @@ class Provides:
     installs_project: bool = False  # installs dependencies it does not name (-r requirements.txt, npm install)
     repository: bool = False  # makes a git repository (git init, git clone)
     invoked: frozenset[str] = frozenset()  # the programs it runs (running a program does not provide it)
+    server: bool = False  # would have started a server (a detached container publishing a port, a server package)
 
 
 def norm_package(name: str) -> str:
@@ -138,6 +139,26 @@ def _read_only(calls: list[shellsplit.Invocation]) -> set[str]:
     return out
 
 
+# Packages that are servers a later client connects to (besides every ``*-server`` package).
+SERVER_PACKAGES = frozenset({"postgresql", "redis", "mariadb", "mysql", "mongodb", "rabbitmq", "memcached",
+                             "nginx", "apache2", "elasticsearch", "kafka", "mosquitto"})
+_CONTAINERS = frozenset({"docker", "podman", "nerdctl"})
+
+
+def _starts_server(inv: shellsplit.Invocation, packages: set[str]) -> bool:
+    """A container run in the background with a port published (``docker run -d -p 5672:5672
+    rabbitmq``), a compose project brought up, or an install of a server package."""
+    name, args = (inv.args[0], inv.args[1:]) if inv.name == "sudo" and inv.args else (inv.name, inv.args)
+    if name in _CONTAINERS and args[:1] == ("run",):
+        flags = [a for a in args if a.startswith("-")]
+        short = "".join(a[1:] for a in flags if not a.startswith("--") and a[1:].isalpha())  # -dp, -it
+        published = "p" in short.lower() or any(a.startswith(("-p", "--publish")) for a in flags)
+        return published and ("d" in short or "--detach" in flags)
+    if name == "docker-compose" or name in _CONTAINERS and args[:1] == ("compose",):
+        return "up" in args
+    return any(p.endswith("-server") or p in SERVER_PACKAGES for p in packages)
+
+
 @lru_cache(maxsize=512)
 def provides(command: str) -> Provides:
     """What ``command`` would leave for later steps (see the module doc)."""
@@ -147,9 +168,11 @@ def provides(command: str) -> Provides:
     project = False
     dirs: set[str] = set()
     repo = False
+    server = False
     for inv in calls:
         found, whole = _installs(inv)
         packages |= found
+        server |= _starts_server(inv, found)
         project |= whole
         if inv.name in ("cd", "pushd") and inv.args:
             dirs.add(inv.args[0])
@@ -158,7 +181,7 @@ def provides(command: str) -> Provides:
     variables = set(_ASSIGN.findall(command)) | set(_READ.findall(command)) | python_bindings(command)
     return Provides(names=frozenset(_names(words) - _read_only(calls)), variables=frozenset(variables),
                     directories=frozenset(dirs), packages=frozenset(packages), installs_project=project,
-                    repository=repo,
+                    repository=repo, server=server,
                     invoked=frozenset(inv.name for inv in calls))
 
 
