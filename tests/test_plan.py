@@ -221,6 +221,8 @@ def test_an_install_step_leaves_no_gap_in_its_block() -> None:
     ("cd site && hugo server -D", True), ("uvicorn main:app --reload", True),
     ("python3 app.py", False), ("npm install", False), ("npm run build", False), ("tail -n 5 app.log", False),
     ("python3 -m http.server 8000 &", False), ("hugo new site blog", False), ("kubectl get pods", False),
+    ("celery -A shop.jobs worker -l INFO", True), ("rq worker emails", True), ("celery worker --help", False),
+    ("uvicorn --version", False), ("celery -A shop.jobs status", False),
 ])
 def test_programs_that_run_until_stopped_are_recognised_by_a_table(command: str, serves: bool) -> None:
     assert runs_until_stopped(command) is serves

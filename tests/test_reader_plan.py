@@ -456,3 +456,20 @@ def test_a_later_block_at_a_console_continues_the_one_the_article_left_open() ->
         "sqlite3 books.db <<'TC_STATEMENT'\n.headers on\n.separator \" : \"\n.mode list\n"
         "SELECT title FROM books WHERE pages > 450;\nTC_STATEMENT")
     assert sources["CREATE TABLE answers(n INT);"].startswith("rm -f /tmp/.tutorcheck-sqlite-memory.db\nsqlite3 /tmp/")
+
+
+def test_a_name_the_pages_first_python_uses_and_never_binds_comes_from_an_earlier_page() -> None:
+    """``inventory`` is used from the page's first example on and never bound: part 1 made it.
+    ``describe``, first missing late in the page, is the page's own omission: it runs (and fails)."""
+    from extractor.pipeline import load_tutorials
+
+    found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "second-page.html"])
+    assert not errors
+    actions = {a.command: a for a in make_plan(found[0]).actions}
+    cursor = actions["cur = inventory.cursor()"]
+    assert (cursor.kind, cursor.need) == ("skip", "file")
+    assert cursor.reason == "uses `inventory`, which this page never defines (an earlier page of the tutorial does)"
+    assert actions['cur.execute("select count(*) from parts").fetchone()'].need == "sequence"
+    assert actions['inventory.execute("select max(qty) from parts").fetchone()'].need == "file"  # a later block
+    assert {actions[c].kind for c in ("import sqlite3", 'scratch = sqlite3.connect(":memory:")',
+                                      "describe(scratch)")} == {"python"}

@@ -119,6 +119,8 @@ def _interactive(needs: Sequence[Need], here: Provides) -> str | None:
 
 
 def _file(needs: Sequence[Need], here: Provides) -> str | None:
+    if needs[0].value.startswith("`"):  # a Python name
+        return f"uses {needs[0].value}, which this page never defines (an earlier page of the tutorial does)"
     return (f"uses {needs[0].value}, which the article never gives nor makes "
             "(the reader's own, or made on an earlier page)")
 

@@ -20,13 +20,14 @@ be there, and nothing is assumed.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.understand import shellsplit
+from extractor.understand import python, shellsplit
 from extractor.understand.files import names_in
 from extractor.understand.made import norm, positionals
 from extractor.understand.placeholders import stand_in_name
@@ -82,6 +83,10 @@ class Given:
     installed: bool = False  # a local project was installed (its programs with it)
     edited: set[str] = field(default_factory=set)  # files the article changes that the reader already had
     excerpts: dict[str, int] = field(default_factory=dict)  # file → the block of an excerpt that could not be placed
+    python_seen: bool = False  # a block of Python came before
+    bound: set[str] = field(default_factory=set)  # the names the page's Python steps bound so far
+    before_page: set[str] = field(default_factory=set)  # names its first Python block uses, never bound
+    star: bool = False  # a ``from x import *``: any name may come from it
 
     def has(self, pattern: str, paths: set[str] | None = None) -> bool:
         """A path given matches ``pattern`` (a glob), by its whole path, its end or its name,
@@ -106,8 +111,21 @@ class Given:
         never shows whole: the file written before is not the one the next steps use."""
         self.excerpts[path] = block
 
+    def names_from_before(self, tree: ast.Module) -> list[str]:
+        """The names a Python step uses that come from before the page: its first block of
+        Python uses them and no step of the page binds them (``with engine.connect()`` on a
+        tutorial's second page, ``engine`` made on the first). A name first missing later in the
+        page is the page's own omission: the step runs, and its NameError is the page's."""
+        self.star |= any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree))
+        free = set() if self.star else python.free_names(tree) - self.bound - {"_"}
+        if not self.python_seen:
+            self.before_page |= free
+        self.bound |= python.defined(tree)
+        return sorted(free & self.before_page)
+
     def saw_code(self, text: str, where: str) -> None:
         """Remember the command-line programs a block of code defines."""
+        self.python_seen = True
         for m in _CLI_DEF.finditer(text):
             self.programs.setdefault(m.group(1) or m.group(2).replace("_", "-"), where)
         for m in _PROG.finditer(text):

@@ -26,6 +26,8 @@ FOREGROUND: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jekyll", ("serve",)), ("bundle", ("exec jekyll serve",)), ("mkdocs", ("serve",)),
     ("jupyter", ("notebook", "lab")), ("streamlit", ("run",)), ("redis-server", ()), ("http-server", ()),
     ("tail", ("-f", "-F")), ("kubectl", ("port-forward", "proxy")), ("minikube", ("tunnel",)),
+    # task-queue workers: they wait for jobs until stopped (``celery -A tasks worker``)
+    ("celery", ("worker", "beat")), ("rq", ("worker",)), ("dramatiq", ()), ("huey_consumer", ()),
 )
 
 # Interactive editors: a reader types into them; nothing that runs steps can.
@@ -74,6 +76,8 @@ def runs_until_stopped(command: str) -> bool:
     calls = invocations(command)
     if not calls:
         return False
+    if {"--help", "-h", "--version"} & set(calls[-1].args):
+        return False  # ``celery worker --help``: prints and exits
     forms = [calls[-1]]
     if forms[0].name in ("python", "python3") and forms[0].args[:1] == ("-m",) and len(forms[0].args) > 1:
         forms.append(Invocation(forms[0].args[1], forms[0].args[2:]))  # ``python -m flask run`` is ``flask run``
@@ -94,7 +98,9 @@ def _without_options(args: tuple[str, ...]) -> list[str]:
     rest = list(args)
     while rest and rest[0].startswith("-"):
         option = rest.pop(0)
-        if "=" not in option and option.startswith("--") and rest and not rest[0].startswith("-") and len(rest) > 1:
+        short = len(option) == 2 and option[1].isupper()  # ``-A tasks``: an upper-case flag takes a value
+        if "=" not in option and (option.startswith("--") or short) and rest and not rest[0].startswith("-") \
+                and len(rest) > 1:
             rest.pop(0)  # its value
     return rest
 

@@ -68,6 +68,7 @@ def python_needs(step: Step, local: set[str], given: assumed.Given | None = None
         reads, writes = python.opened(tree)
         found |= set(assumed.as_needs(assumed.assumed("", [norm(r) for r in reads], given)))
         given.saw_step("", {norm(w) for w in writes}, False)
+        found |= {f"file:`{name}`" for name in given.names_from_before(tree)}  # ``engine`` from the page before
     if _reaches(step, tree, urls):
         found.add("network")
     if tree is not None and urls is not None:
