@@ -514,3 +514,12 @@ def test_a_block_the_prose_gives_for_another_system_is_skipped_for_it_and_leaves
                "links, as the prose says: not the sandbox's Linux)")]
     assert actions[(2, 0)].need == "os" and "macOS" in actions[(2, 0)].reason
     assert actions[(3, 0)].kind == "shell"  # another system's steps leave no gap
+
+
+def test_lines_the_prose_adds_to_a_file_of_the_readers_own_are_written_as_given() -> None:
+    settings, imported, more = codes("yours.html")
+    # "add these lines to your project's `settings.py`": the reader's own file, which the article
+    # never shows whole, so the lines it gives are all there is of it
+    assert (settings.kind, settings.filename, settings.notes) == ("file", "settings.py", (
+        "lines to add to settings.py, a file of the reader's own: written as the article gives them",))
+    assert (more.kind, more.filename) == ("fragment", None)  # "add ... to `settings.py`": a change, not lines of theirs

@@ -204,10 +204,11 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     lang = files.lang_of(path) or ("text" if v.kind in ("commands", "output", "session") else v.lang)
     v = classify(block.text, lang, ctx.prompts) if lang != v.lang else v
     found = files.recognise(lang, v.docs)
-    # a file in the reader's home (~/.bashrc) or a new one in a system's drop-in folder
-    # (/etc/apt/preferences.d/x) is theirs, never shown whole: lines the prose asks to add to it
-    # are all the article gives of it (not so a system file that exists, /etc/rsyslog.conf)
-    outside = bool(_OWN_FILE.match(path)) and titles.only_adds(ctx.before)
+    # a file in the reader's home (~/.bashrc), a new one in a system's drop-in folder
+    # (/etc/apt/preferences.d/x) or one the prose calls theirs ("to your package `__init__.py`") is
+    # never shown whole: lines the prose asks to add to it are all the article gives of it (not so
+    # a system file that exists, /etc/rsyslog.conf)
+    outside = bool(_OWN_FILE.match(path) or titles.of_yours(ctx.before, path)) and titles.only_adds(ctx.before)
     why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
         "the prose asks to change the file, not to write it" if edit and not outside else None)
     kind = "fragment" if why else "file"

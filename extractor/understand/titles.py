@@ -84,7 +84,7 @@ _MAKE = re.compile(r"\b(?:create|creating|save|new file|called|named|write|looks
 # into a file (a dotfile in the home directory included), not commands to run.
 _LINES_FOR = re.compile(r"\b(?:add|adding|append|appending|put|putting|insert|place|paste|write|save|set|setting|"
                         r"configure|keep|kept|store|stored)\b.{0,60}?\b(?:to|in|into|inside|as)\s+(?:(?:your|the|a|an|our)\s+)?"
-                        r"(?:[a-z][\w-]*\s+)?(?:file\s+)?[`*]*(?P<name>~/[\w./-]*\w|[\w./-]*\w)[`*]*", re.IGNORECASE)
+                        r"(?:[a-z][\w'’-]*\s+)?(?:file\s+)?[`*]*(?P<name>~/[\w./-]*\w|[\w./-]*\w)[`*]*", re.IGNORECASE)
 
 
 _EDIT_FILE = re.compile(r"\b(?:edit|open|modify)\s+(?:your\s+|the\s+)?(?:file\s+)?[`*]*"
@@ -133,6 +133,15 @@ def only_adds(before: str) -> bool:
     sentences = prose_sentences(before)
     said = re.sub(r"\([^()]*\)", "", sentences[-1]) if sentences else ""  # "(replace the values with yours)" aside
     return not _REWRITE.search(said)
+
+
+def of_yours(before: str, path: str) -> bool:
+    """Does the sentence introducing the block call ``path`` the reader's own ("add the following
+    code to your package `__init__.py`", "in your `~/.profile`")?"""
+    sentences = prose_sentences(before.replace("\\_", "_"))
+    said = sentences[-1] if sentences else ""
+    return bool(re.search(r"\byour\s+(?:[\w'’-]+\s+){0,2}(?:file\s+)?[`*]*" + re.escape(path) + r"\b", said,
+                          re.IGNORECASE))
 
 
 def asks_to_change(before: str, caption: str | None = None) -> bool:
