@@ -473,6 +473,11 @@ def test_a_console_whose_prompt_names_the_program_is_a_session_of_it() -> None:
     assert skips[(7, 1)] == ("lang", "typed at the R (R) console, which tutorcheck does not run")
 
 
+def test_a_yaml_key_named_like_a_prompt_is_no_console() -> None:
+    herbs = understand_blocks((CodeBlock(0, "sage: thyme\nbasil: 2\n", label="yaml"),), "t", "t")[0]
+    assert isinstance(herbs, CodeBlock) and (herbs.lang, herbs.kind, herbs.steps) == ("yaml", "fragment", ())
+
+
 def test_a_line_that_runs_a_program_the_article_names_is_a_command() -> None:
     prefixed, bobs, listed, cleared, announced, xinitrc, desktop, layout = codes("named-programs.html")
     assert [(c.kind, [s.command for s in c.steps]) for c in (prefixed, bobs, cleared, desktop)] == [

@@ -49,8 +49,9 @@ CONSOLES: tuple[Console, ...] = (
             draws=re.compile(r"^\s*(?:plot|scatter|histogram|display)!?\s*\(")),
     Console("gp", re.compile(r"gp > ?"), None, server=False, language="gp",
             draws=re.compile(r"^\s*(?:plot\w*|ploth\w*|psplot\w*)\s*\(")),
-    Console("sage", re.compile(r"sage: ?"), re.compile(r"\.{4}: ?"), server=False, language="sage",
-            draws=re.compile(r"\.show\s*\(|^\s*(?:show|plot\w*)\s*\(")),
+    # ``sage:`` is also how a YAML key reads: a statement there holds code (a call, an assignment, a number)
+    Console("sage", re.compile(r"sage: (?=[^\n]*[()=\[\]+*/^\d])"), re.compile(r"\.{4}: ?"), server=False,
+            language="sage", draws=re.compile(r"\.show\s*\(|^\s*(?:show|plot\w*)\s*\(")),
     # Maxima counts inputs and outputs alike: ``(%i1)`` before a statement, ``(%o1)`` before its value
     Console("maxima", re.compile(r"\(%i\d+\) ?"), None, server=False, language="maxima",
             draws=re.compile(r"^\s*(?:plot2d|plot3d|draw\w*|wxplot\w*)\s*\(")),
