@@ -522,9 +522,12 @@ def test_a_block_the_prose_gives_for_another_system_is_skipped_for_it_and_leaves
 
 
 def test_lines_the_prose_adds_to_a_file_of_the_readers_own_are_written_as_given() -> None:
-    settings, imported, more = codes("yours.html")
+    settings, imported, more, verbose = codes("yours.html")
     # "add these lines to your project's `settings.py`": the reader's own file, which the article
     # never shows whole, so the lines it gives are all there is of it
     assert (settings.kind, settings.filename, settings.notes) == ("file", "settings.py", (
         "lines to add to settings.py, a file of the reader's own: written as the article gives them",))
     assert (more.kind, more.filename) == ("fragment", None)  # "add ... to `settings.py`": a change, not lines of theirs
+    # "your `settings.py`" once the article has shown it: the article's file, and a change to it
+    assert (verbose.kind, verbose.filename) == ("fragment", None)
+    assert verbose.notes == ("cannot be placed in the version of settings.py shown before, which stays as it was",)

@@ -301,6 +301,6 @@ def _whole_listing(block: CodeBlock) -> bool:
 def _follow_versions(firsts: list[Understood | None]) -> list[Understood | None]:
     """Files followed across the versions an article shows (:mod:`.versions`), caption lines off (:mod:`.captions`)."""
     known = [u for u in firsts if u is not None]
-    said = [(u.block, versions.Said(u.part_of, u.adds, u.whole)) for u in known]
+    said = [(u.block, versions.Said(u.part_of, u.adds, u.whole, u.yours)) for u in known]
     followed = iter(versions.follow(said, lambda b: not _whole_listing(b)))
     return [replace(u, block=captions.uncaptioned(next(followed))) if u is not None else None for u in firsts]

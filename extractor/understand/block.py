@@ -54,6 +54,7 @@ class Understood:
     part_of: str | None = None  # the file an excerpt is part of
     adds: bool = False  # lines the prose adds to a file of the reader's own (~/.bashrc), not its whole text
     whole: bool = False  # the prose says to create it: the whole file
+    yours: bool = False  # ``adds`` only because the prose calls the file the reader's ("your `conftest.py`")
     platform: str = ""  # another system the prose says the block is for ("On Windows,"): its steps need it
 
 
@@ -208,7 +209,8 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
     # (/etc/apt/preferences.d/x) or one the prose calls theirs ("to your package `__init__.py`") is
     # never shown whole: lines the prose asks to add to it are all the article gives of it (not so
     # a system file that exists, /etc/rsyslog.conf)
-    outside = bool(_OWN_FILE.match(path) or titles.of_yours(ctx.before, path)) and titles.only_adds(ctx.before)
+    yours = not _OWN_FILE.match(path) and titles.of_yours(ctx.before, path)
+    outside = bool(_OWN_FILE.match(path) or yours) and titles.only_adds(ctx.before)
     why = files.excerpt_reason(block.text, block.highlighted) or _incomplete(block.text, lang, v) or (
         "the prose asks to change the file, not to write it" if edit and not outside else None)
     kind = "fragment" if why else "file"
@@ -217,7 +219,7 @@ def _titled(block: CodeBlock, v: Reading, ctx: Context, path: str, edit: bool = 
         notes = (*notes, f"lines to add to {path}, a file of the reader's own: written as the article gives them")
     done = replace(block, lang=lang, kind=kind, filename=None if why else path, prompt=None, steps=(), notes=notes)
     return Understood(done, replace(v, lang=lang, kind=kind), recogniser=found[0].name if found else None,
-                      part_of=path if why else None, adds=edit and outside and not why,
+                      part_of=path if why else None, adds=edit and outside and not why, yours=yours,
                       whole=not why and not edit and titles.makes_a_file(ctx.before))
 
 

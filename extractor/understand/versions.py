@@ -42,6 +42,9 @@ class Said:
     part_of: str | None = None
     adds: bool = False
     whole: bool = False
+    # the file is the reader's only by the prose's word ("add this to your `conftest.py`"): once the
+    # article has shown it, it is the article's file, and the lines are a change to it
+    yours: bool = False
 
 
 def follow(blocks: list[tuple[CodeBlock, Said]], is_excerpt: Callable[[CodeBlock], bool]) -> list[CodeBlock]:
@@ -55,6 +58,10 @@ def follow(blocks: list[tuple[CodeBlock, Said]], is_excerpt: Callable[[CodeBlock
         part_of = said.part_of
         if part_of in last and block.kind == "fragment":
             block = _place(block, last[part_of], part_of, is_excerpt(block))
+        elif block.kind == "file" and block.filename in last and said.adds and said.yours:
+            name = block.filename
+            kept = tuple(n for n in block.notes if not n.startswith(f"lines to add to {name},"))
+            block = _place(replace(block, kind="fragment", filename=None, notes=kept), last[name], name, True)
         elif block.kind == "file" and block.filename in last and said.adds:
             prev = last[block.filename]
             note = f"added after the lines block {prev.index} gives {block.filename}"
