@@ -46,6 +46,10 @@ CASES = [
            "Connection refused.\n"), "it would have started the service this step connects to"),
     ("a server package a skipped install would have started", _skip(0, "sudo apt install -y mosquitto-server"),
      _fail("mosquitto_pub -t t -m hi", "Error: Connection refused\n"), "would have started the service"),
+    ("a server the page runs in the foreground that could not start", _fail("mongod", "bash: mongod: command not "
+                                                                            "found\n", 127, block=1),
+     _fail("client.admin.command('ping')", "ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection "
+           "refused\n"), "would have started the service"),
     ("a repository", _skip(0, "git clone https://x.example/r.git && cd r"),
      _fail("git log --oneline", "fatal: not a git repository (or any of the parent directories): .git\n", 128),
      "it would have made the git repository"),

@@ -451,6 +451,8 @@ def test_a_later_block_at_a_console_continues_the_one_the_article_left_open() ->
     assert steps["SELECT title, pages FROM books ORDER BY pages;"].console == "sqlite3 books.db"  # a block later
     assert steps["SELECT n * 6 FROM answers;"].console == "sqlite3"  # after .quit: the console opened since
     assert steps["[...]"].needs == ("elided:[...]",)
+    assert "file:my-old-answers.sql" in steps[".read my-old-answers.sql"].needs  # a file of the reader's own
+    assert not any(n.startswith("file:") for n in steps[".read more-answers.sql"].needs)  # the article saved it
     sources = {a.command: a.source for a in make_plan(found[0]).actions}
     assert sources["SELECT title FROM books WHERE pages > 450;"] == (  # the settings typed there, not its SQL
         "sqlite3 books.db <<'TC_STATEMENT'\n.headers on\n.separator \" : \"\n.mode list\n"
@@ -460,7 +462,8 @@ def test_a_later_block_at_a_console_continues_the_one_the_article_left_open() ->
 
 def test_a_name_the_pages_first_python_uses_and_never_binds_comes_from_an_earlier_page() -> None:
     """``inventory`` is used from the page's first example on and never bound: part 1 made it.
-    ``describe``, first missing late in the page, is the page's own omission: it runs (and fails)."""
+    ``Counter``, called and never imported, is an import the page left out, and ``describe``,
+    first missing late in the page, the page's own omission: they run (and fail)."""
     from extractor.pipeline import load_tutorials
 
     found, errors = load_tutorials([Path(__file__).parent / "data" / "reader" / "second-page.html"])
@@ -473,3 +476,6 @@ def test_a_name_the_pages_first_python_uses_and_never_binds_comes_from_an_earlie
     assert actions['inventory.execute("select max(qty) from parts").fetchone()'].need == "file"  # a later block
     assert {actions[c].kind for c in ("import sqlite3", 'scratch = sqlite3.connect(":memory:")',
                                       "describe(scratch)")} == {"python"}
+    assert actions['Counter("abca")["a"]'].need == "sequence"  # after the gap of its block, not for its own name
+    assert "file:`Counter`" not in next(s for b in found[0].code_blocks for s in b.steps
+                                        if s.command.startswith("Counter")).needs

@@ -133,6 +133,9 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
             step_needs = consoles.needs(step.lang, step.command)
             step = replace(step, console=opened.get(step.lang) or consoles.continued(step.lang, b.prompt, still_open)
                            or consoles.opener(step.lang, b.prompt))
+            if given is not None and (read := consoles.reads(step.lang, step.command)):  # ``.read setup.sql``
+                step_needs = (*step_needs, *assumed.as_needs(assumed.assumed("", [norm(r) for r in read], given)))
+            step_needs = (*step_needs, *(n for n in needs.text_needs(step.command, run=True) if n == "placeholder"))
             if consoles.leaves(step.command):
                 opened.pop(step.lang, None)
                 still_open.pop(step.lang, None)

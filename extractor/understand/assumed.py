@@ -24,6 +24,7 @@ import ast
 import fnmatch
 import posixpath
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -70,6 +71,10 @@ _PROG = re.compile(r"ArgumentParser\([^)]*\bprog\s*=\s*['\"]([\w-]+)['\"]")
 _BUILT = re.compile(r"^\s*add_executable\(\s*([A-Za-z][\w.+-]*)", re.MULTILINE | re.IGNORECASE)
 
 
+# Names that stand for a module a page forgot to import: the standard library's and the usual aliases.
+_MODULE_NAMES = frozenset(sys.stdlib_module_names) | {"np", "pd", "plt", "sns", "tf", "torch", "mpl", "sp", "nx"}
+
+
 @dataclass
 class Given:
     """What the article gave before the current step: paths it wrote or its steps made, the
@@ -112,12 +117,15 @@ class Given:
         self.excerpts[path] = block
 
     def names_from_before(self, tree: ast.Module) -> list[str]:
-        """The names a Python step uses that come from before the page: its first block of
+        """The values a Python step uses that come from before the page: its first block of
         Python uses them and no step of the page binds them (``with engine.connect()`` on a
-        tutorial's second page, ``engine`` made on the first). A name first missing later in the
-        page is the page's own omission: the step runs, and its NameError is the page's."""
+        tutorial's second page, ``engine`` made on the first). What the step calls
+        (``NativeEnvironment()``, ``@frozen``) or a module's name (``json.dumps``, ``np.array``)
+        is an import the page left out, and a name first missing later in the page is the page's
+        own omission: the step runs, and its NameError is the page's."""
         self.star |= any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree))
         free = set() if self.star else python.free_names(tree) - self.bound - {"_"}
+        free -= python.called_names(tree) | _MODULE_NAMES
         if not self.python_seen:
             self.before_page |= free
         self.bound |= python.defined(tree)

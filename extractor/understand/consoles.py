@@ -132,6 +132,32 @@ def opened_by(command: str) -> Console | None:
     return BY_NAME[name]
 
 
+# A console's own commands that read a file the reader has: the command's word, and the options
+# that take a value before the file (sqlite3's ``.import --skip 1 data.csv t``, psql's ``\\i x.sql``).
+_READS: dict[str, dict[str, frozenset[str]]] = {
+    "sqlite3": {".read": frozenset(), ".import": frozenset({"--skip", "--schema"}), ".load": frozenset()},
+    "psql": dict.fromkeys(("\\i", "\\ir", "\\include", "\\include_relative"), frozenset()),
+    "mysql": dict.fromkeys(("source", "\\."), frozenset()),
+}
+
+
+def reads(name: str, statement: str) -> list[str]:
+    """The file a console's own command reads (``.read setup.sql``), none for SQL or a pipe (``.read |cmd``)."""
+    words = statement.strip().rstrip(";").split()
+    takes = _READS.get(name, {}).get(words[0] if words else "")
+    if takes is None:
+        return []
+    rest = iter(words[1:])
+    for word in rest:
+        if word in takes:
+            next(rest, None)
+        elif not word.startswith(("-", "|")):
+            return [word.strip("'\"")]
+        elif word.startswith("|"):
+            return []
+    return []
+
+
 def leaves(statement: str) -> bool:
     """Whether ``statement`` typed at a console closes it (sqlite3's ``.exit``, psql's ``\\q``)."""
     return statement.strip() in LEAVE

@@ -27,6 +27,7 @@ FOREGROUND: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jupyter", ("notebook", "lab")), ("streamlit", ("run",)), ("redis-server", ()), ("http-server", ()),
     ("tail", ("-f", "-F")), ("kubectl", ("port-forward", "proxy")), ("minikube", ("tunnel",)),
     # task-queue workers: they wait for jobs until stopped (``celery -A tasks worker``)
+    ("mongod", ()), ("mysqld", ()), ("memcached", ()), ("rabbitmq-server", ()),
     ("celery", ("worker", "beat")), ("rq", ("worker",)), ("dramatiq", ()), ("huey_consumer", ()),
 )
 

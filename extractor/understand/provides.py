@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.understand import shellsplit
+from extractor.understand.nature import runs_until_stopped
 
 _ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=")
 _READ = re.compile(r"\bread\s+(?:-\w+\s+)*([A-Za-z_]\w*)")
@@ -168,7 +169,7 @@ def provides(command: str) -> Provides:
     project = False
     dirs: set[str] = set()
     repo = False
-    server = False
+    server = runs_until_stopped(command)  # ``mongod``, ``flask run``: a server in the foreground
     for inv in calls:
         found, whole = _installs(inv)
         packages |= found

@@ -216,6 +216,13 @@ def top_level(tree: ast.Module) -> set[str]:
     return {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
 
 
+def called_names(tree: ast.Module) -> set[str]:
+    """The names a module calls or decorates with (``NativeEnvironment()``, ``@frozen``)."""
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    return called | {d.id for n in defs for d in n.decorator_list if isinstance(d, ast.Name)}
+
+
 def free_names(tree: ast.Module) -> set[str]:
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return used - defined(tree) - _BUILTINS
