@@ -50,6 +50,9 @@ CASES = [
                                                                             "found\n", 127, block=1),
      _fail("client.admin.command('ping')", "ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection "
            "refused\n"), "would have started the service"),
+    ("a server the sandbox lacks, skipped", _skip(0, "mongod --dbpath ./data", NeedKind.TOOL),
+     _fail("db.list_collection_names()", "localhost:27017: [Errno 111] Connection refused\n"),
+     "would have started the service"),
     ("a repository", _skip(0, "git clone https://x.example/r.git && cd r"),
      _fail("git log --oneline", "fatal: not a git repository (or any of the parent directories): .git\n", 128),
      "it would have made the git repository"),
