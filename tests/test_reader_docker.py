@@ -381,6 +381,7 @@ def test_when_a_later_block_is_typed_at_the_console_left_open_then_it_goes_on_th
     assert by_command[".read more-answers.sql"].status == "passed"  # the file the article saved
     assert [(s.command, s.need) for s in result.steps if s.status == "skipped"] == [
         (".read my-old-answers.sql", "file"), (".load /path/to/your/extension", "placeholder"),
+        (".excel", "gui"), ("SELECT n FROM answers;", "sequence"),
         ("... the remaining answers typed here ...", "elided"), ("SELECT count(*) FROM answers;", "sequence"),
         ("[...]", "elided"), ("ls shelf", "sequence")]
     assert result.status == "passed", not_passed(result)

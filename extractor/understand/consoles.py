@@ -23,14 +23,16 @@ class Console:
     server: bool  # needs a running server (a database, Redis) besides the program
     language: str = "sql"  # what its statements are written in (the block's ``lang``)
     strong: bool = True  # a prompt no other line has; else only after the program was started
-    draws: re.Pattern[str] | None = None  # a statement that opens a figure window (needs a display)
+    draws: re.Pattern[str] | None = None  # a statement that opens a window (a figure, a spreadsheet): needs a display
 
 
 CONSOLES: tuple[Console, ...] = (
     # psql: ``db=>`` (``db=#`` as superuser); ``db->``, ``db-#``, ``db(#``, ``db'#`` continue
     Console("psql", re.compile(r"[A-Za-z_][\w-]{0,62}=[>#] ?"), re.compile(r"[A-Za-z_][\w-]{0,62}[-('\"*$][>#] ?"),
             server=True),
-    Console("sqlite3", re.compile(r"sqlite> ?"), re.compile(r" *\.\.\.> ?"), server=False),
+    # sqlite3's .excel and .once -x open the result in the desktop's spreadsheet, .system open a file in its viewer
+    Console("sqlite3", re.compile(r"sqlite> ?"), re.compile(r" *\.\.\.> ?"), server=False,
+            draws=re.compile(r"^\s*\.(?:excel\b|once\s+-x\b|system\s+(?:xdg-open|open|start)\s)")),
     Console("mysql", re.compile(r"(?:mysql|MariaDB \[[^\]\n]*\])> ?"), re.compile(r" *(?:->|'>|\">) ?"), server=True),
     Console("redis-cli", re.compile(r"(?:redis )?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-fA-F:]+\]):\d{2,5}"
                                     r"(?:\[\d+\])?> ?"), None, server=True, language="redis"),
