@@ -379,6 +379,7 @@ def test_when_a_later_block_is_typed_at_the_console_left_open_then_it_goes_on_th
     assert by_command["SELECT title FROM books WHERE pages > 450;"].output == "title\nEmma\n"  # .headers on held
     assert by_command["SELECT n * 6 FROM answers;"].status == "passed"  # the memory database of the block before
     assert by_command[".read more-answers.sql"].status == "passed"  # the file the article saved
+    assert by_command["cat titles.txt"].status == "passed"  # the file .output made, .headers still on
     assert [(s.command, s.need) for s in result.steps if s.status == "skipped"] == [
         (".read my-old-answers.sql", "file"), (".load /path/to/your/extension", "placeholder"),
         (".excel", "gui"), ("SELECT n FROM answers;", "sequence"),

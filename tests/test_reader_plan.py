@@ -453,6 +453,7 @@ def test_a_later_block_at_a_console_continues_the_one_the_article_left_open() ->
     assert steps["[...]"].needs == ("elided:[...]",)
     assert "file:my-old-answers.sql" in steps[".read my-old-answers.sql"].needs  # a file of the reader's own
     assert not any(n.startswith("file:") for n in steps[".read more-answers.sql"].needs)  # the article saved it
+    assert not any(n.startswith("file:") for n in steps["cat titles.txt"].needs)  # sqlite3's .output made it
     sources = {a.command: a.source for a in make_plan(found[0]).actions}
     assert sources["SELECT title FROM books WHERE pages > 450;"] == (  # the settings typed there, not its SQL
         "sqlite3 books.db <<'TC_STATEMENT'\n.headers on\n.separator \" : \"\n.mode list\n"

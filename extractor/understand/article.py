@@ -135,6 +135,8 @@ def _with_needs(u: Understood, known_vars: set[str], local: set[str],
                            or consoles.opener(step.lang, b.prompt))
             if given is not None and (read := consoles.reads(step.lang, step.command)):  # ``.read setup.sql``
                 step_needs = (*step_needs, *assumed.as_needs(assumed.assumed("", [norm(r) for r in read], given)))
+            if given is not None:  # ``.output rows.txt``: a file later steps read
+                given.saw_step("", {norm(w) for w in consoles.writes(step.lang, step.command)}, False)
             step_needs = (*step_needs, *(n for n in needs.text_needs(step.command, run=True) if n == "placeholder"))
             if consoles.leaves(step.command):
                 opened.pop(step.lang, None)

@@ -143,10 +143,27 @@ _READS: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
+# A console's own commands that write a file (sqlite3's ``.output rows.txt``, psql's ``\\o``): what later steps find.
+_WRITES: dict[str, dict[str, frozenset[str]]] = {
+    "sqlite3": dict.fromkeys((".output", ".once", ".save", ".backup"), frozenset()),
+    "psql": dict.fromkeys(("\\o", "\\out"), frozenset()),
+    "mysql": dict.fromkeys(("tee", "\\T"), frozenset()),
+}
+
+
+def writes(name: str, statement: str) -> list[str]:
+    """The file a console's own command writes (``.output rows.txt``), none for SQL or a pipe."""
+    return _file_of(_WRITES, name, statement)
+
+
 def reads(name: str, statement: str) -> list[str]:
     """The file a console's own command reads (``.read setup.sql``), none for SQL or a pipe (``.read |cmd``)."""
+    return _file_of(_READS, name, statement)
+
+
+def _file_of(table: dict[str, dict[str, frozenset[str]]], name: str, statement: str) -> list[str]:
     words = statement.strip().rstrip(";").split()
-    takes = _READS.get(name, {}).get(words[0] if words else "")
+    takes = table.get(name, {}).get(words[0] if words else "")
     if takes is None:
         return []
     rest = iter(words[1:])
