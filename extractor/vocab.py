@@ -107,7 +107,21 @@ class Match(StrEnum):
 NO_GAP_NEEDS = frozenset({NeedKind.AUTHOR, NeedKind.OS, NeedKind.ALTERNATIVE})
 # A step skipped for one of these lacks nothing of its own: it follows an earlier step that did not run.
 KNOCK_ON_NEEDS = frozenset({NeedKind.SEQUENCE, NeedKind.STATE})
+# What typed at a console closes it, by console: the reading of a transcript (the prompt after it
+# is the shell's again; any console's words, understand/consoles.py) and the running of a console
+# whose statements are replayed (plan/console_steps.py: a new console starts empty) share it.
+CONSOLE_LEAVE: dict[str, frozenset[str]] = {
+    "sqlite3": frozenset({".exit", ".quit"}),
+    "node": frozenset({".exit"}),
+    "irb": frozenset({"exit", "quit", "exit()"}),
+    "psql": frozenset({"\\q", "\\quit"}),
+    "R": frozenset({"q()", "quit()"}),
+    "ghci": frozenset({":q", ":quit"}),
+    "octave": frozenset({"exit", "quit", "quit();"}),
+}
+LEAVES_A_CONSOLE = frozenset().union(*CONSOLE_LEAVE.values())
 
 
-__all__ = ["FAILING_STEP_STATUSES", "KNOCK_ON_NEEDS", "NO_GAP_KINDS", "NO_GAP_NEEDS", "RUNNING_KINDS",
-           "UNJUDGED_STEP_STATUSES", "ActionKind", "ArticleStatus", "Match", "NeedKind", "StepStatus"]
+__all__ = ["CONSOLE_LEAVE", "FAILING_STEP_STATUSES", "KNOCK_ON_NEEDS", "LEAVES_A_CONSOLE", "NO_GAP_KINDS",
+           "NO_GAP_NEEDS", "RUNNING_KINDS", "UNJUDGED_STEP_STATUSES", "ActionKind", "ArticleStatus", "Match",
+           "NeedKind", "StepStatus"]

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 from extractor.model import Step
 from extractor.quoting import clean, delimiter, heredoc, sh_word
+from extractor.vocab import CONSOLE_LEAVE
 
 # A statement at a console, the console's opener (``psql shop``), the statements typed there before.
 Runner = Callable[[str, str, Sequence[str]], str]
@@ -55,7 +56,7 @@ def _since_exit(earlier: Sequence[str], exits: frozenset[str]) -> Sequence[str]:
 
 
 def _node(opener: str, statement: str, earlier: Sequence[str]) -> str:
-    earlier = _since_exit(earlier, frozenset({".exit"}))
+    earlier = _since_exit(earlier, CONSOLE_LEAVE["node"])
     typed = "".join(f"{s}\n" for s in (*earlier, statement))
     return _on_stdin(f"{opener} -e {sh_word(_NODE_REPL)} {len(earlier)}", typed)
 
@@ -76,7 +77,7 @@ _IRB = (
 
 
 def _irb(_opener: str, statement: str, earlier: Sequence[str]) -> str:
-    typed = (*_since_exit(earlier, frozenset({"exit", "quit", "exit()"})), statement)
+    typed = (*_since_exit(earlier, CONSOLE_LEAVE["irb"]), statement)
     counts = " ".join(str(s.count("\n") + 1) for s in typed)
     return _on_stdin(f"ruby -e {sh_word(_IRB)} {counts}", "".join(f"{s}\n" for s in typed))
 
@@ -121,7 +122,7 @@ def _mysql(opener: str, statement: str, earlier: Sequence[str]) -> str:
 _SQLITE_SETTINGS = re.compile(r"^\s*\.(?:mode|headers?|separator|nullvalue|width|output|echo|changes|bail|eqp|"
                               r"explain|timer)(?:\s+\S.*)?$")
 _SQLITE_BARE = frozenset({".output", ".width"})  # bare, these reset a setting; other bare ones only print it
-_SQLITE_LEAVE = frozenset({".exit", ".quit"})
+_SQLITE_LEAVE = CONSOLE_LEAVE["sqlite3"]
 _SQLITE_NEXT = frozenset({".once", ".expert"})  # settings that hold for the next statement only
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.understand import shellsplit
+from extractor.vocab import LEAVES_A_CONSOLE
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,6 @@ _OPENERS: dict[str, tuple[str, frozenset[str]]] = {
 }
 # Consoles whose program, given a file, runs it as a script and exits (``node app.js``, ``lua x.lua``).
 _SCRIPTED = frozenset({"node", "irb", "octave", "julia", "sage", "scala", "R", "lua"})
-# What leaves a console: the prompt after it is the shell's again.
-LEAVE = frozenset({".exit", ".quit", "exit", "quit", "exit()", "quit()", "\\q", "\\quit", "q()", ":q", ":quit",
-                   "quit();"})
 
 
 # Labels under which a block of a weak prompt's lines is that console's transcript, with no step
@@ -179,7 +177,7 @@ def _file_of(table: dict[str, dict[str, frozenset[str]]], name: str, statement: 
 
 def leaves(statement: str) -> bool:
     """Whether ``statement`` typed at a console closes it (sqlite3's ``.exit``, psql's ``\\q``)."""
-    return statement.strip() in LEAVE
+    return statement.strip() in LEAVES_A_CONSOLE  # any console's words, whichever console it is
 
 
 def continued(name: str, prompt: str | None, open_in_article: dict[str, str]) -> str | None:

@@ -132,7 +132,7 @@ class _Prompter:
 
     def ran(self, command: str, shape: str) -> None:
         if shape in consoles.BY_NAME:
-            if command.strip() in consoles.LEAVE:
+            if consoles.leaves(command):
                 self.console = None
             return
         opened = consoles.opened_by(command)
