@@ -202,6 +202,25 @@ def test_check_sh_carries_the_same_rule_into_its_container(tmp_path: Path) -> No
     assert subprocess.run(args, capture_output=True, text=True, check=False, cwd=tmp_path).returncode == 1
 
 
+def test_check_sh_keeps_the_authors_words_on_a_directed_failure_that_is_not_the_network(tmp_path: Path) -> None:
+    """check.sh's ``offline`` runs inside ``directed_fail``, whose ``$why`` holds the author's words."""
+    import shutil
+
+    from extractor.render.checkscript import INNER_PRELUDE
+    from extractor.render.directed import DIRECTED_PRELUDE
+
+    tc = tmp_path / "tc"
+    prelude = INNER_PRELUDE.replace("tc=/tmp/.tutorcheck", f"tc={tc}").replace("exec 2>/dev/null", "")
+    shutil.copy(unreached.__file__, tmp_path / "unreached.py")
+    script = "\n".join([prelude, DIRECTED_PRELUDE, f"cp {tmp_path / 'unreached.py'} $tc/", "NETWORK=none rc=0",
+                        "printf 'echo hi\\n' >$tc/step; printf 'hi\\n' >$tc/out",
+                        "why='the author: expect-fail' directed_fail 0 1 'echo hi' "
+                        "'expected to fail, but it succeeded'"])
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert done.stdout == ("FAIL     block 0 step 1: echo hi -- expected to fail, but it succeeded; "
+                           "the author: expect-fail\n"), done.stdout + done.stderr
+
+
 def test_a_sandbox_with_no_network_tells_npm_not_to_retry() -> None:
     assert Policy().sdk_kwargs()["environment"]["NPM_CONFIG_FETCH_RETRIES"] == "0"
     assert "NPM_CONFIG_FETCH_RETRIES" not in Policy().with_network(True).sdk_kwargs()["environment"]

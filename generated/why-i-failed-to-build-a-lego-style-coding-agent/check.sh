@@ -128,8 +128,9 @@ verdict_of() {
 offline() {  # BLOCK STEP TITLE RC [WANT]: with no network, a failure whose output shows it missing is a
   # skip, and a gap for the steps after it (extractor/unreached.py, carried into the container)
   [ "$NETWORK" = none ] || return 1
-  why=$(python3 "$tc/unreached.py" none "$4" "$tc/step" "$tc/out" ${5:+"$5"}) || return 1
-  skip "$1" "$2" "$3" "$why"; }
+  local missing  # not $why: the author's words, which a FAIL line after it still says
+  missing=$(python3 "$tc/unreached.py" none "$4" "$tc/step" "$tc/out" ${5:+"$5"}) || return 1
+  skip "$1" "$2" "$3" "$missing"; }
 
 cat >"$tc/unreached.py" <<'TC_UNREACHED'
 """A failure that is the sandbox's missing network: ``skipped`` (need ``network``), not ``failed``.
